@@ -1,0 +1,454 @@
+#!/usr/bin/env bash
+# Crypto Checkout local stack.
+#
+#   ./dev.sh up     install what is missing, build, start the stack under var/
+#   ./dev.sh down   stop it
+#   ./dev.sh test   build and run every test suite against a fresh private
+#                   stack on other ports, then tear it down
+#   ./dev.sh bench  run the benchmarks in bench/ against a fresh private stack
+#   ./dev.sh env    print var/dev.env
+#
+# Ports (override by environment): CC_HTTP_PORT=8080 CC_PG_PORT=5433
+# CC_REDIS_PORT=6380; the test stack uses CC_TEST_HTTP_PORT=18080,
+# CC_TEST_PG_PORT=15433, CC_TEST_REDIS_PORT=16380.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+VAR=$ROOT/var
+BUILD=$VAR/build
+PREFIX=$VAR/install
+
+# Debian packages the build, the stack and the tests need.
+PKGS="build-essential autoconf automake pkg-config libjson-c-dev libpq-dev
+libhiredis-dev libcurl4-openssl-dev libssl-dev libsecp256k1-dev nettle-dev
+libqrencode-dev libcunit1-dev libfcgi-dev clearsilver-dev libcairo2-dev
+postgresql postgresql-contrib redis-server lighttpd python3 curl wrk
+ca-certificates valgrind"
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'dev.sh: %s\n' "$*" >&2; exit 1; }
+
+install_deps() {
+	local missing=() p
+	for p in $PKGS; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		    grep -q 'install ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	[ "$(id -u)" = 0 ] || die "missing packages: ${missing[*]} (run as root, or apt-get install them)"
+	say "installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	# The Debian packages start system services we do not use.
+	service lighttpd stop >/dev/null 2>&1 || true
+	service redis-server stop >/dev/null 2>&1 || true
+}
+
+build() {
+	say "building"
+	cd "$ROOT"
+	if [ ! -x configure ] || [ configure.ac -nt configure ] ||
+	    [ Makefile.am -nt Makefile.in ]; then
+		autoreconf -fi >/dev/null 2>&1 || autoreconf -fi
+	fi
+	mkdir -p "$BUILD"
+	cd "$BUILD"
+	if [ ! -f Makefile ] || [ "$ROOT/configure" -nt Makefile ]; then
+		"$ROOT/configure" --prefix="$PREFIX" --sysconfdir="$PREFIX/etc" >configure.out 2>&1 ||
+		    { cat configure.out >&2; die "configure failed"; }
+	fi
+	make -j"$(nproc)" >make.out 2>&1 || { cat make.out >&2; die "build failed"; }
+	make install >install.out 2>&1 || { cat install.out >&2; die "install failed"; }
+	cd "$ROOT"
+}
+
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+
+# PostgreSQL refuses to run as root: as root, run it as the postgres user.
+as_pg() {
+	if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# A directory the postgres user can reach; var/ may sit under /root.
+pg_home() {
+	local want=$1
+	if [ "$(id -u)" != 0 ] || runuser -u postgres -- test -x "$(dirname "$want")"; then
+		echo "$want"
+	else
+		echo "/var/tmp/crypto-checkout-$(printf '%s' "$want" | md5sum | cut -c1-12)"
+	fi
+}
+
+# start_stack DIR HTTP_PORT PG_PORT REDIS_PORT
+start_stack() {
+	local dir=$1 http=$2 pgport=$3 redisport=$4 pgdir run
+	mkdir -p "$dir/run" "$dir/log" "$dir/redis"
+	run=$dir/run
+	pgdir=$(pg_home "$dir/pg")
+	if [ "$pgdir" != "$dir/pg" ]; then mkdir -p "$pgdir"; ln -sfn "$pgdir" "$dir/pg"; fi
+
+	if [ ! -f "$pgdir/data/PG_VERSION" ]; then
+		say "initialising PostgreSQL in $pgdir"
+		mkdir -p "$pgdir"
+		[ "$(id -u)" = 0 ] && chown postgres: "$pgdir"
+		as_pg "$PGBIN/initdb" -D "$pgdir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$dir/log/initdb.log" 2>&1 ||
+		    { cat "$dir/log/initdb.log" >&2; die "initdb failed"; }
+	fi
+	if ! as_pg "$PGBIN/pg_ctl" -D "$pgdir/data" status >/dev/null 2>&1; then
+		say "starting PostgreSQL on 127.0.0.1:$pgport"
+		as_pg "$PGBIN/pg_ctl" -D "$pgdir/data" -w -l "$pgdir/postgresql.log" \
+		    -o "-p $pgport -k $pgdir -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=256MB -c fsync=on" \
+		    start >/dev/null || { tail -20 "$pgdir/postgresql.log" >&2; die "PostgreSQL did not start"; }
+	fi
+	as_pg "$PGBIN/psql" -h "$pgdir" -p "$pgport" -U postgres -qtAc \
+	    "SELECT 1 FROM pg_roles WHERE rolname = 'cc'" | grep -q 1 ||
+	    as_pg "$PGBIN/psql" -h "$pgdir" -p "$pgport" -U postgres -qc "CREATE ROLE cc LOGIN" >/dev/null
+	as_pg "$PGBIN/psql" -h "$pgdir" -p "$pgport" -U postgres -qtAc \
+	    "SELECT 1 FROM pg_database WHERE datname = 'cc'" | grep -q 1 ||
+	    as_pg "$PGBIN/psql" -h "$pgdir" -p "$pgport" -U postgres -qc "CREATE DATABASE cc OWNER cc" >/dev/null
+
+	if ! redis-cli -p "$redisport" ping >/dev/null 2>&1; then
+		say "starting Redis on 127.0.0.1:$redisport"
+		redis-server --bind 127.0.0.1 --port "$redisport" --dir "$dir/redis" \
+		    --daemonize yes --pidfile "$run/redis.pid" --logfile "$dir/log/redis.log" \
+		    --save "" --appendonly no >/dev/null
+	fi
+
+	local dburl="postgresql://cc@/cc?host=$pgdir&port=$pgport"
+	write_config "$dir" "$http" "$dburl" "$redisport"
+
+	# Under CC_VALGRIND=1 lighttpd spawns the FastCGI programs through
+	# valgrind wrappers (the lighttpd snippet stays the deployed one).
+	local fcgibin=$PREFIX/bin
+	if [ "${CC_VALGRIND:-0}" = 1 ]; then
+		fcgibin=$dir/valgrind-bin
+		mkdir -p "$fcgibin"
+		local prog
+		for prog in "$PREFIX"/bin/*.fcgi; do
+			cat >"$fcgibin/$(basename "$prog")" <<WRAP
+#!/bin/sh
+exec valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
+    --errors-for-leak-kinds=definite,indirect --log-file=$dir/log/valgrind-$(basename "$prog").%p.log \
+    $prog "\$@"
+WRAP
+			chmod +x "$fcgibin/$(basename "$prog")"
+		done
+	fi
+
+	"$PREFIX/bin/cc-admin" --config "$dir/cc.conf" migrate >/dev/null
+
+	cat >"$dir/lighttpd.conf" <<CONF
+# Generated by dev.sh; the Crypto Checkout part is deploy/lighttpd-cc.conf.
+server.bind          = "127.0.0.1"
+server.port          = $http
+server.document-root = "$ROOT/htdocs"
+server.pid-file      = "$run/lighttpd.pid"
+server.errorlog      = "$dir/log/lighttpd-error.log"
+server.max-fds       = 8192
+server.max-connections = 4096
+mimetype.assign      = ( ".html" => "text/html", ".css" => "text/css", ".js" => "text/javascript", ".json" => "application/json", ".png" => "image/png", ".svg" => "image/svg+xml" )
+var.cc_bin  = "$fcgibin"
+var.cc_conf = "$dir/cc.conf"
+var.cc_run  = "$run"
+include "$ROOT/deploy/lighttpd-cc.conf"
+CONF
+	stop_pidfile "$run/lighttpd.pid"
+	say "starting lighttpd on http://127.0.0.1:$http"
+	lighttpd -f "$dir/lighttpd.conf" || die "lighttpd did not start (see $dir/log/lighttpd-error.log)"
+	local i
+	for i in $(seq 1 300); do
+		[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$http/api/v1/invoices")" = 401 ] && break
+		sleep 0.1
+	done
+}
+
+write_config() {
+	local dir=$1 http=$2 dburl=$3 redisport=$4
+	cat >"$dir/cc.conf" <<CONF
+# Generated by dev.sh. The full reference is deploy/cc.conf.example.
+[database]
+url = $dburl
+
+[redis]
+url = redis://127.0.0.1:$redisport
+
+[http]
+public_url = http://127.0.0.1:$http/api/v1/public
+pay_url = http://127.0.0.1:$http
+threads = 4
+
+[currency USD]
+min = 0.50
+max = 10000.00
+
+[currency EUR]
+min = 0.50
+max = 10000.00
+
+[currency JPY]
+min = 50
+max = 1500000
+
+# The local chain (anvil). The token is the first contract deployed from
+# anvil's first account, which always lands at this address.
+[network anvil]
+kind = evm
+chain_id = 31337
+mode = test
+rpc_url = http://127.0.0.1:8545
+confirmations = 2
+default_for = USDT ETH
+
+[asset anvil USDT]
+contract = 0x5FbDB2315678afecb367f032d93F642f64180aa3
+decimals = 6
+peg = USD
+
+[asset anvil ETH]
+native = true
+decimals = 18
+
+# Live networks, so that live keys can be exercised locally.
+[network ethereum]
+kind = evm
+chain_id = 1
+mode = live
+rpc_url = https://ethereum-rpc.invalid
+confirmations = 12
+default_for = ETH
+
+[asset ethereum USDT]
+contract = 0xdAC17F958D2ee523a2206206994597C13D831ec7
+decimals = 6
+peg = USD
+
+[asset ethereum ETH]
+native = true
+decimals = 18
+
+[network tron]
+kind = tron
+chain_id = 728126428
+mode = live
+rpc_url = https://tron-rpc.invalid/jsonrpc
+confirmations = 19
+default_for = USDT
+
+[asset tron USDT]
+contract = TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t
+decimals = 6
+peg = USD
+CONF
+}
+
+# The demo merchant's wallet: the account xpub (m/44'/60'/0') of the
+# public BIP39 test mnemonic "abandon abandon ... about". Its keys are
+# public: use it only on test networks.
+DEMO_XPUB="xpub6DCoCpSuQZB2jawqnGMEPS63ePKWkwWPH4TU45Q7LPXWuNd8TMtVxRrgjtEshuqpK3mdhaWHPFsBngh5GFZaM6si3yZdUsT8ddYM3PwnATt"
+# The same mnemonic's TRON account xpub (m/44'/195'/0').
+DEMO_TRON_XPUB="xpub6D1AabNHCupeiLM65ZR9UStMhJ1vCpyV4XbZdyhMZBiJXALQtmn9p42VTQckoHVn8WNqS7dqnJokZHAHcHGoaQgmv8D45oNUKx6DZMNZBCd"
+
+# seed_demo DIR ENVFILE HTTP_PORT PG_PORT REDIS_PORT
+seed_demo() {
+	local dir=$1 envfile=$2 http=$3 pgport=$4 redisport=$5 adm merchant key
+	adm=("$PREFIX/bin/cc-admin" --config "$dir/cc.conf")
+	merchant=""
+	key=""
+	if [ -f "$envfile" ]; then
+		merchant=$(sed -n 's/^CC_MERCHANT_ID=//p' "$envfile")
+		key=$(sed -n 's/^CC_TEST_KEY=//p' "$envfile")
+		"${adm[@]}" --json merchant list | grep -q "\"$merchant\"" || { merchant=""; key=""; }
+	fi
+	if [ -z "$merchant" ]; then
+		say "creating the demo merchant"
+		merchant=$("${adm[@]}" --json merchant create --name "Demo Shop" | json_field id)
+		key=$("${adm[@]}" --json key create --merchant "$merchant" --type test | json_field secret)
+		"${adm[@]}" wallet add --merchant "$merchant" --network anvil --xpub "$DEMO_XPUB" >/dev/null
+		"${adm[@]}" rate set --crypto ETH --currency USD --rate 3000.00 --source dev-seed >/dev/null
+		"${adm[@]}" rate set --crypto USDT --currency EUR --rate 0.92 --source dev-seed >/dev/null
+		"${adm[@]}" rate set --crypto ETH --currency EUR --rate 2760.00 --source dev-seed >/dev/null
+	fi
+	local pgdir
+	pgdir=$(readlink -f "$dir/pg")
+	cat >"$envfile" <<ENV
+CC_API_URL=http://127.0.0.1:$http/api/v1
+CC_PUBLIC_URL=http://127.0.0.1:$http/api/v1/public
+CC_PAY_URL=http://127.0.0.1:$http
+CC_TEST_KEY=$key
+CC_MERCHANT_ID=$merchant
+CC_CONF=$dir/cc.conf
+CC_BIN=$PREFIX/bin
+CC_DATABASE_URL=postgresql://cc@/cc?host=$pgdir&port=$pgport
+CC_PG_HOST=$pgdir
+CC_PG_PORT=$pgport
+CC_PGBIN=$PGBIN
+CC_REDIS_URL=redis://127.0.0.1:$redisport
+CC_EVM_RPC_URL=http://127.0.0.1:8545
+CC_USDT_CONTRACT=0x5FbDB2315678afecb367f032d93F642f64180aa3
+CC_USDT_NETWORK=anvil
+CC_DEMO_XPUB=$DEMO_XPUB
+CC_DEMO_TRON_XPUB=$DEMO_TRON_XPUB
+ENV
+}
+
+json_field() {
+	python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"
+}
+
+stop_pidfile() {
+	local f=$1 pid i
+	[ -f "$f" ] || return 0
+	pid=$(cat "$f" 2>/dev/null || true)
+	if [ -n "$pid" ] && kill "$pid" 2>/dev/null; then
+		for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		kill -9 "$pid" 2>/dev/null || true
+	fi
+	rm -f "$f"
+}
+
+# stop_stack DIR
+stop_stack() {
+	local dir=$1 pgdir
+	[ -d "$dir" ] || return 0
+	stop_pidfile "$dir/run/lighttpd.pid"
+	# lighttpd's FastCGI children outlive it when it is killed hard.
+	pkill -f "$dir/cc.conf" 2>/dev/null || true
+	for p in "$dir"/run/*.fcgi.pid; do [ -f "$p" ] && stop_pidfile "$p"; done
+	stop_pidfile "$dir/run/redis.pid"
+	if [ -e "$dir/pg" ]; then
+		pgdir=$(readlink -f "$dir/pg")
+		[ -f "$pgdir/data/postmaster.pid" ] &&
+		    as_pg "$PGBIN/pg_ctl" -D "$pgdir/data" -m fast -w stop >/dev/null 2>&1 || true
+	fi
+}
+
+# A throwaway stack folder, stopped and removed when the script exits.
+PRIVATE_DIR=""
+cleanup_private() {
+	[ -n "$PRIVATE_DIR" ] || return 0
+	stop_stack "$PRIVATE_DIR"
+	rm -rf "$(readlink -f "$PRIVATE_DIR/pg" 2>/dev/null)" "$PRIVATE_DIR"
+}
+private_stack_dir() {
+	PRIVATE_DIR=$(mktemp -d "/tmp/$1.XXXXXX")
+	chmod 755 "$PRIVATE_DIR"
+}
+trap cleanup_private EXIT
+
+cmd_up() {
+	install_deps
+	build
+	local http=${CC_HTTP_PORT:-8080} pgport=${CC_PG_PORT:-5433} redisport=${CC_REDIS_PORT:-6380}
+	start_stack "$VAR" "$http" "$pgport" "$redisport"
+	seed_demo "$VAR" "$VAR/dev.env" "$http" "$pgport" "$redisport"
+	cat <<MSG
+
+Crypto Checkout is running:
+  Merchant API   http://127.0.0.1:$http/api/v1        (key: CC_TEST_KEY in var/dev.env)
+  Public API     http://127.0.0.1:$http/api/v1/public
+  Payment pages  http://127.0.0.1:$http/invoice/{id}
+  PostgreSQL     $(readlink -f "$VAR/pg") port $pgport (database cc)
+  Redis          127.0.0.1:$redisport
+  Logs           $VAR/log/
+  Admin CLI      $PREFIX/bin/cc-admin --config $VAR/cc.conf --help
+
+Try:
+  . var/dev.env
+  curl -s -X POST "\$CC_API_URL/invoices" -H "Authorization: Bearer \$CC_TEST_KEY" \\
+    -H 'Content-Type: application/json' \\
+    -d '{"currency":"USD","crypto_currency":"USDT","items":[{"name":"Demo","quantity":1,"unit_price":9.99}]}'
+MSG
+}
+
+cmd_down() {
+	stop_stack "$VAR"
+	say "stopped"
+}
+
+cmd_test() {
+	install_deps
+	build
+	local failed=0 upass=0 ufail=0 ipass=0 ifail=0 line
+	say "unit tests (make check)"
+	cd "$BUILD"
+	make -j"$(nproc)" check >check.out 2>&1 || failed=1
+	for log in tests/unit/*.log; do
+		[ -f "$log" ] || continue
+		cat "$log"
+		# CUnit's summary row: "tests  Total Ran Passed Failed Inactive".
+		line=$(awk '$1 == "tests" && NF >= 5 { print $4, $5 }' "$log" | tail -n 1)
+		if [ -n "$line" ]; then
+			upass=$((upass + ${line% *}))
+			ufail=$((ufail + ${line#* }))
+		else
+			ufail=$((ufail + 1))
+		fi
+	done
+	[ $failed = 0 ] || { grep -E '^(FAIL|ERROR)' check.out || tail -30 check.out; }
+	cd "$ROOT"
+
+	local dir http=${CC_TEST_HTTP_PORT:-18080} pgport=${CC_TEST_PG_PORT:-15433} redisport=${CC_TEST_REDIS_PORT:-16380}
+	private_stack_dir cc-test
+	dir=$PRIVATE_DIR
+	say "starting the test stack in $dir"
+	export CC_VALGRIND=${CC_VALGRIND:-1}
+	start_stack "$dir" "$http" "$pgport" "$redisport"
+	seed_demo "$dir" "$dir/test.env" "$http" "$pgport" "$redisport"
+	say "integration tests"
+	local out=$dir/integration.out
+	CC_ENV_FILE="$dir/test.env" CC_STACK_DIR="$dir" python3 "$ROOT/tests/integration/run.py" 2>&1 | tee "$out" || true
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+	if [ -n "$line" ]; then
+		ipass=$(echo "$line" | awk '{print $1}')
+		ifail=$(echo "$line" | awk '{print $3}')
+	else
+		ifail=$((ifail + 1))
+	fi
+	# Every FastCGI program ran under valgrind: stop them (they write their
+	# summaries on exit) and fail on any error or leak.
+	local vpass=0 vfail=0
+	if [ "$CC_VALGRIND" = 1 ]; then
+		stop_stack "$dir"
+		sleep 1
+		for log in "$dir"/log/valgrind-*.log; do
+			[ -f "$log" ] || continue
+			if [ -s "$log" ]; then
+				echo "valgrind: errors or leaks in $(basename "$log"):"
+				cat "$log"
+				vfail=$((vfail + 1))
+			else
+				vpass=$((vpass + 1))
+			fi
+		done
+		[ $((vpass + vfail)) -gt 0 ] || { echo "valgrind: no logs"; vfail=1; }
+		echo "valgrind: $vpass clean, $vfail with errors"
+	fi
+	ipass=$((ipass + vpass))
+	ifail=$((ifail + vfail))
+	echo
+	echo "unit: $upass passed, $ufail failed; integration: $ipass passed, $ifail failed"
+	echo "$((upass + ipass)) passed, $((ufail + ifail)) failed"
+	[ $failed = 0 ] && [ $((ufail + ifail)) = 0 ]
+}
+
+cmd_bench() {
+	install_deps
+	build
+	local dir http=${CC_BENCH_HTTP_PORT:-28080} pgport=${CC_BENCH_PG_PORT:-25433} redisport=${CC_BENCH_REDIS_PORT:-26380}
+	private_stack_dir cc-bench
+	dir=$PRIVATE_DIR
+	say "starting the benchmark stack in $dir"
+	start_stack "$dir" "$http" "$pgport" "$redisport"
+	seed_demo "$dir" "$dir/bench.env" "$http" "$pgport" "$redisport"
+	CC_ENV_FILE="$dir/bench.env" CC_STACK_DIR="$dir" "$ROOT/bench/run.sh" "${@}"
+}
+
+case "${1:-}" in
+up) cmd_up ;;
+bench) shift; cmd_bench "$@" ;;
+down) cmd_down ;;
+test) cmd_test ;;
+env) cat "$VAR/dev.env" ;;
+*) echo "usage: $0 up|down|test|bench|env" >&2; exit 2 ;;
+esac

@@ -1,0 +1,223 @@
+/* Threaded FastCGI accept loop shared by every program. */
+#include "cc.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <fcgiapp.h>
+
+#include "config.h"
+#include "db.h"
+#include "fcgi_main.h"
+#include "ids.h"
+#include "log.h"
+#include "util.h"
+
+static struct cc_config	 config;
+static int		 listen_fd;
+static void		(*handler_fn)(struct fcgi_ctx *);
+
+const char *
+fcgi_param(struct fcgi_ctx *c, const char *name)
+{
+	FCGX_Request *r = c->fcgx;
+
+	return FCGX_GetParam(name, r->envp);
+}
+
+static void
+read_body(struct fcgi_ctx *c)
+{
+	FCGX_Request *r = c->fcgx;
+	const char *cl = FCGX_GetParam("CONTENT_LENGTH", r->envp);
+	char chunk[8192];
+	long long len = 0;
+	char *end;
+
+	buf_init(&c->body, CC_MAX_BODY);
+	if (cl != NULL && *cl != '\0') {
+		errno = 0;
+		len = strtoll(cl, &end, 10);
+		if (errno != 0 || *end != '\0' || len < 0) {
+			c->body_bad_length = true;
+			return;
+		}
+	}
+	if (len > CC_MAX_BODY) {
+		c->body_too_large = true;
+		return;
+	}
+	for (;;) {
+		int n = FCGX_GetStr(chunk, sizeof(chunk), r->in);
+
+		if (n <= 0)
+			break;
+		if (buf_append(&c->body, chunk, (size_t)n) == -1) {
+			c->body_too_large = true;
+			return;
+		}
+	}
+	if (c->body.data == NULL)
+		buf_append(&c->body, "", 0);
+}
+
+static void
+write_response(struct fcgi_ctx *c)
+{
+	FCGX_Request *r = c->fcgx;
+	struct http_resp *resp = &c->resp;
+
+	FCGX_FPrintF(r->out, "Status: %d %s\r\n", resp->status,
+	    http_status_text(resp->status));
+	FCGX_FPrintF(r->out, "Content-Type: application/json\r\n"
+	    "Cache-Control: no-store\r\n"
+	    "X-Content-Type-Options: nosniff\r\n"
+	    "X-Request-Id: %s\r\n", c->request_id);
+	if (resp->headers.len > 0)
+		FCGX_PutStr(resp->headers.data, (int)resp->headers.len, r->out);
+	FCGX_PutS("\r\n", r->out);
+	if (resp->body.len > 0 && strcmp(c->method, "HEAD") != 0)
+		FCGX_PutStr(resp->body.data, (int)resp->body.len, r->out);
+}
+
+static void
+fill_request(struct fcgi_ctx *c)
+{
+	FCGX_Request *r = c->fcgx;
+	const char *uri, *q;
+	size_t n;
+
+	c->method = FCGX_GetParam("REQUEST_METHOD", r->envp);
+	if (c->method == NULL)
+		c->method = "GET";
+	uri = FCGX_GetParam("REQUEST_URI", r->envp);
+	if (uri == NULL)
+		uri = "/";
+	q = strchr(uri, '?');
+	n = q ? (size_t)(q - uri) : strlen(uri);
+	if (n >= sizeof(c->path))
+		n = sizeof(c->path) - 1;
+	memcpy(c->path, uri, n);
+	c->path[n] = '\0';
+	c->query = FCGX_GetParam("QUERY_STRING", r->envp);
+	c->ip = FCGX_GetParam("REMOTE_ADDR", r->envp);
+	c->user_agent = FCGX_GetParam("HTTP_USER_AGENT", r->envp);
+	c->authorization = FCGX_GetParam("HTTP_AUTHORIZATION", r->envp);
+	c->idempotency_key = FCGX_GetParam("HTTP_IDEMPOTENCY_KEY", r->envp);
+	c->content_type = FCGX_GetParam("CONTENT_TYPE", r->envp);
+}
+
+static void *
+worker(void *arg)
+{
+	FCGX_Request req;
+	struct db *db = NULL;
+
+	(void)arg;
+	if (FCGX_InitRequest(&req, listen_fd, 0) != 0) {
+		log_error("FCGX_InitRequest failed");
+		return NULL;
+	}
+	for (;;) {
+		struct fcgi_ctx c;
+		char err[256];
+
+		if (FCGX_Accept_r(&req) < 0)
+			break;
+		memset(&c, 0, sizeof(c));
+		c.fcgx = &req;
+		c.cfg = &config;
+		ids_new("req_", c.request_id, sizeof(c.request_id));
+		http_resp_init(&c.resp, c.request_id);
+		fill_request(&c);
+		if (db == NULL) {
+			db = db_connect(config.database_url, err, sizeof(err));
+			if (db == NULL)
+				log_error("%s", err);
+		}
+		c.db = db;
+		read_body(&c);
+		handler_fn(&c);
+		write_response(&c);
+		buf_release(&c.body);
+		http_resp_release(&c.resp);
+		FCGX_Finish_r(&req);
+	}
+	db_free(db);
+	return NULL;
+}
+
+static void
+usage(const char *name)
+{
+	fprintf(stderr, "usage: %s [--config FILE] [--socket PATH|:PORT]\n"
+	    "Serves FastCGI on the socket, or on standard input when the "
+	    "web server\nspawns it. Config: --config, else $CC_CONF, else "
+	    CONFIG_DEFAULT_PATH ".\n", name);
+}
+
+int
+fcgi_main(int argc, char **argv, const char *name,
+    void (*handler)(struct fcgi_ctx *))
+{
+	const char *socket_path = NULL;
+	pthread_t *threads;
+	char err[512];
+	int i;
+
+	log_set_program(name);
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc)
+			socket_path = argv[++i];
+		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			i++;
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			continue;
+		else if (strcmp(argv[i], "--help") == 0) {
+			usage(name);
+			return 0;
+		} else {
+			usage(name);
+			return 2;
+		}
+	}
+	if (config_load(config_path(argc, argv), &config, err,
+	    sizeof(err)) == -1) {
+		log_error("%s", err);
+		return 1;
+	}
+	handler_fn = handler;
+	if (FCGX_Init() != 0) {
+		log_error("FCGX_Init failed");
+		return 1;
+	}
+	/*
+	 * FCGX_Init makes SIGTERM only set a flag, which a threaded server
+	 * never reads: restore the default so that kill stops us.
+	 */
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+	listen_fd = 0;
+	if (socket_path != NULL) {
+		listen_fd = FCGX_OpenSocket(socket_path, 4096);
+		if (listen_fd < 0) {
+			log_error("cannot listen on %s", socket_path);
+			return 1;
+		}
+		if (socket_path[0] == '/')
+			chmod(socket_path, 0660);
+	}
+	threads = xcalloc((size_t)config.threads, sizeof(*threads));
+	for (i = 0; i < config.threads; i++)
+		if (pthread_create(&threads[i], NULL, worker, NULL) != 0) {
+			log_error("cannot start thread %d", i);
+			return 1;
+		}
+	log_info("serving with %d threads", config.threads);
+	for (i = 0; i < config.threads; i++)
+		pthread_join(threads[i], NULL);
+	free(threads);
+	return 0;
+}

@@ -1,0 +1,46 @@
+/*
+ * The shared skeleton of the FastCGI programs: configuration, a pool of
+ * threads each with its own database connection, request reading with the
+ * body cap, X-Request-Id, and writing the response. A program supplies one
+ * handler; it never exits on a request's error.
+ */
+#ifndef CC_FCGI_MAIN_H
+#define CC_FCGI_MAIN_H
+
+#include "cc.h"
+#include "http.h"
+
+struct db;
+struct cc_config;
+
+struct fcgi_ctx {
+	const struct cc_config	*cfg;
+	struct db		*db;		/* NULL if unavailable */
+	const char		*method;
+	char			 path[1024];	/* raw path, no query */
+	const char		*query;
+	const char		*ip;
+	const char		*user_agent;
+	const char		*authorization;
+	const char		*idempotency_key;
+	const char		*content_type;
+	char			 request_id[48];
+	struct buf		 body;
+	bool			 body_too_large;
+	bool			 body_bad_length;
+	struct http_resp	 resp;
+	void			*fcgx;		/* FCGX_Request * */
+};
+
+/* Returns a request header value (CGI name, e.g. "HTTP_ACCEPT") or NULL. */
+const char	*fcgi_param(struct fcgi_ctx *, const char *name);
+
+/*
+ * Runs the accept loop. Usage of the program: NAME [--config FILE]
+ * [--socket PATH|:PORT]. Without --socket it serves on file descriptor 0,
+ * as when spawned by the web server.
+ */
+int		 fcgi_main(int argc, char **argv, const char *name,
+		    void (*handler)(struct fcgi_ctx *));
+
+#endif

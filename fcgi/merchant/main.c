@@ -1,0 +1,134 @@
+/*
+ * cc-merchant.fcgi: the authenticated merchant API under /api/v1. Routes,
+ * authenticates by API key, checks the route's scope, then calls the
+ * handler.
+ */
+#include "cc.h"
+
+#include "apikey.h"
+#include "config.h"
+#include "db.h"
+#include "fcgi_main.h"
+#include "log.h"
+#include "routes.h"
+
+struct route {
+	const char	*method;
+	const char	*pattern;
+	void		(*handler)(struct mreq *);
+	unsigned	 scope;
+};
+
+static const struct route routes[] = {
+	{ "POST", "/api/v1/invoices", invoices_create, SCOPE_INVOICES_CREATE },
+	{ "GET", "/api/v1/invoices", invoices_list, SCOPE_INVOICES_READ },
+	{ "GET", "/api/v1/invoices/{}", invoices_get, SCOPE_INVOICES_READ },
+	{ "POST", "/api/v1/invoices/{}/cancel", invoices_cancel,
+	    SCOPE_INVOICES_CANCEL },
+};
+
+void
+merchant_internal_error(struct mreq *m, const char *what)
+{
+	log_error("%s %s: %s failed", m->c->request_id, m->c->path, what);
+	http_error(&m->c->resp, 500, "api_error", "INTERNAL_ERROR",
+	    "An internal error occurred; quote the request_id to support",
+	    NULL);
+}
+
+static const char *
+bearer(const char *h)
+{
+	if (h == NULL)
+		return NULL;
+	if (strncasecmp(h, "Bearer ", 7) != 0)
+		return NULL;
+	h += 7;
+	while (*h == ' ')
+		h++;
+	return h;
+}
+
+static void
+handle(struct fcgi_ctx *c)
+{
+	const struct route *match = NULL;
+	struct mreq m;
+	char allow[64] = "";
+	const char *secret;
+	size_t i;
+	int rc;
+
+	memset(&m, 0, sizeof(m));
+	m.c = c;
+	for (i = 0; i < CC_ARRAY_SIZE(routes); i++) {
+		char params[HTTP_MAX_PARAMS][HTTP_MAX_PARAM_LEN];
+
+		if (http_route_match(routes[i].pattern, c->path, params,
+		    HTTP_MAX_PARAMS) < 0)
+			continue;
+		if (strcmp(routes[i].method, c->method) == 0) {
+			match = &routes[i];
+			memcpy(m.params, params, sizeof(params));
+			break;
+		}
+		if (strstr(allow, routes[i].method) == NULL)
+			snprintf(allow + strlen(allow), sizeof(allow) -
+			    strlen(allow), "%s%s", allow[0] ? ", " : "",
+			    routes[i].method);
+	}
+	if (match == NULL && allow[0] != '\0') {
+		http_header(&c->resp, "Allow", allow);
+		http_error(&c->resp, 405, "invalid_request_error",
+		    "METHOD_NOT_ALLOWED", "method not allowed on this "
+		    "resource", NULL);
+		return;
+	}
+	if (match == NULL) {
+		http_error(&c->resp, 404, "invalid_request_error",
+		    "ROUTE_NOT_FOUND", "no such API route", NULL);
+		return;
+	}
+
+	secret = bearer(c->authorization);
+	if (secret == NULL || *secret == '\0') {
+		http_header(&c->resp, "WWW-Authenticate", "Bearer");
+		http_error(&c->resp, 401, "authentication_error",
+		    "MISSING_API_KEY", "Authorization: Bearer <api key> "
+		    "is required", NULL);
+		return;
+	}
+	if (c->db == NULL) {
+		http_error(&c->resp, 503, "api_error", "SERVICE_UNAVAILABLE",
+		    "the database is unavailable; retry shortly", NULL);
+		return;
+	}
+	rc = apikey_authenticate(c->db, secret, &m.auth);
+	if (rc == -1) {
+		merchant_internal_error(&m, "authentication");
+		return;
+	}
+	if (rc == 1) {
+		http_header(&c->resp, "WWW-Authenticate", "Bearer");
+		http_error(&c->resp, 401, "authentication_error",
+		    "INVALID_API_KEY", "the API key is unknown or revoked",
+		    NULL);
+		return;
+	}
+	if ((m.auth.scopes & match->scope) != match->scope) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg), "this key lacks the %s scope",
+		    scope_name(match->scope));
+		http_error(&c->resp, 403, "permission_error",
+		    "INSUFFICIENT_SCOPE", msg, NULL);
+		return;
+	}
+	match->handler(&m);
+}
+
+int
+main(int argc, char **argv)
+{
+	return fcgi_main(argc, argv, "cc-merchant", handle);
+}

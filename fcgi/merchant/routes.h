@@ -1,0 +1,23 @@
+/* cc-merchant.fcgi: the handlers its route table points at. */
+#ifndef CC_MERCHANT_ROUTES_H
+#define CC_MERCHANT_ROUTES_H
+
+#include "cc.h"
+#include "apikey.h"
+#include "fcgi_main.h"
+
+struct mreq {
+	struct fcgi_ctx	*c;
+	struct auth	 auth;
+	char		 params[HTTP_MAX_PARAMS][HTTP_MAX_PARAM_LEN];
+};
+
+void	invoices_create(struct mreq *);
+void	invoices_list(struct mreq *);
+void	invoices_get(struct mreq *);
+void	invoices_cancel(struct mreq *);
+
+/* Answers 500 with the request id; the cause goes to the log. */
+void	merchant_internal_error(struct mreq *, const char *what);
+
+#endif

@@ -1,0 +1,218 @@
+/* API key secrets, hashes, masks and scopes. */
+#include "cc.h"
+
+#include <openssl/sha.h>
+
+#include "apikey.h"
+#include "db.h"
+#include "ids.h"
+#include "util.h"
+
+static const char *type_names[APIKEY__MAX] = {
+	"live", "test", "invoices", "analytics"
+};
+static const char *prefixes[APIKEY__MAX] = {
+	"sk_live_", "sk_test_", "sk_live_invoices_", "sk_live_analytics_"
+};
+
+static const struct {
+	const char	*name;
+	unsigned	 bit;
+} scopes[] = {
+	{ "invoices:create",	SCOPE_INVOICES_CREATE },
+	{ "invoices:read",	SCOPE_INVOICES_READ },
+	{ "invoices:cancel",	SCOPE_INVOICES_CANCEL },
+	{ "invoices:refund",	SCOPE_INVOICES_REFUND },
+	{ "analytics:read",	SCOPE_ANALYTICS_READ },
+	{ "webhooks:manage",	SCOPE_WEBHOOKS_MANAGE },
+};
+
+int
+apikey_type_from_name(const char *s, enum apikey_type *out)
+{
+	int i;
+
+	for (i = 0; i < APIKEY__MAX; i++)
+		if (strcmp(s, type_names[i]) == 0) {
+			*out = (enum apikey_type)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+apikey_type_name(enum apikey_type t)
+{
+	return type_names[t];
+}
+
+const char *
+apikey_prefix(enum apikey_type t)
+{
+	return prefixes[t];
+}
+
+bool
+apikey_type_test(enum apikey_type t)
+{
+	return t == APIKEY_TEST;
+}
+
+unsigned
+apikey_type_scopes(enum apikey_type t)
+{
+	switch (t) {
+	case APIKEY_INVOICES:
+		return SCOPE_INVOICES_CREATE | SCOPE_INVOICES_READ |
+		    SCOPE_INVOICES_CANCEL | SCOPE_INVOICES_REFUND;
+	case APIKEY_ANALYTICS:
+		return SCOPE_ANALYTICS_READ;
+	default:
+		return SCOPE_ALL;
+	}
+}
+
+int
+scope_from_name(const char *s, unsigned *out)
+{
+	size_t i;
+
+	if (strcmp(s, "*") == 0) {
+		*out = SCOPE_ALL;
+		return 0;
+	}
+	for (i = 0; i < CC_ARRAY_SIZE(scopes); i++)
+		if (strcmp(s, scopes[i].name) == 0) {
+			*out = scopes[i].bit;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+scope_name(unsigned bit)
+{
+	size_t i;
+
+	for (i = 0; i < CC_ARRAY_SIZE(scopes); i++)
+		if (scopes[i].bit == bit)
+			return scopes[i].name;
+	return "*";
+}
+
+int
+scope_names(unsigned set, const char **out, size_t max)
+{
+	size_t i, n = 0;
+
+	if (set == SCOPE_ALL && max > 0) {
+		out[0] = "*";
+		return 1;
+	}
+	for (i = 0; i < CC_ARRAY_SIZE(scopes) && n < max; i++)
+		if (set & scopes[i].bit)
+			out[n++] = scopes[i].name;
+	return (int)n;
+}
+
+void
+apikey_generate(enum apikey_type t, char *out, size_t outlen)
+{
+	uint8_t rnd[APIKEY_SECRET_CHARS * 5 / 8];
+	size_t n;
+
+	ids_random(rnd, sizeof(rnd));
+	n = cc_strlcpy(out, prefixes[t], outlen);
+	ids_base32(rnd, sizeof(rnd), out + n, outlen - n);
+}
+
+void
+apikey_hash(const char *secret, uint8_t out[32])
+{
+	SHA256((const unsigned char *)secret, strlen(secret), out);
+}
+
+void
+apikey_mask(const char *prefix, const char *last, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%s***%s", prefix, last);
+}
+
+bool
+apikey_syntax_ok(const char *s)
+{
+	size_t i, best = 0, n;
+	int t;
+
+	/* The longest matching prefix: sk_live_ is also a prefix of the
+	 * restricted types. */
+	for (t = 0; t < APIKEY__MAX; t++) {
+		size_t len = strlen(prefixes[t]);
+
+		if (strncmp(s, prefixes[t], len) == 0 && len > best)
+			best = len;
+	}
+	if (best == 0)
+		return false;
+	n = strlen(s + best);
+	if (n != APIKEY_SECRET_CHARS)
+		return false;
+	for (i = best; s[i] != '\0'; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '2' &&
+		    s[i] <= '7')))
+			return false;
+	return true;
+}
+
+int
+apikey_authenticate(struct db *db, const char *secret, struct auth *a)
+{
+	static const char sql[] =
+	    "SELECT id, merchant_id, mode, prefix, suffix, scopes::text[] "
+	    "FROM api_keys WHERE secret_hash = $1::bytea "
+	    "AND revoked_at IS NULL";
+	uint8_t hash[32];
+	char hex[2 + 65];
+	const char *params[1];
+	PGresult *res;
+	const char *scopetxt;
+	int rc = 1;
+
+	memset(a, 0, sizeof(*a));
+	if (!apikey_syntax_ok(secret))
+		return 1;
+	apikey_hash(secret, hash);
+	hex[0] = '\\';
+	hex[1] = 'x';
+	hex_encode(hash, sizeof(hash), hex + 2);
+	params[0] = hex;
+	res = db_query(db, sql, 1, params);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) != 1)
+		goto out;
+	cc_strlcpy(a->key_id, PQgetvalue(res, 0, 0), sizeof(a->key_id));
+	cc_strlcpy(a->merchant_id, PQgetvalue(res, 0, 1),
+	    sizeof(a->merchant_id));
+	a->test = strcmp(PQgetvalue(res, 0, 2), "test") == 0;
+	snprintf(a->actor, sizeof(a->actor), "api_key:%s***%s",
+	    PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 4));
+	/* scopes arrive as a text array literal: {a,b} */
+	scopetxt = PQgetvalue(res, 0, 5);
+	{
+		char tmp[512], *tok, *save = NULL;
+
+		cc_strlcpy(tmp, scopetxt, sizeof(tmp));
+		for (tok = strtok_r(tmp, "{},\"", &save); tok != NULL;
+		    tok = strtok_r(NULL, "{},\"", &save)) {
+			unsigned bit;
+
+			if (scope_from_name(tok, &bit) == 0)
+				a->scopes |= bit;
+		}
+	}
+	rc = 0;
+out:
+	PQclear(res);
+	return rc;
+}

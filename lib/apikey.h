@@ -1,0 +1,70 @@
+/*
+ * API keys: generation, hashing at rest, masking, scopes, and the lookup
+ * that authenticates a request. The secret is shown once at creation; only
+ * its SHA-256 is stored (the secret has 200 random bits, so a fast hash is
+ * enough: there is nothing to brute-force).
+ */
+#ifndef CC_APIKEY_H
+#define CC_APIKEY_H
+
+#include "cc.h"
+
+struct db;
+
+enum apikey_type { APIKEY_LIVE, APIKEY_TEST, APIKEY_INVOICES,
+    APIKEY_ANALYTICS, APIKEY__MAX };
+
+enum scope {
+	SCOPE_INVOICES_CREATE	= 1 << 0,
+	SCOPE_INVOICES_READ	= 1 << 1,
+	SCOPE_INVOICES_CANCEL	= 1 << 2,
+	SCOPE_INVOICES_REFUND	= 1 << 3,
+	SCOPE_ANALYTICS_READ	= 1 << 4,
+	SCOPE_WEBHOOKS_MANAGE	= 1 << 5,
+	SCOPE_ALL		= (1 << 6) - 1
+};
+
+#define APIKEY_MAX_SECRET	128
+#define APIKEY_SECRET_CHARS	40	/* base32 characters: 200 bits */
+#define APIKEY_MASK_LEN		48
+
+/* The authenticated caller of a request. */
+struct auth {
+	char		 merchant_id[48];
+	char		 key_id[48];
+	char		 actor[64];	/* "api_key:sk_live_***123" */
+	bool		 test;
+	unsigned	 scopes;
+};
+
+int		 apikey_type_from_name(const char *, enum apikey_type *);
+const char	*apikey_type_name(enum apikey_type);
+const char	*apikey_prefix(enum apikey_type);
+bool		 apikey_type_test(enum apikey_type);
+/* Scopes a key type may carry at most. */
+unsigned	 apikey_type_scopes(enum apikey_type);
+
+/* Scope name to bit ("*" is SCOPE_ALL); -1 if unknown. */
+int		 scope_from_name(const char *, unsigned *);
+const char	*scope_name(unsigned bit);
+/* Canonical names of a scope set: "*" when it is SCOPE_ALL. */
+int		 scope_names(unsigned scopes, const char **out, size_t max);
+
+/* New secret: prefix + 40 base32 characters (out >= APIKEY_MAX_SECRET). */
+void		 apikey_generate(enum apikey_type, char *out, size_t outlen);
+void		 apikey_hash(const char *secret, uint8_t out[32]);
+/* "sk_live_***123": the prefix and the last three characters. */
+void		 apikey_mask(const char *prefix, const char *last, char *out,
+		    size_t outlen);
+/* Cheap syntax check before any lookup: a known prefix and exactly
+ * APIKEY_SECRET_CHARS base32 characters. */
+bool		 apikey_syntax_ok(const char *secret);
+
+/*
+ * Looks a presented secret up. Returns 0 and fills auth, 1 if the key is
+ * unknown or revoked, -1 on a database error.
+ */
+int		 apikey_authenticate(struct db *, const char *secret,
+		    struct auth *);
+
+#endif

@@ -1,0 +1,528 @@
+/* INI configuration loader with validation of every value. */
+#include "cc.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+
+#include "config.h"
+#include "money.h"
+#include "util.h"
+
+enum section { SEC_NONE, SEC_DATABASE, SEC_REDIS, SEC_HTTP, SEC_CURRENCY,
+    SEC_NETWORK, SEC_ASSET, SEC__MAX };
+
+struct parser {
+	struct cc_config	*cfg;
+	enum section		 sec;
+	struct cc_network	*net;
+	struct cc_asset		*asset;
+	struct cc_currency	*cur;
+	const char		*path;
+	int			 line;
+	char			*err;
+	size_t			 errlen;
+};
+
+const char *
+config_path(int argc, char **argv)
+{
+	const char *env;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			return argv[i + 1];
+		if (strncmp(argv[i], "--config=", 9) == 0)
+			return argv[i] + 9;
+	}
+	env = getenv("CC_CONF");
+	if (env != NULL && *env != '\0')
+		return env;
+	return CONFIG_DEFAULT_PATH;
+}
+
+static int
+fail(struct parser *p, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (p->line > 0)
+		snprintf(p->err, p->errlen, "%s:%d: %s", p->path, p->line,
+		    msg);
+	else
+		snprintf(p->err, p->errlen, "%s: %s", p->path, msg);
+	return -1;
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int
+copy(struct parser *p, char *dst, size_t size, const char *val,
+    const char *key)
+{
+	if (cc_strlcpy(dst, val, size) >= size)
+		return fail(p, "%s is too long (max %zu)", key, size - 1);
+	return 0;
+}
+
+static int
+parse_int(struct parser *p, const char *val, long long lo, long long hi,
+    long long *out, const char *key)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(val, &end, 10);
+	if (errno != 0 || end == val || *end != '\0' || v < lo || v > hi)
+		return fail(p, "%s must be an integer in %lld..%lld", key,
+		    lo, hi);
+	*out = v;
+	return 0;
+}
+
+static int
+parse_bool(struct parser *p, const char *val, bool *out, const char *key)
+{
+	if (strcmp(val, "true") == 0 || strcmp(val, "yes") == 0 ||
+	    strcmp(val, "1") == 0)
+		*out = true;
+	else if (strcmp(val, "false") == 0 || strcmp(val, "no") == 0 ||
+	    strcmp(val, "0") == 0)
+		*out = false;
+	else
+		return fail(p, "%s must be true or false", key);
+	return 0;
+}
+
+static bool
+valid_symbol(const char *s, size_t max)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > max)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isupper((unsigned char)s[i]) && !isdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+static bool
+valid_name(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > 31)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
+			return false;
+	return true;
+}
+
+static int
+section(struct parser *p, char *hdr)
+{
+	struct cc_config *c = p->cfg;
+	char *words[3] = { NULL, NULL, NULL }, *s = hdr, *save = NULL;
+	int n = 0;
+
+	for (s = strtok_r(hdr, " \t", &save); s != NULL;
+	    s = strtok_r(NULL, " \t", &save)) {
+		if (n == 3)
+			return fail(p, "too many words in section header");
+		words[n++] = s;
+	}
+	if (n == 0)
+		return fail(p, "empty section header");
+	p->net = NULL;
+	p->asset = NULL;
+	p->cur = NULL;
+	if (strcmp(words[0], "database") == 0 && n == 1)
+		p->sec = SEC_DATABASE;
+	else if (strcmp(words[0], "redis") == 0 && n == 1)
+		p->sec = SEC_REDIS;
+	else if (strcmp(words[0], "http") == 0 && n == 1)
+		p->sec = SEC_HTTP;
+	else if (strcmp(words[0], "currency") == 0 && n == 2) {
+		int exp;
+
+		if (config_currency(c, words[1]) != NULL)
+			return fail(p, "currency %s defined twice", words[1]);
+		exp = money_currency_exponent(words[1]);
+		if (exp < 0)
+			return fail(p, "unknown ISO 4217 currency %s", words[1]);
+		if (c->ncurrencies == CONFIG_MAX_CURRENCIES)
+			return fail(p, "too many currencies");
+		p->cur = &c->currencies[c->ncurrencies++];
+		memset(p->cur, 0, sizeof(*p->cur));
+		cc_strlcpy(p->cur->code, words[1], sizeof(p->cur->code));
+		p->cur->exponent = exp;
+		p->cur->min_minor = -1;
+		p->cur->max_minor = -1;
+		p->sec = SEC_CURRENCY;
+	} else if (strcmp(words[0], "network") == 0 && n == 2) {
+		if (!valid_name(words[1]))
+			return fail(p, "network name must be 1-31 letters, "
+			    "digits, '-' or '_'");
+		if (config_network(c, words[1]) != NULL)
+			return fail(p, "network %s defined twice", words[1]);
+		if (c->nnetworks == CONFIG_MAX_NETWORKS)
+			return fail(p, "too many networks");
+		p->net = &c->networks[c->nnetworks++];
+		memset(p->net, 0, sizeof(*p->net));
+		cc_strlcpy(p->net->name, words[1], sizeof(p->net->name));
+		p->net->kind = ADDRESS__MAX;
+		p->net->confirmations = -1;
+		p->sec = SEC_NETWORK;
+	} else if (strcmp(words[0], "asset") == 0 && n == 3) {
+		struct cc_network *net;
+
+		net = (struct cc_network *)config_network(c, words[1]);
+		if (net == NULL)
+			return fail(p, "asset of unknown network %s (define "
+			    "the network first)", words[1]);
+		if (!valid_symbol(words[2], 10))
+			return fail(p, "asset symbol must be upper-case "
+			    "letters and digits");
+		if (config_asset(net, words[2]) != NULL)
+			return fail(p, "asset %s defined twice", words[2]);
+		if (net->nassets == CONFIG_MAX_ASSETS)
+			return fail(p, "too many assets on %s", net->name);
+		p->asset = &net->assets[net->nassets++];
+		memset(p->asset, 0, sizeof(*p->asset));
+		cc_strlcpy(p->asset->symbol, words[2], sizeof(p->asset->symbol));
+		p->asset->decimals = -1;
+		p->net = net;
+		p->sec = SEC_ASSET;
+	} else
+		return fail(p, "unknown section [%s]", words[0]);
+	return 0;
+}
+
+static int
+currency_amount(struct parser *p, const char *val, int64_t *out,
+    const char *key)
+{
+	enum money_err e;
+
+	e = money_parse_minor(val, p->cur->exponent, out);
+	if (e != MONEY_OK)
+		return fail(p, "%s: %s", key, money_strerror(e));
+	return 0;
+}
+
+static int
+keyval(struct parser *p, const char *key, const char *val)
+{
+	struct cc_config *c = p->cfg;
+	long long v;
+
+	switch (p->sec) {
+	case SEC_DATABASE:
+		if (strcmp(key, "url") == 0)
+			return copy(p, c->database_url,
+			    sizeof(c->database_url), val, key);
+		break;
+	case SEC_REDIS:
+		if (strcmp(key, "url") == 0)
+			return copy(p, c->redis_url, sizeof(c->redis_url),
+			    val, key);
+		break;
+	case SEC_HTTP:
+		if (strcmp(key, "public_url") == 0)
+			return copy(p, c->public_url, sizeof(c->public_url),
+			    val, key);
+		if (strcmp(key, "pay_url") == 0)
+			return copy(p, c->pay_url, sizeof(c->pay_url), val,
+			    key);
+		if (strcmp(key, "threads") == 0) {
+			if (parse_int(p, val, 1, 256, &v, key) == -1)
+				return -1;
+			c->threads = (int)v;
+			return 0;
+		}
+		break;
+	case SEC_CURRENCY:
+		if (strcmp(key, "min") == 0)
+			return currency_amount(p, val, &p->cur->min_minor, key);
+		if (strcmp(key, "max") == 0)
+			return currency_amount(p, val, &p->cur->max_minor, key);
+		break;
+	case SEC_NETWORK:
+		if (strcmp(key, "kind") == 0) {
+			if (address_kind_from_name(val, &p->net->kind) == -1)
+				return fail(p, "kind must be evm or tron");
+			return 0;
+		}
+		if (strcmp(key, "chain_id") == 0) {
+			if (parse_int(p, val, 0, INT64_MAX, &v, key) == -1)
+				return -1;
+			p->net->chain_id = (uint64_t)v;
+			return 0;
+		}
+		if (strcmp(key, "mode") == 0) {
+			if (strcmp(val, "test") != 0 && strcmp(val, "live") != 0)
+				return fail(p, "mode must be test or live");
+			p->net->test = strcmp(val, "test") == 0;
+			return 0;
+		}
+		if (strcmp(key, "rpc_url") == 0)
+			return copy(p, p->net->rpc_url,
+			    sizeof(p->net->rpc_url), val, key);
+		if (strcmp(key, "confirmations") == 0) {
+			if (parse_int(p, val, 0, 1000, &v, key) == -1)
+				return -1;
+			p->net->confirmations = (int)v;
+			return 0;
+		}
+		if (strcmp(key, "default_for") == 0)
+			return copy(p, p->net->default_for,
+			    sizeof(p->net->default_for), val, key);
+		break;
+	case SEC_ASSET:
+		if (strcmp(key, "decimals") == 0) {
+			if (parse_int(p, val, 0, 30, &v, key) == -1)
+				return -1;
+			p->asset->decimals = (int)v;
+			return 0;
+		}
+		if (strcmp(key, "contract") == 0) {
+			uint8_t a[20];
+
+			if (p->net->kind == ADDRESS__MAX)
+				return fail(p, "network %s: set kind before "
+				    "its assets' contracts", p->net->name);
+			if (address_parse(p->net->kind, val, a) == -1)
+				return fail(p, "contract is not a valid %s "
+				    "address", address_kind_name(p->net->kind));
+			return copy(p, p->asset->contract,
+			    sizeof(p->asset->contract), val, key);
+		}
+		if (strcmp(key, "native") == 0)
+			return parse_bool(p, val, &p->asset->native, key);
+		if (strcmp(key, "peg") == 0) {
+			if (money_currency_exponent(val) < 0)
+				return fail(p, "peg must be an ISO 4217 code");
+			return copy(p, p->asset->peg, sizeof(p->asset->peg),
+			    val, key);
+		}
+		break;
+	default:
+		return fail(p, "key outside of a section");
+	}
+	return fail(p, "unknown key '%s'", key);
+}
+
+/* Defaults and cross-checks once the whole file is read. */
+static int
+finish(struct parser *p)
+{
+	struct cc_config *c = p->cfg;
+	size_t i, j;
+
+	p->line = 0;
+	if (c->database_url[0] == '\0')
+		return fail(p, "[database] url is required");
+	if (c->threads == 0)
+		c->threads = 8;
+	if (c->ncurrencies == 0) {
+		struct cc_currency *u = &c->currencies[c->ncurrencies++];
+
+		cc_strlcpy(u->code, "USD", sizeof(u->code));
+		u->exponent = 2;
+		u->min_minor = -1;
+		u->max_minor = -1;
+	}
+	for (i = 0; i < c->ncurrencies; i++) {
+		struct cc_currency *u = &c->currencies[i];
+		int64_t scale = 1;
+		int e;
+
+		for (e = 0; e < u->exponent; e++)
+			scale *= 10;
+		/* Defaults: the spec's 0.50 - 10,000.00. */
+		if (u->min_minor < 0)
+			u->min_minor = scale / 2 > 0 ? scale / 2 : 1;
+		if (u->max_minor < 0)
+			u->max_minor = 10000 * scale;
+		if (u->min_minor > u->max_minor)
+			return fail(p, "currency %s: min above max", u->code);
+	}
+	for (i = 0; i < c->nnetworks; i++) {
+		struct cc_network *n = &c->networks[i];
+
+		if (n->kind == ADDRESS__MAX)
+			return fail(p, "network %s: kind is required", n->name);
+		if (n->confirmations < 0)
+			n->confirmations = n->kind == ADDRESS_TRON ? 19 : 12;
+		for (j = 0; j < n->nassets; j++) {
+			struct cc_asset *a = &n->assets[j];
+
+			if (a->decimals < 0)
+				return fail(p, "asset %s %s: decimals is "
+				    "required", n->name, a->symbol);
+			if (!a->native && a->contract[0] == '\0')
+				return fail(p, "asset %s %s: contract or "
+				    "native = true is required", n->name,
+				    a->symbol);
+		}
+	}
+	return 0;
+}
+
+int
+config_load(const char *path, struct cc_config *cfg, char *err,
+    size_t errlen)
+{
+	struct parser p;
+	char line[1024];
+	FILE *f;
+	int rc = -1;
+
+	memset(cfg, 0, sizeof(*cfg));
+	memset(&p, 0, sizeof(p));
+	p.cfg = cfg;
+	p.path = path;
+	p.err = err;
+	p.errlen = errlen;
+	cc_strlcpy(cfg->path, path, sizeof(cfg->path));
+	f = fopen(path, "r");
+	if (f == NULL) {
+		snprintf(err, errlen, "cannot open config %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *s, *eq;
+
+		p.line++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			fail(&p, "line too long");
+			goto out;
+		}
+		s = trim(line);
+		if (*s == '\0' || *s == '#' || *s == ';')
+			continue;
+		if (*s == '[') {
+			char *e = strchr(s, ']');
+
+			if (e == NULL || e[1] != '\0') {
+				fail(&p, "malformed section header");
+				goto out;
+			}
+			*e = '\0';
+			if (section(&p, trim(s + 1)) == -1)
+				goto out;
+			continue;
+		}
+		eq = strchr(s, '=');
+		if (eq == NULL) {
+			fail(&p, "expected key = value");
+			goto out;
+		}
+		*eq = '\0';
+		if (keyval(&p, trim(s), trim(eq + 1)) == -1)
+			goto out;
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "error reading %s", path);
+		goto out;
+	}
+	rc = finish(&p);
+out:
+	fclose(f);
+	return rc;
+}
+
+const struct cc_network *
+config_network(const struct cc_config *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nnetworks; i++)
+		if (strcmp(c->networks[i].name, name) == 0)
+			return &c->networks[i];
+	return NULL;
+}
+
+const struct cc_asset *
+config_asset(const struct cc_network *n, const char *symbol)
+{
+	size_t i;
+
+	for (i = 0; i < n->nassets; i++)
+		if (strcmp(n->assets[i].symbol, symbol) == 0)
+			return &n->assets[i];
+	return NULL;
+}
+
+static bool
+word_in(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = list;
+
+	while ((p = strstr(p, word)) != NULL) {
+		if ((p == list || p[-1] == ' ' || p[-1] == ',') &&
+		    (p[n] == '\0' || p[n] == ' ' || p[n] == ','))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+const struct cc_network *
+config_default_network(const struct cc_config *c, const char *symbol,
+    bool test)
+{
+	size_t i;
+
+	for (i = 0; i < c->nnetworks; i++) {
+		const struct cc_network *n = &c->networks[i];
+
+		if (n->test == test && word_in(n->default_for, symbol) &&
+		    config_asset(n, symbol) != NULL)
+			return n;
+	}
+	return NULL;
+}
+
+const struct cc_currency *
+config_currency(const struct cc_config *c, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < c->ncurrencies; i++)
+		if (strcmp(c->currencies[i].code, code) == 0)
+			return &c->currencies[i];
+	return NULL;
+}
+
+bool
+config_known_crypto(const struct cc_config *c, const char *symbol)
+{
+	size_t i;
+
+	for (i = 0; i < c->nnetworks; i++)
+		if (config_asset(&c->networks[i], symbol) != NULL)
+			return true;
+	return false;
+}

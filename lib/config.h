@@ -1,0 +1,92 @@
+/*
+ * The configuration every program reads: from --config FILE, else $CC_CONF,
+ * else /etc/crypto-checkout/cc.conf. An INI file:
+ *
+ *   [database]   url = postgresql://...
+ *   [redis]      url = redis://127.0.0.1:6379
+ *   [http]       public_url = https://api.example.com/api/v1/public
+ *                pay_url = https://pay.example.com
+ *                threads = 8
+ *   [currency USD]  min = 0.50   max = 10000.00
+ *   [network NAME]  kind = evm|tron  chain_id = 1  mode = live|test
+ *                   rpc_url = ...  confirmations = 12  default_for = USDT ETH
+ *   [asset NETWORK SYMBOL]  decimals = 6  contract = 0x...  native = false
+ *                           peg = USD
+ *
+ * Networks and assets are configuration, not code: a new chain is a new
+ * section.
+ */
+#ifndef CC_CONFIG_H
+#define CC_CONFIG_H
+
+#include "cc.h"
+#include "address.h"
+
+#define CONFIG_MAX_NETWORKS	16
+#define CONFIG_MAX_ASSETS	8
+#define CONFIG_MAX_CURRENCIES	48
+#define CONFIG_DEFAULT_PATH	"/etc/crypto-checkout/cc.conf"
+
+struct cc_asset {
+	char	 symbol[16];
+	int	 decimals;
+	char	 contract[64];		/* token contract; empty if native */
+	bool	 native;
+	char	 peg[4];		/* fiat it is pegged 1:1 to, or "" */
+};
+
+struct cc_network {
+	char			 name[32];
+	enum address_kind	 kind;
+	uint64_t		 chain_id;
+	bool			 test;
+	char			 rpc_url[256];
+	int			 confirmations;
+	char			 default_for[128]; /* space-separated symbols */
+	struct cc_asset		 assets[CONFIG_MAX_ASSETS];
+	size_t			 nassets;
+};
+
+struct cc_currency {
+	char	 code[4];
+	int	 exponent;
+	int64_t	 min_minor;
+	int64_t	 max_minor;
+};
+
+struct cc_config {
+	char			 path[512];
+	char			 database_url[512];
+	char			 redis_url[256];
+	char			 public_url[256];
+	char			 pay_url[256];
+	int			 threads;
+	struct cc_network	 networks[CONFIG_MAX_NETWORKS];
+	size_t			 nnetworks;
+	struct cc_currency	 currencies[CONFIG_MAX_CURRENCIES];
+	size_t			 ncurrencies;
+};
+
+/*
+ * Picks the config path: the value of a "--config FILE" or "--config=FILE"
+ * argument, else $CC_CONF, else CONFIG_DEFAULT_PATH.
+ */
+const char	*config_path(int argc, char **argv);
+/* Loads and checks a file; on failure returns -1 with a message in err. */
+int		 config_load(const char *path, struct cc_config *,
+		    char *err, size_t errlen);
+
+const struct cc_network	 *config_network(const struct cc_config *,
+			    const char *name);
+const struct cc_asset	 *config_asset(const struct cc_network *,
+			    const char *symbol);
+/* The network whose default_for names symbol, in test or live mode. */
+const struct cc_network	 *config_default_network(const struct cc_config *,
+			    const char *symbol, bool test);
+const struct cc_currency *config_currency(const struct cc_config *,
+			    const char *code);
+/* True if some network has an asset with this symbol. */
+bool			  config_known_crypto(const struct cc_config *,
+			    const char *symbol);
+
+#endif

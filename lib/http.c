@@ -1,0 +1,253 @@
+/* Responses, the error format, query strings and route matching. */
+#include "cc.h"
+
+#include <time.h>
+
+#include "http.h"
+#include "jsonx.h"
+#include "util.h"
+
+void
+http_resp_init(struct http_resp *r, const char *request_id)
+{
+	r->status = 200;
+	buf_init(&r->headers, 0);
+	buf_init(&r->body, 0);
+	r->request_id = request_id;
+}
+
+void
+http_resp_release(struct http_resp *r)
+{
+	buf_release(&r->headers);
+	buf_release(&r->body);
+}
+
+void
+http_header(struct http_resp *r, const char *name, const char *value)
+{
+	buf_printf(&r->headers, "%s: %s\r\n", name, value);
+}
+
+void
+http_json(struct http_resp *r, int status, json_object *obj)
+{
+	r->status = status;
+	buf_reset(&r->body);
+	buf_puts(&r->body, jsonx_text(obj));
+	buf_puts(&r->body, "\n");
+}
+
+void
+http_error_ex(struct http_resp *r, int status, const char *type,
+    const char *code, const char *message, const char *field,
+    json_object *extra)
+{
+	json_object *root, *err;
+	char ts[32];
+
+	root = json_object_new_object();
+	err = json_object_new_object();
+	jsonx_add_str(err, "type", type);
+	jsonx_add_str(err, "code", code);
+	jsonx_add_str(err, "message", message);
+	if (field != NULL)
+		jsonx_add_str(err, "field", field);
+	if (extra != NULL) {
+		json_object_object_foreach(extra, k, v)
+			jsonx_add(err, k, json_object_get(v));
+		json_object_put(extra);
+	}
+	jsonx_add(root, "error", err);
+	jsonx_add_str(root, "request_id", r->request_id);
+	time_format_utc(time(NULL), ts, sizeof(ts));
+	jsonx_add_str(root, "timestamp", ts);
+	http_json(r, status, root);
+	json_object_put(root);
+}
+
+void
+http_error(struct http_resp *r, int status, const char *type,
+    const char *code, const char *message, const char *field)
+{
+	http_error_ex(r, status, type, code, message, field, NULL);
+}
+
+const char *
+http_status_text(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 202: return "Accepted";
+	case 204: return "No Content";
+	case 304: return "Not Modified";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 411: return "Length Required";
+	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Entity";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 502: return "Bad Gateway";
+	case 503: return "Service Unavailable";
+	default: return "Unknown";
+	}
+}
+
+static int
+hexdigit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+http_url_decode(const char *in, size_t len, char *out, size_t outlen,
+    bool form)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < len; i++) {
+		int c = (unsigned char)in[i];
+
+		if (c == '%') {
+			int hi, lo;
+
+			if (i + 2 >= len)
+				return -1;
+			hi = hexdigit((unsigned char)in[i + 1]);
+			lo = hexdigit((unsigned char)in[i + 2]);
+			if (hi < 0 || lo < 0)
+				return -1;
+			c = hi << 4 | lo;
+			i += 2;
+		} else if (c == '+' && form)
+			c = ' ';
+		if (o + 1 >= outlen)
+			return -1;
+		out[o++] = (char)c;
+	}
+	out[o] = '\0';
+	if (!jsonx_utf8_clean(out, o, false))
+		return -1;
+	return 0;
+}
+
+void
+http_query_release(struct http_query *q)
+{
+	size_t i;
+
+	for (i = 0; i < q->n; i++) {
+		free(q->keys[i]);
+		free(q->vals[i]);
+	}
+	q->n = 0;
+}
+
+const char *
+http_query_get(const struct http_query *q, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < q->n; i++)
+		if (strcmp(q->keys[i], key) == 0)
+			return q->vals[i];
+	return NULL;
+}
+
+int
+http_query_parse(const char *qs, struct http_query *q, char *bad,
+    size_t badlen)
+{
+	const char *p = qs;
+
+	q->n = 0;
+	bad[0] = '\0';
+	if (qs == NULL)
+		return 0;
+	if (strlen(qs) > CC_MAX_QUERY_STRING) {
+		cc_strlcpy(bad, "", badlen);
+		return -1;
+	}
+	while (*p != '\0') {
+		const char *amp = strchr(p, '&'), *eq;
+		size_t len = amp ? (size_t)(amp - p) : strlen(p);
+		char key[256], val[CC_MAX_QUERY_STRING + 1];
+
+		if (len == 0) {
+			p += 1;
+			continue;
+		}
+		eq = memchr(p, '=', len);
+		if (http_url_decode(p, eq ? (size_t)(eq - p) : len, key,
+		    sizeof(key), true) == -1) {
+			cc_strlcpy(bad, "", badlen);
+			goto fail;
+		}
+		if (http_url_decode(eq ? eq + 1 : p + len,
+		    eq ? len - (size_t)(eq + 1 - p) : 0, val, sizeof(val),
+		    true) == -1) {
+			cc_strlcpy(bad, key, badlen);
+			goto fail;
+		}
+		if (http_query_get(q, key) != NULL || q->n == HTTP_MAX_QUERY) {
+			cc_strlcpy(bad, key, badlen);
+			goto fail;
+		}
+		q->keys[q->n] = xstrdup(key);
+		q->vals[q->n] = xstrdup(val);
+		q->n++;
+		p += len;
+		if (*p == '&')
+			p++;
+	}
+	return 0;
+fail:
+	http_query_release(q);
+	return -1;
+}
+
+int
+http_route_match(const char *pattern, const char *path,
+    char params[][HTTP_MAX_PARAM_LEN], int maxparams)
+{
+	const char *p = pattern, *s = path;
+	int n = 0;
+
+	while (*p != '\0') {
+		if (p[0] == '{' && p[1] == '}') {
+			const char *end = strchr(s, '/');
+			size_t len = end ? (size_t)(end - s) : strlen(s);
+
+			if (len == 0 || n == maxparams)
+				return -1;
+			if (http_url_decode(s, len, params[n],
+			    HTTP_MAX_PARAM_LEN, false) == -1)
+				return -1;
+			n++;
+			s += len;
+			p += 2;
+			continue;
+		}
+		if (*p != *s)
+			return -1;
+		p++;
+		s++;
+	}
+	/* A single trailing slash is tolerated. */
+	if (*s == '/' && s[1] == '\0')
+		s++;
+	return *s == '\0' ? n : -1;
+}

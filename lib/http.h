@@ -1,0 +1,70 @@
+/*
+ * HTTP pieces that do not depend on the FastCGI library: the response being
+ * built, the spec's error format, query strings and route patterns.
+ */
+#ifndef CC_HTTP_H
+#define CC_HTTP_H
+
+#include "cc.h"
+#include "util.h"
+#include <json-c/json.h>
+
+#define HTTP_MAX_PARAMS		4
+#define HTTP_MAX_PARAM_LEN	128
+#define HTTP_MAX_QUERY		32
+
+struct http_resp {
+	int		 status;
+	struct buf	 headers;	/* "Name: value\r\n" lines */
+	struct buf	 body;
+	const char	*request_id;
+};
+
+void	http_resp_init(struct http_resp *, const char *request_id);
+void	http_resp_release(struct http_resp *);
+void	http_header(struct http_resp *, const char *name, const char *value);
+/* Sets status and a JSON body serialized from obj (obj is not put). */
+void	http_json(struct http_resp *, int status, json_object *);
+
+/*
+ * The spec's error format: {"error": {type, code, message, field?,
+ * constraints?, suggestions?}, request_id, timestamp}. field may be NULL;
+ * extra (may be NULL) is merged into "error" and put by this call.
+ */
+void	http_error_ex(struct http_resp *, int status, const char *type,
+	    const char *code, const char *message, const char *field,
+	    json_object *extra);
+void	http_error(struct http_resp *, int status, const char *type,
+	    const char *code, const char *message, const char *field);
+
+const char *http_status_text(int);
+
+/* Percent-decoding ('+' is a space when form is true); rejects bytes below
+ * 0x20, DEL and invalid UTF-8. Returns 0 or -1. */
+int	http_url_decode(const char *, size_t, char *out, size_t outlen,
+	    bool form);
+
+struct http_query {
+	size_t	 n;
+	char	*keys[HTTP_MAX_QUERY];
+	char	*vals[HTTP_MAX_QUERY];
+};
+/*
+ * Parses a query string. Returns 0, or -1 with the offending parameter
+ * name (possibly "") in bad: malformed encoding, a repeated name, or too
+ * many parameters.
+ */
+int	http_query_parse(const char *, struct http_query *, char *bad,
+	    size_t badlen);
+void	http_query_release(struct http_query *);
+const char *http_query_get(const struct http_query *, const char *key);
+
+/*
+ * Matches a path against a pattern such as "/api/v1/invoices/{}/cancel":
+ * each {} captures one non-empty segment (decoded) into params. Returns the
+ * number of captures, or -1 when it does not match.
+ */
+int	http_route_match(const char *pattern, const char *path,
+	    char params[][HTTP_MAX_PARAM_LEN], int maxparams);
+
+#endif

@@ -1,0 +1,646 @@
+/* Invoice creation, views, listing and cancellation. */
+#include "cc.h"
+
+#include <errno.h>
+
+#include "address.h"
+#include "apikey.h"
+#include "bip32.h"
+#include "config.h"
+#include "db.h"
+#include "ids.h"
+#include "invoice.h"
+#include "invoice_input.h"
+#include "jsonx.h"
+#include "log.h"
+#include "money.h"
+#include "rates.h"
+#include "util.h"
+
+/* Columns of every invoice read; COL_* index them. */
+#define INVOICE_COLS \
+	"id, status, title, description, items::text, currency, " \
+	"currency_exp, subtotal_minor, tax_minor, total_minor, " \
+	"crypto_currency, network, crypto_decimals, crypto_amount::text, " \
+	"rate::text, rate_source, cc_ts(rate_locked_at), " \
+	"cc_ts(rate_expires_at), address, underpay_minor, overpay_minor, " \
+	"overpay_action, webhook_url, return_url, cancel_url, " \
+	"metadata::text, cc_ts(created_at), cc_ts(expires_at), " \
+	"cc_ts(paid_at), cc_ts(cancelled_at), cancel_reason, mode, " \
+	"(extract(epoch FROM created_at) * 1000000)::bigint, " \
+	"refund_partial_payments"
+
+enum col { COL_ID, COL_STATUS, COL_TITLE, COL_DESCRIPTION, COL_ITEMS,
+    COL_CURRENCY, COL_EXP, COL_SUBTOTAL, COL_TAX, COL_TOTAL, COL_CRYPTO,
+    COL_NETWORK, COL_DECIMALS, COL_CRYPTO_AMOUNT, COL_RATE, COL_RATE_SOURCE,
+    COL_RATE_LOCKED, COL_RATE_EXPIRES, COL_ADDRESS, COL_UNDERPAY,
+    COL_OVERPAY, COL_OVERPAY_ACTION, COL_WEBHOOK_URL, COL_RETURN_URL,
+    COL_CANCEL_URL, COL_METADATA, COL_CREATED, COL_EXPIRES, COL_PAID,
+    COL_CANCELLED, COL_CANCEL_REASON, COL_MODE, COL_CREATED_US,
+    COL_REFUND_PARTIAL, COL__MAX };
+
+static int64_t
+col_int(const PGresult *res, int r, enum col c)
+{
+	const char *s = db_get(res, r, (int)c);
+	char *end;
+	long long v;
+
+	if (s == NULL)
+		return 0;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return 0;
+	return v;
+}
+
+static void
+add_minor(json_object *o, const char *key, int64_t minor, int exp)
+{
+	char txt[48];
+
+	money_format_minor(minor, exp, txt, sizeof(txt));
+	jsonx_add(o, key, jsonx_decimal(txt));
+}
+
+/* Stored JSON (jsonb text) back into objects that keep number text. */
+static json_object *
+stored_json(const char *txt, const char *fallback)
+{
+	char err[64];
+	json_object *o;
+
+	o = jsonx_parse(txt, strlen(txt), err, sizeof(err));
+	if (o == NULL) {
+		log_error("stored JSON does not parse: %s", err);
+		o = jsonx_parse(fallback, strlen(fallback), err, sizeof(err));
+	}
+	return o;
+}
+
+static json_object *
+row_to_json(const struct cc_config *cfg, const PGresult *res, int r)
+{
+	json_object *o, *x, *t;
+	unsigned __int128 units;
+	char amt[96], url[640];
+	int exp = (int)col_int(res, r, COL_EXP);
+	int dec = (int)col_int(res, r, COL_DECIMALS);
+	const char *id = db_get(res, r, COL_ID);
+	const char *crypto = db_get(res, r, COL_CRYPTO);
+
+	o = json_object_new_object();
+	jsonx_add_str(o, "id", id);
+	jsonx_add_str(o, "object", "invoice");
+	jsonx_add(o, "livemode", json_object_new_boolean(
+	    strcmp(db_get(res, r, COL_MODE), "live") == 0));
+	jsonx_add_str(o, "status", db_get(res, r, COL_STATUS));
+	jsonx_add_str(o, "title", db_get(res, r, COL_TITLE));
+	jsonx_add_str(o, "description", db_get(res, r, COL_DESCRIPTION));
+	jsonx_add(o, "items", stored_json(db_get(res, r, COL_ITEMS), "[]"));
+	add_minor(o, "subtotal", col_int(res, r, COL_SUBTOTAL), exp);
+	add_minor(o, "tax", col_int(res, r, COL_TAX), exp);
+	add_minor(o, "total", col_int(res, r, COL_TOTAL), exp);
+	jsonx_add_str(o, "currency", db_get(res, r, COL_CURRENCY));
+	jsonx_add_str(o, "crypto_currency", crypto);
+	jsonx_add_str(o, "network", db_get(res, r, COL_NETWORK));
+	if (money_str_to_u128(db_get(res, r, COL_CRYPTO_AMOUNT), &units) !=
+	    MONEY_OK || money_format_units(units, dec, amt, sizeof(amt)) != 0)
+		cc_strlcpy(amt, "0", sizeof(amt));
+	if (strcmp(crypto, "USDT") == 0)
+		jsonx_add(o, "usdt_amount", jsonx_decimal(amt));
+	jsonx_add(o, "crypto_amount", jsonx_decimal(amt));
+	jsonx_add_str(o, "crypto_amount_units",
+	    db_get(res, r, COL_CRYPTO_AMOUNT));
+	jsonx_add_str(o, "address", db_get(res, r, COL_ADDRESS));
+	snprintf(url, sizeof(url), "%s/invoice/%s/qr?size=256",
+	    cfg->public_url, id);
+	jsonx_add_str(o, "qr_code_url", url);
+	snprintf(url, sizeof(url), "%s/invoice/%s", cfg->pay_url, id);
+	jsonx_add_str(o, "customer_url", url);
+	jsonx_add_str(o, "expires_at", db_get(res, r, COL_EXPIRES));
+	jsonx_add_str(o, "created_at", db_get(res, r, COL_CREATED));
+	jsonx_add_str(o, "paid_at", db_get(res, r, COL_PAID));
+	jsonx_add_str(o, "cancelled_at", db_get(res, r, COL_CANCELLED));
+	x = json_object_new_object();
+	jsonx_add(x, "rate", jsonx_decimal(db_get(res, r, COL_RATE)));
+	jsonx_add_str(x, "source", db_get(res, r, COL_RATE_SOURCE));
+	jsonx_add_str(x, "locked_at", db_get(res, r, COL_RATE_LOCKED));
+	jsonx_add_str(x, "expires_at", db_get(res, r, COL_RATE_EXPIRES));
+	jsonx_add(o, "exchange_rate", x);
+	t = json_object_new_object();
+	add_minor(t, "underpayment_threshold",
+	    col_int(res, r, COL_UNDERPAY), exp);
+	add_minor(t, "overpayment_threshold",
+	    col_int(res, r, COL_OVERPAY), exp);
+	jsonx_add_str(t, "overpayment_action",
+	    db_get(res, r, COL_OVERPAY_ACTION));
+	jsonx_add(o, "payment_tolerance", t);
+	jsonx_add_str(o, "webhook_url", db_get(res, r, COL_WEBHOOK_URL));
+	jsonx_add_str(o, "return_url", db_get(res, r, COL_RETURN_URL));
+	jsonx_add_str(o, "cancel_url", db_get(res, r, COL_CANCEL_URL));
+	jsonx_add(o, "metadata", stored_json(db_get(res, r, COL_METADATA),
+	    "{}"));
+	return o;
+}
+
+/* Fields only the merchant view has. */
+static void
+add_merchant_fields(json_object *o, const PGresult *res, int r)
+{
+	const char *refund = db_get(res, r, COL_REFUND_PARTIAL);
+
+	if (db_get(res, r, COL_CANCELLED) != NULL) {
+		jsonx_add_str(o, "cancellation_reason",
+		    db_get(res, r, COL_CANCEL_REASON));
+		jsonx_add(o, "refund_partial_payments",
+		    json_object_new_boolean(refund && *refund == 't'));
+	}
+	jsonx_add(o, "payments", json_object_new_array());
+	jsonx_add(o, "audit_log", stored_json(db_get(res, r, COL__MAX),
+	    "[]"));
+	jsonx_add(o, "webhook_deliveries", json_object_new_array());
+}
+
+static const char *
+mode_name(const struct auth *a)
+{
+	return a->test ? "test" : "live";
+}
+
+static int
+reject(struct input_error *e, const char *code, const char *field,
+    const char *msg)
+{
+	e->status = 422;
+	cc_strlcpy(e->type, "validation_error", sizeof(e->type));
+	cc_strlcpy(e->code, code, sizeof(e->code));
+	cc_strlcpy(e->field, field, sizeof(e->field));
+	cc_strlcpy(e->message, msg, sizeof(e->message));
+	return 1;
+}
+
+int
+invoice_create(struct db *db, const struct cc_config *cfg,
+    const struct auth *a, const struct req_meta *m,
+    const struct invoice_input *in, json_object **out,
+    struct input_error *e)
+{
+	static const char wallet_sql[] =
+	    "SELECT w.id, w.xpub, nextval(w.seq_name::regclass), "
+	    "r.rate::text, r.source FROM wallets w "
+	    "LEFT JOIN rates r ON r.crypto = $3 AND r.currency = $4 "
+	    "WHERE w.merchant_id = $1 AND w.network = $2";
+	static const char insert_sql[] =
+	    "WITH inv AS (INSERT INTO invoices (id, merchant_id, mode, "
+	    "status, title, description, items, currency, currency_exp, "
+	    "subtotal_minor, tax_minor, total_minor, total, crypto_currency, "
+	    "network, crypto_decimals, crypto_amount, rate, rate_source, "
+	    "rate_locked_at, rate_expires_at, wallet_id, derivation_index, "
+	    "address, underpay_minor, overpay_minor, overpay_action, "
+	    "webhook_url, return_url, cancel_url, metadata, created_at, "
+	    "expires_at) VALUES ($1, $2, $3, 'created', $4, $5, $6::json, "
+	    "$7, $8::smallint, $9::bigint, $10::bigint, $11::bigint, "
+	    "$12::numeric, $13, $14, $15::smallint, $16::numeric, "
+	    "$17::numeric, $18, now(), now() + make_interval(secs => "
+	    "$19::int), $20, $21::bigint, $22, $23::bigint, $24::bigint, $25, "
+	    "$26, $27, $28, $29::jsonb, now(), now() + make_interval(secs => "
+	    "$30::int)) RETURNING " INVOICE_COLS "), "
+	    "ev AS (INSERT INTO events (id, invoice_id, merchant_id, type, "
+	    "data) SELECT $31, id, $2, 'invoice.created', "
+	    "jsonb_build_object('status', 'created') FROM inv), "
+	    "au AS (INSERT INTO audit_log (id, merchant_id, invoice_id, event, "
+	    "actor, ip_address, user_agent, request_id) SELECT $32, $2, id, "
+	    "'invoice.created', $33, $34, $35, $36 FROM inv) "
+	    "SELECT * FROM inv";
+	const struct cc_network *net;
+	const struct cc_asset *asset;
+	struct bip32_pub xpub;
+	struct money_dec rate;
+	unsigned __int128 units;
+	PGresult *res = NULL;
+	char id[IDS_MAX_LEN], evt[IDS_MAX_LEN], aud[IDS_MAX_LEN];
+	char address[ADDRESS_MAX_LEN], source[64], units_txt[48];
+	char sub[32], tax[32], tot[32], totdec[40], decs[8], exps[8];
+	char under[32], over[32], lock[16], expires[16], rate_txt[64];
+	char idx_txt[24], wallet_id[64];
+	const char *params[36];
+	long long idx;
+	char *end;
+	int rc = -1, k;
+
+	*out = NULL;
+	if (in->network[0] != '\0') {
+		net = config_network(cfg, in->network);
+		if (net->test != a->test)
+			return reject(e, "NETWORK_MODE_MISMATCH", "network",
+			    a->test ? "test keys can only use test networks" :
+			    "live keys can only use live networks");
+	} else {
+		net = config_default_network(cfg, in->crypto_currency,
+		    a->test);
+		if (net == NULL)
+			return reject(e, "UNSUPPORTED_NETWORK",
+			    "crypto_currency", a->test ?
+			    "no test network is configured for this "
+			    "crypto_currency" : "no live network is "
+			    "configured for this crypto_currency");
+	}
+	asset = config_asset(net, in->crypto_currency);
+
+	params[0] = a->merchant_id;
+	params[1] = net->name;
+	params[2] = asset->symbol;
+	params[3] = in->currency;
+	res = db_query(db, wallet_sql, 4, params);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return reject(e, "WALLET_NOT_CONFIGURED", "network",
+		    "the merchant has no wallet on this network; add one "
+		    "with cc-admin wallet add");
+	}
+	cc_strlcpy(wallet_id, PQgetvalue(res, 0, 0), sizeof(wallet_id));
+	k = rates_resolve(asset, in->currency, db_get(res, 0, 3),
+	    db_get(res, 0, 4), &rate, source, sizeof(source));
+	if (k == 1) {
+		PQclear(res);
+		return reject(e, "RATE_UNAVAILABLE", "crypto_currency",
+		    "no exchange rate is available for this crypto_currency "
+		    "and currency");
+	}
+	errno = 0;
+	idx = strtoll(PQgetvalue(res, 0, 2), &end, 10);
+	if (k == -1 || errno != 0 || *end != '\0' || idx < 0 ||
+	    idx > 0x7fffffffLL ||
+	    bip32_parse(PQgetvalue(res, 0, 1), &xpub) != BIP32_OK) {
+		log_error("wallet %s: bad stored xpub, rate or index",
+		    wallet_id);
+		goto out;
+	}
+	PQclear(res);
+	res = NULL;
+	if (address_derive(net->kind, &xpub, (uint32_t)idx, address,
+	    sizeof(address)) == -1) {
+		/* A derivation index can be invalid (p < 2^-127): skip it. */
+		log_error("wallet %s: cannot derive index %lld", wallet_id,
+		    idx);
+		goto out;
+	}
+	if (money_fiat_to_crypto(in->total_minor, in->exponent, &rate,
+	    asset->decimals, &units) != MONEY_OK) {
+		rc = reject(e, "INVALID_AMOUNT", "items",
+		    "the crypto amount of this invoice is out of range");
+		goto out;
+	}
+
+	ids_new("inv_", id, sizeof(id));
+	ids_new("evt_", evt, sizeof(evt));
+	ids_new("audit_", aud, sizeof(aud));
+	money_u128_to_str(units, units_txt, sizeof(units_txt));
+	money_format_dec(&rate, rate_txt, sizeof(rate_txt));
+	snprintf(sub, sizeof(sub), "%lld", (long long)in->subtotal_minor);
+	snprintf(tax, sizeof(tax), "%lld", (long long)in->tax_minor);
+	snprintf(tot, sizeof(tot), "%lld", (long long)in->total_minor);
+	money_format_minor(in->total_minor, in->exponent, totdec,
+	    sizeof(totdec));
+	snprintf(exps, sizeof(exps), "%d", in->exponent);
+	snprintf(decs, sizeof(decs), "%d", asset->decimals);
+	snprintf(lock, sizeof(lock), "%lld", (long long)in->price_lock);
+	snprintf(expires, sizeof(expires), "%lld", (long long)in->expires_in);
+	snprintf(idx_txt, sizeof(idx_txt), "%lld", idx);
+	snprintf(under, sizeof(under), "%lld", (long long)in->underpay_minor);
+	snprintf(over, sizeof(over), "%lld", (long long)in->overpay_minor);
+
+	params[0] = id;
+	params[1] = a->merchant_id;
+	params[2] = mode_name(a);
+	params[3] = in->title;
+	params[4] = in->description;
+	params[5] = jsonx_text(in->items);
+	params[6] = in->currency;
+	params[7] = exps;
+	params[8] = sub;
+	params[9] = tax;
+	params[10] = tot;
+	params[11] = totdec;
+	params[12] = asset->symbol;
+	params[13] = net->name;
+	params[14] = decs;
+	params[15] = units_txt;
+	params[16] = rate_txt;
+	params[17] = source;
+	params[18] = lock;
+	params[19] = wallet_id;
+	params[20] = idx_txt;
+	params[21] = address;
+	params[22] = under;
+	params[23] = over;
+	params[24] = in->overpay_action;
+	params[25] = in->webhook_url;
+	params[26] = in->return_url;
+	params[27] = in->cancel_url;
+	params[28] = in->metadata;
+	params[29] = expires;
+	params[30] = evt;
+	params[31] = aud;
+	params[32] = a->actor;
+	params[33] = m->ip;
+	params[34] = m->user_agent;
+	params[35] = m->request_id;
+	res = db_query(db, insert_sql, 36, params);
+	if (res == NULL || PQntuples(res) != 1)
+		goto out;
+	*out = row_to_json(cfg, res, 0);
+	rc = 0;
+out:
+	PQclear(res);
+	return rc;
+}
+
+int
+invoice_get(struct db *db, const struct cc_config *cfg, const struct auth *a,
+    const char *id, json_object **out)
+{
+	static const char sql[] =
+	    "SELECT " INVOICE_COLS ", (SELECT coalesce(json_agg(json_build_"
+	    "object('id', l.id, 'event', l.event, 'timestamp', "
+	    "cc_ts(l.created_at), 'actor', l.actor, 'ip_address', "
+	    "l.ip_address, 'user_agent', l.user_agent, 'request_id', "
+	    "l.request_id) ORDER BY l.seq), '[]')::text FROM audit_log l "
+	    "WHERE l.invoice_id = invoices.id) FROM invoices "
+	    "WHERE id = $1 AND merchant_id = $2 AND mode = $3";
+	const char *params[3] = { id, a->merchant_id, mode_name(a) };
+	PGresult *res;
+	int rc;
+
+	*out = NULL;
+	if (!ids_valid("inv_", id))
+		return 1;
+	res = db_query(db, sql, 3, params);
+	if (res == NULL)
+		return -1;
+	rc = 1;
+	if (PQntuples(res) == 1) {
+		*out = row_to_json(cfg, res, 0);
+		add_merchant_fields(*out, res, 0);
+		rc = 0;
+	}
+	PQclear(res);
+	return rc;
+}
+
+void
+invoice_cursor_encode(int64_t us, const char *id, char *out, size_t outlen)
+{
+	char raw[96];
+	int n;
+
+	n = snprintf(raw, sizeof(raw), "%lld.%s", (long long)us, id);
+	if (n < 0 || (size_t)n >= sizeof(raw) || outlen < 4 * sizeof(raw) / 3
+	    + 4) {
+		out[0] = '\0';
+		return;
+	}
+	b64url_encode((const uint8_t *)raw, (size_t)n, out);
+}
+
+int
+invoice_cursor_decode(const char *s, int64_t *us, char *id, size_t idlen)
+{
+	uint8_t raw[96];
+	char txt[97], *dot, *end;
+	long long v;
+	int n;
+
+	if (strlen(s) > 128)
+		return -1;
+	n = b64url_decode(s, raw, sizeof(raw));
+	if (n <= 0)
+		return -1;
+	memcpy(txt, raw, (size_t)n);
+	txt[n] = '\0';
+	dot = strchr(txt, '.');
+	if (dot == NULL)
+		return -1;
+	*dot = '\0';
+	if (txt[0] < '0' || txt[0] > '9')
+		return -1;
+	errno = 0;
+	v = strtoll(txt, &end, 10);
+	if (errno != 0 || *end != '\0' || end == txt || v < 0)
+		return -1;
+	if (!ids_valid("inv_", dot + 1) || cc_strlcpy(id, dot + 1, idlen) >=
+	    idlen)
+		return -1;
+	*us = v;
+	return 0;
+}
+
+/* Escapes LIKE wildcards so a search is a plain substring match. */
+static char *
+like_pattern(const char *q)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	buf_puts(&b, "%");
+	for (; *q != '\0'; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			buf_puts(&b, "\\");
+		buf_append(&b, q, 1);
+	}
+	buf_puts(&b, "%");
+	return buf_take(&b);
+}
+
+int
+invoice_list(struct db *db, const struct cc_config *cfg,
+    const struct auth *a, const struct invoice_filter *f, json_object **out)
+{
+	const char *params[12];
+	char cur_us[24], after[24], before[24], limit[16], *pattern = NULL;
+	struct buf sql;
+	PGresult *res = NULL;
+	json_object *list, *data;
+	int n = 0, rows, i, rc = -1;
+
+	*out = NULL;
+	/*
+	 * The statement is assembled from constant fragments only; every
+	 * value is a parameter.
+	 */
+	buf_init(&sql, 0);
+	buf_puts(&sql, "SELECT " INVOICE_COLS " FROM invoices "
+	    "WHERE merchant_id = $1 AND mode = $2");
+	params[n++] = a->merchant_id;
+	params[n++] = mode_name(a);
+	if (f->status != NULL) {
+		params[n++] = f->status;
+		buf_printf(&sql, " AND status = $%d", n);
+	}
+	if (f->currency[0] != '\0') {
+		params[n++] = f->currency;
+		buf_printf(&sql, " AND currency = $%d", n);
+	}
+	if (f->has_after) {
+		snprintf(after, sizeof(after), "%lld", (long long)f->after_us);
+		params[n++] = after;
+		buf_printf(&sql, " AND created_at > timestamptz 'epoch' + "
+		    "$%d::bigint * interval '1 microsecond'", n);
+	}
+	if (f->has_before) {
+		snprintf(before, sizeof(before), "%lld",
+		    (long long)f->before_us);
+		params[n++] = before;
+		buf_printf(&sql, " AND created_at < timestamptz 'epoch' + "
+		    "$%d::bigint * interval '1 microsecond'", n);
+	}
+	if (f->amount_gte != NULL) {
+		params[n++] = f->amount_gte;
+		buf_printf(&sql, " AND total >= $%d::numeric", n);
+	}
+	if (f->amount_lte != NULL) {
+		params[n++] = f->amount_lte;
+		buf_printf(&sql, " AND total <= $%d::numeric", n);
+	}
+	if (f->search != NULL) {
+		pattern = like_pattern(f->search);
+		params[n++] = pattern;
+		buf_printf(&sql, " AND search_text LIKE lower($%d)", n);
+	}
+	if (f->has_cursor) {
+		snprintf(cur_us, sizeof(cur_us), "%lld",
+		    (long long)f->cursor_us);
+		params[n++] = cur_us;
+		params[n++] = f->cursor_id;
+		buf_printf(&sql, " AND (created_at, id) < (timestamptz 'epoch' "
+		    "+ $%d::bigint * interval '1 microsecond', $%d)", n - 1, n);
+	}
+	snprintf(limit, sizeof(limit), "%d", f->limit + 1);
+	params[n++] = limit;
+	buf_printf(&sql, " ORDER BY created_at DESC, id DESC LIMIT $%d::int",
+	    n);
+
+	res = db_exec(db, sql.data, n, params);
+	if (res == NULL)
+		goto out;
+	rows = PQntuples(res);
+	list = json_object_new_object();
+	data = json_object_new_array();
+	for (i = 0; i < rows && i < f->limit; i++)
+		json_object_array_add(data, row_to_json(cfg, res, i));
+	jsonx_add_str(list, "object", "list");
+	jsonx_add(list, "data", data);
+	jsonx_add(list, "has_more", json_object_new_boolean(rows > f->limit));
+	if (rows > f->limit) {
+		char cursor[200];
+
+		invoice_cursor_encode(col_int(res, f->limit - 1,
+		    COL_CREATED_US), db_get(res, f->limit - 1, COL_ID), cursor,
+		    sizeof(cursor));
+		jsonx_add_str(list, "next_cursor", cursor);
+	} else
+		jsonx_add(list, "next_cursor", NULL);
+	*out = list;
+	rc = 0;
+out:
+	PQclear(res);
+	free(pattern);
+	buf_release(&sql);
+	return rc;
+}
+
+static int
+conflict(struct input_error *e, const char *code, const char *msg)
+{
+	e->status = 409;
+	cc_strlcpy(e->type, "conflict_error", sizeof(e->type));
+	cc_strlcpy(e->code, code, sizeof(e->code));
+	e->field[0] = '\0';
+	cc_strlcpy(e->message, msg, sizeof(e->message));
+	return 2;
+}
+
+int
+invoice_cancel(struct db *db, const struct cc_config *cfg,
+    const struct auth *a, const struct req_meta *m, const char *id,
+    const char *reason, bool refund_partial, json_object **out,
+    struct input_error *e)
+{
+	static const char cancel_sql[] =
+	    "WITH upd AS (UPDATE invoices SET status = 'cancelled', "
+	    "cancelled_at = now(), cancel_reason = $4, "
+	    "refund_partial_payments = $5::boolean "
+	    "WHERE id = $1 AND merchant_id = $2 AND mode = $3 "
+	    "AND status IN ('created', 'pending') AND expires_at > now() "
+	    "RETURNING id), "
+	    "ev AS (INSERT INTO events (id, invoice_id, merchant_id, type, "
+	    "data) SELECT $6, id, $2, 'invoice.cancelled', "
+	    "jsonb_build_object('status', 'cancelled', 'reason', $4::text, "
+	    "'refund_partial_payments', $5::boolean) FROM upd), "
+	    "au AS (INSERT INTO audit_log (id, merchant_id, invoice_id, event, "
+	    "actor, ip_address, user_agent, request_id, details) "
+	    "SELECT $7, $2, id, 'invoice.cancelled', $8, $9, $10, $11, "
+	    "jsonb_build_object('reason', $4::text) FROM upd) "
+	    "SELECT count(*) FROM upd";
+	static const char state_sql[] =
+	    "SELECT status, expires_at <= now() FROM invoices "
+	    "WHERE id = $1 AND merchant_id = $2 AND mode = $3";
+	char evt[IDS_MAX_LEN], aud[IDS_MAX_LEN];
+	const char *params[11];
+	PGresult *res;
+	const char *status;
+	bool past;
+	int rc;
+
+	*out = NULL;
+	if (!ids_valid("inv_", id))
+		return 1;
+	ids_new("evt_", evt, sizeof(evt));
+	ids_new("audit_", aud, sizeof(aud));
+	params[0] = id;
+	params[1] = a->merchant_id;
+	params[2] = mode_name(a);
+	params[3] = reason;
+	params[4] = refund_partial ? "true" : "false";
+	params[5] = evt;
+	params[6] = aud;
+	params[7] = a->actor;
+	params[8] = m->ip;
+	params[9] = m->user_agent;
+	params[10] = m->request_id;
+	res = db_query(db, cancel_sql, 11, params);
+	if (res == NULL)
+		return -1;
+	rc = strcmp(PQgetvalue(res, 0, 0), "1") == 0 ? 0 : 1;
+	PQclear(res);
+	if (rc == 0)
+		return invoice_get(db, cfg, a, id, out) == 0 ? 0 : -1;
+
+	res = db_query(db, state_sql, 3, params);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return 1;
+	}
+	status = PQgetvalue(res, 0, 0);
+	past = PQgetvalue(res, 0, 1)[0] == 't';
+	if (strcmp(status, "cancelled") == 0)
+		rc = conflict(e, "INVOICE_ALREADY_CANCELLED",
+		    "the invoice is already cancelled");
+	else if (strcmp(status, "paid") == 0)
+		rc = conflict(e, "INVOICE_ALREADY_PAID",
+		    "a paid invoice cannot be cancelled");
+	else if (strcmp(status, "expired") == 0 || past)
+		rc = conflict(e, "INVOICE_EXPIRED",
+		    "an expired invoice cannot be cancelled");
+	else
+		rc = conflict(e, "INVOICE_NOT_CANCELLABLE",
+		    "the invoice cannot be cancelled in its current state");
+	PQclear(res);
+	return rc;
+}

@@ -1,0 +1,127 @@
+"""Helpers for the integration tests: the stack's environment, raw HTTP
+through lighttpd, and cc-admin. Standard library only."""
+import http.client
+import json
+import os
+import subprocess
+import urllib.parse
+
+
+def load_env():
+    path = os.environ.get("CC_ENV_FILE")
+    if not path:
+        raise SystemExit("CC_ENV_FILE is not set (run through ./dev.sh test)")
+    env = {}
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith("#") and "=" in line:
+                k, v = line.split("=", 1)
+                env[k] = v
+    return env
+
+
+ENV = load_env()
+API = urllib.parse.urlparse(ENV["CC_API_URL"])
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def json(self):
+        return json.loads(self.body, parse_float=str, parse_int=str)
+
+    def header(self, name):
+        return self.headers.get(name.lower())
+
+    def __repr__(self):
+        return "<%d %s>" % (self.status, self.body[:400])
+
+
+def request(method, path, body=None, key=None, headers=None, raw=False):
+    """Sends one request to the merchant API. path is relative to /api/v1
+    unless it starts with '/'; body is JSON-encoded unless raw."""
+    conn = http.client.HTTPConnection(API.hostname, API.port, timeout=30)
+    h = {}
+    if key is not None:
+        h["Authorization"] = "Bearer " + key
+    if body is not None and not raw:
+        body = json.dumps(body).encode()
+        h["Content-Type"] = "application/json"
+    elif body is not None and isinstance(body, str):
+        body = body.encode()
+    if headers:
+        h.update(headers)
+    url = path if path.startswith("/") else API.path + "/" + path
+    conn.request(method, url, body=body, headers=h)
+    r = conn.getresponse()
+    data = r.read()
+    hdrs = {k.lower(): v for k, v in r.getheaders()}
+    conn.close()
+    return Response(r.status, hdrs, data.decode("utf-8", "replace"))
+
+
+def admin(*args, check=True):
+    """Runs cc-admin --json ARGS and returns the parsed output."""
+    cmd = [os.path.join(ENV["CC_BIN"], "cc-admin"), "--config", ENV["CC_CONF"],
+           "--json"] + list(args)
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if check and p.returncode != 0:
+        raise AssertionError("cc-admin %s failed: %s" % (args, p.stderr))
+    if not check:
+        return p
+    return json.loads(p.stdout) if p.stdout.strip() else None
+
+
+def psql(sql):
+    """Runs SQL as the database owner; returns stdout rows."""
+    cmd = [os.path.join(ENV["CC_PGBIN"], "psql"), "-h", ENV["CC_PG_HOST"],
+           "-p", ENV["CC_PG_PORT"], "-U", "cc", "-d", "cc", "-qtAX", "-c", sql]
+    p = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    return [l for l in p.stdout.splitlines() if l]
+
+
+def new_merchant(name="Test Shop", wallet=True, live_wallets=False):
+    """A fresh merchant with a full test key (and wallets)."""
+    m = admin("merchant", "create", "--name", name)
+    k = admin("key", "create", "--merchant", m["id"], "--type", "test")
+    if wallet:
+        admin("wallet", "add", "--merchant", m["id"], "--network", "anvil",
+              "--xpub", ENV["CC_DEMO_XPUB"])
+    if live_wallets:
+        admin("wallet", "add", "--merchant", m["id"], "--network", "ethereum",
+              "--xpub", ENV["CC_DEMO_XPUB"])
+        admin("wallet", "add", "--merchant", m["id"], "--network", "tron",
+              "--xpub", ENV["CC_DEMO_TRON_XPUB"])
+    return m["id"], k["secret"]
+
+
+def invoice_body(**kw):
+    body = {
+        "title": "VPN Service Order",
+        "description": "Monthly VPN subscription with premium features",
+        "items": [
+            {"name": "VPN Premium Plan",
+             "description": "Monthly subscription with unlimited bandwidth",
+             "quantity": 1, "unit_price": 9.99},
+            {"name": "Additional Static IP", "quantity": 2, "unit_price": 2.50},
+        ],
+        "tax": 1.50,
+        "currency": "USD",
+        "crypto_currency": "USDT",
+        "price_lock_duration": 1800,
+        "expires_in": 1800,
+        "payment_tolerance": {"underpayment_threshold": 0.01,
+                              "overpayment_threshold": 1.00,
+                              "overpayment_action": "credit_account"},
+        "webhook_url": "https://merchant.com/webhook",
+        "return_url": "https://merchant.com/success",
+        "cancel_url": "https://merchant.com/cancel",
+        "metadata": {"customer_id": "cust_456", "order_id": "ord_789",
+                     "customer_email": "customer@example.com"},
+    }
+    body.update(kw)
+    return body

@@ -512,7 +512,7 @@ wallet_add(const struct opts *o, const char *usage)
 	const struct cc_network *net;
 	struct bip32_pub key;
 	enum bip32_err be;
-	char id[IDS_MAX_LEN], first[ADDRESS_MAX_LEN], fp[24];
+	char id[IDS_MAX_LEN], first[ADDRESS_MAX_LEN], fp[24], canon[128];
 	const char *p[4];
 	json_object *r, *d;
 	PGresult *res;
@@ -526,6 +526,12 @@ wallet_add(const struct opts *o, const char *usage)
 		die("--xpub: %s", bip32_strerror(be));
 	if (address_derive(net->kind, &key, 0, first, sizeof(first)) == -1)
 		die("--xpub: cannot derive addresses from this key");
+	/* One spelling per key (a tpub is stored as the same xpub), so that
+	 * the database can refuse a key used twice on a network. */
+	key.version = BIP32_VERSION_XPUB;
+	if (bip32_serialize(&key, canon, sizeof(canon)) != BIP32_OK)
+		die("--xpub: cannot serialize the key");
+	xpub = canon;
 	require_merchant(merchant);
 	ids_new("wal_", id, sizeof(id));
 	p[0] = id;
@@ -535,10 +541,13 @@ wallet_add(const struct opts *o, const char *usage)
 	connect_db();
 	res = db_query(db, sql, 4, p);
 	if (res == NULL) {
-		if (strcmp(db_last_sqlstate(db), "23505") == 0)
-			die("merchant %s already has a wallet on %s", merchant,
-			    network);
-		die("database error: %s", db_last_error(db));
+		if (strcmp(db_last_sqlstate(db), "23505") != 0)
+			die("database error: %s", db_last_error(db));
+		if (strstr(db_last_error(db), "wallets_network_xpub") != NULL)
+			die("this key already belongs to a wallet on %s: each "
+			    "wallet needs its own account key", network);
+		die("merchant %s already has a wallet on %s", merchant,
+		    network);
 	}
 	PQclear(res);
 	/* Only a fingerprint of the key goes to the audit log. */

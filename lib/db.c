@@ -22,6 +22,14 @@ struct db {
 	char		 error[256];
 };
 
+/* Server notices (e.g. "already exists, skipping") are not errors. */
+static void
+notice(void *arg, const char *msg)
+{
+	(void)arg;
+	log_debug("postgres: %s", msg);
+}
+
 struct db *
 db_connect(const char *url, char *err, size_t errlen)
 {
@@ -36,6 +44,7 @@ db_connect(const char *url, char *err, size_t errlen)
 		db_free(db);
 		return NULL;
 	}
+	PQsetNoticeProcessor(db->conn, notice, NULL);
 	return db;
 }
 

@@ -8,6 +8,7 @@
 #include "bip32.h"
 #include "config.h"
 #include "db.h"
+#include "events.h"
 #include "ids.h"
 #include "invoice.h"
 #include "invoice_input.h"
@@ -147,9 +148,13 @@ row_to_json(const struct cc_config *cfg, const PGresult *res, int r)
 
 /* Fields only the merchant view has. */
 static void
-add_merchant_fields(json_object *o, const PGresult *res, int r)
+add_merchant_fields(const struct cc_config *cfg, json_object *o,
+    const PGresult *res, int r)
 {
 	const char *refund = db_get(res, r, COL_REFUND_PARTIAL);
+	const struct cc_network *net;
+	json_object *payments;
+	size_t i, n;
 
 	if (db_get(res, r, COL_CANCELLED) != NULL) {
 		jsonx_add_str(o, "cancellation_reason",
@@ -157,7 +162,20 @@ add_merchant_fields(json_object *o, const PGresult *res, int r)
 		jsonx_add(o, "refund_partial_payments",
 		    json_object_new_boolean(refund && *refund == 't'));
 	}
-	jsonx_add(o, "payments", json_object_new_array());
+	jsonx_add_str(o, "expired_at", db_get(res, r, COL__MAX + 5));
+	jsonx_add_str(o, "overpaid_at", db_get(res, r, COL__MAX + 4));
+	payments = stored_json(db_get(res, r, COL__MAX + 1), "[]");
+	net = config_network(cfg, db_get(res, r, COL_NETWORK));
+	n = json_object_array_length(payments);
+	for (i = 0; i < n && net != NULL; i++)
+		jsonx_add(json_object_array_get_idx(payments, i),
+		    "required_confirmations",
+		    json_object_new_int(net->confirmations));
+	jsonx_add(o, "payments", payments);
+	jsonx_add(o, "credits", stored_json(db_get(res, r, COL__MAX + 2),
+	    "[]"));
+	jsonx_add(o, "refunds", stored_json(db_get(res, r, COL__MAX + 3),
+	    "[]"));
 	jsonx_add(o, "audit_log", stored_json(db_get(res, r, COL__MAX),
 	    "[]"));
 	jsonx_add(o, "webhook_deliveries", json_object_new_array());
@@ -370,8 +388,28 @@ invoice_get(struct db *db, const struct cc_config *cfg, const struct auth *a,
 	    "cc_ts(l.created_at), 'actor', l.actor, 'ip_address', "
 	    "l.ip_address, 'user_agent', l.user_agent, 'request_id', "
 	    "l.request_id) ORDER BY l.seq), '[]')::text FROM audit_log l "
-	    "WHERE l.invoice_id = invoices.id) FROM invoices "
-	    "WHERE id = $1 AND merchant_id = $2 AND mode = $3";
+	    "WHERE l.invoice_id = invoices.id), "
+	    "(SELECT coalesce(json_agg(json_build_object('id', p.id, "
+	    "'amount', trim_scale(p.amount / 10::numeric ^ crypto_decimals), "
+	    "'asset', p.asset, 'tx_hash', p.tx_hash, 'status', p.status, "
+	    "'confirmations', p.confirmations, 'block_number', "
+	    "p.block_number, 'from_address', p.from_address, 'detected_at', "
+	    "cc_ts(p.detected_at), 'confirmed_at', cc_ts(p.confirmed_at), "
+	    "'reverted_at', cc_ts(p.reverted_at), 'late', p.late, "
+	    "'network_fee', NULL) ORDER BY p.detected_at, p.id), '[]')::text "
+	    "FROM payments p WHERE p.invoice_id = invoices.id), "
+	    "(SELECT coalesce(json_agg(json_build_object('id', c.id, "
+	    "'amount', trim_scale(c.amount / 10::numeric ^ crypto_decimals), "
+	    "'asset', c.asset, 'reason', c.reason, 'created_at', "
+	    "cc_ts(c.created_at)) ORDER BY c.created_at, c.id), '[]')::text "
+	    "FROM credits c WHERE c.invoice_id = invoices.id), "
+	    "(SELECT coalesce(json_agg(json_build_object('id', r.id, "
+	    "'amount', trim_scale(r.amount / 10::numeric ^ crypto_decimals), "
+	    "'asset', r.asset, 'reason', r.reason, 'status', r.status, "
+	    "'created_at', cc_ts(r.created_at)) ORDER BY r.created_at, r.id), "
+	    "'[]')::text FROM refunds r WHERE r.invoice_id = invoices.id), "
+	    "cc_ts(overpaid_at), cc_ts(expired_at) "
+	    "FROM invoices WHERE id = $1 AND merchant_id = $2 AND mode = $3";
 	const char *params[3] = { id, a->merchant_id, mode_name(a) };
 	PGresult *res;
 	int rc;
@@ -385,7 +423,7 @@ invoice_get(struct db *db, const struct cc_config *cfg, const struct auth *a,
 	rc = 1;
 	if (PQntuples(res) == 1) {
 		*out = row_to_json(cfg, res, 0);
-		add_merchant_fields(*out, res, 0);
+		add_merchant_fields(cfg, *out, res, 0);
 		rc = 0;
 	}
 	PQclear(res);
@@ -576,21 +614,39 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 	    "refund_partial_payments = $5::boolean "
 	    "WHERE id = $1 AND merchant_id = $2 AND mode = $3 "
 	    "AND status IN ('created', 'pending') AND expires_at > now() "
-	    "RETURNING id), "
+	    "RETURNING id, crypto_currency, crypto_decimals), "
 	    "ev AS (INSERT INTO events (id, invoice_id, merchant_id, type, "
 	    "data) SELECT $6, id, $2, 'invoice.cancelled', "
-	    "jsonb_build_object('status', 'cancelled', 'reason', $4::text, "
-	    "'refund_partial_payments', $5::boolean) FROM upd), "
+	    "jsonb_build_object('invoice_id', id, 'status', 'cancelled', "
+	    "'reason', $4::text, 'refund_partial_payments', $5::boolean) "
+	    "FROM upd RETURNING seq), "
 	    "au AS (INSERT INTO audit_log (id, merchant_id, invoice_id, event, "
 	    "actor, ip_address, user_agent, request_id, details) "
 	    "SELECT $7, $2, id, 'invoice.cancelled', $8, $9, $10, $11, "
-	    "jsonb_build_object('reason', $4::text) FROM upd) "
-	    "SELECT count(*) FROM upd";
+	    "jsonb_build_object('reason', $4::text) FROM upd), "
+	    /* What the invoice had received goes back when asked. */
+	    "got AS (SELECT upd.id, upd.crypto_currency, upd.crypto_decimals, "
+	    "sum(p.amount) AS amount FROM upd JOIN payments p ON "
+	    "p.invoice_id = upd.id AND p.status <> 'reverted' AND NOT p.late "
+	    "WHERE $5::boolean GROUP BY 1, 2, 3), "
+	    "ref AS (INSERT INTO refunds (id, merchant_id, invoice_id, asset, "
+	    "amount, reason) SELECT $12, $2, id, crypto_currency, amount, "
+	    "'cancelled' FROM got RETURNING id), "
+	    "ev2 AS (INSERT INTO events (id, invoice_id, merchant_id, type, "
+	    "data) SELECT $13, got.id, $2, 'invoice.refunded', "
+	    "jsonb_build_object('invoice_id', got.id, 'refund_id', $12::text, "
+	    "'amount', trim_scale(got.amount / 10::numeric ^ "
+	    "got.crypto_decimals), 'crypto_currency', got.crypto_currency, "
+	    "'reason', 'cancelled') FROM got RETURNING seq) "
+	    "SELECT (SELECT count(*) FROM upd), (SELECT count(*) FROM "
+	    "(SELECT pg_notify('" EVENTS_CHANNEL "', seq::text) FROM "
+	    "(SELECT seq FROM ev UNION ALL SELECT seq FROM ev2) s) n)";
 	static const char state_sql[] =
 	    "SELECT status, expires_at <= now() FROM invoices "
 	    "WHERE id = $1 AND merchant_id = $2 AND mode = $3";
-	char evt[IDS_MAX_LEN], aud[IDS_MAX_LEN];
-	const char *params[11];
+	char evt[IDS_MAX_LEN], aud[IDS_MAX_LEN], ref[IDS_MAX_LEN];
+	char evt2[IDS_MAX_LEN];
+	const char *params[13];
 	PGresult *res;
 	const char *status;
 	bool past;
@@ -601,6 +657,8 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 		return 1;
 	ids_new("evt_", evt, sizeof(evt));
 	ids_new("audit_", aud, sizeof(aud));
+	ids_new("ref_", ref, sizeof(ref));
+	ids_new("evt_", evt2, sizeof(evt2));
 	params[0] = id;
 	params[1] = a->merchant_id;
 	params[2] = mode_name(a);
@@ -612,7 +670,9 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 	params[8] = m->ip;
 	params[9] = m->user_agent;
 	params[10] = m->request_id;
-	res = db_query(db, cancel_sql, 11, params);
+	params[11] = ref;
+	params[12] = evt2;
+	res = db_query(db, cancel_sql, 13, params);
 	if (res == NULL)
 		return -1;
 	rc = strcmp(PQgetvalue(res, 0, 0), "1") == 0 ? 0 : 1;

@@ -1,8 +1,10 @@
 """Helpers for the integration tests: the stack's environment, raw HTTP
 through lighttpd, and cc-admin. Standard library only."""
+import hashlib
 import http.client
 import json
 import os
+import secrets
 import subprocess
 import urllib.parse
 
@@ -84,18 +86,48 @@ def psql(sql):
     return [l for l in p.stdout.splitlines() if l]
 
 
-def new_merchant(name="Test Shop", wallet=True, live_wallets=False):
-    """A fresh merchant with a full test key (and wallets)."""
+B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+SECP_P = 2 ** 256 - 2 ** 32 - 977
+
+
+def b58check(raw):
+    raw = raw + hashlib.sha256(hashlib.sha256(raw).digest()).digest()[:4]
+    n, out = int.from_bytes(raw, "big"), ""
+    while n:
+        n, r = divmod(n, 58)
+        out = B58[r] + out
+    return "1" * (len(raw) - len(raw.lstrip(b"\0"))) + out
+
+
+def random_xpub():
+    """A valid account-level xpub nobody holds the private key of: a random
+    point of secp256k1 and a random chain code. Each wallet needs its own
+    key (one key per network is enforced)."""
+    while True:
+        x = secrets.randbelow(SECP_P)
+        y2 = (pow(x, 3, SECP_P) + 7) % SECP_P
+        y = pow(y2, (SECP_P + 1) // 4, SECP_P)
+        if y * y % SECP_P == y2:
+            break
+    pub = bytes([2 + (y & 1)]) + x.to_bytes(32, "big")
+    raw = (bytes.fromhex("0488b21e") + bytes([3]) + secrets.token_bytes(4) +
+           (0x80000000).to_bytes(4, "big") + secrets.token_bytes(32) + pub)
+    return b58check(raw)
+
+
+def new_merchant(name="Test Shop", wallet=True, live_wallets=False, xpub=None,
+                 tron_xpub=None):
+    """A fresh merchant with a full test key and wallets of its own."""
     m = admin("merchant", "create", "--name", name)
     k = admin("key", "create", "--merchant", m["id"], "--type", "test")
     if wallet:
         admin("wallet", "add", "--merchant", m["id"], "--network", "anvil",
-              "--xpub", ENV["CC_DEMO_XPUB"])
+              "--xpub", xpub or random_xpub())
     if live_wallets:
         admin("wallet", "add", "--merchant", m["id"], "--network", "ethereum",
-              "--xpub", ENV["CC_DEMO_XPUB"])
+              "--xpub", xpub or random_xpub())
         admin("wallet", "add", "--merchant", m["id"], "--network", "tron",
-              "--xpub", ENV["CC_DEMO_TRON_XPUB"])
+              "--xpub", tron_xpub or random_xpub())
     return m["id"], k["secret"]
 
 

@@ -6,7 +6,7 @@ import os
 import subprocess
 import unittest
 
-from cc import ENV, admin, psql
+from cc import ENV, admin, psql, random_xpub
 
 BIN = os.path.join(ENV["CC_BIN"], "cc-admin")
 
@@ -107,28 +107,37 @@ class CliTest(unittest.TestCase):
 
     def test_wallets(self):
         m = admin("merchant", "create", "--name", "Wallet Shop")["id"]
-        w = admin("wallet", "add", "--merchant", m, "--network", "anvil", "--xpub",
+        # The test mnemonic's account key, on a network no other test uses
+        # it on: the first address is the published one.
+        w = admin("wallet", "add", "--merchant", m, "--network", "ethereum", "--xpub",
                   ENV["CC_DEMO_XPUB"])
         self.assertEqual(w["first_address"], "0x9858EfFD232B4033E47d90003D41EC34EcaEda94")
         self.assertNotIn(ENV["CC_DEMO_XPUB"], json.dumps(w))
-        p = run("--json", "wallet", "add", "--merchant", m, "--network", "anvil", "--xpub",
-                ENV["CC_DEMO_XPUB"])
+        p = run("--json", "wallet", "add", "--merchant", m, "--network", "ethereum", "--xpub",
+                random_xpub())
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("already has a wallet", p.stderr)
+        # A key already used on a network is refused for another wallet
+        # there (same addresses), also when spelled as a tpub.
+        other = admin("merchant", "create", "--name", "Copycat")["id"]
+        for k in (ENV["CC_DEMO_XPUB"], to_tpub(ENV["CC_DEMO_XPUB"])):
+            p = run("wallet", "add", "--merchant", other, "--network", "anvil", "--xpub", k)
+            self.assertNotEqual(p.returncode, 0)
+            self.assertIn("already belongs to a wallet", p.stderr)
         # BIP32 test vector 1: its xprv is refused (never a private key),
         # a corrupted xpub fails its checksum, and a tpub is accepted.
         xprv = ("xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPGJxWUtg6"
                 "LnF5kejMRNNU3TGtRBeJgk33yuGBxrMPHi")
         for bad, msg in ((xprv, "private"), (ENV["CC_DEMO_XPUB"][:-1] + "x", "checksum"),
                          ("hello", "")):
-            p = run("wallet", "add", "--merchant", m, "--network", "ethereum", "--xpub", bad)
+            p = run("wallet", "add", "--merchant", m, "--network", "anvil", "--xpub", bad)
             self.assertNotEqual(p.returncode, 0, bad)
             self.assertIn(msg, p.stderr.lower())
-        tpub = to_tpub(ENV["CC_DEMO_TRON_XPUB"])
+        tpub = to_tpub(random_xpub())
         w = admin("wallet", "add", "--merchant", m, "--network", "tron", "--xpub", tpub)
         self.assertTrue(w["first_address"].startswith("T"))
         nets = {x["network"] for x in admin("wallet", "list", "--merchant", m)}
-        self.assertEqual(nets, {"anvil", "tron"})
+        self.assertEqual(nets, {"ethereum", "tron"})
 
     def test_rates_and_networks(self):
         r = admin("rate", "set", "--crypto", "ETH", "--currency", "JPY", "--rate", "450000.5")

@@ -1,0 +1,131 @@
+/*
+ * The invoice state machine: a pure function of the stored state, the
+ * payment sums and the clock (see lifecycle.h for the rules).
+ */
+#include "cc.h"
+
+#include "lifecycle.h"
+#include "money.h"
+
+static const char *const status_names[INV__MAX] = {
+	[INV_CREATED] = "created",
+	[INV_PENDING] = "pending",
+	[INV_PAID] = "paid",
+	[INV_EXPIRED] = "expired",
+	[INV_CANCELLED] = "cancelled",
+};
+
+const char *
+inv_status_name(enum inv_status s)
+{
+	if ((unsigned int)s >= INV__MAX)
+		return NULL;
+	return status_names[s];
+}
+
+int
+inv_status_from_name(const char *name, enum inv_status *out)
+{
+	size_t i;
+
+	if (name == NULL)
+		return -1;
+	for (i = 0; i < CC_ARRAY_SIZE(status_names); i++)
+		if (strcmp(name, status_names[i]) == 0) {
+			*out = (enum inv_status)i;
+			return 0;
+		}
+	return -1;
+}
+
+void
+lifecycle_next(const struct lifecycle_in *in, struct lifecycle_out *out)
+{
+	enum inv_status next;
+	unsigned __int128 due;
+	int64_t received, seen, required, ceiling;
+	bool full, seen_full, past;
+
+	memset(out, 0, sizeof(*out));
+	out->status = in->status;
+
+	if ((unsigned int)in->status >= INV__MAX || in->total_minor < 0 ||
+	    in->underpay_minor < 0 || in->overpay_minor < 0 ||
+	    in->seen_units < in->confirmed_units)
+		goto err;
+	/* Scales, a zero rate and values beyond int64_t all fail here. */
+	if (money_crypto_to_fiat(in->confirmed_units, in->decimals, &in->rate,
+	    in->exponent, &received) != MONEY_OK)
+		goto err;
+	if (money_crypto_to_fiat(in->seen_units, in->decimals, &in->rate,
+	    in->exponent, &seen) != MONEY_OK)
+		goto err;
+	if (money_add(in->total_minor, in->overpay_minor, &ceiling) !=
+	    MONEY_OK)
+		goto err;
+	/* Both are non-negative: the difference cannot overflow. */
+	required = in->total_minor - in->underpay_minor;
+	if (required < 0)
+		required = 0;
+
+	/*
+	 * Some money must have come: a tolerance as large as the total
+	 * would otherwise mark an invoice paid that nobody paid.
+	 */
+	full = in->confirmed_units > 0 && received >= required;
+	seen_full = in->seen_units > 0 && seen >= required;
+	past = in->now >= in->expires_at;
+
+	next = in->status;
+	switch (in->status) {
+	case INV_CREATED:
+	case INV_PENDING:
+		if (full) {
+			next = INV_PAID;
+			out->paid = true;
+		} else if (past && !seen_full) {
+			next = INV_EXPIRED;
+			out->expired = true;
+		} else if (in->viewed)
+			next = INV_PENDING;
+		break;
+	case INV_PAID:
+		if (full)
+			break;
+		out->reopened = true;
+		if (!past || seen_full)
+			next = INV_PENDING;
+		else {
+			next = INV_EXPIRED;
+			out->expired = true;
+		}
+		break;
+	default:
+		/* expired and cancelled are final. */
+		break;
+	}
+
+	if (next == INV_PAID && received > ceiling && !in->overpaid_before) {
+		/*
+		 * received > total means confirmed_units are worth more than
+		 * the rounded-up price, so due <= confirmed_units; checked
+		 * all the same rather than wrapping around.
+		 */
+		if (money_fiat_to_crypto(in->total_minor, in->exponent,
+		    &in->rate, in->decimals, &due) != MONEY_OK ||
+		    due > in->confirmed_units)
+			goto err;
+		out->overpaid = true;
+		out->overpaid_units = in->confirmed_units - due;
+	}
+
+	out->status = next;
+	out->received_minor = received;
+	out->seen_minor = seen;
+	out->required_minor = required;
+	return;
+err:
+	memset(out, 0, sizeof(*out));
+	out->status = in->status;
+	out->error = -1;
+}

@@ -1,0 +1,127 @@
+/*
+ * The invoice lifecycle as a pure function: from an invoice's stored state,
+ * the sums of its payments and the clock, the state to store next and the
+ * events that the change emits. No database, no clock reads: the caller
+ * gathers the inputs under the invoice's row lock, stores the output and
+ * writes the events in the same transaction.
+ *
+ *	created --view--> pending
+ *	created, pending --full confirmed payment--> paid
+ *	created, pending --expiry, no full payment seen--> expired
+ *	paid --reorg reverts the payment--> pending or expired
+ *	expired, cancelled: final
+ */
+#ifndef CC_LIFECYCLE_H
+#define CC_LIFECYCLE_H
+
+#include "cc.h"
+#include "money.h"
+
+/* Indexes inv_status_name(); the names are those of the API. */
+enum inv_status {
+	INV_CREATED,
+	INV_PENDING,
+	INV_PAID,
+	INV_EXPIRED,
+	INV_CANCELLED,
+	INV__MAX
+};
+
+/*
+ * "created", "pending", "paid", "expired", "cancelled"; NULL for a value
+ * outside the enum, so that a bad state is never stored as text. The string
+ * is static.
+ */
+const char	*inv_status_name(enum inv_status);
+/*
+ * The inverse, exact and case-sensitive: 0 with *out set, or -1 (NULL or an
+ * unknown name) with *out untouched.
+ */
+int		 inv_status_from_name(const char *, enum inv_status *out);
+
+struct lifecycle_in {
+	enum inv_status		 status;	/* current stored state */
+	int64_t			 total_minor;	/* invoice total, fiat minor */
+	/* payment_tolerance.underpayment_threshold, fiat minor units */
+	int64_t			 underpay_minor;
+	/* payment_tolerance.overpayment_threshold, fiat minor units */
+	int64_t			 overpay_minor;
+	int			 exponent;	/* fiat exponent (2 for USD) */
+	/* locked rate: fiat price of one whole crypto unit */
+	struct money_dec	 rate;
+	int			 decimals;	/* 6 USDT, 18 ETH */
+	/* sum of the confirmed, non-late payments, in base units */
+	unsigned __int128	 confirmed_units;
+	/*
+	 * Sum of all non-reverted, non-late payments, confirmed or not:
+	 * never less than confirmed_units.
+	 */
+	unsigned __int128	 seen_units;
+	int64_t			 now;		/* unix seconds */
+	int64_t			 expires_at;	/* unix seconds */
+	/* the customer opened the invoice: asks for created -> pending */
+	bool			 viewed;
+	/* an invoice.overpaid was already recorded */
+	bool			 overpaid_before;
+};
+
+struct lifecycle_out {
+	enum inv_status		 status;	/* the state to store */
+	/* confirmed_units in fiat at the locked rate, rounded down */
+	int64_t			 received_minor;
+	int64_t			 seen_minor;	/* same for seen_units */
+	/* total_minor - underpay_minor, at least 0 */
+	int64_t			 required_minor;
+	bool			 paid;		/* emit invoice.paid */
+	bool			 expired;	/* emit invoice.expired */
+	/* was paid, a reorg reverted payments: no longer paid */
+	bool			 reopened;
+	/* first time beyond total + overpay threshold: invoice.overpaid */
+	bool			 overpaid;
+	/*
+	 * With overpaid: confirmed_units minus the crypto amount worth
+	 * total_minor (rounded up, as money_fiat_to_crypto does); else 0.
+	 * It can be 0 with overpaid set when one base unit is worth more
+	 * than the overpayment threshold.
+	 */
+	unsigned __int128	 overpaid_units;
+	/*
+	 * 0, or -1 when the inputs are inconsistent; everything above is
+	 * then 0 or false except status, which equals the input status.
+	 */
+	int			 error;
+};
+
+/*
+ * Decides the next state. Amounts compare in fiat minor units, the crypto
+ * sums converted at the locked rate and rounded down, so that a customer
+ * never gets credit for a fraction of a minor unit.
+ *
+ * A payment is "full" when its fiat value reaches required_minor and it is
+ * more than nothing (a zero required_minor never makes an invoice paid
+ * without money). Then:
+ *  - created/pending with a full confirmed payment -> paid (paid), even
+ *    past expires_at: expiry never overrides money that arrived;
+ *  - else created/pending at or after expires_at -> expired (expired),
+ *    unless a full payment is seen and still confirming: it keeps waiting;
+ *  - else created + viewed -> pending; otherwise unchanged;
+ *  - paid without a full confirmed payment any more (reorg) -> reopened,
+ *    and pending before expires_at or while a full payment is seen, else
+ *    expired (expired as well);
+ *  - expired and cancelled never change; the caller leaves late payments
+ *    out of the sums.
+ * A state that is or becomes paid with received_minor above total_minor +
+ * overpay_minor sets overpaid, unless overpaid_before.
+ *
+ * Inconsistent inputs give error -1: a status outside the enum; a negative
+ * total or threshold; seen_units below confirmed_units; a scale outside
+ * 0..MONEY_MAX_SCALE; a zero rate; a fiat value above INT64_MAX;
+ * total_minor + overpay_minor above INT64_MAX. These are checked whatever
+ * the state, final ones included.
+ *
+ * The result is a fixed point: calling again with the output status (and
+ * overpaid_before set if overpaid was) changes nothing and emits nothing.
+ */
+void	lifecycle_next(const struct lifecycle_in *, struct lifecycle_out *);
+
+#endif

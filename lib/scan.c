@@ -1,0 +1,1050 @@
+/* Chain scanner core: batches, payments, confirmations, reorganisations. */
+#include "cc.h"
+
+#include <errno.h>
+#include <time.h>
+
+#include "address.h"
+#include "addrset.h"
+#include "config.h"
+#include "db.h"
+#include "events.h"
+#include "evm.h"
+#include "ids.h"
+#include "jsonx.h"
+#include "log.h"
+#include "money.h"
+#include "payment.h"
+#include "rpc.h"
+#include "scan.h"
+#include "util.h"
+
+#define SCAN_RPC_TIMEOUT_MS	15000
+#define SCAN_MAX_CANDIDATES	10000	/* per batch; more splits the batch */
+
+struct inv_ref {
+	char	 id[48];
+	char	 asset[16];
+};
+
+struct block {
+	struct evm_block	 hdr;
+	json_object		*obj;	/* the whole block, with transactions */
+};
+
+struct candidate {
+	const struct inv_ref	*inv;
+	const struct cc_asset	*asset;
+	char			 tx_hash[67];
+	int64_t			 log_index;
+	uint64_t		 block_number;
+	char			 block_hash[67];
+	uint8_t			 from[20];
+	uint8_t			 to[20];
+	unsigned __int128	 value;
+};
+
+struct scanner {
+	struct db		*db;
+	const struct cc_network	*net;
+	const struct scan_opts	*opts;
+	struct rpc		*rpc;
+	struct addrset		*set;
+	struct inv_ref		*invs;
+	size_t			 ninvs;
+	size_t			 capinvs;
+	int64_t			 loaded_at;	/* database clock, seconds */
+	const struct cc_asset	*native;
+	uint64_t		 cursor;
+	char			 cursor_hash[67];
+	int64_t			 deadline;	/* monotonic ms; 0 = none */
+	uint64_t		 start_block;	/* for the progress line */
+};
+
+static void
+sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+static int64_t
+rpc_deadline(struct scanner *s)
+{
+	int64_t d = rpc_now_ms() + 60000;
+
+	if (s->deadline != 0 && s->deadline < d)
+		d = s->deadline;
+	return d;
+}
+
+static void
+addr_text(const struct scanner *s, const uint8_t a[20], char *out,
+    size_t outlen)
+{
+	if (s->net->kind == ADDRESS_TRON)
+		address_tron_from_evm20(a, out, outlen);
+	else
+		address_evm_checksum(a, out, outlen);
+}
+
+/* --- the address set ------------------------------------------------- */
+
+/*
+ * Loads invoice addresses: on the first call every open invoice and every
+ * invoice of the last 30 days (late payments still count as payments),
+ * then those created since the previous load, with a minute of overlap
+ * for transactions that committed late.
+ */
+static int
+load_addresses(struct scanner *s)
+{
+	static const char sql[] =
+	    "SELECT id, address, crypto_currency, "
+	    "extract(epoch FROM now())::bigint FROM invoices "
+	    "WHERE network = $1 AND (created_at >= timestamptz 'epoch' + "
+	    "$2::bigint * interval '1 second' OR ($3::boolean AND status IN "
+	    "('created', 'pending')))";
+	char since[24];
+	const char *p[3];
+	PGresult *res;
+	int i, n;
+
+	if (s->loaded_at == 0)
+		snprintf(since, sizeof(since), "%lld",
+		    (long long)(time(NULL) - 30 * 86400));
+	else
+		snprintf(since, sizeof(since), "%lld",
+		    (long long)(s->loaded_at - 60));
+	p[0] = s->net->name;
+	p[1] = since;
+	p[2] = s->loaded_at == 0 ? "true" : "false";
+	res = db_query(s->db, sql, 3, p);
+	if (res == NULL)
+		return -1;
+	n = PQntuples(res);
+	for (i = 0; i < n; i++) {
+		uint8_t a[20];
+		uint32_t idx;
+
+		if (address_parse(s->net->kind, PQgetvalue(res, i, 1), a) ==
+		    -1) {
+			log_error("invoice %s: unparsable address",
+			    PQgetvalue(res, i, 0));
+			continue;
+		}
+		if (addrset_get(s->set, a, &idx))
+			continue;
+		if (s->ninvs == s->capinvs) {
+			s->capinvs = s->capinvs ? s->capinvs * 2 : 1024;
+			s->invs = xrealloc(s->invs, s->capinvs *
+			    sizeof(*s->invs));
+		}
+		cc_strlcpy(s->invs[s->ninvs].id, PQgetvalue(res, i, 0),
+		    sizeof(s->invs[s->ninvs].id));
+		cc_strlcpy(s->invs[s->ninvs].asset, PQgetvalue(res, i, 2),
+		    sizeof(s->invs[s->ninvs].asset));
+		addrset_put(s->set, a, (uint32_t)s->ninvs);
+		s->ninvs++;
+	}
+	if (n > 0) {
+		char *end;
+
+		s->loaded_at = strtoll(PQgetvalue(res, 0, 3), &end, 10);
+	} else if (s->loaded_at == 0)
+		s->loaded_at = time(NULL);
+	PQclear(res);
+	return 0;
+}
+
+/* --- node access ----------------------------------------------------- */
+
+static int
+get_head(struct scanner *s, uint64_t *head)
+{
+	json_object *r = NULL;
+	enum rpc_err e;
+	int rc = -1;
+
+	e = rpc_call_retry(s->rpc, "eth_blockNumber", "[]", &r,
+	    rpc_deadline(s));
+	if (e != RPC_OK)
+		log_error("%s: eth_blockNumber failed: %s", s->net->name,
+		    rpc_last_error(s->rpc));
+	else if (!json_object_is_type(r, json_type_string) ||
+	    evm_quantity_u64(json_object_get_string(r), head) == -1)
+		log_error("%s: eth_blockNumber: bad answer", s->net->name);
+	else
+		rc = 0;
+	json_object_put(r);
+	return rc;
+}
+
+static int
+get_block(struct scanner *s, uint64_t n, bool full, struct block *b)
+{
+	char params[64], q[24];
+	enum rpc_err e;
+
+	memset(b, 0, sizeof(*b));
+	evm_quantity_str(n, q, sizeof(q));
+	snprintf(params, sizeof(params), "[\"%s\", %s]", q,
+	    full ? "true" : "false");
+	e = rpc_call_retry(s->rpc, "eth_getBlockByNumber", params, &b->obj,
+	    rpc_deadline(s));
+	if (e != RPC_OK) {
+		log_error("%s: block %llu: %s", s->net->name,
+		    (unsigned long long)n, rpc_last_error(s->rpc));
+		return -1;
+	}
+	if (evm_decode_block(b->obj, &b->hdr) == -1 || b->hdr.number != n) {
+		/* null: the node does not have it (yet, or any more) */
+		json_object_put(b->obj);
+		b->obj = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Transfer logs of [from, to], split in halves while the node says the
+ * answer is too large. Appends to arr.
+ */
+static int
+get_logs(struct scanner *s, uint64_t from, uint64_t to, json_object *arr)
+{
+	char params[256], f[24], t[24];
+	json_object *r = NULL;
+	enum rpc_err e;
+	size_t i, n;
+
+	evm_quantity_str(from, f, sizeof(f));
+	evm_quantity_str(to, t, sizeof(t));
+	snprintf(params, sizeof(params), "[{\"fromBlock\": \"%s\", "
+	    "\"toBlock\": \"%s\", \"topics\": [\"" EVM_TRANSFER_TOPIC
+	    "\"]}]", f, t);
+	e = rpc_call_retry(s->rpc, "eth_getLogs", params, &r,
+	    rpc_deadline(s));
+	if (e == RPC_ETOOMANY && to > from) {
+		uint64_t mid = from + (to - from) / 2;
+
+		log_info("%s: logs of blocks %llu-%llu too many for the "
+		    "node; splitting", s->net->name,
+		    (unsigned long long)from, (unsigned long long)to);
+		return get_logs(s, from, mid, arr) == -1 ? -1 :
+		    get_logs(s, mid + 1, to, arr);
+	}
+	if (e != RPC_OK || !json_object_is_type(r, json_type_array)) {
+		log_error("%s: eth_getLogs %llu-%llu: %s", s->net->name,
+		    (unsigned long long)from, (unsigned long long)to,
+		    e != RPC_OK ? rpc_last_error(s->rpc) : "not an array");
+		json_object_put(r);
+		return -1;
+	}
+	n = json_object_array_length(r);
+	for (i = 0; i < n; i++)
+		json_object_array_add(arr,
+		    json_object_get(json_object_array_get_idx(r, i)));
+	json_object_put(r);
+	return 0;
+}
+
+/* True if the transaction succeeded (a reverted one moved no value). */
+static int
+tx_succeeded(struct scanner *s, const char *hash, bool *ok)
+{
+	char params[96];
+	json_object *r = NULL, *st;
+	enum rpc_err e;
+
+	snprintf(params, sizeof(params), "[\"%s\"]", hash);
+	e = rpc_call_retry(s->rpc, "eth_getTransactionReceipt", params, &r,
+	    rpc_deadline(s));
+	if (e != RPC_OK || !json_object_is_type(r, json_type_object)) {
+		log_error("%s: receipt of %s: %s", s->net->name, hash,
+		    e != RPC_OK ? rpc_last_error(s->rpc) : "missing");
+		json_object_put(r);
+		return -1;
+	}
+	*ok = json_object_object_get_ex(r, "status", &st) &&
+	    strcmp(json_object_get_string(st), "0x1") == 0;
+	json_object_put(r);
+	return 0;
+}
+
+/* --- the cursor ------------------------------------------------------ */
+
+static int
+save_cursor(struct scanner *s)
+{
+	static const char sql[] =
+	    "INSERT INTO chain_cursors (network, block_number, block_hash) "
+	    "VALUES ($1, $2::bigint, $3) ON CONFLICT (network) DO UPDATE SET "
+	    "block_number = EXCLUDED.block_number, block_hash = "
+	    "EXCLUDED.block_hash, updated_at = now()";
+	char num[24];
+	const char *p[3] = { s->net->name, num, s->cursor_hash };
+
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)s->cursor);
+	return db_command(s->db, sql, 3, p);
+}
+
+static int
+set_cursor_at(struct scanner *s, uint64_t n)
+{
+	struct block b;
+	int rc;
+
+	if (get_block(s, n, false, &b) == -1)
+		return -1;
+	s->cursor = n;
+	cc_strlcpy(s->cursor_hash, b.hdr.hash, sizeof(s->cursor_hash));
+	json_object_put(b.obj);
+	rc = save_cursor(s);
+	return rc;
+}
+
+static int
+init_cursor(struct scanner *s)
+{
+	static const char sql[] =
+	    "SELECT block_number, block_hash FROM chain_cursors "
+	    "WHERE network = $1";
+	const char *p[1] = { s->net->name };
+	PGresult *res;
+	uint64_t head;
+	char *end;
+
+	if (s->opts->from_block >= 0) {
+		uint64_t n = (uint64_t)s->opts->from_block;
+
+		log_info("%s: backfilling from block %llu", s->net->name,
+		    (unsigned long long)n);
+		return set_cursor_at(s, n > 0 ? n - 1 : 0);
+	}
+	res = db_query(s->db, sql, 1, p);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 1) {
+		s->cursor = strtoull(PQgetvalue(res, 0, 0), &end, 10);
+		cc_strlcpy(s->cursor_hash, PQgetvalue(res, 0, 1),
+		    sizeof(s->cursor_hash));
+		PQclear(res);
+		return 0;
+	}
+	PQclear(res);
+	/* A new network starts at the head: its invoices are new too. */
+	if (get_head(s, &head) == -1)
+		return -1;
+	log_info("%s: first run, starting at block %llu", s->net->name,
+	    (unsigned long long)head);
+	return set_cursor_at(s, head > 0 ? head - 1 : 0);
+}
+
+/* --- recording ------------------------------------------------------- */
+
+static json_object *
+payment_json(const struct scanner *s, const char *id,
+    const struct candidate *c, const char *status, int confirmations,
+    bool late)
+{
+	json_object *o = json_object_new_object();
+	char txt[64];
+
+	jsonx_add_str(o, "id", id);
+	if (money_format_units(c->value, c->asset->decimals, txt,
+	    sizeof(txt)) == 0)
+		jsonx_add(o, "amount", jsonx_decimal(txt));
+	jsonx_add_str(o, "asset", c->asset->symbol);
+	jsonx_add_str(o, "status", status);
+	jsonx_add(o, "confirmations", json_object_new_int(confirmations));
+	jsonx_add(o, "required_confirmations",
+	    json_object_new_int(s->net->confirmations));
+	jsonx_add_str(o, "tx_hash", c->tx_hash);
+	jsonx_add(o, "block_number", json_object_new_int64(
+	    (int64_t)c->block_number));
+	jsonx_add(o, "late", json_object_new_boolean(late));
+	return o;
+}
+
+/* Records one payment; an already recorded one is left alone unless it
+ * had been reverted (its transaction came back in another block). */
+static int
+record(struct scanner *s, const struct candidate *c, uint64_t head)
+{
+	static const char sql[] =
+	    "INSERT INTO payments (id, invoice_id, merchant_id, network, asset, "
+	    "tx_hash, log_index, block_number, block_hash, from_address, "
+	    "to_address, amount, status, confirmations, late) "
+	    "SELECT $1, i.id, i.merchant_id, $3, $4, $5, $6::int, "
+	    "$7::bigint, $8, $9, $10, $11::numeric, 'detected', $12::int, "
+	    "i.status IN ('expired', 'cancelled') FROM invoices i "
+	    "WHERE i.id = $2 "
+	    "ON CONFLICT (network, tx_hash, log_index) DO UPDATE SET "
+	    "block_number = EXCLUDED.block_number, block_hash = "
+	    "EXCLUDED.block_hash, status = 'detected', confirmations = "
+	    "EXCLUDED.confirmations, reverted_at = NULL, confirmed_at = NULL, "
+	    "detected_at = now() WHERE payments.status = 'reverted' "
+	    "RETURNING id, late";
+	char id[IDS_MAX_LEN], li[24], bn[24], amt[48], conf[16];
+	char from[ADDRESS_MAX_LEN], to[ADDRESS_MAX_LEN];
+	const char *p[12];
+	json_object *data;
+	PGresult *res;
+	bool late;
+	int confirmations, rc;
+
+	confirmations = (int)(head - c->block_number + 1);
+	ids_new("pay_", id, sizeof(id));
+	snprintf(li, sizeof(li), "%lld", (long long)c->log_index);
+	snprintf(bn, sizeof(bn), "%llu", (unsigned long long)c->block_number);
+	snprintf(conf, sizeof(conf), "%d", confirmations);
+	money_u128_to_str(c->value, amt, sizeof(amt));
+	addr_text(s, c->from, from, sizeof(from));
+	addr_text(s, c->to, to, sizeof(to));
+	p[0] = id;
+	p[1] = c->inv->id;
+	p[2] = s->net->name;
+	p[3] = c->asset->symbol;
+	p[4] = c->tx_hash;
+	p[5] = li;
+	p[6] = bn;
+	p[7] = c->block_hash;
+	p[8] = from;
+	p[9] = to;
+	p[10] = amt;
+	p[11] = conf;
+	res = db_query(s->db, sql, 12, p);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return 0;	/* already recorded */
+	}
+	cc_strlcpy(id, PQgetvalue(res, 0, 0), sizeof(id));
+	late = PQgetvalue(res, 0, 1)[0] == 't';
+	PQclear(res);
+	log_info("%s: payment %s of %s to invoice %s in block %llu%s",
+	    s->net->name, id, c->asset->symbol, c->inv->id,
+	    (unsigned long long)c->block_number, late ? " (late)" : "");
+	data = json_object_new_object();
+	jsonx_add_str(data, "invoice_id", c->inv->id);
+	jsonx_add(data, "payment", payment_json(s, id, c, "detected",
+	    confirmations, late));
+	rc = events_add(s->db, c->inv->id, "payment.detected", data, true);
+	json_object_put(data);
+	if (rc == 0)
+		rc = payment_recompute(s->db, c->inv->id, false);
+	return rc < 0 ? -1 : 0;
+}
+
+static int
+save_blocks(struct scanner *s, const struct block *blocks, size_t n)
+{
+	static const char ins_sql[] =
+	    "INSERT INTO chain_blocks (network, number, hash, parent_hash) "
+	    "VALUES ($1, $2::bigint, $3, $4) ON CONFLICT (network, number) "
+	    "DO UPDATE SET hash = EXCLUDED.hash, parent_hash = "
+	    "EXCLUDED.parent_hash";
+	static const char prune_sql[] =
+	    "DELETE FROM chain_blocks WHERE network = $1 AND number < "
+	    "$2::bigint";
+	char num[24];
+	const char *p[4];
+	size_t i;
+
+	p[0] = s->net->name;
+	p[1] = num;
+	/* Only the tail of the batch matters for finding a fork. */
+	for (i = n > SCAN_KEEP_BLOCKS ? n - SCAN_KEEP_BLOCKS : 0; i < n; i++) {
+		snprintf(num, sizeof(num), "%llu",
+		    (unsigned long long)blocks[i].hdr.number);
+		p[2] = blocks[i].hdr.hash;
+		p[3] = blocks[i].hdr.parent_hash;
+		if (db_command(s->db, ins_sql, 4, p) == -1)
+			return -1;
+	}
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)(s->cursor >
+	    SCAN_KEEP_BLOCKS ? s->cursor - SCAN_KEEP_BLOCKS : 0));
+	return db_command(s->db, prune_sql, 2, p);
+}
+
+/* --- one batch ------------------------------------------------------- */
+
+static const struct cc_asset *
+token_asset(const struct scanner *s, const uint8_t contract[20])
+{
+	size_t i;
+
+	for (i = 0; i < s->net->nassets; i++) {
+		const struct cc_asset *a = &s->net->assets[i];
+		uint8_t c[20];
+
+		if (!a->native && address_parse(s->net->kind, a->contract,
+		    c) == 0 && memcmp(c, contract, 20) == 0)
+			return a;
+	}
+	return NULL;
+}
+
+/* Matches a transfer to an invoice; logs what is seen but not counted. */
+static bool
+match(struct scanner *s, const uint8_t to[20], const struct cc_asset *asset,
+    const uint8_t contract[20], const char *tx, struct candidate *c)
+{
+	uint32_t idx;
+	char txt[ADDRESS_MAX_LEN];
+
+	if (!addrset_get(s->set, to, &idx))
+		return false;
+	c->inv = &s->invs[idx];
+	if (asset == NULL) {
+		addr_text(s, contract, txt, sizeof(txt));
+		log_warn("%s: ignoring a transfer of unsupported token %s to "
+		    "invoice %s (tx %s)", s->net->name, txt, c->inv->id, tx);
+		return false;
+	}
+	if (strcmp(asset->symbol, c->inv->asset) != 0) {
+		log_warn("%s: ignoring %s sent to %s invoice %s (tx %s): "
+		    "another asset than the invoice's", s->net->name,
+		    asset->symbol, c->inv->asset, c->inv->id, tx);
+		return false;
+	}
+	c->asset = asset;
+	return true;
+}
+
+static void
+free_blocks(struct block *blocks, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_object_put(blocks[i].obj);
+	free(blocks);
+}
+
+/*
+ * Scans (cursor, to]. Returns 0 when the batch is recorded, 1 when the
+ * chain changed under it (retry), -1 on a database error, -2 when the
+ * node failed (retry later).
+ */
+static int
+scan_batch(struct scanner *s, uint64_t to, uint64_t head)
+{
+	uint64_t from = s->cursor + 1, n = to - s->cursor, i;
+	struct block *blocks;
+	struct candidate *cands = NULL;
+	size_t ncands = 0, capcands = 0, k, nlogs;
+	json_object *logs = NULL;
+	int rc = -2;
+
+	blocks = xcalloc(n, sizeof(*blocks));
+	for (i = 0; i < n; i++) {
+		if (get_block(s, from + i, s->native != NULL, &blocks[i]) ==
+		    -1)
+			goto out;
+		if (strcmp(blocks[i].hdr.parent_hash, i == 0 ?
+		    s->cursor_hash : blocks[i - 1].hdr.hash) != 0) {
+			rc = 1;
+			goto out;
+		}
+	}
+	logs = json_object_new_array();
+	if (get_logs(s, from, to, logs) == -1)
+		goto out;
+	nlogs = json_object_array_length(logs);
+	for (k = 0; k < nlogs; k++) {
+		struct evm_transfer t;
+		struct candidate c;
+		int d;
+
+		d = evm_decode_transfer_log(json_object_array_get_idx(logs, k),
+		    &t);
+		if (d == 1)
+			continue;	/* not an ERC-20 Transfer */
+		if (d == -1) {
+			/* The node's answer is broken: never skip, retry. */
+			log_error("%s: malformed log from the node in blocks "
+			    "%llu-%llu", s->net->name, (unsigned long long)from,
+			    (unsigned long long)to);
+			goto out;
+		}
+		if (t.block_number < from || t.block_number > to ||
+		    strcmp(t.block_hash, blocks[t.block_number - from].hdr.hash)
+		    != 0 || t.removed) {
+			rc = 1;		/* logs from another fork */
+			goto out;
+		}
+		memset(&c, 0, sizeof(c));
+		if (!match(s, t.to, token_asset(s, t.contract), t.contract,
+		    t.tx_hash, &c))
+			continue;
+		if (t.value_overflow || t.value == 0) {
+			log_warn("%s: ignoring a transfer of %s to invoice %s "
+			    "with value %s (tx %s)", s->net->name,
+			    c.asset->symbol, c.inv->id, t.value_overflow ?
+			    "beyond 128 bits" : "0", t.tx_hash);
+			continue;
+		}
+		cc_strlcpy(c.tx_hash, t.tx_hash, sizeof(c.tx_hash));
+		c.log_index = (int64_t)t.log_index;
+		c.block_number = t.block_number;
+		cc_strlcpy(c.block_hash, t.block_hash, sizeof(c.block_hash));
+		memcpy(c.from, t.from, 20);
+		memcpy(c.to, t.to, 20);
+		c.value = t.value;
+		if (ncands == capcands) {
+			capcands = capcands ? capcands * 2 : 16;
+			cands = xrealloc(cands, capcands * sizeof(*cands));
+		}
+		cands[ncands++] = c;
+	}
+	for (i = 0; s->native != NULL && i < n; i++) {
+		json_object *txs;
+		size_t j, ntx;
+
+		if (!json_object_object_get_ex(blocks[i].obj, "transactions",
+		    &txs) || !json_object_is_type(txs, json_type_array))
+			continue;
+		ntx = json_object_array_length(txs);
+		for (j = 0; j < ntx; j++) {
+			struct evm_tx tx;
+			struct candidate c;
+			bool ok;
+
+			if (evm_decode_tx(json_object_array_get_idx(txs, j),
+			    &tx) != 0) {
+				log_error("%s: malformed transaction in block "
+				    "%llu from the node", s->net->name,
+				    (unsigned long long)blocks[i].hdr.number);
+				goto out;
+			}
+			if (!tx.has_to || tx.value == 0)
+				continue;
+			memset(&c, 0, sizeof(c));
+			if (!match(s, tx.to, s->native, tx.to, tx.hash, &c))
+				continue;
+			if (tx_succeeded(s, tx.hash, &ok) == -1)
+				goto out;
+			if (!ok)
+				continue;
+			cc_strlcpy(c.tx_hash, tx.hash, sizeof(c.tx_hash));
+			c.log_index = -1;
+			c.block_number = blocks[i].hdr.number;
+			cc_strlcpy(c.block_hash, blocks[i].hdr.hash,
+			    sizeof(c.block_hash));
+			memcpy(c.from, tx.from, 20);
+			memcpy(c.to, tx.to, 20);
+			c.value = tx.value;
+			if (ncands == capcands) {
+				capcands = capcands ? capcands * 2 : 16;
+				cands = xrealloc(cands, capcands *
+				    sizeof(*cands));
+			}
+			cands[ncands++] = c;
+		}
+	}
+
+	/* One transaction: the payments of these blocks and the cursor. */
+	rc = -1;
+	if (db_begin(s->db) == -1)
+		goto out;
+	for (k = 0; k < ncands; k++)
+		if (record(s, &cands[k], head) == -1)
+			goto rollback;
+	s->cursor = to;
+	cc_strlcpy(s->cursor_hash, blocks[n - 1].hdr.hash,
+	    sizeof(s->cursor_hash));
+	if (save_blocks(s, blocks, (size_t)n) == -1 || save_cursor(s) == -1)
+		goto rollback;
+	if (db_commit(s->db) == -1) {
+		/* The cursor in memory ran ahead of the database. */
+		rc = -1;
+		goto out;
+	}
+	rc = 0;
+	goto out;
+rollback:
+	db_rollback(s->db);
+out:
+	json_object_put(logs);
+	free(cands);
+	free_blocks(blocks, (size_t)n);
+	return rc;
+}
+
+/* --- confirmations --------------------------------------------------- */
+
+static int
+update_confirmations(struct scanner *s, uint64_t head)
+{
+	static const char sql[] =
+	    "UPDATE payments SET confirmations = greatest($2::bigint - "
+	    "block_number + 1, 0) WHERE network = $1 AND status IN "
+	    "('detected', 'confirming') RETURNING id, invoice_id, status, "
+	    "confirmations, amount::text, asset, tx_hash, block_number, late";
+	static const char set_sql[] =
+	    "UPDATE payments SET status = $2, confirmed_at = CASE WHEN "
+	    "$2 = 'confirmed' THEN now() ELSE confirmed_at END WHERE id = $1";
+	int required = s->net->confirmations > 0 ? s->net->confirmations : 1;
+	char hd[24];
+	const char *p[2] = { s->net->name, hd };
+	PGresult *res;
+	int i, n;
+
+	snprintf(hd, sizeof(hd), "%llu", (unsigned long long)head);
+	if (db_begin(s->db) == -1)
+		return -1;
+	res = db_query(s->db, sql, 2, p);
+	if (res == NULL)
+		goto fail;
+	n = PQntuples(res);
+	for (i = 0; i < n; i++) {
+		const char *id = PQgetvalue(res, i, 0);
+		const char *inv = PQgetvalue(res, i, 1);
+		const char *old = PQgetvalue(res, i, 2);
+		int conf = (int)strtol(PQgetvalue(res, i, 3), NULL, 10);
+		const char *st, *ev;
+		const char *q[2];
+		json_object *data, *pay;
+		const struct cc_asset *a;
+		char txt[64];
+		unsigned __int128 units;
+		int rc;
+
+		st = conf >= required ? "confirmed" : conf >= 2 ?
+		    "confirming" : "detected";
+		if (strcmp(st, old) == 0)
+			continue;
+		q[0] = id;
+		q[1] = st;
+		if (db_command(s->db, set_sql, 2, q) == -1)
+			goto fail;
+		ev = strcmp(st, "confirmed") == 0 ? "payment.confirmed" :
+		    "payment.confirming";
+		data = json_object_new_object();
+		pay = json_object_new_object();
+		jsonx_add_str(data, "invoice_id", inv);
+		jsonx_add_str(pay, "id", id);
+		a = config_asset(s->net, PQgetvalue(res, i, 5));
+		if (a != NULL && money_str_to_u128(PQgetvalue(res, i, 4),
+		    &units) == MONEY_OK && money_format_units(units,
+		    a->decimals, txt, sizeof(txt)) == 0)
+			jsonx_add(pay, "amount", jsonx_decimal(txt));
+		jsonx_add_str(pay, "asset", PQgetvalue(res, i, 5));
+		jsonx_add_str(pay, "status", st);
+		jsonx_add(pay, "confirmations", json_object_new_int(conf));
+		jsonx_add(pay, "required_confirmations",
+		    json_object_new_int(required));
+		jsonx_add_str(pay, "tx_hash", PQgetvalue(res, i, 6));
+		jsonx_add(pay, "late", json_object_new_boolean(
+		    PQgetvalue(res, i, 8)[0] == 't'));
+		jsonx_add(data, "payment", pay);
+		rc = events_add(s->db, inv, ev, data, true);
+		json_object_put(data);
+		if (rc == -1)
+			goto fail;
+		if (strcmp(st, "confirmed") == 0 &&
+		    payment_recompute(s->db, inv, false) == -1)
+			goto fail;
+	}
+	PQclear(res);
+	return db_commit(s->db);
+fail:
+	PQclear(res);
+	db_rollback(s->db);
+	return -1;
+}
+
+/* --- reorganisations ------------------------------------------------- */
+
+static int
+stored_hash(struct scanner *s, uint64_t n, char *out, size_t outlen)
+{
+	static const char sql[] =
+	    "SELECT hash FROM chain_blocks WHERE network = $1 AND "
+	    "number = $2::bigint";
+	char num[24];
+	const char *p[2] = { s->net->name, num };
+	PGresult *res;
+	int rc = 1;
+
+	if (n == s->cursor) {
+		cc_strlcpy(out, s->cursor_hash, outlen);
+		return 0;
+	}
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)n);
+	res = db_query(s->db, sql, 2, p);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 1) {
+		cc_strlcpy(out, PQgetvalue(res, 0, 0), outlen);
+		rc = 0;
+	}
+	PQclear(res);
+	return rc;
+}
+
+/*
+ * The cursor's block left the canonical chain: find the last block we
+ * and the node agree on, un-count every payment above it, and rewind.
+ */
+static int
+handle_reorg(struct scanner *s, uint64_t head)
+{
+	static const char revert_sql[] =
+	    "WITH old AS (SELECT id, status FROM payments WHERE network = $1 "
+	    "AND block_number > $2::bigint AND status <> 'reverted' "
+	    "FOR UPDATE) UPDATE payments p SET status = 'reverted', "
+	    "reverted_at = now(), confirmations = 0 FROM old "
+	    "WHERE p.id = old.id RETURNING p.id, p.invoice_id, old.status, "
+	    "p.amount::text, p.asset, p.tx_hash, p.block_number";
+	static const char drop_sql[] =
+	    "DELETE FROM chain_blocks WHERE network = $1 AND "
+	    "number > $2::bigint";
+	uint64_t n = s->cursor, depth = 0;
+	char mine[80], fork_hash[67];
+	struct block b;
+	char num[24];
+	const char *p[2];
+	PGresult *res = NULL;
+	int i, rows, rc;
+
+	for (;;) {
+		rc = stored_hash(s, n, mine, sizeof(mine));
+		if (rc == -1)
+			return -1;
+		if (rc == 0 && n > head) {
+			/* The node's chain is shorter now: not there. */
+			n--;
+			depth++;
+			continue;
+		}
+		if (rc == 1 || depth > SCAN_KEEP_BLOCKS) {
+			log_error("%s: reorganisation deeper than the %d "
+			    "blocks kept (at block %llu); rescan with "
+			    "--from-block", s->net->name, SCAN_KEEP_BLOCKS,
+			    (unsigned long long)n);
+			return -1;
+		}
+		if (get_block(s, n, false, &b) == -1)
+			return -2;
+		rc = strcmp(b.hdr.hash, mine);
+		if (rc == 0)
+			cc_strlcpy(fork_hash, b.hdr.hash, sizeof(fork_hash));
+		json_object_put(b.obj);
+		if (rc == 0)
+			break;
+		if (n == 0)
+			return -1;
+		n--;
+		depth++;
+	}
+	log_warn("%s: reorganisation: block %llu left the chain; back to "
+	    "the common block %llu", s->net->name,
+	    (unsigned long long)s->cursor, (unsigned long long)n);
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)n);
+	p[0] = s->net->name;
+	p[1] = num;
+	if (db_begin(s->db) == -1)
+		return -1;
+	res = db_query(s->db, revert_sql, 2, p);
+	if (res == NULL)
+		goto fail;
+	rows = PQntuples(res);
+	for (i = 0; i < rows; i++) {
+		const char *inv = PQgetvalue(res, i, 1);
+		json_object *data = json_object_new_object(), *pay;
+		const struct cc_asset *a;
+		unsigned __int128 units;
+		char txt[64];
+
+		pay = json_object_new_object();
+		jsonx_add_str(data, "invoice_id", inv);
+		jsonx_add_str(pay, "id", PQgetvalue(res, i, 0));
+		a = config_asset(s->net, PQgetvalue(res, i, 4));
+		if (a != NULL && money_str_to_u128(PQgetvalue(res, i, 3),
+		    &units) == MONEY_OK && money_format_units(units,
+		    a->decimals, txt, sizeof(txt)) == 0)
+			jsonx_add(pay, "amount", jsonx_decimal(txt));
+		jsonx_add_str(pay, "status", "reverted");
+		jsonx_add_str(pay, "previous_status", PQgetvalue(res, i, 2));
+		jsonx_add_str(pay, "tx_hash", PQgetvalue(res, i, 5));
+		jsonx_add(data, "payment", pay);
+		log_warn("%s: payment %s (tx %s, block %s) reverted",
+		    s->net->name, PQgetvalue(res, i, 0),
+		    PQgetvalue(res, i, 5), PQgetvalue(res, i, 6));
+		rc = events_add(s->db, inv, "payment.reverted", data, true);
+		json_object_put(data);
+		if (rc == -1 || payment_recompute(s->db, inv, false) == -1)
+			goto fail;
+	}
+	PQclear(res);
+	res = NULL;
+	if (db_command(s->db, drop_sql, 2, p) == -1)
+		goto fail;
+	s->cursor = n;
+	cc_strlcpy(s->cursor_hash, fork_hash, sizeof(s->cursor_hash));
+	if (save_cursor(s) == -1)
+		goto fail;
+	return db_commit(s->db);
+fail:
+	PQclear(res);
+	db_rollback(s->db);
+	return -1;
+}
+
+/* --- the run --------------------------------------------------------- */
+
+/*
+ * One step: catch up by one batch (or notice a reorganisation), then
+ * count confirmations. *idle is set when at the head. Returns 0, -1 on a
+ * database error, -2 when the node failed.
+ */
+static int
+step(struct scanner *s, bool *idle)
+{
+	uint64_t head, to;
+	struct block b;
+	int rc;
+
+	*idle = false;
+	if (get_head(s, &head) == -1)
+		return -2;
+	if (load_addresses(s) == -1)
+		return -1;
+	/*
+	 * The node is behind us (a reorganisation to a shorter chain, or a
+	 * node that lost blocks), or the block we stopped at is no longer
+	 * canonical: find the fork.
+	 */
+	if (s->cursor > head)
+		return handle_reorg(s, head);
+	if (get_block(s, s->cursor, false, &b) == -1)
+		return -2;
+	rc = strcmp(b.hdr.hash, s->cursor_hash);
+	json_object_put(b.obj);
+	if (rc != 0)
+		return handle_reorg(s, head);
+	if (s->cursor < head) {
+		to = head - s->cursor > s->opts->batch ?
+		    s->cursor + s->opts->batch : head;
+		rc = scan_batch(s, to, head);
+		if (rc == 1) {
+			rc = 0;		/* the chain moved: look again */
+		} else if (rc == 0 && s->opts->progress && head - to > 0)
+			fprintf(stderr, "cc-scan: %s: block %llu of %llu "
+			    "(%llu%%)\n", s->net->name, (unsigned long long)to,
+			    (unsigned long long)head, (unsigned long long)
+			    ((to - s->start_block) * 100 /
+			    (head - s->start_block ? head - s->start_block :
+			    1)));
+		if (rc != 0)
+			return rc;
+	}
+	if (update_confirmations(s, head) == -1)
+		return -1;
+	*idle = s->cursor >= head;
+	return 0;
+}
+
+static int
+check_chain(struct scanner *s)
+{
+	json_object *r = NULL;
+	uint64_t id;
+	int rc = -1;
+
+	if (rpc_call_retry(s->rpc, "eth_chainId", "[]", &r,
+	    rpc_deadline(s)) != RPC_OK) {
+		log_error("%s: eth_chainId: %s", s->net->name,
+		    rpc_last_error(s->rpc));
+		return -2;
+	}
+	if (!json_object_is_type(r, json_type_string) ||
+	    evm_quantity_u64(json_object_get_string(r), &id) == -1)
+		log_error("%s: eth_chainId: bad answer", s->net->name);
+	else if (id != s->net->chain_id)
+		log_error("%s: the node is chain %llu, not %llu as "
+		    "configured: refusing to scan", s->net->name,
+		    (unsigned long long)id,
+		    (unsigned long long)s->net->chain_id);
+	else
+		rc = 0;
+	json_object_put(r);
+	return rc;
+}
+
+int
+scan_run(struct db *db, const struct cc_network *net,
+    const struct scan_opts *opts)
+{
+	static const char lock_sql[] =
+	    "SELECT pg_try_advisory_lock(hashtext('cc-scan:' || $1))";
+	static const char unlock_sql[] =
+	    "SELECT pg_advisory_unlock(hashtext('cc-scan:' || $1))";
+	struct scanner s;
+	const char *p[1] = { net->name };
+	PGresult *res;
+	size_t i;
+	int rc = -1;
+
+	res = db_query(db, lock_sql, 1, p);
+	if (res == NULL)
+		return -1;
+	if (PQgetvalue(res, 0, 0)[0] != 't') {
+		PQclear(res);
+		log_info("%s: another cc-scan is scanning this network; "
+		    "leaving it to that one", net->name);
+		return SCAN_LOCK_BUSY;
+	}
+	PQclear(res);
+
+	memset(&s, 0, sizeof(s));
+	s.db = db;
+	s.net = net;
+	s.opts = opts;
+	s.rpc = rpc_new(net->rpc_url, SCAN_RPC_TIMEOUT_MS);
+	s.set = addrset_new();
+	if (opts->run_for > 0)
+		s.deadline = rpc_now_ms() + opts->run_for * 1000;
+	for (i = 0; i < net->nassets; i++)
+		if (net->assets[i].native)
+			s.native = &net->assets[i];
+
+	rc = check_chain(&s);
+	if (rc != 0 || (rc = init_cursor(&s)) != 0)
+		goto out;
+	s.start_block = s.cursor;
+	for (;;) {
+		bool idle;
+
+		rc = step(&s, &idle);
+		if (rc == -1)
+			break;
+		if (rc == -2) {
+			/* The node failed past its retries: never skip;
+			 * try again while the run lasts. */
+			if (s.deadline == 0 || rpc_now_ms() >= s.deadline)
+				break;
+			sleep_ms(1000);
+			continue;
+		}
+		if (idle && (s.deadline == 0 || rpc_now_ms() >= s.deadline))
+			break;
+		if (!idle && s.deadline != 0 && rpc_now_ms() >= s.deadline)
+			break;
+		if (idle)
+			sleep_ms(opts->poll_ms);
+	}
+out:
+	res = db_query(db, unlock_sql, 1, p);
+	PQclear(res);
+	addrset_free(s.set);
+	free(s.invs);
+	rpc_free(s.rpc);
+	return rc < 0 ? -1 : 0;
+}

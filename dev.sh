@@ -210,6 +210,21 @@ CONF
 	done
 }
 
+# The TRON spelling of a 20-byte EVM address: base58check(0x41 || addr).
+tron_address() {
+	python3 - "$1" <<'PY'
+import hashlib, sys
+raw = bytes([0x41]) + bytes.fromhex(sys.argv[1][2:])
+raw += hashlib.sha256(hashlib.sha256(raw).digest()).digest()[:4]
+alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+n, out = int.from_bytes(raw, "big"), ""
+while n:
+    n, r = divmod(n, 58)
+    out = alphabet[r] + out
+print(out)
+PY
+}
+
 write_config() {
 	local dir=$1 http=$2 dburl=$3 redisport=$4 anvilport=$5
 	cat >"$dir/cc.conf" <<CONF
@@ -254,6 +269,21 @@ peg = USD
 [asset anvil ETH]
 native = true
 decimals = 18
+
+# The same local chain seen with TRON addresses (base58check, 0x41): the
+# TRON code path, run against anvil. Invoices ask for it with
+# "network": "tron-anvil".
+[network tron-anvil]
+kind = tron
+chain_id = 31337
+mode = test
+rpc_url = http://127.0.0.1:$anvilport
+confirmations = 3
+
+[asset tron-anvil USDT]
+contract = $(tron_address "$USDT_CONTRACT")
+decimals = 6
+peg = USD
 
 # Live networks, so that live keys can be exercised locally.
 [network ethereum]
@@ -425,7 +455,7 @@ start_cron() {
 	local dir=$1 tool
 	for tool in cc-scan cc-expire; do
 		[ -f "$dir/run/$tool.pid" ] && kill -0 "$(cat "$dir/run/$tool.pid")" 2>/dev/null && continue
-		setsid nohup sh -c "while :; do '$PREFIX/bin/$tool' --config '$dir/cc.conf' $( [ $tool = cc-scan ] && echo "--network anvil") --for 55; sleep 1; done" \
+		setsid nohup sh -c "while :; do '$PREFIX/bin/$tool' --config '$dir/cc.conf' $( [ $tool = cc-scan ] && echo "--network anvil --network tron-anvil") --for 55; sleep 1; done" \
 		    >>"$dir/log/$tool.log" 2>&1 &
 		echo $! >"$dir/run/$tool.pid"
 	done

@@ -27,12 +27,13 @@ struct job {
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: cc-scan [--config FILE] [--network NAME] "
+	fprintf(f, "usage: cc-scan [--config FILE] [--network NAME]... "
 	    "[--for SECONDS]\n"
 	    "               [--from-block N] [--batch N] [--poll-ms N]\n\n"
-	    "Reads each configured network (or only NAME) from the last "
-	    "scanned block\nto the head, records payments to invoice "
-	    "addresses, counts confirmations\nand handles reorganisations. "
+	    "Reads each configured network (or only those named) from "
+	    "the last\nscanned block to the head, records payments to "
+	    "invoice addresses, counts\nconfirmations and handles "
+	    "reorganisations. "
 	    "--for keeps polling that many seconds\n(cron: * * * * * "
 	    "cc-scan --for 55). --from-block backfills NAME from\nblock N "
 	    "with a progress line. --batch is the most blocks per request\n"
@@ -76,7 +77,8 @@ run(void *arg)
 int
 main(int argc, char **argv)
 {
-	const char *only = NULL;
+	const char *only[CONFIG_MAX_NETWORKS];
+	size_t nonly = 0, k;
 	struct job jobs[CONFIG_MAX_NETWORKS];
 	char err[512];
 	size_t i, n = 0;
@@ -100,8 +102,13 @@ main(int argc, char **argv)
 		}
 		if (strcmp(o, "--config") == 0)
 			;
-		else if (strcmp(o, "--network") == 0)
-			only = v;
+		else if (strcmp(o, "--network") == 0) {
+			if (nonly == CONFIG_MAX_NETWORKS) {
+				usage(stderr);
+				return 2;
+			}
+			only[nonly++] = v;
+		}
 		else if (strcmp(o, "--for") == 0)
 			opts.run_for = num(o, v, 0, 86400);
 		else if (strcmp(o, "--from-block") == 0)
@@ -116,8 +123,8 @@ main(int argc, char **argv)
 		}
 		a++;
 	}
-	if (opts.from_block >= 0 && only == NULL) {
-		fprintf(stderr, "cc-scan: --from-block needs --network\n");
+	if (opts.from_block >= 0 && nonly != 1) {
+		fprintf(stderr, "cc-scan: --from-block needs one --network\n");
 		return 2;
 	}
 	opts.progress = opts.from_block >= 0;
@@ -127,8 +134,19 @@ main(int argc, char **argv)
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	for (k = 0; k < nonly; k++)
+		if (config_network(&cfg, only[k]) == NULL) {
+			fprintf(stderr, "cc-scan: no such network: %s\n",
+			    only[k]);
+			return 1;
+		}
 	for (i = 0; i < cfg.nnetworks; i++) {
-		if (only != NULL && strcmp(cfg.networks[i].name, only) != 0)
+		bool want = nonly == 0;
+
+		for (k = 0; k < nonly; k++)
+			if (strcmp(cfg.networks[i].name, only[k]) == 0)
+				want = true;
+		if (!want)
 			continue;
 		jobs[n].net = &cfg.networks[i];
 		jobs[n].rc = 0;
@@ -139,8 +157,7 @@ main(int argc, char **argv)
 		n++;
 	}
 	if (n == 0) {
-		fprintf(stderr, "cc-scan: no such network: %s\n",
-		    only ? only : "(none configured)");
+		fprintf(stderr, "cc-scan: no network configured\n");
 		return 1;
 	}
 	for (i = 0; i < n; i++) {

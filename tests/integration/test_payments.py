@@ -336,3 +336,118 @@ class ScannerRobustnessTest(unittest.TestCase):
         out, err = chain.kill(scanner, signal.SIGTERM)
         self.assertEqual(v["status"], "paid", err[-2000:])
         self.assertRegex(err, "eth_|failed|retry|error")
+
+
+def tron_to_hex(addr):
+    n = 0
+    for c in addr:
+        n = n * 58 + "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz".index(c)
+    raw = n.to_bytes(25, "big")
+    assert raw[0] == 0x41
+    return "0x" + raw[1:21].hex()
+
+
+class NodeLimitsAndTronTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        from cc import admin, random_xpub
+        cls.merchant, cls.key = new_merchant("Tron Local Shop")
+        admin("wallet", "add", "--merchant", cls.merchant, "--network", "tron-anvil",
+              "--xpub", random_xpub())
+        chain.scan()
+        chain.tool("cc-scan", "--network", "tron-anvil")
+
+    def test_tron_addresses_through_the_evm_path(self):
+        r = request("POST", "invoices", invoice_body(network="tron-anvil"), key=self.key)
+        self.assertEqual(r.status, 201, r)
+        inv = r.json()
+        self.assertRegex(inv["address"], r"^T[1-9A-HJ-NP-Za-km-z]{33}$")
+        chain.pay_token(tron_to_hex(inv["address"]), 16490000)
+        for _ in range(3):
+            chain.tool("cc-scan", "--network", "tron-anvil")
+            chain.mine(1)
+        chain.tool("cc-scan", "--network", "tron-anvil")
+        v = request("GET", "invoices/" + inv["id"], key=self.key).json()
+        self.assertEqual(v["status"], "paid", v)
+        self.assertTrue(v["payments"][0]["from_address"].startswith("T"))
+
+    def test_backfill_from_block(self):
+        inv = request("POST", "invoices", invoice_body(), key=self.key).json()
+        start = chain.head()
+        chain.pay_token(inv["address"], 16490000)
+        chain.mine(3)
+        chain.scan()
+        p = chain.scan("--from-block", str(start), "--batch", "1")
+        self.assertIn("backfilling from block %d" % start, p.stderr)
+        self.assertRegex(p.stderr, r"block \d+ of \d+ \(\d+%\)")
+        self.assertEqual(psql("SELECT count(*) FROM payments WHERE invoice_id = '%s'"
+                              % inv["id"]), ["1"])
+        self.assertEqual(events(inv["id"]).count("payment.detected"), 1)
+        self.assertEqual(request("GET", "invoices/" + inv["id"], key=self.key)
+                         .json()["status"], "paid")
+
+    def test_node_refusing_wide_log_queries(self):
+        """A node that answers "too many results" (Infura's error, in its
+        format) for log queries over 2 blocks: the scanner splits."""
+        import http.server
+        import json as _json
+        import tempfile
+        import threading
+        import urllib.request
+
+        seen = []
+
+        class Proxy(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *a):
+                pass
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                req = _json.loads(body)
+                if req.get("method") == "eth_getLogs":
+                    f = req["params"][0]
+                    span = int(f["toBlock"], 16) - int(f["fromBlock"], 16) + 1
+                    seen.append(span)
+                    if span > 2:
+                        out = _json.dumps({"jsonrpc": "2.0", "id": req["id"], "error": {
+                            "code": -32005,
+                            "message": "query returned more than 10000 results"}}).encode()
+                        self.send_response(200)
+                        self.send_header("Content-Type", "application/json")
+                        self.send_header("Content-Length", str(len(out)))
+                        self.end_headers()
+                        self.wfile.write(out)
+                        return
+                up = urllib.request.Request(chain.RPC_URL, data=body,
+                                            headers={"Content-Type": "application/json"})
+                out = urllib.request.urlopen(up, timeout=30).read()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
+                self.wfile.write(out)
+
+        srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+        try:
+            conf = open(ENV["CC_CONF"]).read().replace(
+                "rpc_url = " + chain.RPC_URL,
+                "rpc_url = http://127.0.0.1:%d" % srv.server_address[1], 1)
+            with tempfile.NamedTemporaryFile("w", suffix=".conf", delete=False) as f:
+                f.write(conf)
+            inv = request("POST", "invoices", invoice_body(), key=self.key).json()
+            chain.scan()
+            chain.mine(3)
+            chain.pay_token(inv["address"], 16490000)
+            chain.mine(3)
+            p = subprocess.run([os.path.join(ENV["CC_BIN"], "cc-scan"), "--config", f.name,
+                                "--network", NET, "--batch", "20"],
+                               capture_output=True, text=True, timeout=120)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn("splitting", p.stderr)
+            self.assertTrue(any(s > 2 for s in seen) and any(s <= 2 for s in seen), seen)
+            v = request("GET", "invoices/" + inv["id"], key=self.key).json()
+            self.assertEqual([x["status"] for x in v["payments"]], ["confirmed"], v)
+        finally:
+            srv.shutdown()
+            os.unlink(f.name)

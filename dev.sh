@@ -15,9 +15,12 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-VAR=$ROOT/var
-BUILD=$VAR/build
-PREFIX=$VAR/install
+BUILD=$ROOT/var/build
+PREFIX=$ROOT/var/install
+# A second development stack can live elsewhere (with other ports):
+# CC_VAR_DIR=/tmp/other CC_HTTP_PORT=... ./dev.sh up; CC_NO_CRON=1 leaves
+# the cron loops out.
+VAR=${CC_VAR_DIR:-$ROOT/var}
 
 # Debian packages the build, the stack and the tests need.
 PKGS="build-essential autoconf automake pkg-config libjson-c-dev libpq-dev
@@ -428,7 +431,7 @@ cmd_up() {
 	local http=${CC_HTTP_PORT:-8080} pgport=${CC_PG_PORT:-5433} redisport=${CC_REDIS_PORT:-6380} anvilport=${CC_ANVIL_PORT:-8545}
 	start_stack "$VAR" "$http" "$pgport" "$redisport" "$anvilport" "${CC_ANVIL_BLOCK_TIME:-2}"
 	seed_demo "$VAR" "$VAR/dev.env" "$http" "$pgport" "$redisport" "$anvilport"
-	start_cron "$VAR"
+	[ -n "${CC_NO_CRON:-}" ] || start_cron "$VAR"
 	cat <<MSG
 
 Crypto Checkout is running:

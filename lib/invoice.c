@@ -146,6 +146,46 @@ row_to_json(const struct cc_config *cfg, const PGresult *res, int r)
 	return o;
 }
 
+/*
+ * How much of the total has arrived: confirmed payments (and, apart,
+ * those still confirming) in the invoice currency at the locked rate,
+ * rounded down; percent with two decimals, rounded down.
+ */
+static json_object *
+progress_json(const PGresult *res, int r, const char *confirmed,
+    const char *pending)
+{
+	json_object *o = json_object_new_object();
+	int exp = (int)col_int(res, r, COL_EXP);
+	int dec = (int)col_int(res, r, COL_DECIMALS);
+	int64_t total = col_int(res, r, COL_TOTAL), got = 0, wait = 0, pct;
+	unsigned __int128 cu = 0, pu = 0;
+	struct money_dec rate;
+	char txt[48];
+
+	if (money_parse_dec(db_get(res, r, COL_RATE), 38, &rate) != MONEY_OK ||
+	    money_str_to_u128(confirmed, &cu) != MONEY_OK ||
+	    money_str_to_u128(pending, &pu) != MONEY_OK ||
+	    money_crypto_to_fiat(cu, dec, &rate, exp, &got) != MONEY_OK ||
+	    money_crypto_to_fiat(pu, dec, &rate, exp, &wait) != MONEY_OK)
+		got = wait = 0;
+	add_minor(o, "received", got, exp);
+	add_minor(o, "required", total, exp);
+	add_minor(o, "remaining", got < total ? total - got : 0, exp);
+	add_minor(o, "pending", wait, exp);
+	/* got <= 2^63 / 10^4 for any sane invoice; otherwise report 100+. */
+	if (total <= 0)
+		pct = 10000;
+	else if (got > INT64_MAX / 10000)
+		pct = 10000;
+	else
+		pct = got * 10000 / total;
+	snprintf(txt, sizeof(txt), "%lld.%02lld", (long long)(pct / 100),
+	    (long long)(pct % 100));
+	jsonx_add(o, "percent", jsonx_decimal(txt));
+	return o;
+}
+
 /* Fields only the merchant view has. */
 static void
 add_merchant_fields(const struct cc_config *cfg, json_object *o,
@@ -172,6 +212,8 @@ add_merchant_fields(const struct cc_config *cfg, json_object *o,
 		    "required_confirmations",
 		    json_object_new_int(net->confirmations));
 	jsonx_add(o, "payments", payments);
+	jsonx_add(o, "payment_progress", progress_json(res, r,
+	    db_get(res, r, COL__MAX + 6), db_get(res, r, COL__MAX + 7)));
 	jsonx_add(o, "credits", stored_json(db_get(res, r, COL__MAX + 2),
 	    "[]"));
 	jsonx_add(o, "refunds", stored_json(db_get(res, r, COL__MAX + 3),
@@ -408,7 +450,13 @@ invoice_get(struct db *db, const struct cc_config *cfg, const struct auth *a,
 	    "'asset', r.asset, 'reason', r.reason, 'status', r.status, "
 	    "'created_at', cc_ts(r.created_at)) ORDER BY r.created_at, r.id), "
 	    "'[]')::text FROM refunds r WHERE r.invoice_id = invoices.id), "
-	    "cc_ts(overpaid_at), cc_ts(expired_at) "
+	    "cc_ts(overpaid_at), cc_ts(expired_at), "
+	    "(SELECT coalesce(sum(amount), 0) FROM payments p WHERE "
+	    "p.invoice_id = invoices.id AND p.status = 'confirmed' AND NOT "
+	    "p.late)::text, "
+	    "(SELECT coalesce(sum(amount), 0) FROM payments p WHERE "
+	    "p.invoice_id = invoices.id AND p.status IN ('detected', "
+	    "'confirming') AND NOT p.late)::text "
 	    "FROM invoices WHERE id = $1 AND merchant_id = $2 AND mode = $3";
 	const char *params[3] = { id, a->merchant_id, mode_name(a) };
 	PGresult *res;

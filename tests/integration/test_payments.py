@@ -85,7 +85,13 @@ class PaymentTest(unittest.TestCase):
         v = self.view(inv)
         self.assertEqual(v["status"], "created")
         self.assertEqual([p["status"] for p in v["payments"]], ["confirmed"])
+        # The spec's own example: 10.00 of 16.49 received.
+        self.assertEqual(v["payment_progress"], {"received": "10.00", "required": "16.49",
+                                                 "remaining": "6.49", "pending": "0.00",
+                                                 "percent": "60.64"})
         chain.pay_token(inv["address"], 6490000)
+        chain.scan()
+        self.assertEqual(self.view(inv)["payment_progress"]["pending"], "6.49")
         self.settle()
         v = self.view(inv)
         self.assertEqual(v["status"], "paid")
@@ -451,3 +457,34 @@ class NodeLimitsAndTronTest(unittest.TestCase):
         finally:
             srv.shutdown()
             os.unlink(f.name)
+
+
+class FirstViewTest(unittest.TestCase):
+    """payment_mark_viewed(), the call the public API makes when a customer
+    first opens an invoice (through a small harness program)."""
+
+    def view_call(self, inv_id):
+        exe = os.path.join(os.path.dirname(ENV["CC_BIN"]), "..", "build", "tests", "db",
+                           "cc-test-view")
+        p = subprocess.run([exe, "--config", ENV["CC_CONF"], inv_id], capture_output=True,
+                           text=True)
+        return p.stdout.strip()
+
+    def test_created_to_pending_once(self):
+        _, key = new_merchant("View Shop 2")
+        inv = request("POST", "invoices", invoice_body(), key=key).json()
+        self.assertEqual(self.view_call(inv["id"]), "0")
+        self.assertEqual(request("GET", "invoices/" + inv["id"], key=key).json()["status"],
+                         "pending")
+        self.assertEqual(psql("SELECT viewed_at IS NOT NULL FROM invoices WHERE id = '%s'"
+                              % inv["id"]), ["t"])
+        before = psql("SELECT viewed_at FROM invoices WHERE id = '%s'" % inv["id"])
+        self.assertEqual(self.view_call(inv["id"]), "0")
+        self.assertEqual(psql("SELECT viewed_at FROM invoices WHERE id = '%s'" % inv["id"]),
+                         before)
+        self.assertEqual(self.view_call("inv_" + "a" * 26), "1")
+        # A cancelled invoice stays cancelled when viewed.
+        request("POST", "invoices/%s/cancel" % inv["id"], {}, key=key)
+        self.view_call(inv["id"])
+        self.assertEqual(request("GET", "invoices/" + inv["id"], key=key).json()["status"],
+                         "cancelled")

@@ -70,14 +70,19 @@ write_response(struct fcgi_ctx *c)
 
 	FCGX_FPrintF(r->out, "Status: %d %s\r\n", resp->status,
 	    http_status_text(resp->status));
-	FCGX_FPrintF(r->out, "Content-Type: application/json\r\n"
-	    "Cache-Control: no-store\r\n"
+	FCGX_FPrintF(r->out, "Content-Type: %s\r\n"
 	    "X-Content-Type-Options: nosniff\r\n"
-	    "X-Request-Id: %s\r\n", c->request_id);
+	    "X-Request-Id: %s\r\n", resp->content_type ?
+	    resp->content_type : "application/json", c->request_id);
+	/* API answers are private unless a handler says otherwise. */
+	if (resp->headers.data == NULL ||
+	    strstr(resp->headers.data, "Cache-Control:") == NULL)
+		FCGX_PutS("Cache-Control: no-store\r\n", r->out);
 	if (resp->headers.len > 0)
 		FCGX_PutStr(resp->headers.data, (int)resp->headers.len, r->out);
 	FCGX_PutS("\r\n", r->out);
-	if (resp->body.len > 0 && strcmp(c->method, "HEAD") != 0)
+	if (resp->body.len > 0 && strcmp(c->method, "HEAD") != 0 &&
+	    resp->status != 304)
 		FCGX_PutStr(resp->body.data, (int)resp->body.len, r->out);
 }
 

@@ -11,6 +11,7 @@ void
 http_resp_init(struct http_resp *r, const char *request_id)
 {
 	r->status = 200;
+	r->content_type = NULL;
 	buf_init(&r->headers, 0);
 	buf_init(&r->body, 0);
 	r->request_id = request_id;

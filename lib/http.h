@@ -15,6 +15,7 @@
 
 struct http_resp {
 	int		 status;
+	const char	*content_type;	/* NULL: application/json */
 	struct buf	 headers;	/* "Name: value\r\n" lines */
 	struct buf	 body;
 	const char	*request_id;

@@ -752,3 +752,76 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 	PQclear(res);
 	return rc;
 }
+
+int
+invoice_public(struct db *db, const struct cc_config *cfg, const char *id,
+    json_object **out)
+{
+	static const char sql[] =
+	    "SELECT " INVOICE_COLS ", "
+	    "(SELECT coalesce(json_agg(json_build_object("
+	    "'amount', trim_scale(p.amount / 10::numeric ^ crypto_decimals), "
+	    "'status', p.status, 'confirmations', p.confirmations, "
+	    "'tx_hash', p.tx_hash, 'detected_at', cc_ts(p.detected_at), "
+	    "'confirmed_at', cc_ts(p.confirmed_at)) ORDER BY p.detected_at, "
+	    "p.id), '[]')::text FROM payments p WHERE p.invoice_id = "
+	    "invoices.id AND p.status <> 'reverted' AND NOT p.late), "
+	    "(SELECT coalesce(sum(amount), 0) FROM payments p WHERE "
+	    "p.invoice_id = invoices.id AND p.status = 'confirmed' AND NOT "
+	    "p.late)::text, "
+	    "(SELECT coalesce(sum(amount), 0) FROM payments p WHERE "
+	    "p.invoice_id = invoices.id AND p.status IN ('detected', "
+	    "'confirming') AND NOT p.late)::text, "
+	    "greatest(0, ceil(extract(epoch FROM expires_at - now())))::bigint, "
+	    "(SELECT name FROM merchants m WHERE m.id = merchant_id) "
+	    "FROM invoices WHERE id = $1";
+	/* What a customer may see: no metadata, webhook or merchant data. */
+	static const char *const public_keys[] = { "id", "object", "livemode",
+	    "status", "title", "description", "items", "subtotal", "tax",
+	    "total", "currency", "crypto_currency", "network", "usdt_amount",
+	    "crypto_amount", "crypto_amount_units", "address", "qr_code_url",
+	    "customer_url", "expires_at", "created_at", "paid_at",
+	    "cancelled_at", "return_url", "cancel_url", NULL };
+	const char *params[1] = { id };
+	const struct cc_network *net;
+	json_object *all, *o, *v, *payments, *m;
+	PGresult *res;
+	const char *status;
+	size_t i, n;
+	bool open;
+
+	*out = NULL;
+	res = db_query(db, sql, 1, params);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return 1;
+	}
+	all = row_to_json(cfg, res, 0);
+	o = json_object_new_object();
+	for (i = 0; public_keys[i] != NULL; i++)
+		if (json_object_object_get_ex(all, public_keys[i], &v))
+			jsonx_add(o, public_keys[i], json_object_get(v));
+	json_object_put(all);
+	m = json_object_new_object();
+	jsonx_add_str(m, "name", db_get(res, 0, COL__MAX + 4));
+	jsonx_add(o, "merchant", m);
+	payments = stored_json(db_get(res, 0, COL__MAX), "[]");
+	net = config_network(cfg, db_get(res, 0, COL_NETWORK));
+	n = json_object_array_length(payments);
+	for (i = 0; i < n && net != NULL; i++)
+		jsonx_add(json_object_array_get_idx(payments, i),
+		    "required_confirmations",
+		    json_object_new_int(net->confirmations));
+	jsonx_add(o, "payments", payments);
+	jsonx_add(o, "payment_progress", progress_json(res, 0,
+	    db_get(res, 0, COL__MAX + 1), db_get(res, 0, COL__MAX + 2)));
+	status = db_get(res, 0, COL_STATUS);
+	open = strcmp(status, "created") == 0 || strcmp(status, "pending") == 0;
+	jsonx_add(o, "time_remaining", json_object_new_int64(open ?
+	    col_int(res, 0, (enum col)(COL__MAX + 3)) : 0));
+	PQclear(res);
+	*out = o;
+	return 0;
+}

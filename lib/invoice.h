@@ -60,6 +60,14 @@ int	invoice_cancel(struct db *, const struct cc_config *,
 	    const char *reason, bool refund_partial, json_object **out,
 	    struct input_error *err);
 
+/*
+ * The customer's view (no authentication): public fields only, payments
+ * that count, payment_progress and time_remaining. 0 with *out, 1 if not
+ * found, -1.
+ */
+int	invoice_public(struct db *, const struct cc_config *, const char *id,
+	    json_object **out);
+
 /* Cursor text <-> position; decode returns 0 or -1. */
 void	invoice_cursor_encode(int64_t us, const char *id, char *out,
 	    size_t outlen);

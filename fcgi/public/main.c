@@ -1,0 +1,112 @@
+/*
+ * cc-public.fcgi: the customer's JSON view of an invoice,
+ * GET /api/v1/public/invoice/{id}. No authentication and nothing private;
+ * the first view moves a created invoice to pending. Answers carry an
+ * ETag and "Cache-Control: no-cache", so a CDN may keep a copy but must
+ * revalidate it: it never serves a stale status.
+ */
+#include "cc.h"
+
+#include <openssl/sha.h>
+
+#include "db.h"
+#include "fcgi_main.h"
+#include "ids.h"
+#include "invoice.h"
+#include "jsonx.h"
+#include "log.h"
+#include "payment.h"
+#include "util.h"
+
+static void
+internal(struct fcgi_ctx *c, const char *what)
+{
+	log_error("%s %s: %s failed", c->request_id, c->path, what);
+	http_error(&c->resp, 500, "api_error", "INTERNAL_ERROR",
+	    "An internal error occurred; quote the request_id to support",
+	    NULL);
+}
+
+static void
+invoice_view(struct fcgi_ctx *c, const char *id)
+{
+	json_object *inv = NULL, *st;
+	const char *inm, *text;
+	uint8_t md[SHA256_DIGEST_LENGTH];
+	char etag[40];
+	int rc;
+
+	if (!ids_valid("inv_", id)) {
+		http_error(&c->resp, 400, "invalid_request_error",
+		    "INVALID_INVOICE_ID", "invoice ids look like inv_ "
+		    "followed by 26 characters", "invoice_id");
+		return;
+	}
+	if (c->db == NULL) {
+		http_error(&c->resp, 503, "api_error", "SERVICE_UNAVAILABLE",
+		    "the database is unavailable; retry shortly", NULL);
+		return;
+	}
+	rc = invoice_public(c->db, c->cfg, id, &inv);
+	if (rc == 0 && json_object_object_get_ex(inv, "status", &st) &&
+	    strcmp(json_object_get_string(st), "created") == 0) {
+		/* The first view: created -> pending, then show that. */
+		json_object_put(inv);
+		inv = NULL;
+		rc = payment_mark_viewed(c->db, id);
+		if (rc == 0)
+			rc = invoice_public(c->db, c->cfg, id, &inv);
+	}
+	if (rc == -1) {
+		internal(c, "public invoice");
+		goto out;
+	}
+	if (rc == 1) {
+		http_error(&c->resp, 404, "not_found_error",
+		    "INVOICE_NOT_FOUND", "no such invoice", "invoice_id");
+		goto out;
+	}
+	text = jsonx_text(inv);
+	SHA256((const unsigned char *)text, strlen(text), md);
+	etag[0] = '"';
+	hex_encode(md, 16, etag + 1);
+	cc_strlcpy(etag + 33, "\"", sizeof(etag) - 33);
+	http_header(&c->resp, "ETag", etag);
+	http_header(&c->resp, "Cache-Control", "no-cache");
+	inm = fcgi_param(c, "HTTP_IF_NONE_MATCH");
+	if (inm != NULL && strcmp(inm, etag) == 0) {
+		c->resp.status = 304;
+		goto out;
+	}
+	http_json(&c->resp, 200, inv);
+out:
+	json_object_put(inv);
+}
+
+static void
+handle(struct fcgi_ctx *c)
+{
+	char params[HTTP_MAX_PARAMS][HTTP_MAX_PARAM_LEN];
+
+	http_header(&c->resp, "Access-Control-Allow-Origin", "*");
+	if (http_route_match("/api/v1/public/invoice/{}", c->path, params,
+	    HTTP_MAX_PARAMS) != 1) {
+		http_error(&c->resp, 404, "invalid_request_error",
+		    "ROUTE_NOT_FOUND", "no such API route", NULL);
+		return;
+	}
+	if (strcmp(c->method, "GET") != 0 && strcmp(c->method, "HEAD") != 0) {
+		http_header(&c->resp, "Allow", "GET, HEAD");
+		http_error(&c->resp, 405, "invalid_request_error",
+		    "METHOD_NOT_ALLOWED", "method not allowed on this "
+		    "resource", NULL);
+		return;
+	}
+	invoice_view(c, params[0]);
+}
+
+int
+main(int argc, char **argv)
+{
+	return fcgi_main(argc, argv, "cc-public", handle);
+}

@@ -243,6 +243,11 @@ public_url = http://127.0.0.1:$http/api/v1/public
 pay_url = http://127.0.0.1:$http
 threads = 4
 
+[events]
+threads = 64
+max_per_invoice = 10
+heartbeat = ${CC_EVENTS_HEARTBEAT:-15}
+
 [currency USD]
 min = 0.50
 max = 10000.00
@@ -497,6 +502,8 @@ cmd_test() {
 	dir=$PRIVATE_DIR
 	say "starting the test stack in $dir"
 	export CC_VALGRIND=${CC_VALGRIND:-1}
+	# Short heartbeats make the stream tests quick.
+	export CC_EVENTS_HEARTBEAT=${CC_EVENTS_HEARTBEAT:-2}
 	start_stack "$dir" "$http" "$pgport" "$redisport" "$anvilport" 0
 	seed_demo "$dir" "$dir/test.env" "$http" "$pgport" "$redisport" "$anvilport"
 	say "integration tests"

@@ -17,6 +17,7 @@
 static struct cc_config	 config;
 static int		 listen_fd;
 static void		(*handler_fn)(struct fcgi_ctx *);
+static bool		 no_db;
 
 const char *
 fcgi_param(struct fcgi_ctx *c, const char *name)
@@ -136,7 +137,7 @@ worker(void *arg)
 		ids_new("req_", c.request_id, sizeof(c.request_id));
 		http_resp_init(&c.resp, c.request_id);
 		fill_request(&c);
-		if (db == NULL) {
+		if (db == NULL && !no_db) {
 			db = db_connect(config.database_url, err, sizeof(err));
 			if (db == NULL)
 				log_error("%s", err);
@@ -144,7 +145,8 @@ worker(void *arg)
 		c.db = db;
 		read_body(&c);
 		handler_fn(&c);
-		write_response(&c);
+		if (!c.streamed)
+			write_response(&c);
 		buf_release(&c.body);
 		http_resp_release(&c.resp);
 		FCGX_Finish_r(&req);
@@ -163,8 +165,49 @@ usage(const char *name)
 }
 
 int
+fcgi_stream_begin(struct fcgi_ctx *c, int status, const char *content_type,
+    const char *extra)
+{
+	FCGX_Request *r = c->fcgx;
+
+	c->streamed = true;
+	FCGX_FPrintF(r->out, "Status: %d %s\r\nContent-Type: %s\r\n"
+	    "X-Content-Type-Options: nosniff\r\nX-Request-Id: %s\r\n%s\r\n",
+	    status, http_status_text(status), content_type, c->request_id,
+	    extra ? extra : "");
+	return fcgi_stream_flush(c);
+}
+
+int
+fcgi_stream_write(struct fcgi_ctx *c, const char *s, size_t len)
+{
+	FCGX_Request *r = c->fcgx;
+
+	return FCGX_PutStr(s, (int)len, r->out) == (int)len ? 0 : -1;
+}
+
+int
+fcgi_stream_flush(struct fcgi_ctx *c)
+{
+	FCGX_Request *r = c->fcgx;
+
+	if (FCGX_FFlush(r->out) == -1 || FCGX_GetError(r->out) != 0)
+		return -1;
+	return 0;
+}
+
+int
 fcgi_main(int argc, char **argv, const char *name,
     void (*handler)(struct fcgi_ctx *))
+{
+	struct fcgi_opts o = { 0, false, NULL };
+
+	return fcgi_main_ex(argc, argv, name, handler, &o);
+}
+
+int
+fcgi_main_ex(int argc, char **argv, const char *name,
+    void (*handler)(struct fcgi_ctx *), const struct fcgi_opts *opts)
 {
 	const char *socket_path = NULL;
 	pthread_t *threads;
@@ -193,6 +236,11 @@ fcgi_main(int argc, char **argv, const char *name,
 		return 1;
 	}
 	handler_fn = handler;
+	no_db = opts->no_db;
+	if (opts->threads > 0)
+		config.threads = opts->threads;
+	if (opts->init != NULL && opts->init(&config) == -1)
+		return 1;
 	if (FCGX_Init() != 0) {
 		log_error("FCGX_Init failed");
 		return 1;

@@ -29,7 +29,16 @@ struct fcgi_ctx {
 	bool			 body_too_large;
 	bool			 body_bad_length;
 	struct http_resp	 resp;
+	bool			 streamed;	/* the handler wrote itself */
 	void			*fcgx;		/* FCGX_Request * */
+};
+
+/* What a program may change in the skeleton. */
+struct fcgi_opts {
+	int	 threads;		/* 0: [http] threads of the config */
+	bool	 no_db;			/* no database connection per thread */
+	/* Called once after the configuration is loaded, before serving. */
+	int	(*init)(const struct cc_config *);
 };
 
 /* Returns a request header value (CGI name, e.g. "HTTP_ACCEPT") or NULL. */
@@ -42,5 +51,19 @@ const char	*fcgi_param(struct fcgi_ctx *, const char *name);
  */
 int		 fcgi_main(int argc, char **argv, const char *name,
 		    void (*handler)(struct fcgi_ctx *));
+int		 fcgi_main_ex(int argc, char **argv, const char *name,
+		    void (*handler)(struct fcgi_ctx *),
+		    const struct fcgi_opts *);
+
+/*
+ * Streaming answers (Server-Sent Events): writes the status line and
+ * headers (extra: "Name: value\r\n" lines or NULL) and flushes; later
+ * writes go straight to the client. fcgi_stream_flush returns -1 once the
+ * client has gone.
+ */
+int		 fcgi_stream_begin(struct fcgi_ctx *, int status,
+		    const char *content_type, const char *extra);
+int		 fcgi_stream_write(struct fcgi_ctx *, const char *, size_t);
+int		 fcgi_stream_flush(struct fcgi_ctx *);
 
 #endif

@@ -9,7 +9,8 @@
 #include "money.h"
 #include "util.h"
 
-enum section { SEC_NONE, SEC_DATABASE, SEC_REDIS, SEC_HTTP, SEC_CURRENCY,
+enum section { SEC_NONE, SEC_DATABASE, SEC_REDIS, SEC_HTTP, SEC_EVENTS,
+    SEC_CURRENCY,
     SEC_NETWORK, SEC_ASSET, SEC__MAX };
 
 struct parser {
@@ -161,6 +162,8 @@ section(struct parser *p, char *hdr)
 		p->sec = SEC_REDIS;
 	else if (strcmp(words[0], "http") == 0 && n == 1)
 		p->sec = SEC_HTTP;
+	else if (strcmp(words[0], "events") == 0 && n == 1)
+		p->sec = SEC_EVENTS;
 	else if (strcmp(words[0], "currency") == 0 && n == 2) {
 		int exp;
 
@@ -260,6 +263,26 @@ keyval(struct parser *p, const char *key, const char *val)
 			return 0;
 		}
 		break;
+	case SEC_EVENTS:
+		if (strcmp(key, "threads") == 0) {
+			if (parse_int(p, val, 1, 4096, &v, key) == -1)
+				return -1;
+			c->events_threads = (int)v;
+			return 0;
+		}
+		if (strcmp(key, "max_per_invoice") == 0) {
+			if (parse_int(p, val, 1, 1000, &v, key) == -1)
+				return -1;
+			c->events_per_invoice = (int)v;
+			return 0;
+		}
+		if (strcmp(key, "heartbeat") == 0) {
+			if (parse_int(p, val, 1, 300, &v, key) == -1)
+				return -1;
+			c->events_heartbeat = (int)v;
+			return 0;
+		}
+		break;
 	case SEC_CURRENCY:
 		if (strcmp(key, "min") == 0)
 			return currency_amount(p, val, &p->cur->min_minor, key);
@@ -343,6 +366,12 @@ finish(struct parser *p)
 		return fail(p, "[database] url is required");
 	if (c->threads == 0)
 		c->threads = 8;
+	if (c->events_threads == 0)
+		c->events_threads = 128;
+	if (c->events_per_invoice == 0)
+		c->events_per_invoice = 10;
+	if (c->events_heartbeat == 0)
+		c->events_heartbeat = 15;
 	if (c->ncurrencies == 0) {
 		struct cc_currency *u = &c->currencies[c->ncurrencies++];
 

@@ -7,6 +7,7 @@
  *   [http]       public_url = https://api.example.com/api/v1/public
  *                pay_url = https://pay.example.com
  *                threads = 8
+ *   [events]     threads = 128  max_per_invoice = 10  heartbeat = 15
  *   [currency USD]  min = 0.50   max = 10000.00
  *   [network NAME]  kind = evm|tron  chain_id = 1  mode = live|test
  *                   rpc_url = ...  confirmations = 12  default_for = USDT ETH
@@ -61,6 +62,9 @@ struct cc_config {
 	char			 public_url[256];
 	char			 pay_url[256];
 	int			 threads;
+	int			 events_threads;	/* [events] threads */
+	int			 events_per_invoice;	/* streams per invoice */
+	int			 events_heartbeat;	/* seconds */
 	struct cc_network	 networks[CONFIG_MAX_NETWORKS];
 	size_t			 nnetworks;
 	struct cc_currency	 currencies[CONFIG_MAX_CURRENCIES];

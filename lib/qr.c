@@ -183,40 +183,52 @@ draw_finders(cairo_t *cr, int width)
 	cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
 }
 
+static bool
+drawn(const QRcode *qr, int x, int y, enum qr_style style)
+{
+	uint8_t m;
+
+	if (x < 0 || y < 0 || x >= qr->width || y >= qr->width)
+		return false;
+	m = qr->data[y * qr->width + x];
+	if (!(m & QR_DARK))
+		return false;
+	/* The rounded styles draw the finder patterns on their own. */
+	return style == QR_CLASSIC || !(m & QR_FINDER_BIT);
+}
+
 /*
- * Every dark module but (in the rounded styles) the finder patterns, as
- * one path filled once: abutting squares filled separately would show
- * hairline seams where their anti-aliased edges meet.
+ * The dark modules as one path of horizontal runs, filled once: abutting
+ * squares filled one by one would show hairline seams where their
+ * anti-aliased edges meet, and runs keep SVG and PDF output small.
+ *
+ * QR_ROUNDED rounds a corner of a run when both modules beside that
+ * corner are light; inside a run every corner has a dark neighbour, so
+ * only the ends can be rounded, and a lone module becomes a circle.
  */
 static void
 draw_modules(cairo_t *cr, const QRcode *qr, enum qr_style style,
     bool raster)
 {
-	int x, y;
+	double r[4];
+	int x, y, end;
 
 	for (y = 0; y < qr->width; y++)
-		for (x = 0; x < qr->width; x++) {
-			uint8_t m = qr->data[y * qr->width + x];
-			bool up, down, left, right;
-			double r[4];
-
-			if (!(m & QR_DARK))
+		for (x = 0; x < qr->width; x = end) {
+			end = x + 1;
+			if (!drawn(qr, x, y, style))
 				continue;
-			if (style != QR_CLASSIC && (m & QR_FINDER_BIT))
-				continue;
+			while (drawn(qr, end, y, style))
+				end++;
 			if (style != QR_ROUNDED) {
-				cairo_rectangle(cr, x, y, 1, 1);
+				cairo_rectangle(cr, x, y, end - x, 1);
 				continue;
 			}
-			up = dark(qr, x, y - 1);
-			down = dark(qr, x, y + 1);
-			left = dark(qr, x - 1, y);
-			right = dark(qr, x + 1, y);
-			r[0] = !up && !left ? 0.5 : 0;
-			r[1] = !up && !right ? 0.5 : 0;
-			r[2] = !down && !right ? 0.5 : 0;
-			r[3] = !down && !left ? 0.5 : 0;
-			path_rect(cr, x, y, 1, 1, r);
+			r[0] = dark(qr, x, y - 1) ? 0 : 0.5;
+			r[1] = dark(qr, end - 1, y - 1) ? 0 : 0.5;
+			r[2] = dark(qr, end - 1, y + 1) ? 0 : 0.5;
+			r[3] = dark(qr, x, y + 1) ? 0 : 0.5;
+			path_rect(cr, x, y, end - x, 1, r);
 		}
 	/*
 	 * Square modules in a bitmap stay crisp without anti-aliasing: a

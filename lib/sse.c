@@ -1,0 +1,70 @@
+/* The customer's event messages. */
+#include "cc.h"
+
+#include "jsonx.h"
+#include "sse.h"
+#include "util.h"
+
+static const char *const public_types[] = {
+	"payment.detected", "payment.confirming", "payment.confirmed",
+	"payment.reverted", "invoice.paid", "invoice.expired",
+	"invoice.cancelled", "invoice.refunded", "invoice.overpaid", NULL
+};
+
+bool
+sse_public_type(const char *type)
+{
+	size_t i;
+
+	for (i = 0; public_types[i] != NULL; i++)
+		if (strcmp(type, public_types[i]) == 0)
+			return true;
+	return false;
+}
+
+bool
+sse_final_type(const char *type)
+{
+	return strcmp(type, "invoice.paid") == 0 ||
+	    strcmp(type, "invoice.expired") == 0 ||
+	    strcmp(type, "invoice.cancelled") == 0;
+}
+
+static void
+copy(json_object *to, json_object *from, const char *key)
+{
+	json_object *v;
+
+	if (from != NULL && json_object_object_get_ex(from, key, &v))
+		jsonx_add(to, key, json_object_get(v));
+}
+
+char *
+sse_message(int64_t seq, const char *type, json_object *data,
+    json_object *view)
+{
+	json_object *m = json_object_new_object(), *p;
+	char *out;
+
+	jsonx_add_str(m, "event", type);
+	if (data != NULL && json_object_object_get_ex(data, "payment", &p)) {
+		json_object *q = json_object_new_object();
+
+		copy(q, p, "amount");
+		copy(q, p, "status");
+		copy(q, p, "confirmations");
+		copy(q, p, "required_confirmations");
+		copy(q, p, "tx_hash");
+		jsonx_add(m, "payment", q);
+	}
+	if (view != NULL) {
+		copy(m, view, "status");
+		copy(m, view, "payment_progress");
+		copy(m, view, "paid_at");
+	} else
+		copy(m, data, "status");
+	out = xasprintf("id: %lld\ndata: %s\n\n", (long long)seq,
+	    jsonx_text(m));
+	json_object_put(m);
+	return out;
+}

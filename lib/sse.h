@@ -1,0 +1,23 @@
+/*
+ * Server-Sent Events messages for the customer's stream: which events a
+ * customer sees, and what each message says (never merchant-private data:
+ * no metadata, no cancellation reason).
+ */
+#ifndef CC_SSE_H
+#define CC_SSE_H
+
+#include "cc.h"
+#include <json-c/json.h>
+
+/* True for the event types a payment page follows. */
+bool	sse_public_type(const char *type);
+/* True for the types after which the stream ends. */
+bool	sse_final_type(const char *type);
+/*
+ * "id: SEQ\ndata: {...}\n\n" for an event row (type, its data) and the
+ * invoice's current public view (may be NULL). Caller frees.
+ */
+char	*sse_message(int64_t seq, const char *type, json_object *data,
+	    json_object *view);
+
+#endif

@@ -1,0 +1,183 @@
+"""Server-Sent Events through lighttpd: live payment events within a
+second of their commit, Last-Event-ID replay, heartbeats, the end of the
+stream, the per-invoice limit, and JSON errors."""
+import http.client
+import json
+import socket
+import time
+import unittest
+import urllib.parse
+from datetime import datetime
+
+import chain
+from cc import ENV, invoice_body, new_merchant, psql, request
+
+PUB = urllib.parse.urlparse(ENV["CC_PUBLIC_URL"])
+
+
+class Stream:
+    """A minimal EventSource: (id, data dict) per event; comments kept."""
+
+    def __init__(self, inv, last_event_id=None, timeout=20):
+        self.conn = http.client.HTTPConnection(PUB.hostname, PUB.port, timeout=timeout)
+        h = {"Accept": "text/event-stream"}
+        if last_event_id is not None:
+            h["Last-Event-ID"] = str(last_event_id)
+        self.conn.request("GET", PUB.path + "/invoice/%s/events" % inv, headers=h)
+        self.resp = self.conn.getresponse()
+        self.status = self.resp.status
+        self.headers = {k.lower(): v for k, v in self.resp.getheaders()}
+        self.comments = 0
+
+    def body(self):
+        return self.resp.read().decode()
+
+    def next(self):
+        """The next event, or None at the end of the stream."""
+        ev_id, data = None, []
+        while True:
+            line = self.resp.readline()
+            if not line:
+                return None
+            line = line.decode().rstrip("\n")
+            if line == "":
+                if data:
+                    return ev_id, json.loads("\n".join(data), parse_float=str, parse_int=str), \
+                        time.time()
+                continue
+            if line.startswith(":"):
+                self.comments += 1
+            elif line.startswith("id: "):
+                ev_id = int(line[4:])
+            elif line.startswith("data: "):
+                data.append(line[6:])
+
+    def close(self):
+        self.conn.close()
+
+
+def created_at(seq):
+    ts = psql("SELECT extract(epoch FROM created_at) FROM events WHERE seq = %d" % seq)[0]
+    return float(ts)
+
+
+class EventsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.merchant, cls.key = new_merchant("Events Shop")
+        chain.scan()
+
+    def create(self):
+        r = request("POST", "invoices", invoice_body(tax=0, payment_tolerance=None,
+                                                     items=[{"name": "x", "unit_price": "5.00"}]),
+                    key=self.key)
+        return r.json()
+
+    def test_live_payment_events(self):
+        inv = self.create()
+        s = Stream(inv["id"])
+        self.assertEqual(s.status, 200)
+        self.assertEqual(s.headers["content-type"], "text/event-stream")
+        self.assertEqual(s.headers["cache-control"], "no-cache")
+        scanner = chain.start_tool("cc-scan", "--network", ENV["CC_USDT_NETWORK"],
+                                   "--for", "60", "--poll-ms", "100")
+        try:
+            time.sleep(0.5)
+            chain.pay_token(inv["address"], 5000000)
+            ev_id, data, got = s.next()
+            self.assertEqual(data["event"], "payment.detected")
+            self.assertEqual(data["payment"]["amount"], "5")
+            self.assertEqual(data["payment"]["status"], "detected")
+            self.assertIn("payment_progress", data)
+            # Delivered unbuffered through lighttpd: within a second of
+            # the event's commit.
+            self.assertLess(got - created_at(ev_id), 1.0)
+            chain.mine(1)
+            self.assertEqual(s.next()[1]["event"], "payment.confirming")
+            chain.mine(1)
+            self.assertEqual(s.next()[1]["event"], "payment.confirmed")
+            ev_id, data, got = s.next()
+            self.assertEqual(data["event"], "invoice.paid")
+            self.assertEqual(data["status"], "paid")
+            self.assertLess(got - created_at(ev_id), 1.0)
+            # The stream ends after the final state.
+            self.assertIsNone(s.next())
+        finally:
+            chain.kill(scanner)
+            s.close()
+
+    def test_replay_with_last_event_id(self):
+        inv = self.create()
+        chain.pay_token(inv["address"], 2000000)
+        chain.scan()
+        for _ in range(2):
+            chain.mine(1)
+            chain.scan()
+        seqs = [int(x) for x in psql("SELECT seq FROM events WHERE invoice_id = '%s' AND type "
+                                     "LIKE 'payment.%%' ORDER BY seq" % inv["id"])]
+        self.assertEqual(len(seqs), 3)
+        s = Stream(inv["id"], last_event_id=seqs[0])
+        got = [s.next() for _ in range(2)]
+        self.assertEqual([g[0] for g in got], seqs[1:])
+        self.assertEqual([g[1]["event"] for g in got], ["payment.confirming", "payment.confirmed"])
+        s.close()
+
+    def test_final_invoice_stream_ends(self):
+        inv = self.create()
+        request("POST", "invoices/%s/cancel" % inv["id"], {"reason": "secret reason"},
+                key=self.key)
+        s = Stream(inv["id"])
+        self.assertEqual(s.status, 200)
+        ev = s.next()
+        self.assertEqual(ev[1]["event"], "invoice.cancelled")
+        self.assertEqual(ev[1]["status"], "cancelled")
+        self.assertNotIn("secret reason", json.dumps(ev[1]))
+        self.assertIsNone(s.next())
+
+    def test_heartbeat_and_stream_limit(self):
+        inv = self.create()
+        streams = [Stream(inv["id"]) for _ in range(10)]
+        self.assertEqual([s.status for s in streams], [200] * 10)
+        extra = Stream(inv["id"])
+        self.assertEqual(extra.status, 429)
+        e = json.loads(extra.body())
+        self.assertEqual(e["error"]["code"], "TOO_MANY_STREAMS")
+        # A heartbeat comment arrives while nothing happens.
+        first = streams[0]
+        first.conn.sock.settimeout(10)
+        line = first.resp.readline()
+        while line.strip() in (b"", b"retry: 3000"):
+            line = first.resp.readline()
+        self.assertTrue(line.startswith(b":"), line)
+        # Clients that leave free their places (noticed at the next
+        # heartbeat).
+        for s in streams:
+            s.close()
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            again = Stream(inv["id"])
+            ok = again.status == 200
+            again.close()
+            if ok:
+                break
+            time.sleep(0.5)
+        self.assertTrue(ok)
+
+    def test_errors(self):
+        for path, status in (("/invoice/bad/events", 400),
+                             ("/invoice/inv_%s/events" % ("a" * 26), 404)):
+            conn = http.client.HTTPConnection(PUB.hostname, PUB.port, timeout=10)
+            conn.request("GET", PUB.path + path)
+            r = conn.getresponse()
+            self.assertEqual(r.status, status, path)
+            self.assertIn("error", json.loads(r.read()))
+            conn.close()
+        inv = self.create()
+        conn = http.client.HTTPConnection(PUB.hostname, PUB.port, timeout=10)
+        conn.request("POST", PUB.path + "/invoice/%s/events" % inv["id"])
+        r = conn.getresponse()
+        self.assertEqual(r.status, 405)
+        conn = http.client.HTTPConnection(PUB.hostname, PUB.port, timeout=10)
+        conn.request("GET", PUB.path + "/invoice/%s/events" % inv["id"],
+                     headers={"Last-Event-ID": "abc"})
+        self.assertEqual(conn.getresponse().status, 400)

@@ -256,6 +256,9 @@ keyval(struct parser *p, const char *key, const char *val)
 		if (strcmp(key, "pay_url") == 0)
 			return copy(p, c->pay_url, sizeof(c->pay_url), val,
 			    key);
+		if (strcmp(key, "logos") == 0)
+			return copy(p, c->logo_dir, sizeof(c->logo_dir), val,
+			    key);
 		if (strcmp(key, "threads") == 0) {
 			if (parse_int(p, val, 1, 256, &v, key) == -1)
 				return -1;

@@ -7,6 +7,7 @@
  *   [http]       public_url = https://api.example.com/api/v1/public
  *                pay_url = https://pay.example.com
  *                threads = 8
+ *                logos = /var/lib/crypto-checkout/logos  (<merchant id>.png)
  *   [events]     threads = 128  max_per_invoice = 10  heartbeat = 15
  *   [currency USD]  min = 0.50   max = 10000.00
  *   [network NAME]  kind = evm|tron  chain_id = 1  mode = live|test
@@ -61,6 +62,7 @@ struct cc_config {
 	char			 redis_url[256];
 	char			 public_url[256];
 	char			 pay_url[256];
+	char			 logo_dir[256];	/* [http] logos: <merchant>.png */
 	int			 threads;
 	int			 events_threads;	/* [events] threads */
 	int			 events_per_invoice;	/* streams per invoice */

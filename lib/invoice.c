@@ -15,6 +15,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "money.h"
+#include "payuri.h"
 #include "rates.h"
 #include "util.h"
 
@@ -824,4 +825,25 @@ invoice_public(struct db *db, const struct cc_config *cfg, const char *id,
 	PQclear(res);
 	*out = o;
 	return 0;
+}
+
+int
+invoice_payment_uri(const struct cc_config *cfg, const char *network,
+    const char *asset, const char *address, const char *units_txt,
+    char *out, size_t outlen)
+{
+	const struct cc_network *net = config_network(cfg, network);
+	const struct cc_asset *a;
+	unsigned __int128 units;
+
+	if (net == NULL || (a = config_asset(net, asset)) == NULL ||
+	    money_str_to_u128(units_txt, &units) != MONEY_OK)
+		return -1;
+	if (net->kind == ADDRESS_TRON)
+		return payuri_tron(address, out, outlen);
+	if (a->native)
+		return payuri_evm_native(address, net->chain_id, units, out,
+		    outlen);
+	return payuri_evm_token(a->contract, net->chain_id, address, units,
+	    out, outlen);
 }

@@ -68,6 +68,14 @@ int	invoice_cancel(struct db *, const struct cc_config *,
 int	invoice_public(struct db *, const struct cc_config *, const char *id,
 	    json_object **out);
 
+/*
+ * The wallet payment URI of an invoice's deposit: EIP-681 for EVM coins
+ * and tokens (with the amount), the plain address for TRON. 0 or -1.
+ */
+int	invoice_payment_uri(const struct cc_config *, const char *network,
+	    const char *asset, const char *address, const char *units_txt,
+	    char *out, size_t outlen);
+
 /* Cursor text <-> position; decode returns 0 or -1. */
 void	invoice_cursor_encode(int64_t us, const char *id, char *out,
 	    size_t outlen);

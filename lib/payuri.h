@@ -38,8 +38,9 @@ enum payuri_kind {
 int	 payuri_evm_native(const char *address, uint64_t chain_id,
 	    unsigned __int128 wei, char *out, size_t outlen);
 /*
- * EIP-681 call of an ERC-20 token's transfer(address,uint256):
- * "ethereum:<contract>@<chain_id>/transfer?address=<recipient>&uint256=<units>".
+ * EIP-681 call of an ERC-20 token's transfer(address,uint256), the amount
+ * in the token's base units as a decimal integer:
+ * "ethereum:<contract>@<chain_id>/transfer?address=<recipient>&uint256=<n>".
  */
 int	 payuri_evm_token(const char *contract, uint64_t chain_id,
 	    const char *recipient, unsigned __int128 units, char *out,

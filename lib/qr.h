@@ -25,9 +25,9 @@ enum qr_style {
 	QR_STYLE__MAX
 };
 /*
- * QR_ROUNDED rounds each dark module off on every corner between two light
- * neighbours: a lone module is a circle, a run of them a bar with round
- * ends; its finder patterns are drawn as in QR_MODERN.
+ * QR_ROUNDED rounds each dark module off at every corner between two light
+ * neighbours, so that a lone module is a circle and a row of them a bar
+ * with round ends; its finder patterns are drawn as in QR_MODERN.
  */
 
 /* Largest image qr_render writes, bytes; a 1024 px code is far below. */
@@ -54,11 +54,17 @@ bool		 qr_size_ok(int);
  * correction level M, or H with a logo) as black modules on white, the
  * symbol and its 4-module quiet zone scaled to fill exactly size x size:
  * PNG of size x size pixels, SVG with width="<size>px" height="<size>px",
- * PDF of one size x size point page. Module sizes may be fractional.
+ * PDF of one size x size point page. Module sizes may be fractional; a
+ * PNG's square modules are drawn without anti-aliasing, so they stay pure
+ * black and white. A PNG is 8-bit grey, or RGB with a logo.
  *
- * logo_png is NULL or the path of a PNG drawn centred on a white rounded
- * plate that covers at most 20% of the symbol. A logo that does not load
- * is left out and the code rendered without it.
+ * logo_png is NULL or the path of a PNG (a trusted file: it is read
+ * whole) drawn centred, scaled to fit, on a white rounded plate that hides
+ * at most 16% of the symbol. A logo that does not load is left out and
+ * the code rendered without it, at level M. Level H makes an ERC-20 URI
+ * version 11, 1.86 px a module at 128 px: the PNG still scans, but SVG
+ * and PDF drawn 1:1 with anti-aliasing are marginal (fine at HiDPI or in
+ * print), so offer a logo from 256 px up.
  *
  * The image replaces the contents of out (the caller's buffer, whose own
  * max also applies); more than QR_MAX_BYTES is an error. Returns 0, 1 if

@@ -1,0 +1,177 @@
+/*
+ * cc-qr.fcgi: the QR code of an invoice's payment request,
+ * GET /api/v1/public/invoice/{id}/qr?size=&format=&style=&logo=. The code
+ * holds a wallet payment URI with the amount (EIP-681 on EVM chains, the
+ * address on TRON). An invoice's address and amount never change, so the
+ * image is cacheable for a long time, with an ETag.
+ */
+#include "cc.h"
+
+#include <openssl/sha.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "db.h"
+#include "fcgi_main.h"
+#include "ids.h"
+#include "invoice.h"
+#include "log.h"
+#include "qr.h"
+#include "util.h"
+
+static void
+bad(struct fcgi_ctx *c, const char *field, const char *msg)
+{
+	http_error(&c->resp, 400, "invalid_request_error", "INVALID_PARAMETER",
+	    msg, field);
+}
+
+static void
+qr(struct fcgi_ctx *c, const char *id)
+{
+	static const char sql[] =
+	    "SELECT address, network, crypto_currency, crypto_amount::text, "
+	    "merchant_id FROM invoices WHERE id = $1";
+	static const char *const known[] = { "size", "format", "style",
+	    "logo", NULL };
+	struct http_query q;
+	enum qr_format fmt = QR_PNG;
+	enum qr_style style = QR_CLASSIC;
+	const char *v, *p[1] = { id };
+	char badname[64], uri[512], logo[600], etag[40], *key;
+	uint8_t md[SHA256_DIGEST_LENGTH];
+	bool want_logo = false;
+	PGresult *res = NULL;
+	long size = 256;
+	size_t i, j;
+	int rc;
+
+	if (http_query_parse(c->query, &q, badname, sizeof(badname)) == -1) {
+		bad(c, badname[0] ? badname : NULL, "malformed or repeated "
+		    "query parameter");
+		return;
+	}
+	for (i = 0; i < q.n; i++) {
+		for (j = 0; known[j] != NULL; j++)
+			if (strcmp(q.keys[i], known[j]) == 0)
+				break;
+		if (known[j] == NULL) {
+			bad(c, q.keys[i], "unknown query parameter");
+			goto out;
+		}
+	}
+	if ((v = http_query_get(&q, "size")) != NULL) {
+		char *end;
+
+		size = strtol(v, &end, 10);
+		if (*end != '\0' || end == v || !qr_size_ok((int)size)) {
+			bad(c, "size", "size must be 128, 256, 512 or 1024");
+			goto out;
+		}
+	}
+	if ((v = http_query_get(&q, "format")) != NULL &&
+	    qr_format_from_name(v, &fmt) == -1) {
+		bad(c, "format", "format must be png, svg or pdf");
+		goto out;
+	}
+	if ((v = http_query_get(&q, "style")) != NULL &&
+	    qr_style_from_name(v, &style) == -1) {
+		bad(c, "style", "style must be classic, modern or rounded");
+		goto out;
+	}
+	if ((v = http_query_get(&q, "logo")) != NULL) {
+		if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {
+			bad(c, "logo", "logo must be true or false");
+			goto out;
+		}
+		want_logo = strcmp(v, "true") == 0;
+	}
+	if (!ids_valid("inv_", id)) {
+		http_error(&c->resp, 400, "invalid_request_error",
+		    "INVALID_INVOICE_ID", "invoice ids look like inv_ "
+		    "followed by 26 characters", "invoice_id");
+		goto out;
+	}
+	if (c->db == NULL || (res = db_query(c->db, sql, 1, p)) == NULL) {
+		http_error(&c->resp, 503, "api_error", "SERVICE_UNAVAILABLE",
+		    "the database is unavailable; retry shortly", NULL);
+		goto out;
+	}
+	if (PQntuples(res) != 1) {
+		http_error(&c->resp, 404, "not_found_error",
+		    "INVOICE_NOT_FOUND", "no such invoice", "invoice_id");
+		goto out;
+	}
+	if (invoice_payment_uri(c->cfg, PQgetvalue(res, 0, 1),
+	    PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 0),
+	    PQgetvalue(res, 0, 3), uri, sizeof(uri)) == -1) {
+		log_error("%s: no payment URI for invoice %s", c->request_id,
+		    id);
+		http_error(&c->resp, 500, "api_error", "INTERNAL_ERROR",
+		    "An internal error occurred", NULL);
+		goto out;
+	}
+	/* The merchant's logo: [http] logos directory, <merchant id>.png. */
+	logo[0] = '\0';
+	if (want_logo && c->cfg->logo_dir[0] != '\0')
+		snprintf(logo, sizeof(logo), "%s/%s.png", c->cfg->logo_dir,
+		    PQgetvalue(res, 0, 4));
+	if (logo[0] != '\0' && access(logo, R_OK) != 0)
+		logo[0] = '\0';
+	key = xasprintf("%s|%ld|%d|%d|%s", uri, size, (int)fmt, (int)style,
+	    logo);
+	SHA256((const unsigned char *)key, strlen(key), md);
+	free(key);
+	etag[0] = '"';
+	hex_encode(md, 16, etag + 1);
+	cc_strlcpy(etag + 33, "\"", sizeof(etag) - 33);
+	http_header(&c->resp, "ETag", etag);
+	http_header(&c->resp, "Cache-Control", "public, max-age=86400");
+	v = fcgi_param(c, "HTTP_IF_NONE_MATCH");
+	if (v != NULL && strcmp(v, etag) == 0) {
+		c->resp.status = 304;
+		goto out;
+	}
+	rc = qr_render(uri, (int)size, fmt, style, logo[0] ? logo : NULL,
+	    &c->resp.body);
+	if (rc == -1) {
+		buf_reset(&c->resp.body);
+		log_error("%s: QR rendering failed", c->request_id);
+		http_error(&c->resp, 500, "api_error", "INTERNAL_ERROR",
+		    "An internal error occurred", NULL);
+		goto out;
+	}
+	c->resp.status = 200;
+	c->resp.content_type = qr_content_type(fmt);
+out:
+	PQclear(res);
+	http_query_release(&q);
+}
+
+static void
+handle(struct fcgi_ctx *c)
+{
+	char params[HTTP_MAX_PARAMS][HTTP_MAX_PARAM_LEN];
+
+	http_header(&c->resp, "Access-Control-Allow-Origin", "*");
+	if (http_route_match("/api/v1/public/invoice/{}/qr", c->path, params,
+	    HTTP_MAX_PARAMS) != 1) {
+		http_error(&c->resp, 404, "invalid_request_error",
+		    "ROUTE_NOT_FOUND", "no such API route", NULL);
+		return;
+	}
+	if (strcmp(c->method, "GET") != 0 && strcmp(c->method, "HEAD") != 0) {
+		http_header(&c->resp, "Allow", "GET, HEAD");
+		http_error(&c->resp, 405, "invalid_request_error",
+		    "METHOD_NOT_ALLOWED", "method not allowed on this "
+		    "resource", NULL);
+		return;
+	}
+	qr(c, params[0]);
+}
+
+int
+main(int argc, char **argv)
+{
+	return fcgi_main(argc, argv, "cc-qr", handle);
+}

@@ -60,6 +60,11 @@ install_chain() {
 		say "installing anvil and solc (npm)"
 		(cd "$ROOT/chain" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 	fi
+	if [ ! -d "$ROOT/tests/browser/node_modules/playwright-core" ] ||
+	    [ "$ROOT/tests/browser/package-lock.json" -nt "$ROOT/tests/browser/node_modules/.package-lock.json" ]; then
+		say "installing playwright-core (npm) for the browser test"
+		(cd "$ROOT/tests/browser" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+	fi
 	ANVIL=$(ls "$ROOT"/chain/node_modules/@foundry-rs/anvil-linux-*/bin/anvil 2>/dev/null | head -n 1)
 	[ -x "$ANVIL" ] || die "anvil binary not found under chain/node_modules"
 }
@@ -516,6 +521,23 @@ cmd_test() {
 	else
 		ifail=$((ifail + 1))
 	fi
+	say "browser test (chromium, playwright-core)"
+	local bout=$dir/browser.out bpass=0 bfail=0
+	CC_ENV_FILE="$dir/test.env" node --test --test-reporter=tap "$ROOT/tests/browser/" >"$bout" 2>&1 || true
+	grep -vE '^\s+(duration_ms|\.\.\.|---)' "$bout" | grep -E '^(not )?ok|^# (pass|fail)' || true
+	bpass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$bout" | tail -n 1)
+	bfail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$bout" | tail -n 1)
+	if [ -z "$bpass" ] || [ -z "$bfail" ]; then
+		cat "$bout"
+		bpass=0
+		bfail=1
+	elif [ "$bfail" != 0 ]; then
+		cat "$bout"
+	fi
+	echo "browser: $bpass passed, $bfail failed (screenshots in tests/browser/artifacts/)"
+	ipass=$((ipass + bpass))
+	ifail=$((ifail + bfail))
+
 	# Every FastCGI program ran under valgrind: stop them (they write their
 	# summaries on exit) and fail on any error or leak.
 	local vpass=0 vfail=0

@@ -367,11 +367,12 @@ network_label(const char *name, char *out, size_t outlen)
 		const char	*label;
 	} known[] = {
 		{ "ethereum", "Ethereum" }, { "tron", "Tron" },
-		{ "sepolia", "Ethereum Sepolia (testnet)" },
-		{ "holesky", "Ethereum Holesky (testnet)" },
-		{ "nile", "Tron Nile (testnet)" },
-		{ "shasta", "Tron Shasta (testnet)" },
-		{ "anvil", "Local test chain" },
+		{ "sepolia", "Sepolia testnet" },
+		{ "holesky", "Holesky testnet" },
+		{ "nile", "Tron Nile testnet" },
+		{ "shasta", "Tron Shasta testnet" },
+		{ "anvil", "Anvil local chain" },
+		{ "tron-anvil", "Tron on Anvil local chain" },
 		{ "polygon", "Polygon" }, { "bsc", "BNB Smart Chain" },
 		{ "arbitrum", "Arbitrum One" }, { "optimism", "OP Mainnet" },
 		{ "base", "Base" },
@@ -552,11 +553,11 @@ put_status(struct hset *h, const char *view, const struct sums *s,
 			text = "Closed";
 	} else if (s->full_seen) {
 		kind = "confirming";
-		text = "Payment detected, waiting for confirmations";
+		text = "Payment detected, confirming";
 	} else if (s->has_sent) {
 		kind = "partial";
-		snprintf(t, sizeof(t), "Partly paid: send the remaining %s %s",
-		    s->to_send, crypto != NULL ? crypto : "");
+		snprintf(t, sizeof(t), "Partly paid: %s %s to go", s->to_send,
+		    crypto != NULL ? crypto : "");
 		text = t;
 	} else {
 		kind = "waiting";

@@ -1,0 +1,112 @@
+/*
+ * cc-pay.fcgi: the customer's payment page, GET /invoice/{id}, in HTML
+ * (lib/page.c renders it from invoice_public()'s view). Like the JSON
+ * view, the first visit moves a created invoice to pending. Errors are
+ * HTML pages in the same layout; every answer carries the page's strict
+ * Content-Security-Policy and is never cached.
+ */
+#include "cc.h"
+
+#include "db.h"
+#include "fcgi_main.h"
+#include "ids.h"
+#include "invoice.h"
+#include "log.h"
+#include "page.h"
+#include "payment.h"
+
+/* Replaces whatever was rendered with an error page. */
+static void
+answer_error(struct fcgi_ctx *c, int status, const char *message)
+{
+	buf_reset(&c->resp.body);
+	c->resp.status = status;
+	if (page_render_error_ex(status, message, status >= 500 ?
+	    c->request_id : NULL, &c->resp.body) == -1) {
+		log_error("%s %s: error page %d not rendered", c->request_id,
+		    c->path, status);
+		page_fallback(status, c->request_id, &c->resp.body);
+	}
+}
+
+static void
+internal(struct fcgi_ctx *c, const char *what)
+{
+	log_error("%s %s: %s failed", c->request_id, c->path, what);
+	answer_error(c, 500, NULL);
+}
+
+static void
+invoice_page(struct fcgi_ctx *c, const char *id)
+{
+	json_object *inv = NULL, *st;
+	int rc;
+
+	if (!ids_valid("inv_", id)) {
+		answer_error(c, 400, NULL);
+		return;
+	}
+	if (c->db == NULL) {
+		http_header(&c->resp, "Retry-After", "5");
+		answer_error(c, 503, NULL);
+		return;
+	}
+	rc = invoice_public(c->db, c->cfg, id, &inv);
+	/* A HEAD (a link checker) is not the customer opening it. */
+	if (rc == 0 && strcmp(c->method, "GET") == 0 &&
+	    json_object_object_get_ex(inv, "status", &st) &&
+	    strcmp(json_object_get_string(st), "created") == 0) {
+		/* The first view: created -> pending, then show that. */
+		json_object_put(inv);
+		inv = NULL;
+		rc = payment_mark_viewed(c->db, id);
+		if (rc == 0)
+			rc = invoice_public(c->db, c->cfg, id, &inv);
+	}
+	if (rc == -1) {
+		internal(c, "public invoice");
+		goto out;
+	}
+	if (rc == 1) {
+		answer_error(c, 404, NULL);
+		goto out;
+	}
+	c->resp.status = 200;
+	if (page_render_invoice(c->cfg, inv, &c->resp.body) == -1)
+		internal(c, "rendering the payment page");
+out:
+	json_object_put(inv);
+}
+
+static void
+handle(struct fcgi_ctx *c)
+{
+	char params[HTTP_MAX_PARAMS][HTTP_MAX_PARAM_LEN];
+
+	page_headers(c->cfg, &c->resp);
+	c->resp.body.max = PAGE_MAX_BYTES;
+	if (http_route_match("/invoice/{}", c->path, params,
+	    HTTP_MAX_PARAMS) != 1) {
+		answer_error(c, 404, "There is no page at this address.");
+		return;
+	}
+	if (strcmp(c->method, "GET") != 0 && strcmp(c->method, "HEAD") != 0) {
+		http_header(&c->resp, "Allow", "GET, HEAD");
+		answer_error(c, 405, NULL);
+		return;
+	}
+	invoice_page(c, params[0]);
+}
+
+int
+main(int argc, char **argv)
+{
+	/*
+	 * ClearSilver's nerr_init must run before fcgi_main starts the
+	 * threads. Missing templates are logged here and answered with the
+	 * built-in 500 page, so that the program still starts.
+	 */
+	log_set_program("cc-pay");
+	page_init(NULL);
+	return fcgi_main(argc, argv, "cc-pay", handle);
+}

@@ -224,6 +224,51 @@ add_merchant_fields(const struct cc_config *cfg, json_object *o,
 	jsonx_add(o, "webhook_deliveries", json_object_new_array());
 }
 
+/*
+ * Deposit address xpub/0/index. Each thread keeps the last few wallets'
+ * parsed keys and their external chain (xpub/0), so an invoice costs one
+ * derivation instead of a base58 decode and two derivations.
+ */
+#define WALLET_CACHE 8
+
+struct wallet_key {
+	char			 xpub[128];
+	struct bip32_pub	 chain;
+};
+
+static __thread struct wallet_key	wallet_cache[WALLET_CACHE];
+static __thread unsigned		wallet_next;
+
+static int
+derive_address(enum address_kind kind, const char *xpub, uint32_t index,
+    char *out, size_t outlen)
+{
+	struct wallet_key *w = NULL;
+	struct bip32_pub account, child;
+	uint8_t pub[65];
+	size_t i;
+
+	for (i = 0; i < WALLET_CACHE; i++)
+		if (strcmp(wallet_cache[i].xpub, xpub) == 0) {
+			w = &wallet_cache[i];
+			break;
+		}
+	if (w == NULL) {
+		if (strlen(xpub) >= sizeof(w->xpub) ||
+		    bip32_parse(xpub, &account) != BIP32_OK)
+			return -1;
+		w = &wallet_cache[wallet_next++ % WALLET_CACHE];
+		w->xpub[0] = '\0';
+		if (bip32_derive(&account, 0, &w->chain) != BIP32_OK)
+			return -1;
+		cc_strlcpy(w->xpub, xpub, sizeof(w->xpub));
+	}
+	if (bip32_derive(&w->chain, index, &child) != BIP32_OK ||
+	    bip32_pubkey_uncompressed(&child, pub) != BIP32_OK)
+		return -1;
+	return address_from_pubkey(kind, pub, out, outlen);
+}
+
 static const char *
 mode_name(const struct auth *a)
 {
@@ -277,7 +322,6 @@ invoice_create(struct db *db, const struct cc_config *cfg,
 	    "SELECT * FROM inv";
 	const struct cc_network *net;
 	const struct cc_asset *asset;
-	struct bip32_pub xpub;
 	struct money_dec rate;
 	unsigned __int128 units;
 	PGresult *res = NULL;
@@ -335,21 +379,20 @@ invoice_create(struct db *db, const struct cc_config *cfg,
 	errno = 0;
 	idx = strtoll(PQgetvalue(res, 0, 2), &end, 10);
 	if (k == -1 || errno != 0 || *end != '\0' || idx < 0 ||
-	    idx > 0x7fffffffLL ||
-	    bip32_parse(PQgetvalue(res, 0, 1), &xpub) != BIP32_OK) {
-		log_error("wallet %s: bad stored xpub, rate or index",
-		    wallet_id);
+	    idx > 0x7fffffffLL) {
+		log_error("wallet %s: bad stored rate or index", wallet_id);
 		goto out;
 	}
-	PQclear(res);
-	res = NULL;
-	if (address_derive(net->kind, &xpub, (uint32_t)idx, address,
-	    sizeof(address)) == -1) {
-		/* A derivation index can be invalid (p < 2^-127): skip it. */
+	if (derive_address(net->kind, PQgetvalue(res, 0, 1), (uint32_t)idx,
+	    address, sizeof(address)) == -1) {
+		/* A bad stored key, or an index without a valid key
+		 * (p < 2^-127): the next request takes the next index. */
 		log_error("wallet %s: cannot derive index %lld", wallet_id,
 		    idx);
 		goto out;
 	}
+	PQclear(res);
+	res = NULL;
 	if (money_fiat_to_crypto(in->total_minor, in->exponent, &rate,
 	    asset->decimals, &units) != MONEY_OK) {
 		rc = reject(e, "INVALID_AMOUNT", "items",

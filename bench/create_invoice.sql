@@ -1,0 +1,15 @@
+-- pgbench script for bench/invoice_create.sh: the statements cc-merchant.fcgi
+-- runs for one POST /api/v1/invoices without Idempotency-Key, in the same
+-- order, each in its own implicit transaction (the server opens none), with
+-- the same text as lib/apikey.c and lib/invoice.c. Parameters come from -D
+-- (taken from an invoice the server created) and from \gset; ids and the
+-- address, which the server makes in C, are random here.
+
+-- lib/apikey.c apikey_authenticate
+SELECT id, merchant_id, mode, prefix, suffix, scopes::text[] FROM api_keys WHERE secret_hash = :secret_hash::bytea AND revoked_at IS NULL \gset k_
+
+-- lib/invoice.c invoice_create: wallet, derivation index and rate
+SELECT w.id, w.xpub, nextval(w.seq_name::regclass), r.rate::text, r.source FROM wallets w LEFT JOIN rates r ON r.crypto = :crypto AND r.currency = :currency WHERE w.merchant_id = :k_merchant_id AND w.network = :network \gset w_
+
+-- lib/invoice.c invoice_create: invoice, event and audit row
+WITH inv AS (INSERT INTO invoices (id, merchant_id, mode, status, title, description, items, currency, currency_exp, subtotal_minor, tax_minor, total_minor, total, crypto_currency, network, crypto_decimals, crypto_amount, rate, rate_source, rate_locked_at, rate_expires_at, wallet_id, derivation_index, address, underpay_minor, overpay_minor, overpay_action, webhook_url, return_url, cancel_url, metadata, created_at, expires_at) VALUES ('inv_' || substr(md5(random()::text), 1, 26), :k_merchant_id, :k_mode, 'created', :title, :description, :items::json, :currency, :currency_exp::smallint, :subtotal_minor::bigint, :tax_minor::bigint, :total_minor::bigint, :total::numeric, :crypto, :network, :crypto_decimals::smallint, :crypto_amount::numeric, :rate::numeric, :rate_source, now(), now() + make_interval(secs => :price_lock::int), :w_id, :w_nextval::bigint, '0x' || md5(random()::text) || substr(md5(random()::text), 1, 8), :underpay_minor::bigint, :overpay_minor::bigint, :overpay_action, :webhook_url, :return_url, :cancel_url, :metadata::jsonb, now(), now() + make_interval(secs => :expires_in::int)) RETURNING id, status, title, description, items::text, currency, currency_exp, subtotal_minor, tax_minor, total_minor, crypto_currency, network, crypto_decimals, crypto_amount::text, rate::text, rate_source, cc_ts(rate_locked_at), cc_ts(rate_expires_at), address, underpay_minor, overpay_minor, overpay_action, webhook_url, return_url, cancel_url, metadata::text, cc_ts(created_at), cc_ts(expires_at), cc_ts(paid_at), cc_ts(cancelled_at), cancel_reason, mode, (extract(epoch FROM created_at) * 1000000)::bigint, refund_partial_payments), ev AS (INSERT INTO events (id, invoice_id, merchant_id, type, data) SELECT 'evt_' || substr(md5(random()::text), 1, 26), id, :k_merchant_id, 'invoice.created', jsonb_build_object('status', 'created') FROM inv), au AS (INSERT INTO audit_log (id, merchant_id, invoice_id, event, actor, ip_address, user_agent, request_id) SELECT 'audit_' || substr(md5(random()::text), 1, 26), :k_merchant_id, id, 'invoice.created', :actor, :ip, :user_agent, 'req_' || substr(md5(random()::text), 1, 26) FROM inv) SELECT * FROM inv

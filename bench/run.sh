@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Benchmark driver, run by `./dev.sh bench [invoices|explain|scan]` against the
+# private stack dev.sh starts (CC_ENV_FILE, CC_STACK_DIR). Runs, in order:
+#   invoices  bench/invoice_create.sh: POST /api/v1/invoices through lighttpd
+#             against pgbench running the same SQL, with the ratio
+#   explain   bench/explain.sh: listing plans on a million invoices,
+#             written to bench/EXPLAIN.md
+# or only the one named by $1. `scan` (bench/scan.sh, the chain scanner
+# benchmark, maintained with it) runs only when named. Only 127.0.0.1 is
+# ever loaded; the default run takes about 5 minutes. See bench/RESULTS.md.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+: "${CC_ENV_FILE:?run me through ./dev.sh bench}"
+: "${CC_STACK_DIR:?run me through ./dev.sh bench}"
+# shellcheck disable=SC1090
+. "$CC_ENV_FILE"
+export CC_ENV_FILE CC_STACK_DIR
+
+case ${1:-all} in
+all) parts="invoices explain" ;;
+invoices | explain | scan) parts=$1 ;;
+*) echo "usage: ./dev.sh bench [invoices|explain|scan]" >&2; exit 2 ;;
+esac
+
+command -v wrk >/dev/null || { echo "bench: wrk is not installed" >&2; exit 1; }
+start=$(date +%s)
+for p in $parts; do
+	case $p in
+	invoices) "$HERE/invoice_create.sh" ;;
+	explain) "$HERE/explain.sh" ;;
+	scan) "$HERE/scan.sh" ;;
+	esac
+	echo
+done
+echo "bench: done in $(($(date +%s) - start)) s"

@@ -165,6 +165,29 @@ usage(const char *name)
 }
 
 int
+fcgi_route(struct fcgi_ctx *c, const char *pattern, const char *allow,
+    char params[][HTTP_MAX_PARAM_LEN])
+{
+	const char *m;
+	size_t n = strlen(c->method);
+
+	if (http_route_match(pattern, c->path, params, HTTP_MAX_PARAMS) < 0) {
+		http_error(&c->resp, 404, "invalid_request_error",
+		    "ROUTE_NOT_FOUND", "no such API route", NULL);
+		return -1;
+	}
+	for (m = strstr(allow, c->method); m != NULL; m = strstr(m + 1,
+	    c->method))
+		if ((m == allow || m[-1] == ' ') &&
+		    (m[n] == '\0' || m[n] == ','))
+			return 0;
+	http_header(&c->resp, "Allow", allow);
+	http_error(&c->resp, 405, "invalid_request_error",
+	    "METHOD_NOT_ALLOWED", "method not allowed on this resource", NULL);
+	return -1;
+}
+
+int
 fcgi_stream_begin(struct fcgi_ctx *c, int status, const char *content_type,
     const char *extra)
 {

@@ -56,6 +56,15 @@ int		 fcgi_main_ex(int argc, char **argv, const char *name,
 		    const struct fcgi_opts *);
 
 /*
+ * For programs that serve one route: matches the path against pattern
+ * (see http_route_match) and the method against allow ("GET, HEAD").
+ * Returns 0 with the captures in params, or -1 after answering the JSON
+ * 404 or 405 itself.
+ */
+int		 fcgi_route(struct fcgi_ctx *, const char *pattern,
+		    const char *allow, char params[][HTTP_MAX_PARAM_LEN]);
+
+/*
  * Streaming answers (Server-Sent Events): writes the status line and
  * headers (extra: "Name: value\r\n" lines or NULL) and flushes; later
  * writes go straight to the client. fcgi_stream_flush returns -1 once the

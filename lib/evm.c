@@ -5,18 +5,7 @@
 #include <sys/types.h>
 
 #include "evm.h"
-
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "util.h"
 
 /* Length of the hex digits after "0x", or -1 if s is not "0x" + hex. */
 static ssize_t
@@ -27,7 +16,7 @@ hex_body_len(const char *s)
 	if (s == NULL || s[0] != '0' || s[1] != 'x')
 		return -1;
 	for (n = 0; s[2 + n] != '\0'; n++)
-		if (hexval((unsigned char)s[2 + n]) < 0)
+		if (hex_value((unsigned char)s[2 + n]) < 0)
 			return -1;
 	return (ssize_t)n;
 }
@@ -50,7 +39,7 @@ quantity(const char *hex, size_t maxdigits, unsigned __int128 *out)
 		return -1;
 	v = 0;
 	for (i = 0; i < (size_t)n; i++)
-		v = v << 4 | (unsigned int)hexval((unsigned char)hex[2 + i]);
+		v = v << 4 | (unsigned int)hex_value((unsigned char)hex[2 + i]);
 	*out = v;
 	return 0;
 }
@@ -81,8 +70,8 @@ data_bytes(const char *hex, uint8_t *out, size_t len)
 	if (hex_body_len(hex) != (ssize_t)(2 * len))
 		return -1;
 	for (i = 0; i < len; i++)
-		out[i] = (uint8_t)(hexval((unsigned char)hex[2 + 2 * i]) << 4 |
-		    hexval((unsigned char)hex[3 + 2 * i]));
+		out[i] = (uint8_t)(hex_value((unsigned char)hex[2 + 2 * i]) << 4 |
+		    hex_value((unsigned char)hex[3 + 2 * i]));
 	return 0;
 }
 

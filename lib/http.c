@@ -101,18 +101,6 @@ http_status_text(int status)
 	}
 }
 
-static int
-hexdigit(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 http_url_decode(const char *in, size_t len, char *out, size_t outlen,
     bool form)
@@ -127,8 +115,8 @@ http_url_decode(const char *in, size_t len, char *out, size_t outlen,
 
 			if (i + 2 >= len)
 				return -1;
-			hi = hexdigit((unsigned char)in[i + 1]);
-			lo = hexdigit((unsigned char)in[i + 2]);
+			hi = hex_value((unsigned char)in[i + 1]);
+			lo = hex_value((unsigned char)in[i + 2]);
 			if (hi < 0 || lo < 0)
 				return -1;
 			c = hi << 4 | lo;

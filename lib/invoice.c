@@ -15,6 +15,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "money.h"
+#include "payment.h"
 #include "payuri.h"
 #include "rates.h"
 #include "util.h"
@@ -889,4 +890,24 @@ invoice_payment_uri(const struct cc_config *cfg, const char *network,
 		    outlen);
 	return payuri_evm_token(a->contract, net->chain_id, address, units,
 	    out, outlen);
+}
+
+int
+invoice_public_opened(struct db *db, const struct cc_config *cfg,
+    const char *id, json_object **out)
+{
+	json_object *st;
+	int rc;
+
+	rc = invoice_public(db, cfg, id, out);
+	if (rc != 0 || !json_object_object_get_ex(*out, "status", &st) ||
+	    strcmp(json_object_get_string(st), "created") != 0)
+		return rc;
+	/* The first view: created -> pending, then show that. */
+	json_object_put(*out);
+	*out = NULL;
+	rc = payment_mark_viewed(db, id);
+	if (rc != 0)
+		return rc;
+	return invoice_public(db, cfg, id, out);
 }

@@ -69,6 +69,13 @@ int	invoice_public(struct db *, const struct cc_config *, const char *id,
 	    json_object **out);
 
 /*
+ * invoice_public() for a customer opening the invoice: the first view
+ * moves a created invoice to pending, and the answer shows that.
+ */
+int	invoice_public_opened(struct db *, const struct cc_config *,
+	    const char *id, json_object **out);
+
+/*
  * The wallet payment URI of an invoice's deposit: EIP-681 for EVM coins
  * and tokens (with the amount), the plain address for TRON. 0 or -1.
  */

@@ -223,8 +223,8 @@ hex_encode(const uint8_t *in, size_t len, char *out)
 	out[2 * len] = '\0';
 }
 
-static int
-hexval(int c)
+int
+hex_value(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -243,8 +243,8 @@ hex_decode(const char *in, uint8_t *out, size_t outlen)
 	if (strlen(in) != 2 * outlen)
 		return -1;
 	for (i = 0; i < outlen; i++) {
-		int hi = hexval((unsigned char)in[2 * i]);
-		int lo = hexval((unsigned char)in[2 * i + 1]);
+		int hi = hex_value((unsigned char)in[2 * i]);
+		int lo = hex_value((unsigned char)in[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -1;

@@ -44,6 +44,8 @@ void	 buf_reset(struct buf *);
 /* Hands the data to the caller (who frees it) and empties the buffer. */
 char	*buf_take(struct buf *);
 
+/* The value of one hex digit (either case), or -1. */
+int	 hex_value(int);
 /* Lower-case hex of len bytes into out (2*len+1 bytes). */
 void	 hex_encode(const uint8_t *, size_t, char *out);
 /* Decodes exactly outlen bytes from 2*outlen hex digits; -1 if invalid. */

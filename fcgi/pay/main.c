@@ -13,7 +13,6 @@
 #include "invoice.h"
 #include "log.h"
 #include "page.h"
-#include "payment.h"
 
 /* Replaces whatever was rendered with an error page. */
 static void
@@ -39,7 +38,7 @@ internal(struct fcgi_ctx *c, const char *what)
 static void
 invoice_page(struct fcgi_ctx *c, const char *id)
 {
-	json_object *inv = NULL, *st;
+	json_object *inv = NULL;
 	int rc;
 
 	if (!ids_valid("inv_", id)) {
@@ -51,18 +50,11 @@ invoice_page(struct fcgi_ctx *c, const char *id)
 		answer_error(c, 503, NULL);
 		return;
 	}
-	rc = invoice_public(c->db, c->cfg, id, &inv);
 	/* A HEAD (a link checker) is not the customer opening it. */
-	if (rc == 0 && strcmp(c->method, "GET") == 0 &&
-	    json_object_object_get_ex(inv, "status", &st) &&
-	    strcmp(json_object_get_string(st), "created") == 0) {
-		/* The first view: created -> pending, then show that. */
-		json_object_put(inv);
-		inv = NULL;
-		rc = payment_mark_viewed(c->db, id);
-		if (rc == 0)
-			rc = invoice_public(c->db, c->cfg, id, &inv);
-	}
+	if (strcmp(c->method, "GET") == 0)
+		rc = invoice_public_opened(c->db, c->cfg, id, &inv);
+	else
+		rc = invoice_public(c->db, c->cfg, id, &inv);
 	if (rc == -1) {
 		internal(c, "public invoice");
 		goto out;

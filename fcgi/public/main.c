@@ -15,7 +15,6 @@
 #include "invoice.h"
 #include "jsonx.h"
 #include "log.h"
-#include "payment.h"
 #include "util.h"
 
 static void
@@ -30,7 +29,7 @@ internal(struct fcgi_ctx *c, const char *what)
 static void
 invoice_view(struct fcgi_ctx *c, const char *id)
 {
-	json_object *inv = NULL, *st;
+	json_object *inv = NULL;
 	const char *inm, *text;
 	uint8_t md[SHA256_DIGEST_LENGTH];
 	char etag[40];
@@ -47,16 +46,7 @@ invoice_view(struct fcgi_ctx *c, const char *id)
 		    "the database is unavailable; retry shortly", NULL);
 		return;
 	}
-	rc = invoice_public(c->db, c->cfg, id, &inv);
-	if (rc == 0 && json_object_object_get_ex(inv, "status", &st) &&
-	    strcmp(json_object_get_string(st), "created") == 0) {
-		/* The first view: created -> pending, then show that. */
-		json_object_put(inv);
-		inv = NULL;
-		rc = payment_mark_viewed(c->db, id);
-		if (rc == 0)
-			rc = invoice_public(c->db, c->cfg, id, &inv);
-	}
+	rc = invoice_public_opened(c->db, c->cfg, id, &inv);
 	if (rc == -1) {
 		internal(c, "public invoice");
 		goto out;
@@ -89,19 +79,9 @@ handle(struct fcgi_ctx *c)
 	char params[HTTP_MAX_PARAMS][HTTP_MAX_PARAM_LEN];
 
 	http_header(&c->resp, "Access-Control-Allow-Origin", "*");
-	if (http_route_match("/api/v1/public/invoice/{}", c->path, params,
-	    HTTP_MAX_PARAMS) != 1) {
-		http_error(&c->resp, 404, "invalid_request_error",
-		    "ROUTE_NOT_FOUND", "no such API route", NULL);
+	if (fcgi_route(c, "/api/v1/public/invoice/{}", "GET, HEAD",
+	    params) == -1)
 		return;
-	}
-	if (strcmp(c->method, "GET") != 0 && strcmp(c->method, "HEAD") != 0) {
-		http_header(&c->resp, "Allow", "GET, HEAD");
-		http_error(&c->resp, 405, "invalid_request_error",
-		    "METHOD_NOT_ALLOWED", "method not allowed on this "
-		    "resource", NULL);
-		return;
-	}
 	invoice_view(c, params[0]);
 }
 

@@ -154,19 +154,9 @@ handle(struct fcgi_ctx *c)
 	char params[HTTP_MAX_PARAMS][HTTP_MAX_PARAM_LEN];
 
 	http_header(&c->resp, "Access-Control-Allow-Origin", "*");
-	if (http_route_match("/api/v1/public/invoice/{}/qr", c->path, params,
-	    HTTP_MAX_PARAMS) != 1) {
-		http_error(&c->resp, 404, "invalid_request_error",
-		    "ROUTE_NOT_FOUND", "no such API route", NULL);
+	if (fcgi_route(c, "/api/v1/public/invoice/{}/qr", "GET, HEAD",
+	    params) == -1)
 		return;
-	}
-	if (strcmp(c->method, "GET") != 0 && strcmp(c->method, "HEAD") != 0) {
-		http_header(&c->resp, "Allow", "GET, HEAD");
-		http_error(&c->resp, 405, "invalid_request_error",
-		    "METHOD_NOT_ALLOWED", "method not allowed on this "
-		    "resource", NULL);
-		return;
-	}
 	qr(c, params[0]);
 }
 

@@ -249,7 +249,7 @@ pay_url = http://127.0.0.1:$http
 threads = 4
 
 [events]
-threads = 64
+threads = ${CC_EVENTS_THREADS:-64}
 max_per_invoice = 10
 heartbeat = ${CC_EVENTS_HEARTBEAT:-15}
 
@@ -509,6 +509,7 @@ cmd_test() {
 	export CC_VALGRIND=${CC_VALGRIND:-1}
 	# Short heartbeats make the stream tests quick.
 	export CC_EVENTS_HEARTBEAT=${CC_EVENTS_HEARTBEAT:-2}
+	export CC_EVENTS_THREADS=${CC_EVENTS_THREADS:-24}
 	start_stack "$dir" "$http" "$pgport" "$redisport" "$anvilport" 0
 	seed_demo "$dir" "$dir/test.env" "$http" "$pgport" "$redisport" "$anvilport"
 	say "integration tests"

@@ -55,13 +55,19 @@ hub_free(struct hub *h)
 }
 
 struct hub_sub *
-hub_subscribe(struct hub *h, const char *invoice, int max)
+hub_subscribe(struct hub *h, const char *invoice, int max, size_t max_total,
+    bool *full)
 {
 	struct hub_sub *s, *it;
 	size_t b = bucket(invoice);
 	int n = 0;
 
 	pthread_mutex_lock(&h->mu);
+	*full = h->streams >= max_total;
+	if (*full) {
+		pthread_mutex_unlock(&h->mu);
+		return NULL;
+	}
 	for (it = h->buckets[b]; it != NULL; it = it->next)
 		if (strcmp(it->invoice, invoice) == 0)
 			n++;

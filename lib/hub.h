@@ -17,9 +17,11 @@ void		 hub_free(struct hub *);
 
 /*
  * Subscribes to an invoice's events; NULL when max subscribers already
- * follow it. Unsubscribe (which frees it) when the stream ends.
+ * follow it (*full false) or the hub holds max_total streams in all
+ * (*full true). Unsubscribe (which frees it) when the stream ends.
  */
-struct hub_sub	*hub_subscribe(struct hub *, const char *invoice, int max);
+struct hub_sub	*hub_subscribe(struct hub *, const char *invoice, int max,
+		    size_t max_total, bool *full);
 void		 hub_unsubscribe(struct hub *, struct hub_sub *);
 /* Events up to seq were already sent to this subscriber: skip them. */
 void		 hub_mark_sent(struct hub *, struct hub_sub *, int64_t seq);

@@ -269,7 +269,7 @@ stream(struct fcgi_ctx *c, const char *id)
 	struct db *db;
 	PGresult *res;
 	int64_t last = -1, now_seq;
-	bool final_state, final = false;
+	bool final_state, final = false, full;
 	int slot;
 
 	if (lei != NULL && *lei != '\0') {
@@ -310,12 +310,25 @@ stream(struct fcgi_ctx *c, const char *id)
 	now_seq = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
 	PQclear(res);
 
-	/* Subscribe first, then replay: nothing falls between the two. */
-	sub = hub_subscribe(hub, id, cfg->events_per_invoice);
+	/*
+	 * Subscribe first, then replay: nothing falls between the two. A
+	 * stream holds a thread: one thread always stays free to answer, so
+	 * a full server says so instead of leaving clients hanging.
+	 */
+	sub = hub_subscribe(hub, id, cfg->events_per_invoice,
+	    (size_t)(cfg->events_threads > 1 ? cfg->events_threads - 1 : 1),
+	    &full);
 	if (sub == NULL) {
 		pool_put(slot);
-		json_error(c, 429, "rate_limit_error", "TOO_MANY_STREAMS",
-		    "too many open event streams for this invoice", NULL);
+		if (full) {
+			http_header(&c->resp, "Retry-After", "10");
+			json_error(c, 503, "api_error", "TOO_MANY_STREAMS",
+			    "this server holds as many event streams as it "
+			    "can; retry shortly", NULL);
+		} else
+			json_error(c, 429, "rate_limit_error",
+			    "TOO_MANY_STREAMS", "too many open event streams "
+			    "for this invoice", NULL);
 		return;
 	}
 	fcgi_stream_begin(c, 200, "text/event-stream",
@@ -351,19 +364,9 @@ handle(struct fcgi_ctx *c)
 {
 	char params[HTTP_MAX_PARAMS][HTTP_MAX_PARAM_LEN];
 
-	if (http_route_match("/api/v1/public/invoice/{}/events", c->path,
-	    params, HTTP_MAX_PARAMS) != 1) {
-		json_error(c, 404, "invalid_request_error", "ROUTE_NOT_FOUND",
-		    "no such API route", NULL);
+	if (fcgi_route(c, "/api/v1/public/invoice/{}/events", "GET",
+	    params) == -1)
 		return;
-	}
-	if (strcmp(c->method, "GET") != 0) {
-		http_header(&c->resp, "Allow", "GET");
-		json_error(c, 405, "invalid_request_error",
-		    "METHOD_NOT_ALLOWED", "method not allowed on this "
-		    "resource", NULL);
-		return;
-	}
 	if (!ids_valid("inv_", params[0])) {
 		json_error(c, 400, "invalid_request_error",
 		    "INVALID_INVOICE_ID", "invoice ids look like inv_ "

@@ -163,6 +163,39 @@ class EventsTest(unittest.TestCase):
             time.sleep(0.5)
         self.assertTrue(ok)
 
+    def test_full_server_answers_503(self):
+        """A stream holds a thread; with every thread but one streaming,
+        the last one answers 503 instead of leaving clients hanging."""
+        threads = int([l.split("=")[1] for l in open(ENV["CC_CONF"])
+                       if l.replace(" ", "").startswith("threads=")][1])
+        invs = [self.create() for _ in range((threads - 1) // 8 + 1)]
+        streams = []
+        try:
+            for i in range(threads - 1):
+                s = Stream(invs[i // 8]["id"])
+                streams.append(s)
+                self.assertEqual(s.status, 200, i)
+            extra = Stream(invs[-1]["id"], timeout=10)
+            self.assertEqual(extra.status, 503)
+            self.assertEqual(extra.headers["retry-after"], "10")
+            self.assertEqual(json.loads(extra.body())["error"]["code"], "TOO_MANY_STREAMS")
+        finally:
+            for s in streams:
+                s.close()
+        # Every place comes back once the heartbeat notices the clients
+        # left (2 s in the test stack).
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            again = [Stream(inv["id"]) for inv in invs for _ in range(3)]
+            ok = all(a.status == 200 for a in again)
+            for a in again:
+                a.close()
+            if ok:
+                break
+            time.sleep(1)
+        self.assertTrue(ok)
+        time.sleep(5)           # and those probes' places too
+
     def test_errors(self):
         for path, status in (("/invoice/bad/events", 400),
                              ("/invoice/inv_%s/events" % ("a" * 26), 404)):

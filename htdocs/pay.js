@@ -12,12 +12,15 @@
 
 	var REDIRECT_DELAY_MS = 1500;
 	var POLL_MS = 10000;
+	var PAYMENT_LABELS = { detected: 'Detected',
+	    confirming: 'Confirming', confirmed: 'Confirmed' };
 	var EVENT_TYPES = ['payment.detected', 'payment.confirming',
 	    'payment.confirmed', 'payment.reverted', 'invoice.paid',
 	    'invoice.expired', 'invoice.cancelled', 'invoice.overpaid'];
 
 	var root = document.getElementById('invoice');
-	if (!root)
+	/* Without BigInt (old browsers) the page stays as the server made it. */
+	if (!root || typeof BigInt !== 'function')
 		return;
 	var data = root.dataset;
 
@@ -139,8 +142,7 @@
 			view: view, kind: kind, text: text, full: full,
 			hasSent: sent > BigInt(0), toSend: toSend,
 			remaining: remaining, progress: pp,
-			final: inv.status === 'paid' || inv.status === 'expired' ||
-			    inv.status === 'cancelled'
+			final: view === inv.status
 		};
 	}
 
@@ -165,8 +167,8 @@
 		m = Math.floor(s / 60) % 60;
 		s %= 60;
 		if (d > 0)
-			return d + (d === 1 ? ' day ' : ' days ') + two(h) + ':' +
-			    two(m) + ':' + two(s) + ' left';
+			return d + (d === 1 ? ' day ' : ' days ') + two(h) +
+			    ':' + two(m) + ':' + two(s) + ' left';
 		if (h > 0)
 			return h + ':' + two(m) + ':' + two(s) + ' left';
 		return m + ':' + two(s) + ' left';
@@ -276,7 +278,8 @@
 
 	function renderPayments(list) {
 		var ul = $('payments');
-		var pays = (Array.isArray(list) ? list : []).filter(function (p) {
+		var all = Array.isArray(list) ? list : [];
+		var pays = all.filter(function (p) {
 			return p.status !== 'reverted';
 		});
 		var frag = document.createDocumentFragment();
@@ -287,9 +290,8 @@
 			var li = document.createElement('li');
 			var amt = document.createElement('span');
 			var st = document.createElement('span');
-			var label = { detected: 'Detected',
-			    confirming: 'Confirming',
-			    confirmed: 'Confirmed' }[p.status] || String(p.status);
+			var label = PAYMENT_LABELS[p.status] ||
+			    String(p.status);
 
 			li.className = 'payment payment-' + p.status;
 			amt.className = 'payment-amount num';
@@ -297,8 +299,9 @@
 			st.className = 'payment-status';
 			if (p.status !== 'confirmed' &&
 			    p.required_confirmations !== undefined)
-				label += ' · ' + (p.confirmations || 0) + ' of ' +
-				    p.required_confirmations + ' confirmations';
+				label += ' · ' + (p.confirmations || 0) +
+				    ' of ' + p.required_confirmations +
+				    ' confirmations';
 			st.textContent = label;
 			li.appendChild(amt);
 			li.appendChild(document.createTextNode(' '));
@@ -334,8 +337,9 @@
 		if (bar) {
 			bar.value = Number(value);
 			bar.textContent = (pp.percent || '0') + '%';
-			bar.setAttribute('aria-valuetext', (pp.received || '0') +
-			    ' of ' + (pp.required || '0') + ' ' + currency +
+			bar.setAttribute('aria-valuetext',
+			    (pp.received || '0') + ' of ' +
+			    (pp.required || '0') + ' ' + currency +
 			    ' received (' + (pp.percent || '0') + '%)');
 		}
 		setText($('progress-text'), (pp.received || '0') + ' of ' +
@@ -365,19 +369,20 @@
 	function showFinal(inv, a) {
 		var tpl = $('tpl-' + a.view) || $('tpl-closed');
 		var body = $('pay-body');
-		var node, partial, redirect, target;
+		var node, partial, received, redirect, target;
 
 		stopTimer();
-		/* The notice says it all; the live region stays for readers. */
+		/* The notice says it all; the live region stays. */
 		if ($('status-row'))
 			$('status-row').classList.add('sr-only');
 		if (tpl && body) {
 			node = tpl.content.cloneNode(true);
 			partial = node.querySelector('.js-partial');
 			if (partial) {
-				partial.hidden = !positive(a.progress.received);
+				received = a.progress.received || '0';
+				partial.hidden = !positive(received);
 				setText(partial.querySelector('.js-received'),
-				    String(a.progress.received || '0'));
+				    String(received));
 			}
 			body.replaceChildren(node);
 		}
@@ -386,7 +391,8 @@
 		else if (a.view === 'cancelled')
 			target = safeUrl(data.cancelUrl);
 		if (target) {
-			redirect = body && body.querySelector('.js-redirecting');
+			redirect = body &&
+			    body.querySelector('.js-redirecting');
 			if (redirect)
 				redirect.hidden = false;
 			setTimeout(function () {
@@ -475,7 +481,8 @@
 	function connect() {
 		var i;
 
-		if (typeof window.EventSource !== 'function' || !data.eventsUrl) {
+		if (typeof window.EventSource !== 'function' ||
+		    !data.eventsUrl) {
 			startPolling();
 			return;
 		}

@@ -37,7 +37,7 @@ struct sums {
 	bool	 has_sent;	/* some payment, confirmed or not */
 	bool	 full_seen;	/* payments cover crypto_amount */
 	bool	 has_pending;	/* fiat pending above zero */
-	char	 to_send[64];	/* crypto_amount minus payments, >= 0 */
+	char	 to_send[64];	/* crypto_amount - payments, >= 0 */
 };
 
 static const char *
@@ -327,7 +327,8 @@ sums_compute(json_object *view, struct sums *s)
 		if (st != NULL && strcmp(st, "reverted") == 0)
 			continue;
 		if (money_parse_dec(jstr(p, "amount"), MONEY_MAX_SCALE, &a) !=
-		    MONEY_OK || dec_align(&sent, &a) == -1)
+		    MONEY_OK || dec_align(&sent, &a) == -1 ||
+		    a.mant > ((unsigned __int128)-1) - sent.mant)
 			continue;
 		sent.mant += a.mant;
 	}

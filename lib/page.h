@@ -44,14 +44,16 @@ const char	*page_template_dir(void);
  * origin is added to img-src and connect-src (the QR image, the JSON
  * view and the event stream live there). 0, or -1 if out is too small.
  */
-int		 page_csp(const struct cc_config *, char *out, size_t outlen);
+int		 page_csp(const struct cc_config *, char *out,
+		    size_t outlen);
 /*
  * Sets the headers of an HTML answer on resp: Content-Type text/html;
  * charset=utf-8, the CSP above, Referrer-Policy: no-referrer and
  * Cache-Control: no-store. (X-Content-Type-Options: nosniff is written
  * for every answer by fcgi_main.) cfg may be NULL: the strict CSP.
  */
-void		 page_headers(const struct cc_config *, struct http_resp *);
+void		 page_headers(const struct cc_config *,
+		    struct http_resp *);
 
 /*
  * Renders the payment page of view (invoice_public()'s object, not put)
@@ -61,8 +63,8 @@ void		 page_headers(const struct cc_config *, struct http_resp *);
  * reached); out may then hold part of a page: reset it before answering
  * an error page.
  */
-int		 page_render_invoice(const struct cc_config *, json_object *view,
-		    struct buf *out);
+int		 page_render_invoice(const struct cc_config *,
+		    json_object *view, struct buf *out);
 /*
  * An error page in the same layout: status 400, 404, 405, 500, 503 have
  * their own heading; message (may be NULL: the status's own) explains.

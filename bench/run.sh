@@ -19,8 +19,8 @@ export CC_ENV_FILE CC_STACK_DIR
 
 case ${1:-all} in
 all) parts="invoices explain" ;;
-invoices | explain | scan) parts=$1 ;;
-*) echo "usage: ./dev.sh bench [invoices|explain|scan]" >&2; exit 2 ;;
+invoices | explain | scan | public) parts=$1 ;;
+*) echo "usage: ./dev.sh bench [invoices|explain|scan|public]" >&2; exit 2 ;;
 esac
 
 command -v wrk >/dev/null || { echo "bench: wrk is not installed" >&2; exit 1; }
@@ -30,6 +30,7 @@ for p in $parts; do
 	invoices) "$HERE/invoice_create.sh" ;;
 	explain) "$HERE/explain.sh" ;;
 	scan) "$HERE/scan.sh" ;;
+	public) "$HERE/public.sh" ;;
 	esac
 	echo
 done

@@ -1,0 +1,755 @@
+/*
+ * Table-driven unit tests of lib/netcheck.c (host literals, address
+ * classes, CIDRs, the webhook allow rule) and lib/whsig.c (webhook
+ * signatures). Expected addresses are worked out by hand from inet_aton(3)
+ * rules; HMAC values come from openssl dgst, with the command beside each.
+ */
+#include "cc.h"
+
+#include <arpa/inet.h>
+
+#include <CUnit/Basic.h>
+
+#include "netcheck.h"
+#include "whsig.h"
+
+#define MAX_ALLOWED	4
+
+static char msg[1024];
+
+/* Records an assertion whose failure message says which row failed. */
+#define EXPECT(cond, ...) do {						\
+	int ok_ = (cond) ? 1 : 0;					\
+									\
+	if (!ok_)							\
+		snprintf(msg, sizeof(msg), __VA_ARGS__);		\
+	CU_assertImplementation(ok_ ? CU_TRUE : CU_FALSE, __LINE__,	\
+	    ok_ ? #cond : msg, __FILE__, "", CU_FALSE);			\
+} while (0)
+
+/*
+ * Host literals: every spelling of the dangerous addresses, with the
+ * canonical text inet_ntop gives and the class.
+ */
+struct host_row {
+	const char	*host;
+	int		 rc;
+	const char	*addr;	/* when rc == 0 */
+	enum net_class	 cls;	/* when rc == 0 */
+};
+
+static const struct host_row host_rows[] = {
+	/* Loopback, spelled every way inet_aton and browsers take. */
+	{ "127.0.0.1", 0, "127.0.0.1", NET_LOOPBACK },
+	{ "0177.0.0.1", 0, "127.0.0.1", NET_LOOPBACK },
+	{ "2130706433", 0, "127.0.0.1", NET_LOOPBACK },
+	{ "0x7f000001", 0, "127.0.0.1", NET_LOOPBACK },
+	{ "0X7F000001", 0, "127.0.0.1", NET_LOOPBACK },
+	{ "0x7f.0.0.1", 0, "127.0.0.1", NET_LOOPBACK },
+	{ "0x7f.1", 0, "127.0.0.1", NET_LOOPBACK },
+	{ "017700000001", 0, "127.0.0.1", NET_LOOPBACK },
+	{ "127.1", 0, "127.0.0.1", NET_LOOPBACK },
+	{ "127.0.1", 0, "127.0.0.1", NET_LOOPBACK },
+	{ "127.0.0.1.", 0, "127.0.0.1", NET_LOOPBACK },
+	{ "0x7F.0x00.0x00.0x01", 0, "127.0.0.1", NET_LOOPBACK },
+	{ "00000000177.0.0.1", 0, "127.0.0.1", NET_LOOPBACK },
+	{ "127.255.255.254", 0, "127.255.255.254", NET_LOOPBACK },
+	{ "[::1]", 0, "::1", NET_LOOPBACK },
+	{ "::1", 0, "::1", NET_LOOPBACK },
+	{ "0:0:0:0:0:0:0:1", 0, "::1", NET_LOOPBACK },
+	{ "::ffff:127.0.0.1", 0, "::ffff:127.0.0.1", NET_LOOPBACK },
+	{ "::ffff:7f00:1", 0, "::ffff:127.0.0.1", NET_LOOPBACK },
+	{ "[::FFFF:7F00:1]", 0, "::ffff:127.0.0.1", NET_LOOPBACK },
+	{ "::127.0.0.1", 0, "::127.0.0.1", NET_LOOPBACK },
+	{ "64:ff9b::7f00:1", 0, "64:ff9b::7f00:1", NET_LOOPBACK },
+	{ "2002:7f00:1::", 0, "2002:7f00:1::", NET_LOOPBACK },
+	/* Unspecified. */
+	{ "0", 0, "0.0.0.0", NET_UNSPECIFIED },
+	{ "0.0.0.0", 0, "0.0.0.0", NET_UNSPECIFIED },
+	{ "0x0", 0, "0.0.0.0", NET_UNSPECIFIED },
+	{ "0.1.2.3", 0, "0.1.2.3", NET_UNSPECIFIED },
+	{ "[::]", 0, "::", NET_UNSPECIFIED },
+	{ "::", 0, "::", NET_UNSPECIFIED },
+	{ "::ffff:0.0.0.0", 0, "::ffff:0.0.0.0", NET_UNSPECIFIED },
+	/* Cloud metadata. */
+	{ "169.254.169.254", 0, "169.254.169.254", NET_METADATA },
+	{ "0xa9fea9fe", 0, "169.254.169.254", NET_METADATA },
+	{ "2852039166", 0, "169.254.169.254", NET_METADATA },
+	{ "0251.0376.0251.0376", 0, "169.254.169.254", NET_METADATA },
+	{ "169.254.43518", 0, "169.254.169.254", NET_METADATA },
+	{ "[::ffff:169.254.169.254]", 0, "::ffff:169.254.169.254",
+	    NET_METADATA },
+	{ "::ffff:a9fe:a9fe", 0, "::ffff:169.254.169.254", NET_METADATA },
+	{ "2002:a9fe:a9fe::1", 0, "2002:a9fe:a9fe::1", NET_METADATA },
+	{ "100.100.100.200", 0, "100.100.100.200", NET_METADATA },
+	{ "168.63.129.16", 0, "168.63.129.16", NET_METADATA },
+	{ "[fd00:ec2::254]", 0, "fd00:ec2::254", NET_METADATA },
+	{ "fd00:0ec2:0:0:0:0:0:0254", 0, "fd00:ec2::254", NET_METADATA },
+	/* Private. */
+	{ "10.0.0.1", 0, "10.0.0.1", NET_PRIVATE },
+	{ "10.255.255.255", 0, "10.255.255.255", NET_PRIVATE },
+	{ "012.1", 0, "10.0.0.1", NET_PRIVATE },
+	{ "172.16.0.1", 0, "172.16.0.1", NET_PRIVATE },
+	{ "172.31.255.255", 0, "172.31.255.255", NET_PRIVATE },
+	{ "192.168.1.1", 0, "192.168.1.1", NET_PRIVATE },
+	{ "3232235777", 0, "192.168.1.1", NET_PRIVATE },
+	{ "::ffff:192.168.0.1", 0, "::ffff:192.168.0.1", NET_PRIVATE },
+	{ "fc00::1", 0, "fc00::1", NET_PRIVATE },
+	{ "fd12:3456::1", 0, "fd12:3456::1", NET_PRIVATE },
+	{ "fec0::1", 0, "fec0::1", NET_PRIVATE },
+	/* Link-local. */
+	{ "169.254.0.1", 0, "169.254.0.1", NET_LINK_LOCAL },
+	{ "169.254.169.253", 0, "169.254.169.253", NET_LINK_LOCAL },
+	{ "fe80::1", 0, "fe80::1", NET_LINK_LOCAL },
+	{ "febf:ffff::1", 0, "febf:ffff::1", NET_LINK_LOCAL },
+	/* CGNAT. */
+	{ "100.64.0.1", 0, "100.64.0.1", NET_CGNAT },
+	{ "100.127.255.255", 0, "100.127.255.255", NET_CGNAT },
+	/* Multicast. */
+	{ "224.0.0.1", 0, "224.0.0.1", NET_MULTICAST },
+	{ "239.255.255.250", 0, "239.255.255.250", NET_MULTICAST },
+	{ "ff02::1", 0, "ff02::1", NET_MULTICAST },
+	{ "::ffff:224.0.0.251", 0, "::ffff:224.0.0.251", NET_MULTICAST },
+	/* Reserved and documentation. */
+	{ "240.0.0.1", 0, "240.0.0.1", NET_RESERVED },
+	{ "255.255.255.255", 0, "255.255.255.255", NET_RESERVED },
+	{ "4294967295", 0, "255.255.255.255", NET_RESERVED },
+	{ "192.0.0.8", 0, "192.0.0.8", NET_RESERVED },
+	{ "192.0.2.1", 0, "192.0.2.1", NET_RESERVED },
+	{ "192.88.99.1", 0, "192.88.99.1", NET_RESERVED },
+	{ "198.18.0.1", 0, "198.18.0.1", NET_RESERVED },
+	{ "198.19.255.255", 0, "198.19.255.255", NET_RESERVED },
+	{ "198.51.100.7", 0, "198.51.100.7", NET_RESERVED },
+	{ "203.0.113.9", 0, "203.0.113.9", NET_RESERVED },
+	{ "2001:db8::1", 0, "2001:db8::1", NET_RESERVED },
+	{ "2001::1", 0, "2001::1", NET_RESERVED },
+	{ "3fff::1", 0, "3fff::1", NET_RESERVED },
+	{ "100::1", 0, "100::1", NET_RESERVED },
+	{ "64:ff9b:1::1", 0, "64:ff9b:1::1", NET_RESERVED },
+	{ "4000::1", 0, "4000::1", NET_RESERVED },
+	{ "::ffff:0:a00:1", 0, "::ffff:0:a00:1", NET_RESERVED },
+	/* Public, including their neighbours' edges. */
+	{ "1.2.3.4", 0, "1.2.3.4", NET_PUBLIC },
+	{ "8.8.8.8", 0, "8.8.8.8", NET_PUBLIC },
+	{ "134744072", 0, "8.8.8.8", NET_PUBLIC },
+	{ "9.255.255.255", 0, "9.255.255.255", NET_PUBLIC },
+	{ "11.0.0.0", 0, "11.0.0.0", NET_PUBLIC },
+	{ "100.63.255.255", 0, "100.63.255.255", NET_PUBLIC },
+	{ "100.128.0.0", 0, "100.128.0.0", NET_PUBLIC },
+	{ "172.15.255.255", 0, "172.15.255.255", NET_PUBLIC },
+	{ "172.32.0.0", 0, "172.32.0.0", NET_PUBLIC },
+	{ "192.169.0.0", 0, "192.169.0.0", NET_PUBLIC },
+	{ "198.20.0.0", 0, "198.20.0.0", NET_PUBLIC },
+	{ "223.255.255.255", 0, "223.255.255.255", NET_PUBLIC },
+	{ "::ffff:8.8.8.8", 0, "::ffff:8.8.8.8", NET_PUBLIC },
+	{ "2606:4700::1111", 0, "2606:4700::1111", NET_PUBLIC },
+	{ "[2a00:1450:4001:81b::200e]", 0, "2a00:1450:4001:81b::200e",
+	    NET_PUBLIC },
+	{ "64:ff9b::808:808", 0, "64:ff9b::808:808", NET_PUBLIC },
+	{ "2002:808:808::1", 0, "2002:808:808::1", NET_PUBLIC },
+	/* Names to resolve. */
+	{ "example.com", 1, NULL, 0 },
+	{ "EXAMPLE.COM.", 1, NULL, 0 },
+	{ "localhost", 1, NULL, 0 },
+	{ "1password.com", 1, NULL, 0 },
+	{ "127.0.0.1.nip.io", 1, NULL, 0 },
+	{ "0x7f000001.example", 1, NULL, 0 },
+	{ "a-b_c.example.org", 1, NULL, 0 },
+	{ "xn--bcher-kva.example", 1, NULL, 0 },
+	/* Malformed. */
+	{ "", -1, NULL, 0 },
+	{ "256.1.1.1", -1, NULL, 0 },
+	{ "1.2.3.256", -1, NULL, 0 },
+	{ "1.2.3.4.5", -1, NULL, 0 },
+	{ "0x1g", -1, NULL, 0 },
+	{ "08.0.0.1", -1, NULL, 0 },
+	{ "0199.0.0.1", -1, NULL, 0 },
+	{ "4294967296", -1, NULL, 0 },
+	{ "0x100000000", -1, NULL, 0 },
+	{ "99999999999999999999999", -1, NULL, 0 },
+	{ "1.16777216", -1, NULL, 0 },
+	{ "1.2.65536", -1, NULL, 0 },
+	{ "1..1", -1, NULL, 0 },
+	{ ".1.2.3", -1, NULL, 0 },
+	{ "127.0.0.1..", -1, NULL, 0 },
+	{ ".", -1, NULL, 0 },
+	{ "1.2.3.4 ", -1, NULL, 0 },
+	{ " 1.2.3.4", -1, NULL, 0 },
+	{ "127.0.0.1\n", -1, NULL, 0 },
+	{ "127.0.0.1\tx", -1, NULL, 0 },
+	{ "%31%32%37.0.0.1", -1, NULL, 0 },
+	{ "foo.0x7f", -1, NULL, 0 },
+	{ "example.123", -1, NULL, 0 },
+	{ "exa mple.com", -1, NULL, 0 },
+	{ "example..com", -1, NULL, 0 },
+	{ ".example.com", -1, NULL, 0 },
+	{ "user@example.com", -1, NULL, 0 },
+	{ "example.com/x", -1, NULL, 0 },
+	{ "b\xc3\xbc" "cher.example", -1, NULL, 0 },
+	{ "[::1", -1, NULL, 0 },
+	{ "::1]", -1, NULL, 0 },
+	{ "[]", -1, NULL, 0 },
+	{ "[127.0.0.1]", -1, NULL, 0 },
+	{ "[[::1]]", -1, NULL, 0 },
+	{ "fe80::1%eth0", -1, NULL, 0 },
+	{ "[fe80::1%25eth0]", -1, NULL, 0 },
+	{ "[fe80::1%eth0]", -1, NULL, 0 },
+	{ ":::1", -1, NULL, 0 },
+	{ "1:2:3:4:5:6:7:8:9", -1, NULL, 0 },
+	{ "::ffff:0x7f.1", -1, NULL, 0 },
+	{ "::ffff:127.1", -1, NULL, 0 },
+	{ "::ffff:0177.0.0.1", -1, NULL, 0 },
+	{ "127.0.0.1:80", -1, NULL, 0 },
+	{ "gggg::1", -1, NULL, 0 },
+};
+
+static void
+test_parse_host(void)
+{
+	char text[NET_ADDR_STRLEN];
+	struct net_addr a;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < CC_ARRAY_SIZE(host_rows); i++) {
+		const struct host_row *r = &host_rows[i];
+
+		rc = net_parse_host(r->host, &a);
+		EXPECT(rc == r->rc, "host row %zu \"%s\": rc %d, want %d", i,
+		    r->host, rc, r->rc);
+		if (rc != 0 || r->rc != 0)
+			continue;
+		net_addr_str(&a, text, sizeof(text));
+		EXPECT(strcmp(text, r->addr) == 0,
+		    "host row %zu \"%s\": address %s, want %s", i, r->host,
+		    text, r->addr);
+		EXPECT(net_classify(&a) == r->cls,
+		    "host row %zu \"%s\": class %s, want %s", i, r->host,
+		    net_class_name(net_classify(&a)), net_class_name(r->cls));
+		EXPECT(net_is_public(&a) == (r->cls == NET_PUBLIC),
+		    "host row %zu \"%s\": net_is_public", i, r->host);
+	}
+}
+
+/* Lengths at the edges: labels of 63/64 bytes, names of 253/254. */
+static void
+test_parse_host_lengths(void)
+{
+	static const struct {
+		size_t	 label;		/* bytes per label */
+		size_t	 labels;
+		int	 rc;
+	} rows[] = {
+		{ 63, 1, 1 },
+		{ 64, 1, -1 },
+		{ 63, 4, -1 },		/* 255 bytes */
+		{ 62, 4, 1 },		/* 251 bytes */
+		{ 200, 2, -1 },		/* over NET_MAX_HOST */
+	};
+	char host[512];
+	struct net_addr a;
+	size_t i, j, n;
+	int rc;
+
+	for (i = 0; i < CC_ARRAY_SIZE(rows); i++) {
+		n = 0;
+		for (j = 0; j < rows[i].labels; j++) {
+			if (j > 0)
+				host[n++] = '.';
+			memset(host + n, 'a', rows[i].label);
+			n += rows[i].label;
+		}
+		host[n] = '\0';
+		rc = net_parse_host(host, &a);
+		EXPECT(rc == rows[i].rc, "length row %zu (%zu bytes): rc %d, "
+		    "want %d", i, n, rc, rows[i].rc);
+	}
+	EXPECT(net_parse_host(NULL, &a) == -1, "NULL host");
+	EXPECT(net_parse_host("1.2.3.4", NULL) == -1, "NULL out");
+}
+
+static void
+test_class_names(void)
+{
+	static const struct {
+		enum net_class	 cls;
+		const char	*name;
+	} rows[] = {
+		{ NET_PUBLIC, "public" },
+		{ NET_LOOPBACK, "loopback" },
+		{ NET_PRIVATE, "private" },
+		{ NET_LINK_LOCAL, "link-local" },
+		{ NET_CGNAT, "cgnat" },
+		{ NET_MULTICAST, "multicast" },
+		{ NET_METADATA, "metadata" },
+		{ NET_UNSPECIFIED, "unspecified" },
+		{ NET_RESERVED, "reserved" },
+		{ NET_CLASS__MAX, "unknown" },
+		{ (enum net_class)-1, "unknown" },
+	};
+	struct net_addr a;
+	size_t i;
+
+	for (i = 0; i < CC_ARRAY_SIZE(rows); i++)
+		EXPECT(strcmp(net_class_name(rows[i].cls), rows[i].name) == 0,
+		    "class name row %zu: %s, want %s", i,
+		    net_class_name(rows[i].cls), rows[i].name);
+
+	/* No family, no address: never public. */
+	memset(&a, 0, sizeof(a));
+	EXPECT(net_classify(&a) == NET_RESERVED, "family 0 classifies");
+	EXPECT(!net_is_public(&a), "family 0 is not public");
+	EXPECT(!net_is_public(NULL), "NULL is not public");
+}
+
+static void
+test_addr_str(void)
+{
+	char out[NET_ADDR_STRLEN];
+	struct net_addr a;
+
+	CU_ASSERT_EQUAL_FATAL(net_parse_host("ffff:ffff:ffff:ffff:ffff:"
+	    "ffff:255.255.255.255", &a), 0);
+	net_addr_str(&a, out, sizeof(out));
+	EXPECT(strcmp(out, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff") == 0,
+	    "longest text: %s", out);
+	net_addr_str(&a, out, 10);
+	EXPECT(out[0] == '\0', "short buffer: \"%s\"", out);
+	memset(&a, 0, sizeof(a));
+	net_addr_str(&a, out, sizeof(out));
+	EXPECT(out[0] == '\0', "family 0: \"%s\"", out);
+}
+
+/*
+ * CIDRs: strict dotted decimal, exact prefixes, host bits zero.
+ */
+struct cidr_row {
+	const char	*text;
+	int		 rc;
+	const char	*addr;	/* when rc == 0 */
+	int		 prefix;
+};
+
+static const struct cidr_row cidr_rows[] = {
+	{ "10.0.0.0/8", 0, "10.0.0.0", 8 },
+	{ "192.168.1.100", 0, "192.168.1.100", 32 },
+	{ "192.168.1.100/32", 0, "192.168.1.100", 32 },
+	{ "172.16.0.0/12", 0, "172.16.0.0", 12 },
+	{ "192.168.0.0/23", 0, "192.168.0.0", 23 },
+	{ "0.0.0.0/0", 0, "0.0.0.0", 0 },
+	{ "fd00::/8", 0, "fd00::", 8 },
+	{ "fe80::/10", 0, "fe80::", 10 },
+	{ "::1", 0, "::1", 128 },
+	{ "::/0", 0, "::", 0 },
+	{ "2001:db8::/32", 0, "2001:db8::", 32 },
+	{ "::ffff:10.0.0.0/104", 0, "10.0.0.0", 8 },
+	{ "::ffff:127.0.0.1", 0, "127.0.0.1", 32 },
+	{ "::ffff:0:0/96", 0, "0.0.0.0", 0 },
+	{ "::ffff:0:0/95", -1, NULL, 0 },	/* host bits set */
+	{ "10.0.0.1/8", -1, NULL, 0 },
+	{ "172.17.0.0/12", -1, NULL, 0 },
+	{ "192.168.1.0/23", -1, NULL, 0 },
+	{ "fd00::1/8", -1, NULL, 0 },
+	{ "10.0.0.0/33", -1, NULL, 0 },
+	{ "::/129", -1, NULL, 0 },
+	{ "10.0.0.0/", -1, NULL, 0 },
+	{ "10.0.0.0/08", -1, NULL, 0 },
+	{ "10.0.0.0/-1", -1, NULL, 0 },
+	{ "10.0.0.0/+8", -1, NULL, 0 },
+	{ "10.0.0.0/ 8", -1, NULL, 0 },
+	{ "10.0.0.0/8 ", -1, NULL, 0 },
+	{ " 10.0.0.0/8", -1, NULL, 0 },
+	{ "10.0.0.0/8/8", -1, NULL, 0 },
+	{ "10.0.0.0/0008", -1, NULL, 0 },
+	{ "/8", -1, NULL, 0 },
+	{ "", -1, NULL, 0 },
+	{ "010.0.0.0/8", -1, NULL, 0 },
+	{ "10.1/16", -1, NULL, 0 },
+	{ "167772160/8", -1, NULL, 0 },
+	{ "0x0a.0.0.0/8", -1, NULL, 0 },
+	{ "256.0.0.0/8", -1, NULL, 0 },
+	{ "[::1]", -1, NULL, 0 },
+	{ "[fd00::]/8", -1, NULL, 0 },
+	{ "fe80::%eth0/10", -1, NULL, 0 },
+	{ "example.com", -1, NULL, 0 },
+	{ "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255:1/128", -1, NULL,
+	    0 },
+};
+
+static void
+test_parse_cidr(void)
+{
+	char text[NET_ADDR_STRLEN];
+	struct net_cidr c;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < CC_ARRAY_SIZE(cidr_rows); i++) {
+		const struct cidr_row *r = &cidr_rows[i];
+
+		rc = net_parse_cidr(r->text, &c);
+		EXPECT(rc == r->rc, "cidr row %zu \"%s\": rc %d, want %d", i,
+		    r->text, rc, r->rc);
+		if (rc != 0 || r->rc != 0)
+			continue;
+		net_addr_str(&c.addr, text, sizeof(text));
+		EXPECT(strcmp(text, r->addr) == 0 && c.prefix == r->prefix,
+		    "cidr row %zu \"%s\": %s/%d, want %s/%d", i, r->text,
+		    text, c.prefix, r->addr, r->prefix);
+	}
+	EXPECT(net_parse_cidr(NULL, &c) == -1, "NULL cidr");
+}
+
+struct contains_row {
+	const char	*cidr;
+	const char	*host;	/* any net_parse_host literal */
+	bool		 want;
+};
+
+static const struct contains_row contains_rows[] = {
+	{ "10.0.0.0/8", "10.255.1.2", true },
+	{ "10.0.0.0/8", "10.0.0.0", true },
+	{ "10.0.0.0/8", "11.0.0.1", false },
+	{ "10.0.0.0/8", "9.255.255.255", false },
+	{ "172.16.0.0/12", "172.31.0.1", true },
+	{ "172.16.0.0/12", "172.32.0.1", false },
+	{ "192.168.0.0/23", "192.168.1.255", true },
+	{ "192.168.0.0/23", "192.168.2.0", false },
+	{ "192.168.1.100", "192.168.1.100", true },
+	{ "192.168.1.100", "192.168.1.101", false },
+	{ "0.0.0.0/0", "8.8.8.8", true },
+	{ "0.0.0.0/0", "::1", false },
+	{ "127.0.0.0/8", "0x7f.1", true },
+	{ "127.0.0.1", "2130706433", true },
+	/* IPv4-mapped IPv6 against IPv4 CIDRs, both ways round. */
+	{ "10.0.0.0/8", "::ffff:10.1.2.3", true },
+	{ "10.0.0.0/8", "::ffff:11.1.2.3", false },
+	{ "127.0.0.1", "[::ffff:7f00:1]", true },
+	{ "::ffff:127.0.0.0/104", "127.0.0.1", true },
+	{ "::ffff:127.0.0.0/104", "::ffff:127.0.0.1", true },
+	{ "::ffff:127.0.0.0/104", "128.0.0.1", false },
+	/* IPv6. */
+	{ "fd00::/8", "fd12::1", true },
+	{ "fd00::/8", "fe80::1", false },
+	{ "fe80::/10", "febf::1", true },
+	{ "fe80::/10", "fec0::1", false },
+	{ "::1", "::1", true },
+	{ "::1", "127.0.0.1", false },
+	{ "::/0", "2606:4700::1111", true },
+	{ "2001:db8::/32", "2001:db8:ffff::1", true },
+	{ "2001:db8::/32", "2001:db9::1", false },
+	/* IPv6 CIDRs cover no IPv4, embedded or not. */
+	{ "::/0", "::ffff:127.0.0.1", false },
+	{ "::/0", "127.0.0.1", false },
+	{ "127.0.0.0/8", "::127.0.0.1", false },
+	{ "127.0.0.0/8", "64:ff9b::7f00:1", false },
+	{ "127.0.0.0/8", "2002:7f00:1::", false },
+	{ "2002::/16", "2002:7f00:1::", true },
+};
+
+static void
+test_cidr_contains(void)
+{
+	struct net_cidr c;
+	struct net_addr a;
+	size_t i;
+	bool got;
+
+	for (i = 0; i < CC_ARRAY_SIZE(contains_rows); i++) {
+		const struct contains_row *r = &contains_rows[i];
+
+		CU_ASSERT_EQUAL_FATAL(net_parse_cidr(r->cidr, &c), 0);
+		CU_ASSERT_EQUAL_FATAL(net_parse_host(r->host, &a), 0);
+		got = net_cidr_contains(&c, &a);
+		EXPECT(got == r->want, "contains row %zu: %s in %s: %d, "
+		    "want %d", i, r->host, r->cidr, got, r->want);
+	}
+
+	/* A hand-built CIDR with a bad prefix covers nothing. */
+	CU_ASSERT_EQUAL_FATAL(net_parse_cidr("10.0.0.0/8", &c), 0);
+	CU_ASSERT_EQUAL_FATAL(net_parse_host("10.0.0.1", &a), 0);
+	c.prefix = 33;
+	EXPECT(!net_cidr_contains(&c, &a), "prefix 33");
+	c.prefix = -1;
+	EXPECT(!net_cidr_contains(&c, &a), "prefix -1");
+	EXPECT(!net_cidr_contains(NULL, &a), "NULL cidr");
+	EXPECT(!net_cidr_contains(&c, NULL), "NULL addr");
+}
+
+struct allowed_row {
+	const char	*host;
+	const char	*allowed[MAX_ALLOWED];	/* NULL-terminated */
+	bool		 want;
+};
+
+static const struct allowed_row allowed_rows[] = {
+	{ "8.8.8.8", { NULL }, true },
+	{ "1.2.3.4", { "10.0.0.0/8", NULL }, true },
+	{ "2606:4700::1111", { NULL }, true },
+	{ "::ffff:8.8.8.8", { NULL }, true },
+	{ "127.0.0.1", { NULL }, false },
+	{ "0177.0.0.1", { NULL }, false },
+	{ "2130706433", { NULL }, false },
+	{ "0x7f.1", { NULL }, false },
+	{ "[::1]", { NULL }, false },
+	{ "::ffff:7f00:1", { NULL }, false },
+	{ "0", { NULL }, false },
+	{ "169.254.169.254", { NULL }, false },
+	{ "100.100.100.200", { NULL }, false },
+	{ "[fd00:ec2::254]", { NULL }, false },
+	{ "64:ff9b::7f00:1", { NULL }, false },
+	{ "2002:7f00:1::", { NULL }, false },
+	{ "10.1.2.3", { NULL }, false },
+	{ "100.64.0.1", { NULL }, false },
+	{ "224.0.0.1", { NULL }, false },
+	{ "192.0.2.1", { NULL }, false },
+	{ "127.0.0.1", { "127.0.0.1", NULL }, true },
+	{ "0x7f.1", { "127.0.0.1", NULL }, true },
+	{ "127.0.0.2", { "127.0.0.1", NULL }, false },
+	{ "10.1.2.3", { "10.0.0.0/8", NULL }, true },
+	{ "10.1.2.3", { "192.168.0.0/16", "10.1.2.0/24", NULL }, true },
+	{ "10.1.3.3", { "192.168.0.0/16", "10.1.2.0/24", NULL }, false },
+	{ "::ffff:10.1.2.3", { "10.0.0.0/8", NULL }, true },
+	{ "169.254.169.254", { "10.0.0.0/8", NULL }, false },
+	{ "169.254.169.254", { "169.254.169.254", NULL }, true },
+	{ "fd12::1", { "fd00::/8", NULL }, true },
+	{ "fd12::1", { "10.0.0.0/8", NULL }, false },
+	{ "::1", { "127.0.0.0/8", NULL }, false },
+	{ "2002:7f00:1::", { "127.0.0.0/8", NULL }, false },
+	{ "2002:7f00:1::", { "2002::/16", NULL }, true },
+	{ "::ffff:127.0.0.1", { "::/0", NULL }, false },
+};
+
+static void
+test_allowed(void)
+{
+	struct net_cidr cidrs[MAX_ALLOWED];
+	struct net_addr a;
+	size_t i, n;
+	bool got;
+
+	for (i = 0; i < CC_ARRAY_SIZE(allowed_rows); i++) {
+		const struct allowed_row *r = &allowed_rows[i];
+
+		for (n = 0; n < MAX_ALLOWED && r->allowed[n] != NULL; n++)
+			CU_ASSERT_EQUAL_FATAL(net_parse_cidr(r->allowed[n],
+			    &cidrs[n]), 0);
+		CU_ASSERT_EQUAL_FATAL(net_parse_host(r->host, &a), 0);
+		got = net_allowed(&a, n > 0 ? cidrs : NULL, n);
+		EXPECT(got == r->want, "allowed row %zu (%s, %zu CIDRs): %d, "
+		    "want %d", i, r->host, n, got, r->want);
+	}
+	EXPECT(!net_allowed(NULL, NULL, 0), "NULL addr");
+}
+
+/*
+ * Webhook signatures. Each want is the output of
+ *   printf '%s' '<timestamp>.<body>' | openssl dgst -sha256 -hmac '<secret>'
+ * (the NUL row: printf '1700000000.a\000b' | openssl dgst ...).
+ */
+#define SECRET		"whsec_test"
+#define TS		INT64_C(1700000000)
+#define BODY		"{\"id\":\"evt_1\",\"type\":\"invoice.paid\"}"
+#define BODY2		"{\"event\":\"invoice.confirmed\"," \
+			"\"invoice\":\"inv_3k4\"}"
+#define BODY_SIG	"sha256=4aa90aa69730f112c87accbf54203d1076675eae" \
+			"3b18a5cb82b5ab9e7f5cd5bc"
+#define BODY_SIG_UC	"sha256=4AA90AA69730F112C87ACCBF54203D1076675EAE" \
+			"3B18A5CB82B5AB9E7F5CD5BC"
+
+struct sign_row {
+	const char	*secret;
+	int64_t		 ts;
+	const char	*body;
+	size_t		 len;
+	const char	*want;
+};
+
+static const struct sign_row sign_rows[] = {
+	/* printf '%s' '1700000000.{"id":"evt_1","type":"invoice.paid"}' |
+	 *     openssl dgst -sha256 -hmac 'whsec_test' */
+	{ SECRET, TS, BODY, sizeof(BODY) - 1, BODY_SIG },
+	/* printf '%s' '0.' | openssl dgst -sha256 -hmac 'whsec_test' */
+	{ SECRET, 0, "", 0, "sha256=a2fa7a43c6a1cf2e784eaf3327d65c65"
+	    "b3d2b790320ebed9aa5661bc42a8cccd" },
+	{ SECRET, 0, NULL, 0, "sha256=a2fa7a43c6a1cf2e784eaf3327d65c65"
+	    "b3d2b790320ebed9aa5661bc42a8cccd" },
+	/* printf '%s' '-1.x' | openssl dgst -sha256 -hmac 'k' */
+	{ "k", -1, "x", 1, "sha256=e8bfd4dd04623449cc342ec6c10f97ae"
+	    "aff4d0ef2c807ceb423187608cd5256b" },
+	/* printf '%s' '1736935200.{"event":"invoice.confirmed",
+	 *     "invoice":"inv_3k4"}' (one line) | openssl dgst -sha256 -hmac
+	 *     'whsec_abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst' */
+	{ "whsec_abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst",
+	    INT64_C(1736935200),
+	    BODY2, sizeof(BODY2) - 1,
+	    "sha256=10d694fe9188fd20169db19bfdd825a09ca3c54db3b81a448c733e91"
+	    "1a1bd90f" },
+	/* printf '%s' '1700000000.hello' | openssl dgst -sha256 -hmac '' */
+	{ "", TS, "hello", 5, "sha256=57867bfbda13e7e14983798749a2a98c"
+	    "6326e56b558fd46ffb36f0a854bbc1d7" },
+	/* printf '1700000000.a\000b' | openssl dgst -sha256 -hmac
+	 *     'whsec_test': the length, not a NUL, ends the body. */
+	{ SECRET, TS, "a\0b", 3, "sha256=473ed9fa197a1ed3d5a0ed5c700ee596"
+	    "ef1ec944994ae1cb6e8c59bd4990dba3" },
+};
+
+static void
+test_sign(void)
+{
+	char out[WHSIG_SIG_SIZE];
+	size_t i;
+
+	for (i = 0; i < CC_ARRAY_SIZE(sign_rows); i++) {
+		const struct sign_row *r = &sign_rows[i];
+
+		memset(out, 'X', sizeof(out));
+		whsig_sign(r->secret, r->ts, r->body, r->len, out,
+		    sizeof(out));
+		EXPECT(strcmp(out, r->want) == 0, "sign row %zu:\n    got  %s"
+		    "\n    want %s", i, out, r->want);
+		EXPECT(strlen(out) == WHSIG_SIG_SIZE - 1, "sign row %zu: "
+		    "length %zu", i, strlen(out));
+	}
+}
+
+struct verify_row {
+	const char	*what;
+	const char	*secret;
+	const char	*header;
+	int64_t		 ts;
+	int64_t		 now;
+	int64_t		 tolerance;
+	const char	*body;
+	int		 want;
+};
+
+static const struct verify_row verify_rows[] = {
+	{ "ok", SECRET, BODY_SIG, TS, TS, 300, BODY, 0 },
+	{ "ok, upper-case hex", SECRET, BODY_SIG_UC, TS, TS, 300, BODY, 0 },
+	{ "ok, 300 s old", SECRET, BODY_SIG, TS, TS + 300, 300, BODY, 0 },
+	{ "ok, 300 s ahead", SECRET, BODY_SIG, TS, TS - 300, 300, BODY, 0 },
+	{ "too old", SECRET, BODY_SIG, TS, TS + 301, 300, BODY, -2 },
+	{ "much too old", SECRET, BODY_SIG, TS, TS + 86400, 300, BODY, -2 },
+	{ "too new", SECRET, BODY_SIG, TS, TS - 301, 300, BODY, -2 },
+	{ "negative tolerance", SECRET, BODY_SIG, TS, TS + 1, -5, BODY, -2 },
+	{ "tampered body", SECRET, BODY_SIG, TS, TS, 300,
+	    "{\"id\":\"evt_1\",\"type\":\"invoice.paiD\"}", -1 },
+	{ "body with a byte more", SECRET, BODY_SIG, TS, TS, 300,
+	    BODY " ", -1 },
+	{ "wrong secret", "whsec_tesT", BODY_SIG, TS, TS, 300, BODY, -1 },
+	{ "other timestamp", SECRET, BODY_SIG, TS + 1, TS + 1, 300, BODY,
+	    -1 },
+	{ "tampered and too old", SECRET, BODY_SIG, TS, TS + 301, 300,
+	    "{}", -1 },
+	{ "no sha256= prefix", SECRET, BODY_SIG + 7, TS, TS, 300, BODY, -1 },
+	{ "upper-case prefix", SECRET, "SHA256=4aa90aa69730f112c87accbf54203"
+	    "d1076675eae3b18a5cb82b5ab9e7f5cd5bc", TS, TS, 300, BODY, -1 },
+	{ "sha1 prefix", SECRET, "sha1=4aa90aa69730f112c87accbf54203d1076675"
+	    "eae3b18a5cb82b5ab9e7f5cd5bc", TS, TS, 300, BODY, -1 },
+	{ "one digit short", SECRET, "sha256=4aa90aa69730f112c87accbf54203d1"
+	    "076675eae3b18a5cb82b5ab9e7f5cd5b", TS, TS, 300, BODY, -1 },
+	{ "one digit more", SECRET, BODY_SIG "0", TS, TS, 300, BODY, -1 },
+	{ "trailing newline", SECRET, BODY_SIG "\n", TS, TS, 300, BODY, -1 },
+	{ "leading space", SECRET, " " BODY_SIG, TS, TS, 300, BODY, -1 },
+	{ "not hex", SECRET, "sha256=4aa90aa69730f112c87accbf54203d107667"
+	    "5eae3b18a5cb82b5ab9e7f5cd5bg", TS, TS, 300, BODY, -1 },
+	{ "last digit changed", SECRET, "sha256=4aa90aa69730f112c87accbf5420"
+	    "3d1076675eae3b18a5cb82b5ab9e7f5cd5bd", TS, TS, 300, BODY, -1 },
+	{ "prefix only", SECRET, "sha256=", TS, TS, 300, BODY, -1 },
+	{ "empty", SECRET, "", TS, TS, 300, BODY, -1 },
+	{ "NULL header", SECRET, NULL, TS, TS, 300, BODY, -1 },
+};
+
+static void
+test_verify(void)
+{
+	char sig[WHSIG_SIG_SIZE];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < CC_ARRAY_SIZE(verify_rows); i++) {
+		const struct verify_row *r = &verify_rows[i];
+
+		rc = whsig_verify(r->secret, r->header, r->ts, r->now,
+		    r->tolerance, r->body, strlen(r->body));
+		EXPECT(rc == r->want, "verify row %zu (%s): %d, want %d", i,
+		    r->what, rc, r->want);
+	}
+
+	/* Timestamps at the ends of int64_t: no overflow in the age. */
+	whsig_sign(SECRET, INT64_MIN, BODY, strlen(BODY), sig, sizeof(sig));
+	EXPECT(whsig_verify(SECRET, sig, INT64_MIN, INT64_MAX, INT64_MAX,
+	    BODY, strlen(BODY)) == -2, "INT64_MIN against INT64_MAX");
+	EXPECT(whsig_verify(SECRET, sig, INT64_MIN, INT64_MIN, 0,
+	    BODY, strlen(BODY)) == 0, "INT64_MIN now");
+	whsig_sign(SECRET, INT64_MAX, BODY, strlen(BODY), sig, sizeof(sig));
+	EXPECT(whsig_verify(SECRET, sig, INT64_MAX, INT64_MIN, INT64_MAX,
+	    BODY, strlen(BODY)) == -2, "INT64_MAX against INT64_MIN");
+	EXPECT(whsig_verify(SECRET, sig, INT64_MAX, 0, INT64_MAX,
+	    BODY, strlen(BODY)) == 0, "INT64_MAX against 0");
+	EXPECT(whsig_verify(SECRET, sig, INT64_MAX, -1, INT64_MAX,
+	    BODY, strlen(BODY)) == -2, "INT64_MAX against -1");
+	EXPECT(whsig_verify(NULL, BODY_SIG, TS, TS, 300, BODY,
+	    strlen(BODY)) == -1, "NULL secret");
+}
+
+static void
+test_new_secret(void)
+{
+	static const char b32[] = "abcdefghijklmnopqrstuvwxyz234567";
+	char a[WHSIG_SECRET_SIZE], b[WHSIG_SECRET_SIZE];
+	size_t i;
+
+	whsig_new_secret(a, sizeof(a));
+	whsig_new_secret(b, sizeof(b));
+	EXPECT(strlen(a) == WHSIG_SECRET_SIZE - 1, "length %zu", strlen(a));
+	EXPECT(strncmp(a, "whsec_", 6) == 0, "prefix: %s", a);
+	for (i = 6; a[i] != '\0'; i++)
+		EXPECT(strchr(b32, a[i]) != NULL, "byte %zu: %c", i, a[i]);
+	EXPECT(strcmp(a, b) != 0, "two secrets alike");
+}
+
+struct test_def {
+	const char	*name;
+	CU_TestFunc	 fn;
+};
+
+static const struct test_def tests[] = {
+	{ "net_parse_host and net_classify", test_parse_host },
+	{ "net_parse_host lengths", test_parse_host_lengths },
+	{ "net_class_name", test_class_names },
+	{ "net_addr_str", test_addr_str },
+	{ "net_parse_cidr", test_parse_cidr },
+	{ "net_cidr_contains", test_cidr_contains },
+	{ "net_allowed", test_allowed },
+	{ "whsig_sign", test_sign },
+	{ "whsig_verify", test_verify },
+	{ "whsig_new_secret", test_new_secret },
+};
+
+int
+main(void)
+{
+	CU_pSuite suite;
+	unsigned int failures;
+	size_t i;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+	suite = CU_add_suite("netcheck", NULL, NULL);
+	if (suite == NULL)
+		goto fail;
+	for (i = 0; i < CC_ARRAY_SIZE(tests); i++)
+		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
+			goto fail;
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	if (CU_basic_run_tests() != CUE_SUCCESS)
+		goto fail;
+	failures = CU_get_number_of_failures();
+	CU_cleanup_registry();
+	return failures > 0 ? 1 : 0;
+fail:
+	CU_cleanup_registry();
+	return 2;
+}

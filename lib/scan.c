@@ -20,7 +20,6 @@
 #include "util.h"
 
 #define SCAN_RPC_TIMEOUT_MS	15000
-#define SCAN_MAX_CANDIDATES	10000	/* per batch; more splits the batch */
 
 struct inv_ref {
 	char	 id[48];

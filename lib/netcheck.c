@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 
 #include "netcheck.h"
+#include "util.h"
 
 /* How a row of the IPv6 table classifies the addresses it matches. */
 enum v6_how {
@@ -147,18 +148,6 @@ unmap(const struct net_addr *in, struct net_addr *out)
 	}
 }
 
-static int
-hex_digit(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * One part of an inet_aton address, from *p up to a '.' or end: "0x"
  * hex (no digits means 0, as inet_aton and WHATWG have it), a leading 0
@@ -181,7 +170,7 @@ parse_v4_part(const char **p, const char *end, uint64_t *out)
 		s++;
 	}
 	for (; s < end && *s != '.'; s++) {
-		d = hex_digit((unsigned char)*s);
+		d = hex_value((unsigned char)*s);
 		if (d < 0 || d >= base)
 			return -1;
 		v = v * (uint64_t)base + (uint64_t)d;

@@ -675,6 +675,30 @@ out:
 	return rc;
 }
 
+/*
+ * The payment part of an event from a payments row's text columns: id,
+ * amount (base units, shown in the asset's decimals), asset, status and
+ * transaction.
+ */
+static json_object *
+payment_row_json(const struct scanner *s, const char *id, const char *units,
+    const char *asset, const char *status, const char *tx)
+{
+	json_object *pay = json_object_new_object();
+	const struct cc_asset *a = config_asset(s->net, asset);
+	unsigned __int128 v;
+	char txt[64];
+
+	jsonx_add_str(pay, "id", id);
+	if (a != NULL && money_str_to_u128(units, &v) == MONEY_OK &&
+	    money_format_units(v, a->decimals, txt, sizeof(txt)) == 0)
+		jsonx_add(pay, "amount", jsonx_decimal(txt));
+	jsonx_add_str(pay, "asset", asset);
+	jsonx_add_str(pay, "status", status);
+	jsonx_add_str(pay, "tx_hash", tx);
+	return pay;
+}
+
 /* --- confirmations --------------------------------------------------- */
 
 static int
@@ -709,9 +733,6 @@ update_confirmations(struct scanner *s, uint64_t head)
 		const char *st, *ev;
 		const char *q[2];
 		json_object *data, *pay;
-		const struct cc_asset *a;
-		char txt[64];
-		unsigned __int128 units;
 		int rc;
 
 		st = conf >= required ? "confirmed" : conf >= 2 ?
@@ -725,20 +746,12 @@ update_confirmations(struct scanner *s, uint64_t head)
 		ev = strcmp(st, "confirmed") == 0 ? "payment.confirmed" :
 		    "payment.confirming";
 		data = json_object_new_object();
-		pay = json_object_new_object();
+		pay = payment_row_json(s, id, PQgetvalue(res, i, 4),
+		    PQgetvalue(res, i, 5), st, PQgetvalue(res, i, 6));
 		jsonx_add_str(data, "invoice_id", inv);
-		jsonx_add_str(pay, "id", id);
-		a = config_asset(s->net, PQgetvalue(res, i, 5));
-		if (a != NULL && money_str_to_u128(PQgetvalue(res, i, 4),
-		    &units) == MONEY_OK && money_format_units(units,
-		    a->decimals, txt, sizeof(txt)) == 0)
-			jsonx_add(pay, "amount", jsonx_decimal(txt));
-		jsonx_add_str(pay, "asset", PQgetvalue(res, i, 5));
-		jsonx_add_str(pay, "status", st);
 		jsonx_add(pay, "confirmations", json_object_new_int(conf));
 		jsonx_add(pay, "required_confirmations",
 		    json_object_new_int(required));
-		jsonx_add_str(pay, "tx_hash", PQgetvalue(res, i, 6));
 		jsonx_add(pay, "late", json_object_new_boolean(
 		    PQgetvalue(res, i, 8)[0] == 't'));
 		jsonx_add(data, "payment", pay);
@@ -857,21 +870,12 @@ handle_reorg(struct scanner *s, uint64_t head)
 	for (i = 0; i < rows; i++) {
 		const char *inv = PQgetvalue(res, i, 1);
 		json_object *data = json_object_new_object(), *pay;
-		const struct cc_asset *a;
-		unsigned __int128 units;
-		char txt[64];
 
-		pay = json_object_new_object();
-		jsonx_add_str(data, "invoice_id", inv);
-		jsonx_add_str(pay, "id", PQgetvalue(res, i, 0));
-		a = config_asset(s->net, PQgetvalue(res, i, 4));
-		if (a != NULL && money_str_to_u128(PQgetvalue(res, i, 3),
-		    &units) == MONEY_OK && money_format_units(units,
-		    a->decimals, txt, sizeof(txt)) == 0)
-			jsonx_add(pay, "amount", jsonx_decimal(txt));
-		jsonx_add_str(pay, "status", "reverted");
+		pay = payment_row_json(s, PQgetvalue(res, i, 0),
+		    PQgetvalue(res, i, 3), PQgetvalue(res, i, 4), "reverted",
+		    PQgetvalue(res, i, 5));
 		jsonx_add_str(pay, "previous_status", PQgetvalue(res, i, 2));
-		jsonx_add_str(pay, "tx_hash", PQgetvalue(res, i, 5));
+		jsonx_add_str(data, "invoice_id", inv);
 		jsonx_add(data, "payment", pay);
 		log_warn("%s: payment %s (tx %s, block %s) reverted",
 		    s->net->name, PQgetvalue(res, i, 0),

@@ -33,6 +33,15 @@
 	"(extract(epoch FROM created_at) * 1000000)::bigint, " \
 	"refund_partial_payments"
 
+/* What counts toward payment_progress: confirmed, and still confirming. */
+#define PROGRESS_COLS \
+	"(SELECT coalesce(sum(amount), 0) FROM payments p WHERE " \
+	"p.invoice_id = invoices.id AND p.status = 'confirmed' AND NOT " \
+	"p.late)::text, " \
+	"(SELECT coalesce(sum(amount), 0) FROM payments p WHERE " \
+	"p.invoice_id = invoices.id AND p.status IN ('detected', " \
+	"'confirming') AND NOT p.late)::text"
+
 enum col { COL_ID, COL_STATUS, COL_TITLE, COL_DESCRIPTION, COL_ITEMS,
     COL_CURRENCY, COL_EXP, COL_SUBTOTAL, COL_TAX, COL_TOTAL, COL_CRYPTO,
     COL_NETWORK, COL_DECIMALS, COL_CRYPTO_AMOUNT, COL_RATE, COL_RATE_SOURCE,
@@ -496,13 +505,8 @@ invoice_get(struct db *db, const struct cc_config *cfg, const struct auth *a,
 	    "'created_at', cc_ts(r.created_at)) ORDER BY r.created_at, r.id), "
 	    "'[]')::text FROM refunds r WHERE r.invoice_id = invoices.id), "
 	    "cc_ts(overpaid_at), cc_ts(expired_at), "
-	    "(SELECT coalesce(sum(amount), 0) FROM payments p WHERE "
-	    "p.invoice_id = invoices.id AND p.status = 'confirmed' AND NOT "
-	    "p.late)::text, "
-	    "(SELECT coalesce(sum(amount), 0) FROM payments p WHERE "
-	    "p.invoice_id = invoices.id AND p.status IN ('detected', "
-	    "'confirming') AND NOT p.late)::text "
-	    "FROM invoices WHERE id = $1 AND merchant_id = $2 AND mode = $3";
+	    PROGRESS_COLS
+	    " FROM invoices WHERE id = $1 AND merchant_id = $2 AND mode = $3";
 	const char *params[3] = { id, a->merchant_id, mode_name(a) };
 	PGresult *res;
 	int rc;
@@ -811,12 +815,7 @@ invoice_public(struct db *db, const struct cc_config *cfg, const char *id,
 	    "'confirmed_at', cc_ts(p.confirmed_at)) ORDER BY p.detected_at, "
 	    "p.id), '[]')::text FROM payments p WHERE p.invoice_id = "
 	    "invoices.id AND p.status <> 'reverted' AND NOT p.late), "
-	    "(SELECT coalesce(sum(amount), 0) FROM payments p WHERE "
-	    "p.invoice_id = invoices.id AND p.status = 'confirmed' AND NOT "
-	    "p.late)::text, "
-	    "(SELECT coalesce(sum(amount), 0) FROM payments p WHERE "
-	    "p.invoice_id = invoices.id AND p.status IN ('detected', "
-	    "'confirming') AND NOT p.late)::text, "
+	    PROGRESS_COLS ", "
 	    "greatest(0, ceil(extract(epoch FROM expires_at - now())))::bigint, "
 	    "(SELECT name FROM merchants m WHERE m.id = merchant_id) "
 	    "FROM invoices WHERE id = $1";

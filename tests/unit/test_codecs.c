@@ -11,6 +11,8 @@
 
 #include <CUnit/Basic.h>
 
+#include "cu_run.h"
+
 #include "address.h"
 #include "base58.h"
 #include "bip32.h"
@@ -1032,12 +1034,7 @@ test_threads(void)
 	}
 }
 
-struct test_def {
-	const char	*name;
-	CU_TestFunc	 fn;
-};
-
-static const struct test_def tests[] = {
+static const struct cu_test tests[] = {
 	{ "concurrent derivation (runs first)", test_threads },
 	{ "keccak256 published vectors", test_keccak_kat },
 	{ "keccak256 vs FIPS 202 reference, 0..410 bytes",
@@ -1060,25 +1057,6 @@ static const struct test_def tests[] = {
 int
 main(void)
 {
-	CU_pSuite suite;
-	unsigned int failures;
-	size_t i;
-
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	suite = CU_add_suite("codecs", NULL, NULL);
-	if (suite == NULL)
-		goto fail;
-	for (i = 0; i < CC_ARRAY_SIZE(tests); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			goto fail;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	if (CU_basic_run_tests() != CUE_SUCCESS)
-		goto fail;
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failures > 0 ? 1 : 0;
-fail:
-	CU_cleanup_registry();
-	return 2;
+	return cu_run("codecs", NULL, NULL, tests,
+	    CC_ARRAY_SIZE(tests));
 }

@@ -12,6 +12,8 @@
 
 #include <CUnit/Basic.h>
 
+#include "cu_run.h"
+
 #include "addrset.h"
 #include "evm.h"
 #include "ids.h"
@@ -1045,10 +1047,7 @@ test_addrset_probes(void)
 int
 main(void)
 {
-	static const struct {
-		const char	*name;
-		CU_TestFunc	 fn;
-	} tests[] = {
+	static const struct cu_test tests[] = {
 		{ "quantity_u64", test_quantity_u64 },
 		{ "quantity_u128", test_quantity_u128 },
 		{ "word_u128", test_word_u128 },
@@ -1063,25 +1062,7 @@ main(void)
 		{ "addrset_100k", test_addrset_big },
 		{ "addrset_probes", test_addrset_probes },
 	};
-	CU_pSuite suite;
-	unsigned int failed;
-	size_t i;
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	suite = CU_add_suite("evm", NULL, NULL);
-	if (suite == NULL)
-		goto err;
-	for (i = 0; i < CC_ARRAY_SIZE(tests); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			goto err;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	if (CU_basic_run_tests() != CUE_SUCCESS)
-		goto err;
-	failed = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failed != 0 ? 1 : 0;
-err:
-	CU_cleanup_registry();
-	return 2;
+	return cu_run("evm", NULL, NULL, tests,
+	    CC_ARRAY_SIZE(tests));
 }

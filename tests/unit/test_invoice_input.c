@@ -10,6 +10,8 @@
 
 #include <CUnit/Basic.h>
 
+#include "cu_run.h"
+
 #include "config.h"
 #include "invoice_input.h"
 #include "jsonx.h"
@@ -1304,12 +1306,7 @@ test_config(void)
 	    config_network(&cfg, "anvil"));
 }
 
-struct test_def {
-	const char	*name;
-	CU_TestFunc	 fn;
-};
-
-static const struct test_def tests[] = {
+static const struct cu_test tests[] = {
 	{ "config as written", test_config },
 	{ "spec example, normalized", test_spec_example },
 	{ "absent fields", test_absent_defaults },
@@ -1329,26 +1326,6 @@ static const struct test_def tests[] = {
 int
 main(void)
 {
-	CU_pSuite suite;
-	unsigned int failures;
-	size_t i;
-
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	suite = CU_add_suite("invoice_input", suite_init, suite_cleanup);
-	if (suite == NULL)
-		goto fail;
-	for (i = 0; i < CC_ARRAY_SIZE(tests); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			goto fail;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	if (CU_basic_run_tests() != CUE_SUCCESS)
-		goto fail;
-	failures = CU_get_number_of_failures() +
-	    CU_get_number_of_suites_failed();
-	CU_cleanup_registry();
-	return failures > 0 ? 1 : 0;
-fail:
-	CU_cleanup_registry();
-	return 2;
+	return cu_run("invoice_input", suite_init, suite_cleanup, tests,
+	    CC_ARRAY_SIZE(tests));
 }

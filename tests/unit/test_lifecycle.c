@@ -9,6 +9,8 @@
 
 #include <CUnit/Basic.h>
 
+#include "cu_run.h"
+
 #include "lifecycle.h"
 #include "money.h"
 
@@ -1063,10 +1065,7 @@ test_pure(void)
 int
 main(void)
 {
-	static const struct {
-		const char	*name;
-		CU_TestFunc	 fn;
-	} tests[] = {
+	static const struct cu_test tests[] = {
 		{ "status_names", test_status_names },
 		{ "table", test_table },
 		{ "cases", test_cases },
@@ -1074,25 +1073,7 @@ main(void)
 		{ "invariants", test_invariants },
 		{ "pure", test_pure },
 	};
-	CU_pSuite suite;
-	unsigned int failed;
-	size_t i;
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	suite = CU_add_suite("lifecycle", NULL, NULL);
-	if (suite == NULL)
-		goto err;
-	for (i = 0; i < CC_ARRAY_SIZE(tests); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			goto err;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	if (CU_basic_run_tests() != CUE_SUCCESS)
-		goto err;
-	failed = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failed != 0 ? 1 : 0;
-err:
-	CU_cleanup_registry();
-	return 2;
+	return cu_run("lifecycle", NULL, NULL, tests,
+	    CC_ARRAY_SIZE(tests));
 }

@@ -11,6 +11,8 @@
 
 #include <CUnit/Basic.h>
 
+#include "cu_run.h"
+
 #include "apikey.h"
 #include "config.h"
 #include "http.h"
@@ -1735,12 +1737,7 @@ test_config_path(void)
 	    CONFIG_DEFAULT_PATH);
 }
 
-struct test_def {
-	const char	*name;
-	CU_TestFunc	 fn;
-};
-
-static const struct test_def tests[] = {
+static const struct cu_test tests[] = {
 	{ "time_parse_iso8601", test_time },
 	{ "time_format_utc", test_time_format },
 	{ "base64url", test_b64url },
@@ -1778,25 +1775,6 @@ static const struct test_def tests[] = {
 int
 main(void)
 {
-	CU_pSuite suite;
-	unsigned int failures;
-	size_t i;
-
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	suite = CU_add_suite("misc", NULL, NULL);
-	if (suite == NULL)
-		goto fail;
-	for (i = 0; i < CC_ARRAY_SIZE(tests); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			goto fail;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	if (CU_basic_run_tests() != CUE_SUCCESS)
-		goto fail;
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failures > 0 ? 1 : 0;
-fail:
-	CU_cleanup_registry();
-	return 2;
+	return cu_run("misc", NULL, NULL, tests,
+	    CC_ARRAY_SIZE(tests));
 }

@@ -9,6 +9,8 @@
 
 #include <CUnit/Basic.h>
 
+#include "cu_run.h"
+
 #include "money.h"
 
 #define U128_MAX_STR	"340282366920938463463374607431768211455"
@@ -986,10 +988,7 @@ test_round_trip_convert(void)
 int
 main(void)
 {
-	static const struct {
-		const char	*name;
-		CU_TestFunc	 fn;
-	} tests[] = {
+	static const struct cu_test tests[] = {
 		{ "strerror", test_strerror },
 		{ "currency_exponent", test_currency_exponent },
 		{ "parse_minor", test_parse_minor },
@@ -1006,25 +1005,7 @@ main(void)
 		{ "round_trip_text", test_round_trip_text },
 		{ "round_trip_convert", test_round_trip_convert },
 	};
-	CU_pSuite suite;
-	unsigned int failed;
-	size_t i;
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	suite = CU_add_suite("money", NULL, NULL);
-	if (suite == NULL)
-		goto err;
-	for (i = 0; i < CC_ARRAY_SIZE(tests); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			goto err;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	if (CU_basic_run_tests() != CUE_SUCCESS)
-		goto err;
-	failed = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failed != 0 ? 1 : 0;
-err:
-	CU_cleanup_registry();
-	return 2;
+	return cu_run("money", NULL, NULL, tests,
+	    CC_ARRAY_SIZE(tests));
 }

@@ -10,6 +10,8 @@
 
 #include <CUnit/Basic.h>
 
+#include "cu_run.h"
+
 #include "netcheck.h"
 #include "whsig.h"
 
@@ -710,12 +712,7 @@ test_new_secret(void)
 	EXPECT(strcmp(a, b) != 0, "two secrets alike");
 }
 
-struct test_def {
-	const char	*name;
-	CU_TestFunc	 fn;
-};
-
-static const struct test_def tests[] = {
+static const struct cu_test tests[] = {
 	{ "net_parse_host and net_classify", test_parse_host },
 	{ "net_parse_host lengths", test_parse_host_lengths },
 	{ "net_class_name", test_class_names },
@@ -731,25 +728,6 @@ static const struct test_def tests[] = {
 int
 main(void)
 {
-	CU_pSuite suite;
-	unsigned int failures;
-	size_t i;
-
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	suite = CU_add_suite("netcheck", NULL, NULL);
-	if (suite == NULL)
-		goto fail;
-	for (i = 0; i < CC_ARRAY_SIZE(tests); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			goto fail;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	if (CU_basic_run_tests() != CUE_SUCCESS)
-		goto fail;
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failures > 0 ? 1 : 0;
-fail:
-	CU_cleanup_registry();
-	return 2;
+	return cu_run("netcheck", NULL, NULL, tests,
+	    CC_ARRAY_SIZE(tests));
 }

@@ -14,6 +14,8 @@
 #include <cairo.h>
 #include <CUnit/Basic.h>
 
+#include "cu_run.h"
+
 #include "payuri.h"
 #include "qr.h"
 #include "util.h"
@@ -987,10 +989,7 @@ suite_clean(void)
 int
 main(void)
 {
-	static const struct {
-		const char	*name;
-		CU_TestFunc	 fn;
-	} tests[] = {
+	static const struct cu_test tests[] = {
 		{ "payuri_evm_native", test_evm_native },
 		{ "payuri_evm_token", test_evm_token },
 		{ "payuri_tron", test_tron },
@@ -1003,26 +1002,7 @@ main(void)
 		{ "render_threads", test_render_threads },
 		{ "render_timing", test_render_timing },
 	};
-	CU_pSuite suite;
-	unsigned int failed;
-	size_t i;
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	suite = CU_add_suite("qr", suite_init, suite_clean);
-	if (suite == NULL)
-		goto err;
-	for (i = 0; i < CC_ARRAY_SIZE(tests); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			goto err;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	if (CU_basic_run_tests() != CUE_SUCCESS)
-		goto err;
-	failed = CU_get_number_of_failures() +
-	    CU_get_number_of_suites_failed();
-	CU_cleanup_registry();
-	return failed != 0 ? 1 : 0;
-err:
-	CU_cleanup_registry();
-	return 2;
+	return cu_run("qr", suite_init, suite_clean, tests,
+	    CC_ARRAY_SIZE(tests));
 }

@@ -1,7 +1,9 @@
 /*
  * QR code images: libqrencode builds the module matrix, cairo draws it in
  * module units scaled to the requested pixel size, so that any symbol
- * version fills exactly size x size whatever its module count.
+ * version fills exactly size x size whatever its module count. The
+ * doubles here are pixel geometry for cairo, never amounts: the amount is
+ * already exact text inside the URI being drawn.
  */
 #include "cc.h"
 

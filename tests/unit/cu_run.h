@@ -1,12 +1,58 @@
 /*
- * The one runner of the CUnit test programs: registers a suite's tests,
- * runs them verbosely and turns the result into the exit code (0 all
- * passed, 1 a test failed, 2 CUnit itself failed).
+ * What the CUnit test programs share: EXPECT (an assertion that names the
+ * failing row), test-local u128 text conversions, and the one runner that
+ * registers a suite's tests, runs them verbosely and turns the result into
+ * the exit code (0 all passed, 1 a test failed, 2 CUnit itself failed).
  */
 #ifndef CC_CU_RUN_H
 #define CC_CU_RUN_H
 
+#include <stdio.h>
+
 #include <CUnit/Basic.h>
+
+static char cu_msg[8192] __attribute__((unused));
+
+/* Records an assertion whose failure message says which row failed. */
+#define EXPECT(cond, ...) do {						\
+	int ok_ = (cond) ? 1 : 0;					\
+									\
+	if (!ok_)							\
+		snprintf(cu_msg, sizeof(cu_msg), __VA_ARGS__);		\
+	CU_assertImplementation(ok_ ? CU_TRUE : CU_FALSE, __LINE__,	\
+	    ok_ ? #cond : cu_msg, __FILE__, "", CU_FALSE);		\
+} while (0)
+
+/*
+ * Decimal text <-> unsigned __int128 for test tables and messages,
+ * independent of the code under test (lib/money.c), so that a bug there
+ * cannot hide one elsewhere.
+ */
+static inline unsigned __int128
+u128(const char *s)
+{
+	unsigned __int128 v = 0;
+
+	for (; *s != '\0'; s++)
+		v = v * 10 + (unsigned int)(*s - '0');
+	return v;
+}
+
+static inline const char *
+u128s(unsigned __int128 v, char *buf, size_t len)
+{
+	char tmp[48];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + (int)(v % 10));
+		v /= 10;
+	} while (v != 0);
+	for (i = 0; i < n && i + 1 < len; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[i] = '\0';
+	return buf;
+}
 
 struct cu_test {
 	const char	*name;

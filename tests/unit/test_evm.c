@@ -41,49 +41,6 @@
 			"c8173c80acdc54da8efcc622740c3ba1"
 #define SENTINEL	0x5a5a5a5a
 
-static char msg[1024];
-
-/* Records an assertion whose failure message says which row failed. */
-#define EXPECT(cond, ...) do {						\
-	int ok_ = (cond) ? 1 : 0;					\
-									\
-	if (!ok_)							\
-		snprintf(msg, sizeof(msg), __VA_ARGS__);		\
-	CU_assertImplementation(ok_ ? CU_TRUE : CU_FALSE, __LINE__,	\
-	    ok_ ? #cond : msg, __FILE__, "", CU_FALSE);			\
-} while (0)
-
-/*
- * Test-local conversions, independent of the code under test.
- */
-static unsigned __int128
-u128(const char *s)
-{
-	unsigned __int128 v;
-
-	v = 0;
-	for (; *s != '\0'; s++)
-		v = v * 10 + (unsigned int)(*s - '0');
-	return v;
-}
-
-static const char *
-u128s(unsigned __int128 v, char *buf, size_t len)
-{
-	char tmp[48];
-	size_t n, i;
-
-	n = 0;
-	do {
-		tmp[n++] = (char)('0' + (int)(v % 10));
-		v /= 10;
-	} while (v != 0);
-	for (i = 0; i < n && i + 1 < len; i++)
-		buf[i] = tmp[n - 1 - i];
-	buf[i] = '\0';
-	return buf;
-}
-
 static json_object *
 parse(const char *text)
 {

@@ -19,36 +19,6 @@
 #define U128_MAX	(~(unsigned __int128)0)
 #define GARBAGE		0x5a
 
-static char msg[1024];
-
-/* Records an assertion whose failure message says which row failed. */
-#define EXPECT(cond, ...) do {						\
-	int ok_ = (cond) ? 1 : 0;					\
-									\
-	if (!ok_)							\
-		snprintf(msg, sizeof(msg), __VA_ARGS__);		\
-	CU_assertImplementation(ok_ ? CU_TRUE : CU_FALSE, __LINE__,	\
-	    ok_ ? #cond : msg, __FILE__, "", CU_FALSE);			\
-} while (0)
-
-/* Test-local u128 text for messages. */
-static const char *
-u128s(unsigned __int128 v, char *buf, size_t len)
-{
-	char tmp[48];
-	size_t n, i;
-
-	n = 0;
-	do {
-		tmp[n++] = (char)('0' + (int)(v % 10));
-		v /= 10;
-	} while (v != 0);
-	for (i = 0; i < n && i + 1 < len; i++)
-		buf[i] = tmp[n - 1 - i];
-	buf[i] = '\0';
-	return buf;
-}
-
 static const char *
 sname(enum inv_status s)
 {

@@ -17,50 +17,6 @@
 #define U128_OVER_STR	"340282366920938463463374607431768211456"
 #define SENTINEL	0x5a5a5a5a
 
-static char msg[1024];
-
-/* Records an assertion whose failure message says which row failed. */
-#define EXPECT(cond, ...) do {						\
-	int ok_ = (cond) ? 1 : 0;					\
-									\
-	if (!ok_)							\
-		snprintf(msg, sizeof(msg), __VA_ARGS__);		\
-	CU_assertImplementation(ok_ ? CU_TRUE : CU_FALSE, __LINE__,	\
-	    ok_ ? #cond : msg, __FILE__, "", CU_FALSE);			\
-} while (0)
-
-/*
- * Test-local conversions, independent of the code under test, so that a
- * bug in money_str_to_u128 cannot hide one elsewhere.
- */
-static unsigned __int128
-u128(const char *s)
-{
-	unsigned __int128 v;
-
-	v = 0;
-	for (; *s != '\0'; s++)
-		v = v * 10 + (unsigned int)(*s - '0');
-	return v;
-}
-
-static const char *
-u128s(unsigned __int128 v, char *buf, size_t len)
-{
-	char tmp[48];
-	size_t n, i;
-
-	n = 0;
-	do {
-		tmp[n++] = (char)('0' + (int)(v % 10));
-		v /= 10;
-	} while (v != 0);
-	for (i = 0; i < n && i + 1 < len; i++)
-		buf[i] = tmp[n - 1 - i];
-	buf[i] = '\0';
-	return buf;
-}
-
 static void
 test_strerror(void)
 {

@@ -17,18 +17,6 @@
 
 #define MAX_ALLOWED	4
 
-static char msg[1024];
-
-/* Records an assertion whose failure message says which row failed. */
-#define EXPECT(cond, ...) do {						\
-	int ok_ = (cond) ? 1 : 0;					\
-									\
-	if (!ok_)							\
-		snprintf(msg, sizeof(msg), __VA_ARGS__);		\
-	CU_assertImplementation(ok_ ? CU_TRUE : CU_FALSE, __LINE__,	\
-	    ok_ ? #cond : msg, __FILE__, "", CU_FALSE);			\
-} while (0)
-
 /*
  * Host literals: every spelling of the dangerous addresses, with the
  * canonical text inet_ntop gives and the class.

@@ -34,30 +34,7 @@
 #define U64_OVER_STR	"18446744073709551616"
 #define U128_MAX_STR	"340282366920938463463374607431768211455"
 
-static char msg[DECODED_MAX + 1024];
 static char tmpdir[64];
-
-/* Records an assertion whose failure message says which row failed. */
-#define EXPECT(cond, ...) do {						\
-	int ok_ = (cond) ? 1 : 0;					\
-									\
-	if (!ok_)							\
-		snprintf(msg, sizeof(msg), __VA_ARGS__);		\
-	CU_assertImplementation(ok_ ? CU_TRUE : CU_FALSE, __LINE__,	\
-	    ok_ ? #cond : msg, __FILE__, "", CU_FALSE);			\
-} while (0)
-
-/* Test-local decimal parsing, independent of money.c. */
-static unsigned __int128
-u128(const char *s)
-{
-	unsigned __int128 v;
-
-	v = 0;
-	for (; *s != '\0'; s++)
-		v = v * 10 + (unsigned int)(*s - '0');
-	return v;
-}
 
 static const char *
 nul(const char *s)

@@ -25,7 +25,6 @@ import json
 import os
 import random
 import resource
-import secrets
 import socket
 import statistics
 import subprocess
@@ -36,21 +35,10 @@ import time
 import urllib.parse
 
 
-def load_env():
-    path = os.environ.get("CC_ENV_FILE")
-    if not path:
-        raise SystemExit("scan_bench: CC_ENV_FILE is not set (see bench/scan.sh)")
-    env = {}
-    with open(path) as f:
-        for line in f:
-            line = line.strip()
-            if line and not line.startswith("#") and "=" in line:
-                k, v = line.split("=", 1)
-                env[k] = v
-    return env
-
-
-ENV = load_env()
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
+from cc import ENV, admin, random_xpub  # noqa: E402  (reads CC_ENV_FILE)
+from chain import addr_word, word  # noqa: E402
 RPC_URL = ENV["CC_EVM_RPC_URL"]
 USDT = ENV["CC_USDT_CONTRACT"].lower()
 NETWORK = ENV.get("CC_USDT_NETWORK", "anvil")
@@ -120,13 +108,6 @@ def head():
     return int(rpc("eth_blockNumber"), 16)
 
 
-def word(v):
-    return "%064x" % v
-
-
-def addr_word(a):
-    return "0" * 24 + a[2:].lower()
-
 
 def send_tx(sender, to, data, gas=200000):
     return rpc("eth_sendTransaction", {"from": sender, "to": to, "data": data,
@@ -166,41 +147,6 @@ def psql(sql, **params):
     return [l.split("\t") for l in p.stdout.splitlines() if l]
 
 
-def admin(*args):
-    cmd = [os.path.join(ENV["CC_BIN"], "cc-admin"), "--config", ENV["CC_CONF"],
-           "--json"] + list(args)
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    if p.returncode != 0:
-        raise RuntimeError("cc-admin %s failed: %s" % (args, p.stderr))
-    return json.loads(p.stdout) if p.stdout.strip() else None
-
-
-B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-SECP_P = 2 ** 256 - 2 ** 32 - 977
-
-
-def b58check(raw):
-    raw = raw + hashlib.sha256(hashlib.sha256(raw).digest()).digest()[:4]
-    n, out = int.from_bytes(raw, "big"), ""
-    while n:
-        n, r = divmod(n, 58)
-        out = B58[r] + out
-    return "1" * (len(raw) - len(raw.lstrip(b"\0"))) + out
-
-
-def random_xpub():
-    """A valid account-level xpub nobody holds the key of (as in
-    tests/integration/cc.py): a random point and chain code."""
-    while True:
-        x = secrets.randbelow(SECP_P)
-        y2 = (pow(x, 3, SECP_P) + 7) % SECP_P
-        y = pow(y2, (SECP_P + 1) // 4, SECP_P)
-        if y * y % SECP_P == y2:
-            break
-    pub = bytes([2 + (y & 1)]) + x.to_bytes(32, "big")
-    raw = (bytes.fromhex("0488b21e") + bytes([3]) + secrets.token_bytes(4) +
-           (0x80000000).to_bytes(4, "big") + secrets.token_bytes(32) + pub)
-    return b58check(raw)
 
 
 def scan_cmd(conf, *args, network=NETWORK):
@@ -931,6 +877,6 @@ def main():
 if __name__ == "__main__":
     try:
         main()
-    except (RuntimeError, RpcError, OSError) as e:
+    except (RuntimeError, AssertionError, RpcError, OSError) as e:
         print("scan_bench: %s" % e, file=sys.stderr)
         sys.exit(1)

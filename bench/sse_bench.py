@@ -39,21 +39,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
 
 
-def load_env():
-    path = os.environ.get("CC_ENV_FILE")
-    if not path:
-        raise SystemExit("sse_bench: CC_ENV_FILE is not set")
-    env = {}
-    with open(path) as f:
-        for line in f:
-            line = line.strip()
-            if line and not line.startswith("#") and "=" in line:
-                k, v = line.split("=", 1)
-                env[k] = v.strip("'\"")
-    return env
-
-
-ENV = load_env()
+from cc import ENV  # noqa: E402  (reads CC_ENV_FILE)
 PUB = urllib.parse.urlparse(ENV["CC_PUBLIC_URL"])
 if PUB.hostname != "127.0.0.1":
     raise SystemExit("sse_bench: refusing to load anything but 127.0.0.1")

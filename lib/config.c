@@ -9,7 +9,7 @@
 #include "money.h"
 #include "util.h"
 
-enum section { SEC_NONE, SEC_DATABASE, SEC_REDIS, SEC_HTTP, SEC_EVENTS,
+enum section { SEC_NONE, SEC_DATABASE, SEC_REDIS, SEC_HTTP, SEC_EVENTS, SEC_WEBHOOKS,
     SEC_CURRENCY,
     SEC_NETWORK, SEC_ASSET, SEC__MAX };
 
@@ -112,6 +112,29 @@ parse_bool(struct parser *p, const char *val, bool *out, const char *key)
 	return 0;
 }
 
+/* "10.0.0.0/8 192.168.1.5, fd00::/8": CIDRs or addresses. */
+static int
+allowed_ips(struct parser *p, const char *val)
+{
+	struct cc_config *c = p->cfg;
+	char buf[1024], *s, *save = NULL;
+
+	c->nwebhook_allowed = 0;
+	cc_strlcpy(buf, val, sizeof(buf));
+	for (s = strtok_r(buf, " \t,", &save); s != NULL;
+	    s = strtok_r(NULL, " \t,", &save)) {
+		if (c->nwebhook_allowed == CONFIG_MAX_ALLOWED_IPS)
+			return fail(p, "allowed_ips takes at most %d entries",
+			    CONFIG_MAX_ALLOWED_IPS);
+		if (net_parse_cidr(s, &c->webhook_allowed[
+		    c->nwebhook_allowed]) == -1)
+			return fail(p, "allowed_ips: %s is not an IP address "
+			    "or CIDR such as 10.0.0.0/8", s);
+		c->nwebhook_allowed++;
+	}
+	return 0;
+}
+
 static bool
 valid_symbol(const char *s, size_t max)
 {
@@ -164,6 +187,8 @@ section(struct parser *p, char *hdr)
 		p->sec = SEC_HTTP;
 	else if (strcmp(words[0], "events") == 0 && n == 1)
 		p->sec = SEC_EVENTS;
+	else if (strcmp(words[0], "webhooks") == 0 && n == 1)
+		p->sec = SEC_WEBHOOKS;
 	else if (strcmp(words[0], "currency") == 0 && n == 2) {
 		int exp;
 
@@ -286,6 +311,34 @@ keyval(struct parser *p, const char *key, const char *val)
 			return 0;
 		}
 		break;
+	case SEC_WEBHOOKS:
+		if (strcmp(key, "retry_unit") == 0) {
+			if (parse_int(p, val, 1, 3600, &v, key) == -1)
+				return -1;
+			c->webhook_retry_unit = (int)v;
+			return 0;
+		}
+		if (strcmp(key, "concurrency") == 0) {
+			if (parse_int(p, val, 1, 1024, &v, key) == -1)
+				return -1;
+			c->webhook_concurrency = (int)v;
+			return 0;
+		}
+		if (strcmp(key, "timeout") == 0) {
+			if (parse_int(p, val, 1, 60, &v, key) == -1)
+				return -1;
+			c->webhook_timeout = (int)v;
+			return 0;
+		}
+		if (strcmp(key, "max_retries") == 0) {
+			if (parse_int(p, val, 0, 20, &v, key) == -1)
+				return -1;
+			c->webhook_max_retries = (int)v;
+			return 0;
+		}
+		if (strcmp(key, "allowed_ips") == 0)
+			return allowed_ips(p, val);
+		break;
 	case SEC_CURRENCY:
 		if (strcmp(key, "min") == 0)
 			return currency_amount(p, val, &p->cur->min_minor, key);
@@ -375,6 +428,14 @@ finish(struct parser *p)
 		c->events_per_invoice = 10;
 	if (c->events_heartbeat == 0)
 		c->events_heartbeat = 15;
+	if (c->webhook_retry_unit == 0)
+		c->webhook_retry_unit = 60;
+	if (c->webhook_concurrency == 0)
+		c->webhook_concurrency = 64;
+	if (c->webhook_timeout == 0)
+		c->webhook_timeout = 10;
+	if (c->webhook_max_retries == -1)
+		c->webhook_max_retries = 5;
 	if (c->ncurrencies == 0) {
 		struct cc_currency *u = &c->currencies[c->ncurrencies++];
 
@@ -430,6 +491,7 @@ config_load(const char *path, struct cc_config *cfg, char *err,
 	int rc = -1;
 
 	memset(cfg, 0, sizeof(*cfg));
+	cfg->webhook_max_retries = -1;	/* 0 is a valid choice */
 	memset(&p, 0, sizeof(p));
 	p.cfg = cfg;
 	p.path = path;

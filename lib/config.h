@@ -9,6 +9,10 @@
  *                threads = 8
  *                logos = /var/lib/crypto-checkout/logos  (<merchant id>.png)
  *   [events]     threads = 128  max_per_invoice = 10  heartbeat = 15
+ *   [webhooks]   retry_unit = 60  (seconds in one backoff step)
+ *                concurrency = 64  timeout = 10  max_retries = 5
+ *                allowed_ips = 10.0.0.0/8 ...  (private places every
+ *                merchant may send to, such as an internal receiver)
  *   [currency USD]  min = 0.50   max = 10000.00
  *   [network NAME]  kind = evm|tron  chain_id = 1  mode = live|test
  *                   rpc_url = ...  confirmations = 12  default_for = USDT ETH
@@ -23,10 +27,12 @@
 
 #include "cc.h"
 #include "address.h"
+#include "netcheck.h"
 
 #define CONFIG_MAX_NETWORKS	16
 #define CONFIG_MAX_ASSETS	8
 #define CONFIG_MAX_CURRENCIES	48
+#define CONFIG_MAX_ALLOWED_IPS	16
 #define CONFIG_DEFAULT_PATH	"/etc/crypto-checkout/cc.conf"
 
 struct cc_asset {
@@ -67,6 +73,13 @@ struct cc_config {
 	int			 events_threads;	/* [events] threads */
 	int			 events_per_invoice;	/* streams per invoice */
 	int			 events_heartbeat;	/* seconds */
+	/* [webhooks] */
+	int			 webhook_retry_unit;	/* seconds per step */
+	int			 webhook_concurrency;	/* requests in flight */
+	int			 webhook_timeout;	/* invoice webhook_url */
+	int			 webhook_max_retries;	/* invoice webhook_url */
+	struct net_cidr		 webhook_allowed[CONFIG_MAX_ALLOWED_IPS];
+	size_t			 nwebhook_allowed;
 	struct cc_network	 networks[CONFIG_MAX_NETWORKS];
 	size_t			 nnetworks;
 	struct cc_currency	 currencies[CONFIG_MAX_CURRENCIES];

@@ -66,6 +66,12 @@ record_overpayment(struct db *db, const char *invoice_id,
 	return db_command(db, refund ? refund_sql : credit_sql, 5, p);
 }
 
+/* A column of the confirmed payment that completed the invoice. */
+#define LAST_PAYMENT(col) \
+	"(SELECT " col " FROM payments WHERE invoice_id = $1 AND " \
+	"status = 'confirmed' AND NOT late ORDER BY confirmed_at DESC, " \
+	"id DESC LIMIT 1)"
+
 int
 payment_recompute(struct db *db, const char *invoice_id, bool viewed)
 {
@@ -92,7 +98,8 @@ payment_recompute(struct db *db, const char *invoice_id, bool viewed)
 	    "ELSE viewed_at END, "
 	    "overpaid_at = CASE WHEN $5::boolean THEN now() "
 	    "ELSE overpaid_at END WHERE id = $1 "
-	    "RETURNING cc_ts(paid_at)";
+	    "RETURNING cc_ts(paid_at), " LAST_PAYMENT("id") ", "
+	    LAST_PAYMENT("tx_hash") ", " LAST_PAYMENT("confirmations");
 	struct lifecycle_in in;
 	struct lifecycle_out out;
 	const char *p[5];
@@ -171,6 +178,12 @@ payment_recompute(struct db *db, const char *invoice_id, bool viewed)
 	}
 	add_units(data, "crypto_received", in.confirmed_units, in.decimals);
 	if (out.paid) {
+		/* The payment that completed it, as the spec's payload. */
+		jsonx_add_str(data, "payment_id", db_get(upd, 0, 1));
+		jsonx_add_str(data, "tx_hash", db_get(upd, 0, 2));
+		if (db_get(upd, 0, 3) != NULL)
+			jsonx_add(data, "confirmations", json_object_new_int(
+			    (int)strtol(db_get(upd, 0, 3), NULL, 10)));
 		jsonx_add_str(data, "paid_at", db_get(upd, 0, 0));
 		if (events_add(db, invoice_id, "invoice.paid", data,
 		    true) == -1)

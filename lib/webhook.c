@@ -1,0 +1,208 @@
+/* Webhook event names, retry schedule and destination checks. */
+#include "cc.h"
+
+#include <netdb.h>
+#include <netinet/in.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "config.h"
+#include "util.h"
+#include "webhook.h"
+
+const char *const webhook_events[] = {
+	"invoice.created", "invoice.expired", "invoice.cancelled",
+	"payment.detected", "payment.confirming", "payment.confirmed",
+	"payment.reverted", "invoice.paid", "invoice.refunded",
+	"invoice.overpaid", NULL
+};
+
+bool
+webhook_event_known(const char *name)
+{
+	size_t i;
+
+	for (i = 0; webhook_events[i] != NULL; i++)
+		if (strcmp(webhook_events[i], name) == 0)
+			return true;
+	return false;
+}
+
+int
+webhook_backoff(bool linear, int attempt, int unit, uint32_t rnd)
+{
+	int64_t d;
+
+	if (attempt < 1)
+		attempt = 1;
+	if (unit < 1)
+		unit = 1;
+	if (linear)
+		d = (int64_t)unit * attempt;
+	else if (attempt > 30)
+		d = WEBHOOK_MAX_DELAY;
+	else
+		d = (int64_t)unit << (attempt - 1);
+	if (d > WEBHOOK_MAX_DELAY)
+		d = WEBHOOK_MAX_DELAY;
+	/* [80%, 120%) in steps of 0.1%. */
+	d = d * (800 + (int64_t)(rnd % 400)) / 1000;
+	return d < 1 ? 1 : (int)d;
+}
+
+bool
+webhook_addr_ok(const struct net_addr *a, const struct net_cidr *ep,
+    size_t nep, const struct cc_config *cfg)
+{
+	size_t i;
+
+	if (nep > 0) {
+		for (i = 0; i < nep; i++)
+			if (net_cidr_contains(&ep[i], a))
+				return true;
+		return false;
+	}
+	return net_allowed(a, cfg->webhook_allowed, cfg->nwebhook_allowed);
+}
+
+static int
+refuse(char *why, size_t whylen, const char *msg, const char *arg)
+{
+	snprintf(why, whylen, "%s%s", msg, arg);
+	return 1;
+}
+
+static int
+check_addr(const struct net_addr *a, const char *host,
+    const struct net_cidr *ep, size_t nep, const struct cc_config *cfg,
+    char *why, size_t whylen)
+{
+	char txt[NET_ADDR_STRLEN], msg[160];
+
+	if (webhook_addr_ok(a, ep, nep, cfg))
+		return 0;
+	net_addr_str(a, txt, sizeof(txt));
+	if (nep > 0)
+		snprintf(msg, sizeof(msg), "%s, which allowed_ips does not "
+		    "cover", txt);
+	else
+		snprintf(msg, sizeof(msg), "%s, a %s address (list it in "
+		    "allowed_ips to send there)", txt,
+		    net_class_name(net_classify(a)));
+	if (strcmp(host, txt) == 0)
+		return refuse(why, whylen, "the host is ", msg);
+	snprintf(why, whylen, "%s resolves to %s", host, msg);
+	return 1;
+}
+
+/* Every address of host, waiting at most WEBHOOK_RESOLVE_MS. */
+static int
+resolve(const char *host, const struct net_cidr *ep, size_t nep,
+    const struct cc_config *cfg, char *why, size_t whylen)
+{
+	struct addrinfo hints, *ai;
+	struct gaicb *req;
+	struct timespec ts;
+	int rc;
+
+	/*
+	 * A request still running when the wait ends cannot be freed: glibc
+	 * owns it until it finishes, so it is left allocated then.
+	 */
+	req = xcalloc(1, sizeof(*req) + sizeof(hints) + strlen(host) + 1);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	memcpy(req + 1, &hints, sizeof(hints));
+	req->ar_name = (char *)(req + 1) + sizeof(hints);
+	memcpy((char *)req->ar_name, host, strlen(host) + 1);
+	req->ar_request = (struct addrinfo *)(req + 1);
+	if (getaddrinfo_a(GAI_NOWAIT, &req, 1, NULL) != 0) {
+		free(req);
+		return 0;
+	}
+	ts.tv_sec = WEBHOOK_RESOLVE_MS / 1000;
+	ts.tv_nsec = (WEBHOOK_RESOLVE_MS % 1000) * 1000000L;
+	(void)gai_suspend((const struct gaicb *const *)&req, 1, &ts);
+	rc = gai_error(req);
+	if (rc == EAI_INPROGRESS) {
+		if (gai_cancel(req) != EAI_CANCELED)
+			return 0;	/* leaked on purpose, see above */
+		free(req);
+		return 0;
+	}
+	if (rc != 0) {
+		free(req);
+		return 0;	/* checked again when sending */
+	}
+	rc = 0;
+	for (ai = req->ar_result; ai != NULL && rc == 0; ai = ai->ai_next) {
+		struct net_addr a;
+
+		memset(&a, 0, sizeof(a));
+		if (ai->ai_family == AF_INET) {
+			a.family = AF_INET;
+			memcpy(a.bytes, &((struct sockaddr_in *)
+			    (void *)ai->ai_addr)->sin_addr, 4);
+		} else if (ai->ai_family == AF_INET6) {
+			a.family = AF_INET6;
+			memcpy(a.bytes, &((struct sockaddr_in6 *)
+			    (void *)ai->ai_addr)->sin6_addr, 16);
+		} else
+			continue;
+		rc = check_addr(&a, host, ep, nep, cfg, why, whylen);
+	}
+	freeaddrinfo(req->ar_result);
+	free(req);
+	return rc;
+}
+
+int
+webhook_check_url(const char *url, const struct net_cidr *ep, size_t nep,
+    const struct cc_config *cfg, char *why, size_t whylen)
+{
+	CURLU *u;
+	char *scheme = NULL, *host = NULL, *user = NULL;
+	struct net_addr a;
+	int rc = 1;
+
+	if (strlen(url) > CC_MAX_URL)
+		return refuse(why, whylen, "must be at most 2048 bytes", "");
+	u = curl_url();
+	if (u == NULL)
+		abort();
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+		refuse(why, whylen, "must be an absolute http or https "
+		    "URL", "");
+		goto out;
+	}
+	if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
+		refuse(why, whylen, "must use http or https, not ",
+		    scheme);
+		goto out;
+	}
+	if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK) {
+		refuse(why, whylen, "must not contain credentials", "");
+		goto out;
+	}
+	switch (net_parse_host(host, &a)) {
+	case 0:
+		rc = check_addr(&a, host, ep, nep, cfg, why, whylen);
+		break;
+	case 1:
+		rc = resolve(host, ep, nep, cfg, why, whylen);
+		break;
+	default:
+		refuse(why, whylen, "has a malformed host: ", host);
+		break;
+	}
+out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(user);
+	curl_url_cleanup(u);
+	return rc;
+}

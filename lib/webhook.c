@@ -3,6 +3,8 @@
 
 #include <netdb.h>
 #include <netinet/in.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <time.h>
 
 #include <curl/curl.h>
@@ -96,30 +98,61 @@ check_addr(const struct net_addr *a, const char *host,
 	return 1;
 }
 
+/*
+ * One lookup and everything glibc reads while it runs. The caller may stop
+ * waiting (WEBHOOK_RESOLVE_MS) while glibc still owns the request, so two
+ * references are held, the caller's and the completion notification's,
+ * and whichever lets go last frees it: a slow resolver costs no memory.
+ */
+struct lookup {
+	struct gaicb	 cb;
+	struct addrinfo	 hints;
+	struct sigevent	 sev;
+	atomic_int	 refs;
+	char		 host[];
+};
+
+static void
+lookup_unref(struct lookup *l)
+{
+	if (atomic_fetch_sub(&l->refs, 1) != 1)
+		return;
+	if (l->cb.ar_result != NULL)
+		freeaddrinfo(l->cb.ar_result);
+	free(l);
+}
+
+/* glibc runs this in a thread of its own once the lookup has ended. */
+static void
+lookup_done(union sigval sv)
+{
+	lookup_unref(sv.sival_ptr);
+}
+
 /* Every address of host, waiting at most WEBHOOK_RESOLVE_MS. */
 static int
 resolve(const char *host, const struct net_cidr *ep, size_t nep,
     const struct cc_config *cfg, char *why, size_t whylen)
 {
-	struct addrinfo hints, *ai;
+	struct addrinfo *ai;
 	struct gaicb *req;
+	struct lookup *l;
 	struct timespec ts;
 	int rc;
 
-	/*
-	 * A request still running when the wait ends cannot be freed: glibc
-	 * owns it until it finishes, so it is left allocated then.
-	 */
-	req = xcalloc(1, sizeof(*req) + sizeof(hints) + strlen(host) + 1);
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	memcpy(req + 1, &hints, sizeof(hints));
-	req->ar_name = (char *)(req + 1) + sizeof(hints);
-	memcpy((char *)req->ar_name, host, strlen(host) + 1);
-	req->ar_request = (struct addrinfo *)(req + 1);
-	if (getaddrinfo_a(GAI_NOWAIT, &req, 1, NULL) != 0) {
-		free(req);
+	l = xcalloc(1, sizeof(*l) + strlen(host) + 1);
+	memcpy(l->host, host, strlen(host) + 1);
+	l->hints.ai_family = AF_UNSPEC;
+	l->hints.ai_socktype = SOCK_STREAM;
+	l->cb.ar_name = l->host;
+	l->cb.ar_request = &l->hints;
+	l->sev.sigev_notify = SIGEV_THREAD;
+	l->sev.sigev_notify_function = lookup_done;
+	l->sev.sigev_value.sival_ptr = l;
+	atomic_init(&l->refs, 2);
+	req = &l->cb;
+	if (getaddrinfo_a(GAI_NOWAIT, &req, 1, &l->sev) != 0) {
+		free(l);	/* queued nothing: no notification */
 		return 0;
 	}
 	ts.tv_sec = WEBHOOK_RESOLVE_MS / 1000;
@@ -127,13 +160,14 @@ resolve(const char *host, const struct net_cidr *ep, size_t nep,
 	(void)gai_suspend((const struct gaicb *const *)&req, 1, &ts);
 	rc = gai_error(req);
 	if (rc == EAI_INPROGRESS) {
-		if (gai_cancel(req) != EAI_CANCELED)
-			return 0;	/* leaked on purpose, see above */
-		free(req);
-		return 0;
+		/* A request taken off the queue is never notified. */
+		if (gai_cancel(req) == EAI_CANCELED)
+			lookup_unref(l);
+		lookup_unref(l);
+		return 0;	/* checked again when sending */
 	}
 	if (rc != 0) {
-		free(req);
+		lookup_unref(l);
 		return 0;	/* checked again when sending */
 	}
 	rc = 0;
@@ -153,8 +187,7 @@ resolve(const char *host, const struct net_cidr *ep, size_t nep,
 			continue;
 		rc = check_addr(&a, host, ep, nep, cfg, why, whylen);
 	}
-	freeaddrinfo(req->ar_result);
-	free(req);
+	lookup_unref(l);
 	return rc;
 }
 

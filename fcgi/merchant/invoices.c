@@ -13,6 +13,7 @@
 #include "money.h"
 #include "routes.h"
 #include "util.h"
+#include "webhook.h"
 
 static void
 send_input_error(struct mreq *m, struct input_error *e)
@@ -75,6 +76,24 @@ invoices_create(struct mreq *m)
 	    &e) == -1) {
 		send_input_error(m, &e);
 		return;
+	}
+	/*
+	 * Deliveries go to webhook_url from inside our network: a URL that
+	 * leads to loopback, private or metadata addresses is refused here,
+	 * before anything is stored (and checked again at every send).
+	 */
+	if (in.webhook_url != NULL) {
+		char why[256];
+
+		if (webhook_check_url(in.webhook_url, NULL, 0, c->cfg, why,
+		    sizeof(why)) != 0) {
+			char msg[300];
+
+			snprintf(msg, sizeof(msg), "webhook_url: %s", why);
+			http_error(&c->resp, 422, "validation_error",
+			    "URL_NOT_ALLOWED", msg, "webhook_url");
+			goto out;
+		}
 	}
 	if (key != NULL) {
 		uint8_t hash[32];

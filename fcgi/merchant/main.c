@@ -25,6 +25,20 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/invoices/{}", invoices_get, SCOPE_INVOICES_READ },
 	{ "POST", "/api/v1/invoices/{}/cancel", invoices_cancel,
 	    SCOPE_INVOICES_CANCEL },
+	{ "POST", "/api/v1/webhook-endpoints", webhook_endpoints_create,
+	    SCOPE_WEBHOOKS_MANAGE },
+	{ "GET", "/api/v1/webhook-endpoints", webhook_endpoints_list,
+	    SCOPE_WEBHOOKS_MANAGE },
+	{ "GET", "/api/v1/webhook-endpoints/{}", webhook_endpoints_get,
+	    SCOPE_WEBHOOKS_MANAGE },
+	{ "PATCH", "/api/v1/webhook-endpoints/{}", webhook_endpoints_update,
+	    SCOPE_WEBHOOKS_MANAGE },
+	{ "DELETE", "/api/v1/webhook-endpoints/{}", webhook_endpoints_delete,
+	    SCOPE_WEBHOOKS_MANAGE },
+	{ "POST", "/api/v1/webhook-endpoints/{}/rotate-secret",
+	    webhook_endpoints_rotate, SCOPE_WEBHOOKS_MANAGE },
+	{ "POST", "/api/v1/invoice-webhook-secret/rotate",
+	    invoice_webhook_secret_rotate, SCOPE_WEBHOOKS_MANAGE },
 };
 
 void

@@ -17,6 +17,14 @@ void	invoices_list(struct mreq *);
 void	invoices_get(struct mreq *);
 void	invoices_cancel(struct mreq *);
 
+void	webhook_endpoints_create(struct mreq *);
+void	webhook_endpoints_list(struct mreq *);
+void	webhook_endpoints_get(struct mreq *);
+void	webhook_endpoints_update(struct mreq *);
+void	webhook_endpoints_delete(struct mreq *);
+void	webhook_endpoints_rotate(struct mreq *);
+void	invoice_webhook_secret_rotate(struct mreq *);
+
 /* Answers 500 with the request id; the cause goes to the log. */
 void	merchant_internal_error(struct mreq *, const char *what);
 

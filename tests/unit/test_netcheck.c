@@ -1,18 +1,23 @@
 /*
  * Table-driven unit tests of lib/netcheck.c (host literals, address
- * classes, CIDRs, the webhook allow rule) and lib/whsig.c (webhook
- * signatures). Expected addresses are worked out by hand from inet_aton(3)
- * rules; HMAC values come from openssl dgst, with the command beside each.
+ * classes, CIDRs, the webhook allow rule), lib/webhook.c's pure parts
+ * (event names, retry delays, where a delivery may connect) and
+ * lib/whsig.c (webhook signatures). Expected addresses are worked out by
+ * hand from inet_aton(3) rules; HMAC values come from openssl dgst, with
+ * the command beside each.
  */
 #include "cc.h"
 
 #include <arpa/inet.h>
+#include <limits.h>
 
 #include <CUnit/Basic.h>
 
 #include "cu_run.h"
 
+#include "config.h"
 #include "netcheck.h"
+#include "webhook.h"
 #include "whsig.h"
 
 #define MAX_ALLOWED	4
@@ -700,6 +705,198 @@ test_new_secret(void)
 	EXPECT(strcmp(a, b) != 0, "two secrets alike");
 }
 
+/*
+ * Retry delays: the base (exponential unit * 2^(attempt-1), linear unit *
+ * attempt, capped at WEBHOOK_MAX_DELAY) scaled by (800 + rnd % 400) / 1000
+ * and rounded down, never under 1. rnd 200 is the unjittered base.
+ */
+struct backoff_row {
+	bool		 linear;
+	int		 attempt;
+	int		 unit;
+	uint32_t	 rnd;
+	int		 want;
+};
+
+static const struct backoff_row backoff_rows[] = {
+	{ false, 1, 60, 200, 60 },
+	{ false, 2, 60, 200, 120 },
+	{ false, 3, 60, 200, 240 },
+	{ false, 5, 60, 200, 960 },
+	{ false, 10, 60, 200, 30720 },
+	/* 60 * 2^11 = 122880 is past a day: capped. */
+	{ false, 12, 60, 200, WEBHOOK_MAX_DELAY },
+	{ false, 30, 1, 200, WEBHOOK_MAX_DELAY },
+	{ false, 31, 60, 200, WEBHOOK_MAX_DELAY },
+	{ false, 1000, 60, 200, WEBHOOK_MAX_DELAY },
+	{ false, INT_MAX, INT_MAX, 200, WEBHOOK_MAX_DELAY },
+	{ false, 30, INT_MAX, 200, WEBHOOK_MAX_DELAY },
+	/* Jitter: 80% at rnd % 400 == 0, just under 120% at 399. */
+	{ false, 1, 60, 0, 48 },
+	{ false, 1, 60, 400, 48 },
+	{ false, 1, 60, 399, 71 },		/* 60 * 1199 / 1000 */
+	{ false, 1, 60, 799, 71 },
+	{ false, 1, 60, UINT32_MAX, 53 },	/* % 400 = 95: 60 * 895 */
+	{ false, 12, 60, 0, 69120 },		/* 86400 * 0.8 */
+	{ false, 12, 60, 399, 103593 },		/* 86400 * 1.199 */
+	/* Out of range inputs count as attempt 1, unit 1. */
+	{ false, 0, 60, 200, 60 },
+	{ false, -5, 60, 200, 60 },
+	{ false, INT_MIN, 60, 200, 60 },
+	{ false, 3, 0, 200, 4 },
+	{ false, 3, -60, 200, 4 },
+	/* Never under a second, even at 80% of one. */
+	{ false, 1, 1, 0, 1 },
+	{ true, 1, 1, 0, 1 },
+	{ true, 1, 60, 200, 60 },
+	{ true, 2, 60, 200, 120 },
+	{ true, 3, 60, 200, 180 },
+	{ true, 10, 60, 200, 600 },
+	{ true, 1440, 60, 200, WEBHOOK_MAX_DELAY },
+	{ true, 1441, 60, 200, WEBHOOK_MAX_DELAY },
+	{ true, 1439, 60, 200, 86340 },
+	{ true, INT_MAX, INT_MAX, 399, 103593 },
+	{ true, 3, 60, 0, 144 },
+	{ true, 0, 60, 200, 60 },
+	{ true, 2, 0, 200, 2 },
+};
+
+static void
+test_backoff(void)
+{
+	size_t i;
+	int got;
+
+	for (i = 0; i < CC_ARRAY_SIZE(backoff_rows); i++) {
+		const struct backoff_row *r = &backoff_rows[i];
+
+		got = webhook_backoff(r->linear, r->attempt, r->unit, r->rnd);
+		EXPECT(got == r->want, "backoff row %zu (%s, attempt %d, unit "
+		    "%d, rnd %u): %d, want %d", i, r->linear ? "linear" :
+		    "exponential", r->attempt, r->unit, (unsigned)r->rnd, got,
+		    r->want);
+	}
+}
+
+struct event_row {
+	const char	*name;
+	bool		 want;
+};
+
+static const struct event_row event_rows[] = {
+	{ "invoice.created", true },
+	{ "invoice.expired", true },
+	{ "invoice.cancelled", true },
+	{ "payment.detected", true },
+	{ "payment.confirming", true },
+	{ "payment.confirmed", true },
+	{ "payment.reverted", true },
+	{ "invoice.paid", true },
+	{ "invoice.refunded", true },
+	{ "invoice.overpaid", true },
+	{ "", false },
+	{ "invoice", false },
+	{ "invoice.", false },
+	{ "invoice.PAID", false },
+	{ "Invoice.paid", false },
+	{ "invoice.paid ", false },
+	{ " invoice.paid", false },
+	{ "invoice.paidx", false },
+	{ "invoice.pai", false },
+	{ "invoice_paid", false },
+	{ "invoice.*", false },
+	{ "*", false },
+	{ "payment.created", false },
+};
+
+static void
+test_event_known(void)
+{
+	size_t i, n;
+
+	for (i = 0; i < CC_ARRAY_SIZE(event_rows); i++)
+		EXPECT(webhook_event_known(event_rows[i].name) ==
+		    event_rows[i].want, "event row %zu (\"%s\"): want %d", i,
+		    event_rows[i].name, event_rows[i].want);
+	/* Every listed name is known, and there are the ten above. */
+	for (n = 0; webhook_events[n] != NULL; n++)
+		EXPECT(webhook_event_known(webhook_events[n]), "listed %s",
+		    webhook_events[n]);
+	EXPECT(n == 10, "%zu events listed, want 10", n);
+}
+
+/*
+ * Where a delivery may connect: an endpoint's allowed_ips, when it has
+ * one, is the whole rule; otherwise public addresses and what the
+ * operator's [webhooks] allowed_ips covers.
+ */
+struct addr_ok_row {
+	const char	*host;
+	const char	*ep[MAX_ALLOWED];	/* NULL-terminated */
+	const char	*cfg[MAX_ALLOWED];	/* NULL-terminated */
+	bool		 want;
+};
+
+static const struct addr_ok_row addr_ok_rows[] = {
+	{ "8.8.8.8", { NULL }, { NULL }, true },
+	{ "2606:4700::1111", { NULL }, { NULL }, true },
+	{ "127.0.0.1", { NULL }, { NULL }, false },
+	{ "10.1.2.3", { NULL }, { NULL }, false },
+	{ "169.254.169.254", { NULL }, { NULL }, false },
+	{ "::ffff:127.0.0.1", { NULL }, { NULL }, false },
+	/* The operator's list opens private places to every endpoint. */
+	{ "10.1.2.3", { NULL }, { "10.0.0.0/8", NULL }, true },
+	{ "::ffff:10.1.2.3", { NULL }, { "10.0.0.0/8", NULL }, true },
+	{ "fd12::1", { NULL }, { "fd00::/8", NULL }, true },
+	{ "127.0.0.1", { NULL }, { "10.0.0.0/8", NULL }, false },
+	{ "192.168.1.1", { NULL }, { "10.0.0.0/8", "192.168.0.0/16", NULL },
+	    true },
+	{ "8.8.8.8", { NULL }, { "10.0.0.0/8", NULL }, true },
+	/* An endpoint's list is the whole rule, public or not. */
+	{ "127.0.0.1", { "127.0.0.1", NULL }, { NULL }, true },
+	{ "0x7f.1", { "127.0.0.0/8", NULL }, { NULL }, true },
+	{ "127.0.0.2", { "127.0.0.1", NULL }, { NULL }, false },
+	{ "10.1.2.3", { "10.0.0.0/8", NULL }, { NULL }, true },
+	{ "127.0.0.1", { "10.0.0.0/8", NULL }, { NULL }, false },
+	{ "8.8.8.8", { "10.0.0.0/8", NULL }, { NULL }, false },
+	{ "8.8.8.8", { "8.8.8.0/24", NULL }, { NULL }, true },
+	{ "10.1.2.3", { "192.168.0.0/16", NULL }, { "10.0.0.0/8", NULL },
+	    false },
+	{ "10.1.2.3", { "192.168.0.0/16", "10.1.2.3", NULL },
+	    { NULL }, true },
+	{ "169.254.169.254", { "169.254.169.254", NULL }, { NULL }, true },
+	{ "::1", { "127.0.0.0/8", NULL }, { NULL }, false },
+	{ "::1", { "::1", NULL }, { NULL }, true },
+};
+
+static void
+test_addr_ok(void)
+{
+	struct cc_config cfg;
+	struct net_cidr ep[MAX_ALLOWED];
+	struct net_addr a;
+	size_t i, n;
+	bool got;
+
+	for (i = 0; i < CC_ARRAY_SIZE(addr_ok_rows); i++) {
+		const struct addr_ok_row *r = &addr_ok_rows[i];
+
+		memset(&cfg, 0, sizeof(cfg));
+		for (n = 0; n < MAX_ALLOWED && r->cfg[n] != NULL; n++)
+			CU_ASSERT_EQUAL_FATAL(net_parse_cidr(r->cfg[n],
+			    &cfg.webhook_allowed[n]), 0);
+		cfg.nwebhook_allowed = n;
+		for (n = 0; n < MAX_ALLOWED && r->ep[n] != NULL; n++)
+			CU_ASSERT_EQUAL_FATAL(net_parse_cidr(r->ep[n], &ep[n]),
+			    0);
+		CU_ASSERT_EQUAL_FATAL(net_parse_host(r->host, &a), 0);
+		got = webhook_addr_ok(&a, n > 0 ? ep : NULL, n, &cfg);
+		EXPECT(got == r->want, "addr_ok row %zu (%s, %zu endpoint "
+		    "CIDRs, %zu operator CIDRs): %d, want %d", i, r->host, n,
+		    cfg.nwebhook_allowed, got, r->want);
+	}
+}
+
 static const struct cu_test tests[] = {
 	{ "net_parse_host and net_classify", test_parse_host },
 	{ "net_parse_host lengths", test_parse_host_lengths },
@@ -708,6 +905,9 @@ static const struct cu_test tests[] = {
 	{ "net_parse_cidr", test_parse_cidr },
 	{ "net_cidr_contains", test_cidr_contains },
 	{ "net_allowed", test_allowed },
+	{ "webhook_backoff", test_backoff },
+	{ "webhook_event_known", test_event_known },
+	{ "webhook_addr_ok", test_addr_ok },
 	{ "whsig_sign", test_sign },
 	{ "whsig_verify", test_verify },
 	{ "whsig_new_secret", test_new_secret },

@@ -253,6 +253,16 @@ threads = ${CC_EVENTS_THREADS:-64}
 max_per_invoice = 10
 heartbeat = ${CC_EVENTS_HEARTBEAT:-15}
 
+# Locally a retry step is one second, so that retries can be watched;
+# production uses 60 (one minute). 127.0.0.2 stands for a merchant's
+# receiver on a private network: every merchant may send there.
+[webhooks]
+retry_unit = ${CC_WEBHOOK_RETRY_UNIT:-1}
+per_endpoint = 4
+timeout = 5
+max_retries = 3
+allowed_ips = 127.0.0.2
+
 [currency USD]
 min = 0.50
 max = 10000.00
@@ -368,7 +378,7 @@ CC_TEST_KEY=$key
 CC_MERCHANT_ID=$merchant
 CC_CONF=$dir/cc.conf
 CC_BIN=$PREFIX/bin
-CC_DATABASE_URL=postgresql://cc@/cc?host=$pgdir&port=$pgport
+CC_DATABASE_URL=postgresql://cc@${pgdir//\//%2F}:$pgport/cc
 CC_PG_HOST=$pgdir
 CC_PG_PORT=$pgport
 CC_PGBIN=$PGBIN
@@ -403,7 +413,7 @@ stop_stack() {
 	local dir=$1 pgdir
 	[ -d "$dir" ] || return 0
 	local p
-	for p in cc-scan cc-expire; do
+	for p in cc-scan cc-expire cc-webhooks; do
 		# The loop's whole process group: the shell and the tool.
 		[ -f "$dir/run/$p.pid" ] && kill -- -"$(cat "$dir/run/$p.pid")" 2>/dev/null
 		rm -f "$dir/run/$p.pid"
@@ -451,7 +461,7 @@ Crypto Checkout is running:
   PostgreSQL     $(readlink -f "$VAR/pg") port $pgport (database cc)
   Redis          127.0.0.1:$redisport
   Local chain    http://127.0.0.1:$anvilport (anvil, chain id 31337; test USDT at $USDT_CONTRACT)
-  Cron tools     cc-scan and cc-expire in loop mode (logs in $VAR/log/)
+  Cron tools     cc-scan, cc-expire and cc-webhooks in loop mode (logs in $VAR/log/)
   Logs           $VAR/log/
   Admin CLI      $PREFIX/bin/cc-admin --config $VAR/cc.conf --help
 
@@ -466,7 +476,7 @@ MSG
 # The cron tools in loop mode, as cron would run them once a minute.
 start_cron() {
 	local dir=$1 tool
-	for tool in cc-scan cc-expire; do
+	for tool in cc-scan cc-expire cc-webhooks; do
 		[ -f "$dir/run/$tool.pid" ] && kill -0 "$(cat "$dir/run/$tool.pid")" 2>/dev/null && continue
 		setsid nohup sh -c "while :; do '$PREFIX/bin/$tool' --config '$dir/cc.conf' $( [ $tool = cc-scan ] && echo "--network anvil --network tron-anvil") --for 55; sleep 1; done" \
 		    >>"$dir/log/$tool.log" 2>&1 &

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Benchmark driver, run by `./dev.sh bench [invoices|explain|scan]` against the
+# Benchmark driver, run by `./dev.sh bench [invoices|explain|scan|public|webhooks]` against the
 # private stack dev.sh starts (CC_ENV_FILE, CC_STACK_DIR). Runs, in order:
 #   invoices  bench/invoice_create.sh: POST /api/v1/invoices through lighttpd
 #             against pgbench running the same SQL, with the ratio
 #   explain   bench/explain.sh: listing plans on a million invoices,
 #             written to bench/EXPLAIN.md
 # or only the one named by $1. `scan` (bench/scan.sh, the chain scanner
-# benchmark, maintained with it) runs only when named. Only 127.0.0.1 is
+# benchmark), `public` (bench/public.sh) and `webhooks`
+# (bench/webhook_bench.py: deliveries/s against wrk, commit-to-first-attempt
+# latency) run only when named. Only 127.0.0.1 is
 # ever loaded; the default run takes about 5 minutes. See bench/RESULTS.md.
 set -euo pipefail
 
@@ -19,8 +21,8 @@ export CC_ENV_FILE CC_STACK_DIR
 
 case ${1:-all} in
 all) parts="invoices explain" ;;
-invoices | explain | scan | public) parts=$1 ;;
-*) echo "usage: ./dev.sh bench [invoices|explain|scan|public]" >&2; exit 2 ;;
+invoices | explain | scan | public | webhooks) parts=$1 ;;
+*) echo "usage: ./dev.sh bench [invoices|explain|scan|public|webhooks]" >&2; exit 2 ;;
 esac
 
 command -v wrk >/dev/null || { echo "bench: wrk is not installed" >&2; exit 1; }
@@ -31,6 +33,7 @@ for p in $parts; do
 	explain) "$HERE/explain.sh" ;;
 	scan) "$HERE/scan.sh" ;;
 	public) "$HERE/public.sh" ;;
+	webhooks) python3 "$HERE/webhook_bench.py" ;;
 	esac
 	echo
 done

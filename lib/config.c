@@ -324,6 +324,12 @@ keyval(struct parser *p, const char *key, const char *val)
 			c->webhook_concurrency = (int)v;
 			return 0;
 		}
+		if (strcmp(key, "per_endpoint") == 0) {
+			if (parse_int(p, val, 1, 1024, &v, key) == -1)
+				return -1;
+			c->webhook_per_endpoint = (int)v;
+			return 0;
+		}
 		if (strcmp(key, "timeout") == 0) {
 			if (parse_int(p, val, 1, 60, &v, key) == -1)
 				return -1;
@@ -432,6 +438,8 @@ finish(struct parser *p)
 		c->webhook_retry_unit = 60;
 	if (c->webhook_concurrency == 0)
 		c->webhook_concurrency = 64;
+	if (c->webhook_per_endpoint == 0)
+		c->webhook_per_endpoint = 8;
 	if (c->webhook_timeout == 0)
 		c->webhook_timeout = 10;
 	if (c->webhook_max_retries == -1)

@@ -10,7 +10,8 @@
  *                logos = /var/lib/crypto-checkout/logos  (<merchant id>.png)
  *   [events]     threads = 128  max_per_invoice = 10  heartbeat = 15
  *   [webhooks]   retry_unit = 60  (seconds in one backoff step)
- *                concurrency = 64  timeout = 10  max_retries = 5
+ *                concurrency = 64  per_endpoint = 8
+ *                timeout = 10  max_retries = 5
  *                allowed_ips = 10.0.0.0/8 ...  (private places every
  *                merchant may send to, such as an internal receiver)
  *   [currency USD]  min = 0.50   max = 10000.00
@@ -76,6 +77,7 @@ struct cc_config {
 	/* [webhooks] */
 	int			 webhook_retry_unit;	/* seconds per step */
 	int			 webhook_concurrency;	/* requests in flight */
+	int			 webhook_per_endpoint;	/* ... to one endpoint */
 	int			 webhook_timeout;	/* invoice webhook_url */
 	int			 webhook_max_retries;	/* invoice webhook_url */
 	struct net_cidr		 webhook_allowed[CONFIG_MAX_ALLOWED_IPS];

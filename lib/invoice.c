@@ -231,7 +231,8 @@ add_merchant_fields(const struct cc_config *cfg, json_object *o,
 	    "[]"));
 	jsonx_add(o, "audit_log", stored_json(db_get(res, r, COL__MAX),
 	    "[]"));
-	jsonx_add(o, "webhook_deliveries", json_object_new_array());
+	jsonx_add(o, "webhook_deliveries", stored_json(db_get(res, r,
+	    COL__MAX + 8), "[]"));
 }
 
 /*
@@ -509,7 +510,26 @@ invoice_get(struct db *db, const struct cc_config *cfg, const struct auth *a,
 	    "'created_at', cc_ts(r.created_at)) ORDER BY r.created_at, r.id), "
 	    "'[]')::text FROM refunds r WHERE r.invoice_id = invoices.id), "
 	    "cc_ts(overpaid_at), cc_ts(expired_at), "
-	    PROGRESS_COLS
+	    PROGRESS_COLS ", "
+	    /* Every delivery of the invoice's events, with its attempts. */
+	    "(SELECT coalesce(json_agg(json_build_object('id', d.id, "
+	    "'event', ev.type, 'event_id', ev.id, 'endpoint_id', "
+	    "d.endpoint_id, 'url', coalesce(ep.url, d.url), 'status', "
+	    "d.status, 'attempts', d.attempts, 'response_code', "
+	    "d.response_code, 'last_error', d.last_error, 'created_at', "
+	    "cc_ts(d.created_at), 'next_attempt_at', CASE WHEN d.status = "
+	    "'pending' THEN cc_ts(d.next_attempt_at) END, 'delivered_at', "
+	    "cc_ts(d.delivered_at), 'failed_at', cc_ts(d.failed_at), "
+	    "'attempt_log', (SELECT coalesce(json_agg(json_build_object("
+	    "'attempt', t.attempt, 'attempted_at', to_char(t.started_at AT "
+	    "TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), 'url', "
+	    "t.url, 'response_code', t.response_code, 'latency_ms', "
+	    "t.latency_ms, 'error', t.error) ORDER BY t.attempt), '[]') "
+	    "FROM webhook_attempts t WHERE t.delivery_id = d.id)) "
+	    "ORDER BY d.created_at, d.id), '[]')::text "
+	    "FROM webhook_deliveries d JOIN events ev ON ev.seq = d.event_seq "
+	    "LEFT JOIN webhook_endpoints ep ON ep.id = d.endpoint_id "
+	    "WHERE d.invoice_id = invoices.id)"
 	    " FROM invoices WHERE id = $1 AND merchant_id = $2 AND mode = $3";
 	const char *params[3] = { id, a->merchant_id, mode_name(a) };
 	PGresult *res;

@@ -31,8 +31,8 @@ webhook_event_known(const char *name)
 	return false;
 }
 
-int
-webhook_backoff(bool linear, int attempt, int unit, uint32_t rnd)
+int64_t
+webhook_backoff_ms(bool linear, int attempt, int unit, uint32_t rnd)
 {
 	int64_t d;
 
@@ -48,9 +48,9 @@ webhook_backoff(bool linear, int attempt, int unit, uint32_t rnd)
 		d = (int64_t)unit << (attempt - 1);
 	if (d > WEBHOOK_MAX_DELAY)
 		d = WEBHOOK_MAX_DELAY;
-	/* [80%, 120%) in steps of 0.1%. */
-	d = d * (800 + (int64_t)(rnd % 400)) / 1000;
-	return d < 1 ? 1 : (int)d;
+	/* [80%, 120%) in steps of 0.1%, in milliseconds. */
+	d = d * (800 + (int64_t)(rnd % 400));
+	return d < 1000 ? 1000 : d;
 }
 
 bool
@@ -75,6 +75,7 @@ refuse(char *why, size_t whylen, const char *msg, const char *arg)
 	return 1;
 }
 
+/* host is NULL for a literal address, else the name that led to a. */
 static int
 check_addr(const struct net_addr *a, const char *host,
     const struct net_cidr *ep, size_t nep, const struct cc_config *cfg,
@@ -89,10 +90,10 @@ check_addr(const struct net_addr *a, const char *host,
 		snprintf(msg, sizeof(msg), "%s, which allowed_ips does not "
 		    "cover", txt);
 	else
-		snprintf(msg, sizeof(msg), "%s, a %s address (list it in "
-		    "allowed_ips to send there)", txt,
-		    net_class_name(net_classify(a)));
-	if (strcmp(host, txt) == 0)
+		snprintf(msg, sizeof(msg), "%s, a %s address; webhooks go "
+		    "only to public addresses unless allowed_ips covers "
+		    "them", txt, net_class_name(net_classify(a)));
+	if (host == NULL)
 		return refuse(why, whylen, "the host is ", msg);
 	snprintf(why, whylen, "%s resolves to %s", host, msg);
 	return 1;
@@ -193,7 +194,8 @@ resolve(const char *host, const struct net_cidr *ep, size_t nep,
 
 int
 webhook_check_url(const char *url, const struct net_cidr *ep, size_t nep,
-    const struct cc_config *cfg, char *why, size_t whylen)
+    const struct cc_config *cfg, bool resolve_names, char *why,
+    size_t whylen)
 {
 	CURLU *u;
 	char *scheme = NULL, *host = NULL, *user = NULL;
@@ -223,10 +225,11 @@ webhook_check_url(const char *url, const struct net_cidr *ep, size_t nep,
 	}
 	switch (net_parse_host(host, &a)) {
 	case 0:
-		rc = check_addr(&a, host, ep, nep, cfg, why, whylen);
+		rc = check_addr(&a, NULL, ep, nep, cfg, why, whylen);
 		break;
 	case 1:
-		rc = resolve(host, ep, nep, cfg, why, whylen);
+		rc = resolve_names ? resolve(host, ep, nep, cfg, why,
+		    whylen) : 0;
 		break;
 	default:
 		refuse(why, whylen, "has a malformed host: ", host);

@@ -27,12 +27,12 @@ extern const char *const webhook_events[];
 bool	webhook_event_known(const char *);
 
 /*
- * Seconds to wait before the next try after attempt (1-based) failed:
- * exponential unit * 2^(attempt-1), linear unit * attempt, capped at
- * WEBHOOK_MAX_DELAY, then jittered into [80%, 120%) by rnd (any 32-bit
- * random value); never less than 1.
+ * Milliseconds to wait before the next try after attempt (1-based) failed:
+ * exponential unit * 2^(attempt-1) seconds, linear unit * attempt, capped
+ * at WEBHOOK_MAX_DELAY, then jittered into [80%, 120%) by rnd (any 32-bit
+ * random value); never less than 1000 (unit is at least 1 second).
  */
-int	webhook_backoff(bool linear, int attempt, int unit, uint32_t rnd);
+int64_t	webhook_backoff_ms(bool linear, int attempt, int unit, uint32_t rnd);
 
 /*
  * May a delivery connect to addr? With an endpoint allow list (nep > 0)
@@ -45,13 +45,16 @@ bool	webhook_addr_ok(const struct net_addr *, const struct net_cidr *ep,
 
 /*
  * Checks a webhook URL when it is saved: http(s), a host, no credentials,
- * and the host (a literal, or every address it resolves to within
- * WEBHOOK_RESOLVE_MS) allowed by webhook_addr_ok. A name that does not
- * resolve is accepted: it is checked again at every send. Returns 0, or 1
- * with the reason in why, worded to follow the field's name ("must use
- * http or https", "localhost resolves to 127.0.0.1, a loopback ...").
+ * and the host allowed by webhook_addr_ok: a literal address, or with
+ * resolve_names every address a name resolves to within WEBHOOK_RESOLVE_MS
+ * (invoices do not resolve, to keep DNS out of invoice creation). A name
+ * that does not resolve is accepted: every send checks the address it
+ * connects to. Returns 0, or 1 with the reason in why, worded to follow
+ * the field's name ("must use http or https", "localhost resolves to
+ * 127.0.0.1, a loopback address; ...").
  */
 int	webhook_check_url(const char *url, const struct net_cidr *ep,
-	    size_t nep, const struct cc_config *, char *why, size_t whylen);
+	    size_t nep, const struct cc_config *, bool resolve_names,
+	    char *why, size_t whylen);
 
 #endif

@@ -75,6 +75,9 @@ CREATE TABLE webhook_deliveries (
 	-- mid-request leaves the row to the next run, and a live one is
 	-- never raced.
 	next_attempt_at	timestamptz NOT NULL DEFAULT clock_timestamp(),
+	-- Set while a worker holds the delivery (until the lease ends): how
+	-- many requests a destination has in flight, across workers.
+	leased_until	timestamptz,
 	response_code	int,
 	last_error	text,
 	created_at	timestamptz NOT NULL DEFAULT clock_timestamp(),
@@ -84,6 +87,8 @@ CREATE TABLE webhook_deliveries (
 );
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at)
     WHERE status = 'pending';
+CREATE INDEX webhook_deliveries_leased ON webhook_deliveries (leased_until)
+    WHERE status = 'pending' AND leased_until IS NOT NULL;
 CREATE INDEX webhook_deliveries_invoice ON webhook_deliveries
     (invoice_id, created_at);
 CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries

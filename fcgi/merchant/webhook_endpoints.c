@@ -160,7 +160,8 @@ check_url(const char *url, const struct net_cidr *cidrs, size_t n,
 	char why[256];
 
 	/* webhook_check_url first: it says what is wrong ("not ftp"). */
-	if (webhook_check_url(url, cidrs, n, cfg, why, sizeof(why)) != 0)
+	if (webhook_check_url(url, cidrs, n, cfg, true, why, sizeof(why)) !=
+	    0)
 		return url_refused(e, field, why);
 	/* What it lets through but a stored URL must not hold (spaces). */
 	if (!input_url_ok(url))

@@ -319,7 +319,14 @@ class ViewAndCancelTest(unittest.TestCase):
             self.assertEqual(m[k], v[k], k)
         self.assertIsNone(m["paid_at"])
         self.assertEqual(m["payments"], [])
-        self.assertEqual(m["webhook_deliveries"], [])
+        # The invoice's own webhook_url gets invoice.created, queued in the
+        # same transaction (cc-webhooks has not run).
+        d = m["webhook_deliveries"]
+        self.assertEqual([(x["event"], x["url"], x["status"]) for x in d],
+                         [("invoice.created", "https://merchant.com/webhook", "pending")])
+        self.assertRegex(d[0]["id"], r"^whd_")
+        self.assertIsNone(d[0]["endpoint_id"])
+        self.assertEqual(d[0]["attempt_log"], [])
         self.assertEqual(len(m["audit_log"]), 1)
         a = m["audit_log"][0]
         self.assertEqual(a["event"], "invoice.created")

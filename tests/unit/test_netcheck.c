@@ -706,75 +706,76 @@ test_new_secret(void)
 }
 
 /*
- * Retry delays: the base (exponential unit * 2^(attempt-1), linear unit *
- * attempt, capped at WEBHOOK_MAX_DELAY) scaled by (800 + rnd % 400) / 1000
- * and rounded down, never under 1. rnd 200 is the unjittered base.
+ * Retry delays in milliseconds: the base in seconds (exponential unit *
+ * 2^(attempt-1), linear unit * attempt, capped at WEBHOOK_MAX_DELAY) times
+ * (800 + rnd % 400), never under 1000. rnd 200 is the unjittered base.
  */
 struct backoff_row {
 	bool		 linear;
 	int		 attempt;
 	int		 unit;
 	uint32_t	 rnd;
-	int		 want;
+	int64_t		 want;
 };
 
 static const struct backoff_row backoff_rows[] = {
-	{ false, 1, 60, 200, 60 },
-	{ false, 2, 60, 200, 120 },
-	{ false, 3, 60, 200, 240 },
-	{ false, 5, 60, 200, 960 },
-	{ false, 10, 60, 200, 30720 },
+	{ false, 1, 60, 200, 60000 },
+	{ false, 2, 60, 200, 120000 },
+	{ false, 3, 60, 200, 240000 },
+	{ false, 5, 60, 200, 960000 },
+	{ false, 10, 60, 200, 30720000 },
 	/* 60 * 2^11 = 122880 is past a day: capped. */
-	{ false, 12, 60, 200, WEBHOOK_MAX_DELAY },
-	{ false, 30, 1, 200, WEBHOOK_MAX_DELAY },
-	{ false, 31, 60, 200, WEBHOOK_MAX_DELAY },
-	{ false, 1000, 60, 200, WEBHOOK_MAX_DELAY },
-	{ false, INT_MAX, INT_MAX, 200, WEBHOOK_MAX_DELAY },
-	{ false, 30, INT_MAX, 200, WEBHOOK_MAX_DELAY },
+	{ false, 12, 60, 200, WEBHOOK_MAX_DELAY * 1000LL },
+	{ false, 30, 1, 200, WEBHOOK_MAX_DELAY * 1000LL },
+	{ false, 31, 60, 200, WEBHOOK_MAX_DELAY * 1000LL },
+	{ false, 1000, 60, 200, WEBHOOK_MAX_DELAY * 1000LL },
+	{ false, INT_MAX, INT_MAX, 200, WEBHOOK_MAX_DELAY * 1000LL },
+	{ false, 30, INT_MAX, 200, WEBHOOK_MAX_DELAY * 1000LL },
 	/* Jitter: 80% at rnd % 400 == 0, just under 120% at 399. */
-	{ false, 1, 60, 0, 48 },
-	{ false, 1, 60, 400, 48 },
-	{ false, 1, 60, 399, 71 },		/* 60 * 1199 / 1000 */
-	{ false, 1, 60, 799, 71 },
-	{ false, 1, 60, UINT32_MAX, 53 },	/* % 400 = 95: 60 * 895 */
-	{ false, 12, 60, 0, 69120 },		/* 86400 * 0.8 */
-	{ false, 12, 60, 399, 103593 },		/* 86400 * 1.199 */
+	{ false, 1, 60, 0, 48000 },
+	{ false, 1, 60, 400, 48000 },
+	{ false, 1, 60, 399, 71940 },		/* 60 s * 1199 / 1000 */
+	{ false, 1, 60, 799, 71940 },
+	{ false, 1, 60, UINT32_MAX, 53700 },	/* % 400 = 95: 60 * 895 */
+	{ false, 12, 60, 0, 69120000 },	/* 86400 s * 0.8 */
+	{ false, 12, 60, 399, 103593600 },	/* 86400 s * 1.199 */
 	/* Out of range inputs count as attempt 1, unit 1. */
-	{ false, 0, 60, 200, 60 },
-	{ false, -5, 60, 200, 60 },
-	{ false, INT_MIN, 60, 200, 60 },
-	{ false, 3, 0, 200, 4 },
-	{ false, 3, -60, 200, 4 },
+	{ false, 0, 60, 200, 60000 },
+	{ false, -5, 60, 200, 60000 },
+	{ false, INT_MIN, 60, 200, 60000 },
+	{ false, 3, 0, 200, 4000 },
+	{ false, 3, -60, 200, 4000 },
 	/* Never under a second, even at 80% of one. */
-	{ false, 1, 1, 0, 1 },
-	{ true, 1, 1, 0, 1 },
-	{ true, 1, 60, 200, 60 },
-	{ true, 2, 60, 200, 120 },
-	{ true, 3, 60, 200, 180 },
-	{ true, 10, 60, 200, 600 },
-	{ true, 1440, 60, 200, WEBHOOK_MAX_DELAY },
-	{ true, 1441, 60, 200, WEBHOOK_MAX_DELAY },
-	{ true, 1439, 60, 200, 86340 },
-	{ true, INT_MAX, INT_MAX, 399, 103593 },
-	{ true, 3, 60, 0, 144 },
-	{ true, 0, 60, 200, 60 },
-	{ true, 2, 0, 200, 2 },
+	{ false, 1, 1, 0, 1000 },
+	{ true, 1, 1, 0, 1000 },
+	{ true, 1, 60, 200, 60000 },
+	{ true, 2, 60, 200, 120000 },
+	{ true, 3, 60, 200, 180000 },
+	{ true, 10, 60, 200, 600000 },
+	{ true, 1440, 60, 200, WEBHOOK_MAX_DELAY * 1000LL },
+	{ true, 1441, 60, 200, WEBHOOK_MAX_DELAY * 1000LL },
+	{ true, 1439, 60, 200, 86340000 },
+	{ true, INT_MAX, INT_MAX, 399, 103593600 },
+	{ true, 3, 60, 0, 144000 },
+	{ true, 0, 60, 200, 60000 },
+	{ true, 2, 0, 200, 2000 },
 };
 
 static void
 test_backoff(void)
 {
 	size_t i;
-	int got;
+	int64_t got;
 
 	for (i = 0; i < CC_ARRAY_SIZE(backoff_rows); i++) {
 		const struct backoff_row *r = &backoff_rows[i];
 
-		got = webhook_backoff(r->linear, r->attempt, r->unit, r->rnd);
+		got = webhook_backoff_ms(r->linear, r->attempt, r->unit,
+		    r->rnd);
 		EXPECT(got == r->want, "backoff row %zu (%s, attempt %d, unit "
-		    "%d, rnd %u): %d, want %d", i, r->linear ? "linear" :
-		    "exponential", r->attempt, r->unit, (unsigned)r->rnd, got,
-		    r->want);
+		    "%d, rnd %u): %lld, want %lld", i, r->linear ? "linear" :
+		    "exponential", r->attempt, r->unit, (unsigned)r->rnd,
+		    (long long)got, (long long)r->want);
 	}
 }
 
@@ -905,7 +906,7 @@ static const struct cu_test tests[] = {
 	{ "net_parse_cidr", test_parse_cidr },
 	{ "net_cidr_contains", test_cidr_contains },
 	{ "net_allowed", test_allowed },
-	{ "webhook_backoff", test_backoff },
+	{ "webhook_backoff_ms", test_backoff },
 	{ "webhook_event_known", test_event_known },
 	{ "webhook_addr_ok", test_addr_ok },
 	{ "whsig_sign", test_sign },

@@ -1,0 +1,648 @@
+/*
+ * cc-webhooks: delivers due webhooks, run from cron with --for. It LISTENs
+ * on cc_webhooks (the delivery trigger notifies at commit) and also polls
+ * every second for retries that came due, claims due deliveries with FOR
+ * UPDATE SKIP LOCKED, and sends them concurrently with the libcurl multi
+ * interface.
+ *
+ * A claim moves the delivery's next_attempt_at past the request's timeout:
+ * a lease. A worker that dies mid-request leaves the delivery to whichever
+ * run comes next once the lease ends; a live worker is never raced, so two
+ * workers never send one attempt twice. Results are recorded one by one as
+ * requests finish, so a slow endpoint delays no other.
+ *
+ * Safety: every address curl is about to connect to passes through
+ * open_socket(), which applies the endpoint's allow rule to the address
+ * itself, so a name that resolved to a public address when the endpoint
+ * was saved cannot later lead to a private one (DNS rebinding). Redirects
+ * are not followed, proxies from the environment are not used, the response
+ * is read up to WEBHOOK_RESPONSE_CAP bytes, and the endpoint's timeout
+ * covers the whole request.
+ */
+#include "cc.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "config.h"
+#include "db.h"
+#include "ids.h"
+#include "log.h"
+#include "netcheck.h"
+#include "util.h"
+#include "webhook.h"
+#include "whsig.h"
+
+#define CHANNEL		"cc_webhooks"
+#define POLL_MS		1000	/* retries come due without a NOTIFY */
+/* A claim leases a delivery for its timeout + 15 s (in claim_sql). */
+
+struct job {
+	char		 id[IDS_MAX_LEN];	/* whd_ */
+	int		 attempt;		/* 1-based, this one */
+	int		 max_retries;
+	bool		 linear;
+	int		 timeout;
+	char		*url;
+	char		*body;
+	char		 secret[160];
+	char		 hook_id[IDS_MAX_LEN];	/* whk_ */
+	char		 event[48];
+	struct net_cidr	 allowed[WEBHOOK_MAX_ALLOWED_IPS];
+	size_t		 nallowed;
+	CURL		*h;
+	struct curl_slist *hdrs;
+	char		 errbuf[CURL_ERROR_SIZE];
+	char		 blocked[200];	/* why open_socket refused */
+	size_t		 got;		/* response bytes read */
+	bool		 capped;
+	int64_t		 started_us;	/* wall clock, for the log */
+	int64_t		 started_mono;	/* for the latency */
+};
+
+static const struct cc_config *cfg;
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: cc-webhooks [--config FILE] [--for SECONDS]\n\n"
+	    "Sends due webhook deliveries, signed, with retries and backoff "
+	    "per endpoint.\n--for keeps listening for new events for that "
+	    "many seconds, then finishes\nthe requests in flight (cron: "
+	    "* * * * * cc-webhooks --for 55). Any number\nmay run at once.\n");
+}
+
+static int64_t
+now_us(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void
+job_free(struct job *j)
+{
+	if (j == NULL)
+		return;
+	if (j->h != NULL)
+		curl_easy_cleanup(j->h);
+	curl_slist_free_all(j->hdrs);
+	free(j->url);
+	free(j->body);
+	explicit_bzero(j->secret, sizeof(j->secret));
+	free(j);
+}
+
+/* The last gate before connect(2): see the comment at the top. */
+static curl_socket_t
+open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *sa)
+{
+	struct job *j = arg;
+	struct net_addr a;
+	char txt[NET_ADDR_STRLEN];
+
+	memset(&a, 0, sizeof(a));
+	if (purpose != CURLSOCKTYPE_IPCXN)
+		return CURL_SOCKET_BAD;
+	if (sa->family == AF_INET) {
+		a.family = AF_INET;
+		memcpy(a.bytes, &((struct sockaddr_in *)(void *)&sa->addr)->
+		    sin_addr, 4);
+	} else if (sa->family == AF_INET6) {
+		a.family = AF_INET6;
+		memcpy(a.bytes, &((struct sockaddr_in6 *)(void *)&sa->addr)->
+		    sin6_addr, 16);
+	} else {
+		snprintf(j->blocked, sizeof(j->blocked), "refused: address "
+		    "family %d", sa->family);
+		return CURL_SOCKET_BAD;
+	}
+	if (!webhook_addr_ok(&a, j->allowed, j->nallowed, cfg)) {
+		net_addr_str(&a, txt, sizeof(txt));
+		if (j->nallowed > 0)
+			snprintf(j->blocked, sizeof(j->blocked), "refused: "
+			    "%s is not in the endpoint's allowed_ips", txt);
+		else
+			snprintf(j->blocked, sizeof(j->blocked), "refused: "
+			    "%s is a %s address", txt,
+			    net_class_name(net_classify(&a)));
+		return CURL_SOCKET_BAD;
+	}
+	return socket(sa->family, sa->socktype, sa->protocol);
+}
+
+/* Reads up to the cap; more aborts the transfer (see finish()). */
+static size_t
+on_data(char *p, size_t size, size_t n, void *arg)
+{
+	struct job *j = arg;
+
+	(void)p;
+	if (j->got + size * n > WEBHOOK_RESPONSE_CAP) {
+		j->capped = true;
+		return 0;
+	}
+	j->got += size * n;
+	return size * n;
+}
+
+static void
+add_header(struct job *j, const char *name, const char *value)
+{
+	char line[512];
+	struct curl_slist *l;
+
+	snprintf(line, sizeof(line), "%s: %s", name, value);
+	l = curl_slist_append(j->hdrs, line);
+	if (l == NULL)
+		abort();
+	j->hdrs = l;
+}
+
+static int
+start(CURLM *multi, struct job *j)
+{
+	char sig[WHSIG_SIG_SIZE], ts[24];
+	size_t len = strlen(j->body);
+	int64_t t = (int64_t)time(NULL);
+
+	j->h = curl_easy_init();
+	if (j->h == NULL)
+		return -1;
+	snprintf(ts, sizeof(ts), "%lld", (long long)t);
+	whsig_sign(j->secret, t, j->body, len, sig, sizeof(sig));
+	add_header(j, "Content-Type", "application/json");
+	add_header(j, "User-Agent", "Crypto-Checkout-Webhooks/1");
+	add_header(j, "X-Crypto-Checkout-Signature", sig);
+	add_header(j, "X-Crypto-Checkout-Timestamp", ts);
+	add_header(j, "X-Crypto-Checkout-Webhook-Id", j->hook_id);
+	add_header(j, "X-Crypto-Checkout-Event", j->event);
+	add_header(j, "Expect", "");	/* no 100-continue round trip */
+	curl_easy_setopt(j->h, CURLOPT_URL, j->url);
+	curl_easy_setopt(j->h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(j->h, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(j->h, CURLOPT_PROXY, "");
+	curl_easy_setopt(j->h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(j->h, CURLOPT_HTTPHEADER, j->hdrs);
+	curl_easy_setopt(j->h, CURLOPT_POSTFIELDS, j->body);
+	curl_easy_setopt(j->h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	curl_easy_setopt(j->h, CURLOPT_TIMEOUT_MS, (long)j->timeout * 1000L);
+	curl_easy_setopt(j->h, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+	curl_easy_setopt(j->h, CURLOPT_OPENSOCKETDATA, j);
+	curl_easy_setopt(j->h, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(j->h, CURLOPT_WRITEDATA, j);
+	curl_easy_setopt(j->h, CURLOPT_ERRORBUFFER, j->errbuf);
+	curl_easy_setopt(j->h, CURLOPT_PRIVATE, j);
+	/*
+	 * Connections are reused between deliveries only when every one of
+	 * them was opened under the same rule (public addresses and the
+	 * operator's list): one opened for an endpoint's own allow list
+	 * must not carry another endpoint's request.
+	 */
+	if (j->nallowed > 0) {
+		curl_easy_setopt(j->h, CURLOPT_FRESH_CONNECT, 1L);
+		curl_easy_setopt(j->h, CURLOPT_FORBID_REUSE, 1L);
+	}
+	j->started_us = now_us(CLOCK_REALTIME);
+	j->started_mono = now_us(CLOCK_MONOTONIC);
+	if (curl_multi_add_handle(multi, j->h) != CURLM_OK)
+		return -1;
+	return 0;
+}
+
+/* Parses "10.0.0.0/8 192.168.1.5" (stored CIDRs, already checked). */
+static void
+parse_allowed(struct job *j, const char *list)
+{
+	char buf[WEBHOOK_MAX_ALLOWED_IPS * 48], *s, *save = NULL;
+
+	cc_strlcpy(buf, list, sizeof(buf));
+	for (s = strtok_r(buf, " ", &save); s != NULL &&
+	    j->nallowed < WEBHOOK_MAX_ALLOWED_IPS;
+	    s = strtok_r(NULL, " ", &save))
+		if (net_parse_cidr(s, &j->allowed[j->nallowed]) == 0)
+			j->nallowed++;
+}
+
+/*
+ * The secret for deliveries to invoices' own webhook_url: made on first
+ * use (the merchant reads it by rotating it).
+ */
+static int
+invoice_secret(struct db *db, const char *merchant, const char *mode,
+    struct job *j)
+{
+	static const char sql[] =
+	    "WITH ins AS (INSERT INTO invoice_webhook_secrets (id, "
+	    "merchant_id, mode, secret) VALUES ($1, $2, $3, $4) "
+	    "ON CONFLICT (merchant_id, mode) DO NOTHING RETURNING id, secret) "
+	    "SELECT id, secret FROM ins UNION ALL SELECT id, secret FROM "
+	    "invoice_webhook_secrets WHERE merchant_id = $2 AND mode = $3";
+	char id[IDS_MAX_LEN], secret[WHSIG_SECRET_SIZE];
+	const char *p[4];
+	PGresult *res;
+
+	ids_new("whk_", id, sizeof(id));
+	whsig_new_secret(secret, sizeof(secret));
+	p[0] = id;
+	p[1] = merchant;
+	p[2] = mode;
+	p[3] = secret;
+	res = db_query(db, sql, 4, p);
+	explicit_bzero(secret, sizeof(secret));
+	if (res == NULL || PQntuples(res) < 1) {
+		PQclear(res);
+		return -1;
+	}
+	cc_strlcpy(j->hook_id, PQgetvalue(res, 0, 0), sizeof(j->hook_id));
+	cc_strlcpy(j->secret, PQgetvalue(res, 0, 1), sizeof(j->secret));
+	PQclear(res);
+	return 0;
+}
+
+/* Columns of claim_sql. */
+enum {
+	C_ID, C_ATTEMPT, C_URL, C_SECRET, C_HOOK, C_EVENT, C_BODY, C_RETRIES,
+	C_BACKOFF, C_TIMEOUT, C_ALLOWED, C_GONE, C_MERCHANT, C_MODE
+};
+
+/*
+ * Claims up to max due deliveries and starts them. Returns how many were
+ * claimed, or -1.
+ */
+static int
+claim(struct db *db, CURLM *multi, int max, int *inflight)
+{
+	/*
+	 * The oldest due deliveries, at most per_endpoint in flight for one
+	 * destination (an endpoint, or an invoice URL) counting what workers
+	 * already hold: an endpoint that hangs with a backlog takes a few
+	 * slots, never all of them.
+	 */
+	static const char claim_sql[] =
+	    "WITH busy AS (SELECT coalesce(endpoint_id, url) AS dest, "
+	    "count(*) AS n FROM webhook_deliveries WHERE status = 'pending' "
+	    "AND leased_until > now() GROUP BY 1), "
+	    "ranked AS (SELECT d.id, row_number() OVER (PARTITION BY "
+	    "coalesce(d.endpoint_id, d.url) ORDER BY d.next_attempt_at, d.id) "
+	    "+ coalesce(b.n, 0) AS rn FROM webhook_deliveries d "
+	    "LEFT JOIN busy b ON b.dest = coalesce(d.endpoint_id, d.url) "
+	    "WHERE d.status = 'pending' AND d.next_attempt_at <= now()), "
+	    "c AS (SELECT d.id, make_interval(secs => coalesce(e.timeout, "
+	    "$2::int) + 15) AS lease FROM webhook_deliveries d "
+	    "JOIN ranked r ON r.id = d.id "
+	    "LEFT JOIN webhook_endpoints e ON e.id = d.endpoint_id "
+	    "WHERE r.rn <= $4::int AND d.status = 'pending' "
+	    "AND d.next_attempt_at <= now() ORDER BY d.next_attempt_at "
+	    "LIMIT $1 FOR UPDATE OF d SKIP LOCKED), "
+	    "u AS (UPDATE webhook_deliveries d SET attempts = d.attempts + 1, "
+	    "next_attempt_at = now() + c.lease, leased_until = now() + c.lease "
+	    "FROM c WHERE d.id = c.id RETURNING d.id, d.attempts, "
+	    "d.event_seq, d.endpoint_id, d.url, d.merchant_id, d.invoice_id) "
+	    "SELECT u.id, u.attempts, coalesce(ep.url, u.url), ep.secret, "
+	    "ep.id, ev.type, cc_webhook_body(u.event_seq), "
+	    "coalesce(ep.max_retries, $3::int), "
+	    "coalesce(ep.retry_backoff, 'exponential'), "
+	    "coalesce(ep.timeout, $2::int), "
+	    "array_to_string(ep.allowed_ips, ' '), "
+	    "ep.id IS NOT NULL AND (ep.deleted_at IS NOT NULL OR "
+	    "NOT ep.enabled), u.merchant_id, coalesce(ep.mode, i.mode) "
+	    "FROM u JOIN events ev ON ev.seq = u.event_seq "
+	    "LEFT JOIN webhook_endpoints ep ON ep.id = u.endpoint_id "
+	    "LEFT JOIN invoices i ON i.id = u.invoice_id";
+	static const char gone_sql[] =
+	    "UPDATE webhook_deliveries SET status = 'cancelled', "
+	    "leased_until = NULL, last_error = 'endpoint disabled or deleted' "
+	    "WHERE id = $1 AND status = 'pending'";
+	char lim[16], tmo[16], ret[16], cap[16];
+	const char *p[4];
+	PGresult *res;
+	int i, n;
+
+	snprintf(lim, sizeof(lim), "%d", max);
+	snprintf(tmo, sizeof(tmo), "%d", cfg->webhook_timeout);
+	snprintf(ret, sizeof(ret), "%d", cfg->webhook_max_retries);
+	p[0] = lim;
+	p[1] = tmo;
+	p[2] = ret;
+	snprintf(cap, sizeof(cap), "%d", cfg->webhook_per_endpoint);
+	p[3] = cap;
+	res = db_query(db, claim_sql, 4, p);
+	if (res == NULL)
+		return -1;
+	n = PQntuples(res);
+	for (i = 0; i < n; i++) {
+		struct job *j = xcalloc(1, sizeof(*j));
+
+		cc_strlcpy(j->id, PQgetvalue(res, i, C_ID), sizeof(j->id));
+		if (PQgetvalue(res, i, C_GONE)[0] == 't') {
+			const char *q[1] = { j->id };
+
+			(void)db_command(db, gone_sql, 1, q);
+			job_free(j);
+			continue;
+		}
+		j->attempt = (int)strtol(PQgetvalue(res, i, C_ATTEMPT), NULL,
+		    10);
+		j->max_retries = (int)strtol(PQgetvalue(res, i, C_RETRIES),
+		    NULL, 10);
+		j->linear = strcmp(PQgetvalue(res, i, C_BACKOFF), "linear") ==
+		    0;
+		j->timeout = (int)strtol(PQgetvalue(res, i, C_TIMEOUT), NULL,
+		    10);
+		j->url = xstrdup(PQgetvalue(res, i, C_URL));
+		j->body = xstrdup(PQgetvalue(res, i, C_BODY));
+		cc_strlcpy(j->event, PQgetvalue(res, i, C_EVENT),
+		    sizeof(j->event));
+		parse_allowed(j, PQgetvalue(res, i, C_ALLOWED));
+		if (!PQgetisnull(res, i, C_HOOK)) {
+			cc_strlcpy(j->hook_id, PQgetvalue(res, i, C_HOOK),
+			    sizeof(j->hook_id));
+			cc_strlcpy(j->secret, PQgetvalue(res, i, C_SECRET),
+			    sizeof(j->secret));
+		} else if (invoice_secret(db, PQgetvalue(res, i, C_MERCHANT),
+		    PQgetvalue(res, i, C_MODE), j) == -1) {
+			/* The lease brings it back. */
+			job_free(j);
+			continue;
+		}
+		if (start(multi, j) == -1) {
+			log_error("delivery %s: cannot start a request", j->id);
+			job_free(j);
+			continue;
+		}
+		(*inflight)++;
+	}
+	PQclear(res);
+	return n;
+}
+
+/*
+ * Records an attempt's result and the delivery's next state. Returns the
+ * milliseconds until the retry it scheduled, or -1.
+ */
+static int64_t
+finish(struct db *db, struct job *j, CURLcode cc)
+{
+	static const char sql[] =
+	    "WITH a AS (INSERT INTO webhook_attempts (delivery_id, attempt, "
+	    "url, started_at, latency_ms, response_code, error) VALUES ($1, "
+	    "$2::int, $3, timestamptz 'epoch' + $4::bigint * "
+	    "interval '1 microsecond', $5::int, $6::int, $7)) "
+	    "UPDATE webhook_deliveries SET "
+	    "status = CASE WHEN $8::boolean THEN 'delivered' "
+	    "WHEN $9::boolean THEN 'failed' ELSE status END, "
+	    "next_attempt_at = CASE WHEN $8::boolean OR $9::boolean "
+	    "THEN next_attempt_at ELSE now() + $10::bigint * "
+	    "interval '1 millisecond' END, leased_until = NULL, response_code = $6::int, "
+	    "last_error = $7, "
+	    "delivered_at = CASE WHEN $8::boolean THEN now() END, "
+	    "failed_at = CASE WHEN $9::boolean AND NOT $8::boolean "
+	    "THEN now() END "
+	    "WHERE id = $1 AND status = 'pending' AND attempts = $2::int";
+	char att[16], start_us[24], lat[24], code_txt[24], delay_txt[24];
+	char err[300];
+	const char *p[10];
+	long code = 0;
+	bool ok, last;
+	uint32_t rnd;
+	int64_t delay;
+
+	curl_easy_getinfo(j->h, CURLINFO_RESPONSE_CODE, &code);
+	/* A 2xx with a long body is a success read up to the cap. */
+	ok = code >= 200 && code < 300 && (cc == CURLE_OK ||
+	    (cc == CURLE_WRITE_ERROR && j->capped));
+	last = !ok && j->attempt >= 1 + j->max_retries;
+	if (ok)
+		err[0] = '\0';
+	else if (j->blocked[0] != '\0')
+		cc_strlcpy(err, j->blocked, sizeof(err));
+	else if (cc == CURLE_OPERATION_TIMEDOUT)
+		snprintf(err, sizeof(err), "timed out after %d s", j->timeout);
+	else if (cc != CURLE_OK && !(cc == CURLE_WRITE_ERROR && j->capped))
+		snprintf(err, sizeof(err), "%s", j->errbuf[0] ? j->errbuf :
+		    curl_easy_strerror(cc));
+	else if (code >= 300 && code < 400)
+		snprintf(err, sizeof(err), "HTTP %ld (redirects are not "
+		    "followed)", code);
+	else
+		snprintf(err, sizeof(err), "HTTP %ld", code);
+	ids_random(&rnd, sizeof(rnd));
+	delay = webhook_backoff_ms(j->linear, j->attempt,
+	    cfg->webhook_retry_unit, rnd);
+	snprintf(att, sizeof(att), "%d", j->attempt);
+	snprintf(start_us, sizeof(start_us), "%lld",
+	    (long long)j->started_us);
+	snprintf(lat, sizeof(lat), "%lld", (long long)((now_us(
+	    CLOCK_MONOTONIC) - j->started_mono) / 1000));
+	snprintf(code_txt, sizeof(code_txt), "%ld", code);
+	snprintf(delay_txt, sizeof(delay_txt), "%lld", (long long)delay);
+	p[0] = j->id;
+	p[1] = att;
+	p[2] = j->url;
+	p[3] = start_us;
+	p[4] = lat;
+	p[5] = code > 0 ? code_txt : NULL;
+	p[6] = ok ? NULL : err;
+	p[7] = ok ? "true" : "false";
+	p[8] = last ? "true" : "false";
+	p[9] = delay_txt;
+	if (db_command(db, sql, 10, p) == -1) {
+		log_error("delivery %s: result not recorded; it will be sent "
+		    "again when its lease ends", j->id);
+		return -1;
+	}
+	if (last)
+		log_warn("delivery %s (%s to %s) failed after %d attempts: %s",
+		    j->id, j->event, j->url, j->attempt, err);
+	else if (!ok)
+		log_info("delivery %s attempt %d: %s; next in %lld.%03lld s",
+		    j->id, j->attempt, err, (long long)(delay / 1000),
+		    (long long)(delay % 1000));
+	return ok || last ? -1 : delay;
+}
+
+/*
+ * Takes finished requests off the multi handle; returns how many. A retry
+ * it scheduled moves *next_poll earlier if it comes due sooner.
+ */
+static int
+reap(struct db *db, CURLM *multi, int *inflight, int64_t *next_poll)
+{
+	CURLMsg *msg;
+	int left, done = 0;
+
+	while ((msg = curl_multi_info_read(multi, &left)) != NULL) {
+		struct job *j = NULL;
+		int64_t retry;
+
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+		    (char **)&j);
+		curl_multi_remove_handle(multi, msg->easy_handle);
+		retry = finish(db, j, msg->data.result);
+		if (retry >= 0 && now_us(CLOCK_MONOTONIC) + retry * 1000 <
+		    *next_poll)
+			*next_poll = now_us(CLOCK_MONOTONIC) + retry * 1000;
+		job_free(j);
+		(*inflight)--;
+		done++;
+	}
+	return done;
+}
+
+/* LISTEN again after libpq reconnected behind our back. */
+static void
+listen_on(struct db *db, PGconn **listening)
+{
+	PGresult *res;
+
+	if (db_conn(db) == *listening)
+		return;
+	res = PQexec(db_conn(db), "LISTEN " CHANNEL);
+	if (PQresultStatus(res) == PGRES_COMMAND_OK)
+		*listening = db_conn(db);
+	PQclear(res);
+}
+
+/* True if a NOTIFY arrived (or the connection needs a look). */
+static bool
+drain_notifies(struct db *db)
+{
+	PGconn *conn = db_conn(db);
+	PGnotify *n;
+	bool any = false;
+
+	if (!PQconsumeInput(conn))
+		return true;
+	while ((n = PQnotifies(conn)) != NULL) {
+		PQfreemem(n);
+		any = true;
+	}
+	return any;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cc_config config;
+	struct db *db;
+	PGconn *listening = NULL;
+	CURLM *multi;
+	char err[512];
+	long long run_for = 0;
+	int64_t end, next_poll = 0;
+	bool want = true;
+	int a, inflight = 0, running, failures = 0;
+
+	log_set_program("cc-webhooks");
+	for (a = 1; a < argc; a++) {
+		if (strcmp(argv[a], "--help") == 0) {
+			usage(stdout);
+			return 0;
+		}
+		if (a + 1 >= argc) {
+			usage(stderr);
+			return 2;
+		}
+		if (strcmp(argv[a], "--for") == 0) {
+			char *e;
+
+			errno = 0;
+			run_for = strtoll(argv[a + 1], &e, 10);
+			if (errno != 0 || *e != '\0' || run_for < 0 ||
+			    run_for > 86400) {
+				fprintf(stderr, "cc-webhooks: --for must be "
+				    "0..86400 seconds\n");
+				return 2;
+			}
+		} else if (strcmp(argv[a], "--config") != 0) {
+			usage(stderr);
+			return 2;
+		}
+		a++;
+	}
+	if (config_load(config_path(argc, argv), &config, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "cc-webhooks: %s\n", err);
+		return 1;
+	}
+	cfg = &config;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fprintf(stderr, "cc-webhooks: curl_global_init failed\n");
+		return 1;
+	}
+	db = db_connect(cfg->database_url, err, sizeof(err));
+	if (db == NULL) {
+		fprintf(stderr, "cc-webhooks: %s\n", err);
+		return 1;
+	}
+	multi = curl_multi_init();
+	if (multi == NULL)
+		abort();
+	curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
+	    (long)cfg->webhook_concurrency);
+	end = now_us(CLOCK_MONOTONIC) + run_for * 1000000;
+	for (;;) {
+		int64_t now = now_us(CLOCK_MONOTONIC);
+		bool stopping = now >= end && !(run_for == 0 && next_poll == 0);
+		struct curl_waitfd wfd;
+		int wait_ms, got;
+
+		listen_on(db, &listening);
+		if (drain_notifies(db))
+			want = true;
+		if (!stopping && inflight < cfg->webhook_concurrency &&
+		    (want || now >= next_poll)) {
+			int room = cfg->webhook_concurrency - inflight;
+
+			got = claim(db, multi, room, &inflight);
+			if (got == -1)
+				failures++;
+			/* A full claim may leave more due behind it. */
+			want = got == room;
+			next_poll = now + POLL_MS * 1000;
+		}
+		if (stopping && inflight == 0)
+			break;
+		curl_multi_perform(multi, &running);
+		/*
+		 * A freed slot may let through a delivery the per-endpoint
+		 * cap held back: claim again.
+		 */
+		if (reap(db, multi, &inflight, &next_poll) > 0)
+			want = true;
+		if (stopping && inflight == 0)
+			break;
+		now = now_us(CLOCK_MONOTONIC);
+		if (stopping)
+			wait_ms = POLL_MS;	/* only the requests in flight */
+		else if (want && inflight < cfg->webhook_concurrency)
+			wait_ms = 0;
+		else if (next_poll <= now)
+			wait_ms = 0;
+		else
+			wait_ms = (int)((next_poll - now + 999) / 1000);
+		if (!stopping && (end - now) / 1000 < wait_ms)
+			wait_ms = (int)((end - now) / 1000) + 1;
+		memset(&wfd, 0, sizeof(wfd));
+		wfd.fd = PQsocket(db_conn(db));
+		wfd.events = CURL_WAIT_POLLIN;
+		curl_multi_poll(multi, wfd.fd >= 0 ? &wfd : NULL,
+		    wfd.fd >= 0 ? 1 : 0, wait_ms, NULL);
+	}
+	curl_multi_cleanup(multi);
+	db_free(db);
+	curl_global_cleanup();
+	/* Cron mails a failing run's output: say that claims failed. */
+	return failures > 0 ? 1 : 0;
+}

@@ -1,6 +1,6 @@
 /*
  * cc-admin: the administrator's tool for migrations, merchants, API keys,
- * wallets and exchange rates. Every command has --help; --json (anywhere
+ * wallets, exchange rates and webhook deliveries. Every command has --help; --json (anywhere
  * on the line) prints one JSON value on stdout; failures exit non-zero
  * with a message on stderr.
  */
@@ -725,6 +725,252 @@ cmd_rate(int argc, char **argv)
 	die("unknown rate command '%s'\nusage: %s", o.pos[0], usage);
 }
 
+/* --- webhook ---------------------------------------------------------- */
+
+/* "a,b,c" as a JSON array of strings. */
+static json_object *
+split_list(const char *text)
+{
+	json_object *arr = json_object_new_array();
+	char *copy = xstrdup(text), *s, *save = NULL;
+
+	for (s = strtok_r(copy, ",", &save); s != NULL;
+	    s = strtok_r(NULL, ",", &save))
+		json_object_array_add(arr, json_object_new_string(s));
+	free(copy);
+	return arr;
+}
+
+static int
+webhook_endpoints(const struct opts *o)
+{
+	static const char sql[] =
+	    "SELECT id, merchant_id, mode, url, array_to_string(events, ','), "
+	    "enabled, cc_ts(created_at), cc_ts(deleted_at) "
+	    "FROM webhook_endpoints WHERE ($1::text IS NULL OR "
+	    "merchant_id = $1) ORDER BY merchant_id, created_at";
+	const char *p[1] = { opt(o, "merchant") };
+	PGresult *res = query(sql, 1, p);
+	json_object *arr = json_object_new_array();
+	int i;
+
+	for (i = 0; i < PQntuples(res); i++) {
+		json_object *r = json_object_new_object();
+		bool on = PQgetvalue(res, i, 5)[0] == 't';
+
+		jsonx_add_str(r, "id", PQgetvalue(res, i, 0));
+		jsonx_add_str(r, "merchant_id", PQgetvalue(res, i, 1));
+		jsonx_add_str(r, "mode", PQgetvalue(res, i, 2));
+		jsonx_add_str(r, "url", PQgetvalue(res, i, 3));
+		jsonx_add(r, "events", split_list(PQgetvalue(res, i, 4)));
+		jsonx_add(r, "enabled", json_object_new_boolean(on));
+		jsonx_add_str(r, "created_at", PQgetvalue(res, i, 6));
+		jsonx_add_str(r, "deleted_at", db_get(res, i, 7));
+		json_object_array_add(arr, r);
+		if (!json_out)
+			printf("%s\t%s\t%s\t%s\t%s\t%s\n",
+			    PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
+			    PQgetvalue(res, i, 2), PQgetvalue(res, i, 3),
+			    PQgetvalue(res, i, 4), !PQgetisnull(res, i, 7) ?
+			    "deleted" : on ? "enabled" : "disabled");
+	}
+	if (json_out)
+		print_json(arr);
+	json_object_put(arr);
+	PQclear(res);
+	return 0;
+}
+
+static int
+webhook_deliveries(const struct opts *o, const char *usage)
+{
+	static const char sql[] =
+	    "SELECT d.id, d.merchant_id, ev.type, coalesce(ep.url, d.url), "
+	    "d.status, d.attempts, d.response_code, d.last_error, "
+	    "cc_ts(d.created_at), cc_ts(d.next_attempt_at), d.invoice_id "
+	    "FROM webhook_deliveries d JOIN events ev ON ev.seq = d.event_seq "
+	    "LEFT JOIN webhook_endpoints ep ON ep.id = d.endpoint_id "
+	    "WHERE ($1::text IS NULL OR d.merchant_id = $1) "
+	    "AND ($2::text IS NULL OR d.status = $2) "
+	    "ORDER BY d.created_at DESC, d.id DESC LIMIT $3::int";
+	const char *status = opt(o, "status"), *limit = opt(o, "limit");
+	const char *p[3];
+	json_object *arr;
+	PGresult *res;
+	char *end;
+	long n = 50;
+	int i;
+
+	if (status != NULL && strcmp(status, "pending") != 0 &&
+	    strcmp(status, "delivered") != 0 &&
+	    strcmp(status, "failed") != 0 && strcmp(status, "cancelled") != 0)
+		die("--status must be pending, delivered, failed or "
+		    "cancelled\nusage: %s", usage);
+	if (limit != NULL) {
+		errno = 0;
+		n = strtol(limit, &end, 10);
+		if (errno != 0 || *end != '\0' || n < 1 || n > 10000)
+			die("--limit must be 1..10000");
+	}
+	p[0] = opt(o, "merchant");
+	p[1] = status;
+	p[2] = limit != NULL ? limit : "50";
+	res = query(sql, 3, p);
+	arr = json_object_new_array();
+	for (i = 0; i < PQntuples(res); i++) {
+		json_object *r = json_object_new_object();
+
+		jsonx_add_str(r, "id", PQgetvalue(res, i, 0));
+		jsonx_add_str(r, "merchant_id", PQgetvalue(res, i, 1));
+		jsonx_add_str(r, "invoice_id", db_get(res, i, 10));
+		jsonx_add_str(r, "event", PQgetvalue(res, i, 2));
+		jsonx_add_str(r, "url", PQgetvalue(res, i, 3));
+		jsonx_add_str(r, "status", PQgetvalue(res, i, 4));
+		jsonx_add(r, "attempts", json_object_new_int((int)strtol(
+		    PQgetvalue(res, i, 5), NULL, 10)));
+		jsonx_add(r, "response_code", PQgetisnull(res, i, 6) ? NULL :
+		    json_object_new_int((int)strtol(PQgetvalue(res, i, 6),
+		    NULL, 10)));
+		jsonx_add_str(r, "last_error", db_get(res, i, 7));
+		jsonx_add_str(r, "created_at", PQgetvalue(res, i, 8));
+		jsonx_add_str(r, "next_attempt_at", strcmp(PQgetvalue(res, i,
+		    4), "pending") == 0 ? PQgetvalue(res, i, 9) : NULL);
+		json_object_array_add(arr, r);
+		if (!json_out)
+			printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+			    PQgetvalue(res, i, 0), PQgetvalue(res, i, 8),
+			    PQgetvalue(res, i, 2), PQgetvalue(res, i, 4),
+			    PQgetvalue(res, i, 5), PQgetvalue(res, i, 3),
+			    db_get(res, i, 7) ? db_get(res, i, 7) : "");
+	}
+	if (json_out)
+		print_json(arr);
+	json_object_put(arr);
+	PQclear(res);
+	return 0;
+}
+
+/*
+ * Sends a failed or cancelled delivery once more, now. Its retries are
+ * spent, so a failure marks it failed again at once.
+ */
+static int
+webhook_retry(const char *id)
+{
+	static const char sql[] =
+	    "UPDATE webhook_deliveries d SET status = 'pending', "
+	    "next_attempt_at = now(), leased_until = NULL, failed_at = NULL "
+	    "WHERE d.id = $1 AND d.status IN ('failed', 'cancelled') "
+	    "AND NOT EXISTS (SELECT 1 FROM webhook_endpoints e WHERE "
+	    "e.id = d.endpoint_id AND (e.deleted_at IS NOT NULL OR "
+	    "NOT e.enabled)) RETURNING merchant_id";
+	static const char state_sql[] =
+	    "SELECT status FROM webhook_deliveries WHERE id = $1";
+	const char *p[1] = { id };
+	json_object *d, *r;
+	PGresult *res;
+
+	if (!ids_valid("whd_", id))
+		die("%s is not a delivery id (whd_...)", id);
+	res = query(sql, 1, p);
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		res = query(state_sql, 1, p);
+		if (PQntuples(res) == 0)
+			die("no delivery %s", id);
+		die("delivery %s is %s%s", id, PQgetvalue(res, 0, 0),
+		    strcmp(PQgetvalue(res, 0, 0), "failed") == 0 ||
+		    strcmp(PQgetvalue(res, 0, 0), "cancelled") == 0 ?
+		    ", and its endpoint is disabled or deleted" :
+		    "; only failed or cancelled ones are sent again");
+	}
+	d = json_object_new_object();
+	jsonx_add_str(d, "delivery_id", id);
+	audit(PQgetvalue(res, 0, 0), "webhook_delivery.retried", d);
+	json_object_put(d);
+	PQclear(res);
+	r = json_object_new_object();
+	jsonx_add_str(r, "id", id);
+	jsonx_add_str(r, "status", "pending");
+	if (json_out)
+		print_json(r);
+	else
+		printf("%s queued; cc-webhooks sends it on its next pass\n",
+		    id);
+	json_object_put(r);
+	return 0;
+}
+
+/* What an operator looks at first: the queue's depth and age. */
+static int
+webhook_summary(void)
+{
+	static const char sql[] =
+	    "SELECT count(*) FILTER (WHERE status = 'pending'), "
+	    "count(*) FILTER (WHERE status = 'pending' AND "
+	    "next_attempt_at <= now()), "
+	    "coalesce(extract(epoch FROM now() - min(next_attempt_at) "
+	    "FILTER (WHERE status = 'pending' AND next_attempt_at <= now()))"
+	    "::bigint, 0), "
+	    "count(*) FILTER (WHERE status = 'failed' AND failed_at > "
+	    "now() - interval '24 hours'), "
+	    "count(*) FILTER (WHERE status = 'delivered' AND delivered_at > "
+	    "now() - interval '24 hours') "
+	    "FROM webhook_deliveries WHERE status = 'pending' OR "
+	    "created_at > now() - interval '7 days'";
+	static const char *const names[] = { "pending", "due",
+	    "oldest_due_seconds", "failed_24h", "delivered_24h" };
+	PGresult *res = query(sql, 0, NULL);
+	json_object *r = json_object_new_object();
+	size_t i;
+
+	for (i = 0; i < CC_ARRAY_SIZE(names); i++) {
+		jsonx_add(r, names[i], json_object_new_int64(strtoll(
+		    PQgetvalue(res, 0, (int)i), NULL, 10)));
+		if (!json_out)
+			printf("%-20s %s\n", names[i],
+			    PQgetvalue(res, 0, (int)i));
+	}
+	if (json_out)
+		print_json(r);
+	json_object_put(r);
+	PQclear(res);
+	return 0;
+}
+
+static int
+cmd_webhook(int argc, char **argv)
+{
+	static const char *const allowed[] = { "merchant", "status", "limit",
+	    NULL };
+	static const char usage[] =
+	    "cc-admin webhook endpoints [--merchant ID]\n"
+	    "cc-admin webhook deliveries [--merchant ID] "
+	    "[--status pending|delivered|failed|cancelled] [--limit N]\n"
+	    "cc-admin webhook retry whd_...\n"
+	    "cc-admin webhook summary\n"
+	    "endpoints lists endpoints (never their secrets); deliveries the "
+	    "newest 50 (or N);\nretry sends a failed or cancelled delivery "
+	    "once more; summary shows the queue:\npending, due now, the "
+	    "oldest due delivery's wait, and the last day's outcomes.";
+	struct opts o;
+
+	parse_opts(argc, argv, allowed, &o);
+	if (o.help || o.npos < 1) {
+		puts(usage);
+		return o.help ? 0 : 2;
+	}
+	if (strcmp(o.pos[0], "endpoints") == 0 && o.npos == 1)
+		return webhook_endpoints(&o);
+	if (strcmp(o.pos[0], "deliveries") == 0 && o.npos == 1)
+		return webhook_deliveries(&o, usage);
+	if (strcmp(o.pos[0], "retry") == 0 && o.npos == 2)
+		return webhook_retry(o.pos[1]);
+	if (strcmp(o.pos[0], "summary") == 0 && o.npos == 1)
+		return webhook_summary();
+	die("unknown webhook command\nusage: %s", usage);
+}
+
 /* --- network ---------------------------------------------------------- */
 
 static int
@@ -793,6 +1039,7 @@ static const struct {
 	{ "wallet", cmd_wallet, "add and list extended public keys" },
 	{ "rate", cmd_rate, "set and list exchange rates" },
 	{ "network", cmd_network, "show configured networks and assets" },
+	{ "webhook", cmd_webhook, "inspect endpoints and deliveries, retry" },
 };
 
 static void

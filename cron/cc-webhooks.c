@@ -64,6 +64,13 @@ struct job {
 	bool		 capped;
 	int64_t		 started_us;	/* wall clock, for the log */
 	int64_t		 started_mono;	/* for the latency */
+	/* The result, from judge(). */
+	long		 code;		/* HTTP status; 0: no response */
+	int64_t		 latency_ms;
+	bool		 ok;		/* delivered */
+	bool		 last;		/* failed for good */
+	char		 err[300];
+	int64_t		 delay_ms;	/* until the retry, if any */
 };
 
 static const struct cc_config *cfg;
@@ -291,16 +298,19 @@ claim(struct db *db, CURLM *multi, int max, int *inflight)
 	    "WITH busy AS (SELECT coalesce(endpoint_id, url) AS dest, "
 	    "count(*) AS n FROM webhook_deliveries WHERE status = 'pending' "
 	    "AND leased_until > now() GROUP BY 1), "
-	    "ranked AS (SELECT d.id, row_number() OVER (PARTITION BY "
-	    "coalesce(d.endpoint_id, d.url) ORDER BY d.next_attempt_at, d.id) "
-	    "+ coalesce(b.n, 0) AS rn FROM webhook_deliveries d "
-	    "LEFT JOIN busy b ON b.dest = coalesce(d.endpoint_id, d.url) "
-	    "WHERE d.status = 'pending' AND d.next_attempt_at <= now()), "
+	    "ranked AS MATERIALIZED (SELECT d.id FROM (SELECT id, "
+	    "coalesce(endpoint_id, url) AS dest, row_number() OVER "
+	    "(PARTITION BY coalesce(endpoint_id, url) ORDER BY "
+	    "next_attempt_at, id) AS rn FROM webhook_deliveries "
+	    "WHERE status = 'pending' AND next_attempt_at <= now()) d "
+	    "LEFT JOIN busy b ON b.dest = d.dest "
+	    "WHERE d.rn + coalesce(b.n, 0) <= $4::int), "
+	    /* ANY(ARRAY(...)): look the few up, do not join the due set. */
 	    "c AS (SELECT d.id, make_interval(secs => coalesce(e.timeout, "
 	    "$2::int) + 15) AS lease FROM webhook_deliveries d "
-	    "JOIN ranked r ON r.id = d.id "
 	    "LEFT JOIN webhook_endpoints e ON e.id = d.endpoint_id "
-	    "WHERE r.rn <= $4::int AND d.status = 'pending' "
+	    "WHERE d.id = ANY (ARRAY(SELECT id FROM ranked)) "
+	    "AND d.status = 'pending' "
 	    "AND d.next_attempt_at <= now() ORDER BY d.next_attempt_at "
 	    "LIMIT $1 FOR UPDATE OF d SKIP LOCKED), "
 	    "u AS (UPDATE webhook_deliveries d SET attempts = d.attempts + 1, "
@@ -385,119 +395,178 @@ claim(struct db *db, CURLM *multi, int max, int *inflight)
 	return n;
 }
 
+/* Judges a finished request: fills the job's result fields. */
+static void
+judge(struct job *j, CURLcode cc)
+{
+	uint32_t rnd;
+
+	curl_easy_getinfo(j->h, CURLINFO_RESPONSE_CODE, &j->code);
+	j->latency_ms = (now_us(CLOCK_MONOTONIC) - j->started_mono) / 1000;
+	/* A 2xx with a long body is a success read up to the cap. */
+	j->ok = j->code >= 200 && j->code < 300 && (cc == CURLE_OK ||
+	    (cc == CURLE_WRITE_ERROR && j->capped));
+	j->last = !j->ok && j->attempt >= 1 + j->max_retries;
+	if (j->ok)
+		j->err[0] = '\0';
+	else if (j->blocked[0] != '\0')
+		cc_strlcpy(j->err, j->blocked, sizeof(j->err));
+	else if (cc == CURLE_OPERATION_TIMEDOUT)
+		snprintf(j->err, sizeof(j->err), "timed out after %d s",
+		    j->timeout);
+	else if (cc != CURLE_OK && !(cc == CURLE_WRITE_ERROR && j->capped))
+		snprintf(j->err, sizeof(j->err), "%s", j->errbuf[0] ?
+		    j->errbuf : curl_easy_strerror(cc));
+	else if (j->code >= 300 && j->code < 400)
+		snprintf(j->err, sizeof(j->err), "HTTP %ld (redirects are not "
+		    "followed)", j->code);
+	else
+		snprintf(j->err, sizeof(j->err), "HTTP %ld", j->code);
+	ids_random(&rnd, sizeof(rnd));
+	j->delay_ms = webhook_backoff_ms(j->linear, j->attempt,
+	    cfg->webhook_retry_unit, rnd);
+}
+
+/* One element of a PostgreSQL array literal: quoted, or NULL. */
+static void
+arr_add(struct buf *b, size_t i, const char *v)
+{
+	buf_puts(b, i == 0 ? "{" : ",");
+	if (v == NULL) {
+		buf_puts(b, "NULL");
+		return;
+	}
+	buf_puts(b, "\"");
+	for (; *v != '\0'; v++) {
+		if (*v == '"' || *v == '\\')
+			buf_puts(b, "\\");
+		buf_append(b, v, 1);
+	}
+	buf_puts(b, "\"");
+}
+
+enum { RC_ID, RC_ATTEMPT, RC_URL, RC_START, RC_LATENCY, RC_CODE, RC_ERR, RC_OK,
+    RC_LAST, RC_DELAY, RC__MAX };
+
 /*
- * Records an attempt's result and the delivery's next state. Returns the
- * milliseconds until the retry it scheduled, or -1.
+ * Records the results of n finished requests in one statement (one commit
+ * for a whole batch, not one per delivery). 0 or -1.
  */
-static int64_t
-finish(struct db *db, struct job *j, CURLcode cc)
+static int
+record(struct db *db, struct job **jobs, size_t n)
 {
 	static const char sql[] =
-	    "WITH a AS (INSERT INTO webhook_attempts (delivery_id, attempt, "
-	    "url, started_at, latency_ms, response_code, error) VALUES ($1, "
-	    "$2::int, $3, timestamptz 'epoch' + $4::bigint * "
-	    "interval '1 microsecond', $5::int, $6::int, $7)) "
-	    "UPDATE webhook_deliveries SET "
-	    "status = CASE WHEN $8::boolean THEN 'delivered' "
-	    "WHEN $9::boolean THEN 'failed' ELSE status END, "
-	    "next_attempt_at = CASE WHEN $8::boolean OR $9::boolean "
-	    "THEN next_attempt_at ELSE now() + $10::bigint * "
-	    "interval '1 millisecond' END, leased_until = NULL, response_code = $6::int, "
-	    "last_error = $7, "
-	    "delivered_at = CASE WHEN $8::boolean THEN now() END, "
-	    "failed_at = CASE WHEN $9::boolean AND NOT $8::boolean "
-	    "THEN now() END "
-	    "WHERE id = $1 AND status = 'pending' AND attempts = $2::int";
-	char att[16], start_us[24], lat[24], code_txt[24], delay_txt[24];
-	char err[300];
-	const char *p[10];
-	long code = 0;
-	bool ok, last;
-	uint32_t rnd;
-	int64_t delay;
+	    "WITH r AS (SELECT * FROM unnest($1::text[], $2::int[], "
+	    "$3::text[], $4::bigint[], $5::int[], $6::int[], $7::text[], "
+	    "$8::boolean[], $9::boolean[], $10::bigint[]) AS r(id, attempt, "
+	    "url, start_us, latency, code, err, ok, last, delay)), "
+	    "a AS (INSERT INTO webhook_attempts (delivery_id, attempt, url, "
+	    "started_at, latency_ms, response_code, error) SELECT id, "
+	    "attempt, url, timestamptz 'epoch' + start_us * "
+	    "interval '1 microsecond', latency, code, err FROM r "
+	    "ON CONFLICT DO NOTHING) "
+	    "UPDATE webhook_deliveries d SET status = CASE WHEN r.ok "
+	    "THEN 'delivered' WHEN r.last THEN 'failed' ELSE d.status END, "
+	    "next_attempt_at = CASE WHEN r.ok OR r.last THEN "
+	    "d.next_attempt_at ELSE now() + r.delay * "
+	    "interval '1 millisecond' END, leased_until = NULL, "
+	    "response_code = r.code, last_error = r.err, "
+	    "delivered_at = CASE WHEN r.ok THEN now() END, "
+	    "failed_at = CASE WHEN r.last THEN now() END "
+	    "FROM r WHERE d.id = r.id AND d.status = 'pending' "
+	    "AND d.attempts = r.attempt";
+	struct buf b[RC__MAX];
+	const char *p[RC__MAX];
+	size_t i, k;
+	int rc;
 
-	curl_easy_getinfo(j->h, CURLINFO_RESPONSE_CODE, &code);
-	/* A 2xx with a long body is a success read up to the cap. */
-	ok = code >= 200 && code < 300 && (cc == CURLE_OK ||
-	    (cc == CURLE_WRITE_ERROR && j->capped));
-	last = !ok && j->attempt >= 1 + j->max_retries;
-	if (ok)
-		err[0] = '\0';
-	else if (j->blocked[0] != '\0')
-		cc_strlcpy(err, j->blocked, sizeof(err));
-	else if (cc == CURLE_OPERATION_TIMEDOUT)
-		snprintf(err, sizeof(err), "timed out after %d s", j->timeout);
-	else if (cc != CURLE_OK && !(cc == CURLE_WRITE_ERROR && j->capped))
-		snprintf(err, sizeof(err), "%s", j->errbuf[0] ? j->errbuf :
-		    curl_easy_strerror(cc));
-	else if (code >= 300 && code < 400)
-		snprintf(err, sizeof(err), "HTTP %ld (redirects are not "
-		    "followed)", code);
-	else
-		snprintf(err, sizeof(err), "HTTP %ld", code);
-	ids_random(&rnd, sizeof(rnd));
-	delay = webhook_backoff_ms(j->linear, j->attempt,
-	    cfg->webhook_retry_unit, rnd);
-	snprintf(att, sizeof(att), "%d", j->attempt);
-	snprintf(start_us, sizeof(start_us), "%lld",
-	    (long long)j->started_us);
-	snprintf(lat, sizeof(lat), "%lld", (long long)((now_us(
-	    CLOCK_MONOTONIC) - j->started_mono) / 1000));
-	snprintf(code_txt, sizeof(code_txt), "%ld", code);
-	snprintf(delay_txt, sizeof(delay_txt), "%lld", (long long)delay);
-	p[0] = j->id;
-	p[1] = att;
-	p[2] = j->url;
-	p[3] = start_us;
-	p[4] = lat;
-	p[5] = code > 0 ? code_txt : NULL;
-	p[6] = ok ? NULL : err;
-	p[7] = ok ? "true" : "false";
-	p[8] = last ? "true" : "false";
-	p[9] = delay_txt;
-	if (db_command(db, sql, 10, p) == -1) {
-		log_error("delivery %s: result not recorded; it will be sent "
-		    "again when its lease ends", j->id);
-		return -1;
+	for (k = 0; k < RC__MAX; k++)
+		buf_init(&b[k], 0);
+	for (i = 0; i < n; i++) {
+		struct job *j = jobs[i];
+		char num[5][24];
+
+		snprintf(num[0], sizeof(num[0]), "%d", j->attempt);
+		snprintf(num[1], sizeof(num[1]), "%lld",
+		    (long long)j->started_us);
+		snprintf(num[2], sizeof(num[2]), "%lld",
+		    (long long)j->latency_ms);
+		snprintf(num[3], sizeof(num[3]), "%ld", j->code);
+		snprintf(num[4], sizeof(num[4]), "%lld",
+		    (long long)j->delay_ms);
+		arr_add(&b[RC_ID], i, j->id);
+		arr_add(&b[RC_ATTEMPT], i, num[0]);
+		arr_add(&b[RC_URL], i, j->url);
+		arr_add(&b[RC_START], i, num[1]);
+		arr_add(&b[RC_LATENCY], i, num[2]);
+		arr_add(&b[RC_CODE], i, j->code > 0 ? num[3] : NULL);
+		arr_add(&b[RC_ERR], i, j->ok ? NULL : j->err);
+		arr_add(&b[RC_OK], i, j->ok ? "t" : "f");
+		arr_add(&b[RC_LAST], i, j->last ? "t" : "f");
+		arr_add(&b[RC_DELAY], i, num[4]);
 	}
-	if (last)
-		log_warn("delivery %s (%s to %s) failed after %d attempts: %s",
-		    j->id, j->event, j->url, j->attempt, err);
-	else if (!ok)
-		log_info("delivery %s attempt %d: %s; next in %lld.%03lld s",
-		    j->id, j->attempt, err, (long long)(delay / 1000),
-		    (long long)(delay % 1000));
-	return ok || last ? -1 : delay;
+	for (k = 0; k < RC__MAX; k++) {
+		buf_puts(&b[k], "}");
+		p[k] = b[k].data;
+	}
+	rc = db_command(db, sql, RC__MAX, p);
+	for (k = 0; k < RC__MAX; k++)
+		buf_release(&b[k]);
+	return rc;
 }
 
 /*
- * Takes finished requests off the multi handle; returns how many. A retry
- * it scheduled moves *next_poll earlier if it comes due sooner.
+ * Takes finished requests off the multi handle and records them; returns
+ * how many. A retry it scheduled moves *next_retry earlier if it comes due
+ * sooner.
  */
 static int
-reap(struct db *db, CURLM *multi, int *inflight, int64_t *next_poll)
+reap(struct db *db, CURLM *multi, int *inflight, int64_t *next_retry)
 {
+	struct job *done[1024];
 	CURLMsg *msg;
-	int left, done = 0;
+	size_t n = 0, i;
+	int left;
+	bool saved;
 
-	while ((msg = curl_multi_info_read(multi, &left)) != NULL) {
+	while (n < CC_ARRAY_SIZE(done) &&
+	    (msg = curl_multi_info_read(multi, &left)) != NULL) {
 		struct job *j = NULL;
-		int64_t retry;
 
 		if (msg->msg != CURLMSG_DONE)
 			continue;
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
 		    (char **)&j);
 		curl_multi_remove_handle(multi, msg->easy_handle);
-		retry = finish(db, j, msg->data.result);
-		if (retry >= 0 && now_us(CLOCK_MONOTONIC) + retry * 1000 <
-		    *next_poll)
-			*next_poll = now_us(CLOCK_MONOTONIC) + retry * 1000;
+		judge(j, msg->data.result);
+		done[n++] = j;
+	}
+	if (n == 0)
+		return 0;
+	saved = record(db, done, n) == 0;
+	for (i = 0; i < n; i++) {
+		struct job *j = done[i];
+		int64_t at = now_us(CLOCK_MONOTONIC) + j->delay_ms * 1000;
+
+		if (!saved)
+			log_error("delivery %s: result not recorded; it will "
+			    "be sent again when its lease ends", j->id);
+		else if (j->last)
+			log_warn("delivery %s (%s to %s) failed after %d "
+			    "attempts: %s", j->id, j->event, j->url,
+			    j->attempt, j->err);
+		else if (!j->ok) {
+			log_info("delivery %s attempt %d: %s; next in "
+			    "%lld.%03lld s", j->id, j->attempt, j->err,
+			    (long long)(j->delay_ms / 1000),
+			    (long long)(j->delay_ms % 1000));
+			if (at < *next_retry)
+				*next_retry = at;
+		}
 		job_free(j);
 		(*inflight)--;
-		done++;
 	}
-	return done;
+	return (int)n;
 }
 
 /* LISTEN again after libpq reconnected behind our back. */
@@ -540,7 +609,7 @@ main(int argc, char **argv)
 	CURLM *multi;
 	char err[512];
 	long long run_for = 0;
-	int64_t end, next_poll = 0;
+	int64_t end, next_poll = 0, next_retry = INT64_MAX;
 	bool want = true;
 	int a, inflight = 0, running, failures = 0;
 
@@ -602,7 +671,7 @@ main(int argc, char **argv)
 		if (drain_notifies(db))
 			want = true;
 		if (!stopping && inflight < cfg->webhook_concurrency &&
-		    (want || now >= next_poll)) {
+		    (want || now >= next_poll || now >= next_retry)) {
 			int room = cfg->webhook_concurrency - inflight;
 
 			got = claim(db, multi, room, &inflight);
@@ -611,6 +680,8 @@ main(int argc, char **argv)
 			/* A full claim may leave more due behind it. */
 			want = got == room;
 			next_poll = now + POLL_MS * 1000;
+			if (now >= next_retry)
+				next_retry = INT64_MAX;
 		}
 		if (stopping && inflight == 0)
 			break;
@@ -619,7 +690,7 @@ main(int argc, char **argv)
 		 * A freed slot may let through a delivery the per-endpoint
 		 * cap held back: claim again.
 		 */
-		if (reap(db, multi, &inflight, &next_poll) > 0)
+		if (reap(db, multi, &inflight, &next_retry) > 0)
 			want = true;
 		if (stopping && inflight == 0)
 			break;
@@ -628,10 +699,11 @@ main(int argc, char **argv)
 			wait_ms = POLL_MS;	/* only the requests in flight */
 		else if (want && inflight < cfg->webhook_concurrency)
 			wait_ms = 0;
-		else if (next_poll <= now)
+		else if (next_poll <= now || next_retry <= now)
 			wait_ms = 0;
 		else
-			wait_ms = (int)((next_poll - now + 999) / 1000);
+			wait_ms = (int)(((next_retry < next_poll ? next_retry :
+			    next_poll) - now + 999) / 1000);
 		if (!stopping && (end - now) / 1000 < wait_ms)
 			wait_ms = (int)((end - now) / 1000) + 1;
 		memset(&wfd, 0, sizeof(wfd));

@@ -61,7 +61,8 @@ class CliTest(unittest.TestCase):
 
     def test_help(self):
         for cmd in (["--help"], ["migrate", "--help"], ["merchant", "--help"], ["key", "--help"],
-                    ["wallet", "--help"], ["rate", "--help"], ["network", "--help"]):
+                    ["wallet", "--help"], ["rate", "--help"], ["network", "--help"],
+                    ["webhook", "--help"]):
             p = run(*cmd, config=False)
             self.assertEqual(p.returncode, 0, (cmd, p.stderr))
             self.assertIn("cc-admin", p.stdout)

@@ -13,7 +13,7 @@ import time
 import unittest
 
 import chain
-from cc import ENV, invoice_body, new_merchant, psql, request
+from cc import ENV, admin, invoice_body, new_merchant, psql, request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 VERIFY = os.path.join(HERE, "..", "..", "examples", "verify_webhook.sh")
@@ -346,6 +346,36 @@ class WebhookTest(unittest.TestCase):
         # Failed is final: a later run sends nothing.
         chain.tool("cc-webhooks", "--for", "0")
         self.assertEqual(len(self.deliveries(inv)[0]["attempt_log"]), 3)
+
+    def test_admin_sees_and_retries_a_failed_delivery(self):
+        rec = self.receiver(script=[503])
+        ep = self.endpoint(rec.url, max_retries=0)
+        inv = self.invoice()
+        chain.tool("cc-webhooks", "--for", "0")
+        d = self.deliveries(inv)[0]
+        self.assertEqual(d["status"], "failed")
+        listed = admin("webhook", "deliveries", "--merchant", self.merchant,
+                       "--status", "failed")
+        self.assertEqual([x["id"] for x in listed], [d["id"]])
+        self.assertEqual(listed[0]["last_error"], "HTTP 503")
+        eps = admin("webhook", "endpoints", "--merchant", self.merchant)
+        self.assertEqual([(x["id"], x["events"]) for x in eps], [(ep["id"], ["invoice.created"])])
+        self.assertNotIn("secret", json.dumps(eps))
+        summary = admin("webhook", "summary")
+        self.assertGreaterEqual(summary["failed_24h"], 1)
+        # Delivered ones are not sent again; a failed one is, once.
+        self.assertEqual(admin("webhook", "retry", d["id"]), {"id": d["id"], "status": "pending"})
+        again = admin("webhook", "retry", d["id"], check=False)
+        self.assertEqual(again.returncode, 1)
+        self.assertIn("is pending", again.stderr)
+        chain.tool("cc-webhooks", "--for", "0")
+        d = self.deliveries(inv)[0]
+        self.assertEqual(d["status"], "delivered")
+        self.assertEqual([a["response_code"] for a in d["attempt_log"]], [503, 200])
+        done = admin("webhook", "retry", d["id"], check=False)
+        self.assertIn("only failed or cancelled", done.stderr)
+        self.assertEqual(psql("SELECT count(*) FROM audit_log WHERE merchant_id = '%s' "
+                              "AND event = 'webhook_delivery.retried'" % self.merchant), ["1"])
 
     def test_two_workers_never_send_a_delivery_twice(self):
         rec = self.receiver(default=("sleep", 0.05, 200))

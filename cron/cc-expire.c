@@ -5,7 +5,6 @@
  */
 #include "cc.h"
 
-#include <errno.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -66,34 +65,14 @@ main(int argc, char **argv)
 	char err[512];
 	long long run_for = 0;
 	time_t end;
-	int a, n, passes = 0;
+	int n, passes = 0;
 
 	log_set_program("cc-expire");
-	for (a = 1; a < argc; a++) {
-		if (strcmp(argv[a], "--help") == 0) {
-			usage(stdout);
-			return 0;
-		}
-		if (a + 1 >= argc) {
-			usage(stderr);
-			return 2;
-		}
-		if (strcmp(argv[a], "--for") == 0) {
-			char *e;
-
-			errno = 0;
-			run_for = strtoll(argv[a + 1], &e, 10);
-			if (errno != 0 || *e != '\0' || run_for < 0 ||
-			    run_for > 86400) {
-				fprintf(stderr, "cc-expire: --for must be "
-				    "0..86400 seconds\n");
-				return 2;
-			}
-		} else if (strcmp(argv[a], "--config") != 0) {
-			usage(stderr);
-			return 2;
-		}
-		a++;
+	switch (cron_args(argc, argv, "cc-expire", usage, &run_for)) {
+	case 1:
+		return 0;
+	case 2:
+		return 2;
 	}
 	if (config_load(config_path(argc, argv), &cfg, err,
 	    sizeof(err)) == -1) {

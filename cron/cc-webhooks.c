@@ -21,7 +21,6 @@
  */
 #include "cc.h"
 
-#include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -611,34 +610,14 @@ main(int argc, char **argv)
 	long long run_for = 0;
 	int64_t end, next_poll = 0, next_retry = INT64_MAX;
 	bool want = true;
-	int a, inflight = 0, running, failures = 0;
+	int inflight = 0, running, failures = 0;
 
 	log_set_program("cc-webhooks");
-	for (a = 1; a < argc; a++) {
-		if (strcmp(argv[a], "--help") == 0) {
-			usage(stdout);
-			return 0;
-		}
-		if (a + 1 >= argc) {
-			usage(stderr);
-			return 2;
-		}
-		if (strcmp(argv[a], "--for") == 0) {
-			char *e;
-
-			errno = 0;
-			run_for = strtoll(argv[a + 1], &e, 10);
-			if (errno != 0 || *e != '\0' || run_for < 0 ||
-			    run_for > 86400) {
-				fprintf(stderr, "cc-webhooks: --for must be "
-				    "0..86400 seconds\n");
-				return 2;
-			}
-		} else if (strcmp(argv[a], "--config") != 0) {
-			usage(stderr);
-			return 2;
-		}
-		a++;
+	switch (cron_args(argc, argv, "cc-webhooks", usage, &run_for)) {
+	case 1:
+		return 0;
+	case 2:
+		return 2;
 	}
 	if (config_load(config_path(argc, argv), &config, err,
 	    sizeof(err)) == -1) {

@@ -18,8 +18,8 @@
 #define E_AMOUNT	"INVALID_AMOUNT"
 #define E_VALUE		"INVALID_VALUE"
 
-static int
-seterr(struct input_error *e, int status, const char *code,
+int
+input_seterr(struct input_error *e, int status, const char *code,
     const char *field, const char *fmt, ...)
 {
 	va_list ap;
@@ -95,15 +95,15 @@ opt_string(json_object *v, const char *field, size_t max, bool multiline,
 	if (v == NULL)
 		return 0;
 	if (!json_object_is_type(v, json_type_string))
-		return seterr(e, 422, E_TYPE, field, "%s must be a string",
+		return input_seterr(e, 422, E_TYPE, field, "%s must be a string",
 		    field);
 	s = json_object_get_string(v);
 	n = (size_t)json_object_get_string_len(v);
 	if (n > max)
-		return seterr(e, 422, E_LENGTH, field,
+		return input_seterr(e, 422, E_LENGTH, field,
 		    "%s must be at most %zu bytes", field, max);
 	if (!jsonx_utf8_clean(s, n, multiline))
-		return seterr(e, 422, E_VALUE, field, "%s contains control "
+		return input_seterr(e, 422, E_VALUE, field, "%s contains control "
 		    "characters", field);
 	*out = xstrndup(s, n);
 	return 0;
@@ -114,14 +114,14 @@ req_string(json_object *v, const char *field, size_t max, bool multiline,
     char **out, struct input_error *e)
 {
 	if (v == NULL)
-		return seterr(e, 422, E_MISSING, field, "%s is required",
+		return input_seterr(e, 422, E_MISSING, field, "%s is required",
 		    field);
 	if (opt_string(v, field, max, multiline, out, e) == -1)
 		return -1;
 	if (**out == '\0') {
 		free(*out);
 		*out = NULL;
-		return seterr(e, 422, E_LENGTH, field,
+		return input_seterr(e, 422, E_LENGTH, field,
 		    "%s must not be empty", field);
 	}
 	return 0;
@@ -136,7 +136,7 @@ opt_url(json_object *v, const char *field, char **out,
 	if (*out != NULL && !input_url_ok(*out)) {
 		free(*out);
 		*out = NULL;
-		return seterr(e, 422, "INVALID_URL", field, "%s must be an "
+		return input_seterr(e, 422, "INVALID_URL", field, "%s must be an "
 		    "absolute http or https URL without credentials", field);
 	}
 	return 0;
@@ -155,16 +155,16 @@ opt_int(json_object *v, const char *field, int64_t lo, int64_t hi,
 		return 0;
 	txt = jsonx_number_text(v);
 	if (txt == NULL)
-		return seterr(e, 422, E_TYPE, field, "%s must be an integer",
+		return input_seterr(e, 422, E_TYPE, field, "%s must be an integer",
 		    field);
 	/* "2.0" and "1e3" are not integers here; the text decides. */
 	if (strpbrk(txt, ".eE") != NULL)
-		return seterr(e, 422, E_TYPE, field, "%s must be an integer",
+		return input_seterr(e, 422, E_TYPE, field, "%s must be an integer",
 		    field);
 	errno = 0;
 	n = strtoll(txt, &end, 10);
 	if (errno != 0 || *end != '\0' || n < lo || n > hi)
-		return seterr(e, 422, E_VALUE, field, "%s must be between "
+		return input_seterr(e, 422, E_VALUE, field, "%s must be between "
 		    "%lld and %lld", field, (long long)lo, (long long)hi);
 	*out = n;
 	return 0;
@@ -186,24 +186,24 @@ amount(json_object *v, const char *field, int exponent,
 	else
 		txt = jsonx_number_text(v);
 	if (txt == NULL)
-		return seterr(e, 422, E_TYPE, field, "%s must be a number",
+		return input_seterr(e, 422, E_TYPE, field, "%s must be a number",
 		    field);
 	me = money_parse_minor(txt, exponent, out);
 	switch (me) {
 	case MONEY_OK:
 		return 0;
 	case MONEY_ESCALE:
-		return seterr(e, 422, E_AMOUNT, field, "%s has more than %d "
+		return input_seterr(e, 422, E_AMOUNT, field, "%s has more than %d "
 		    "decimal places, the most %s allows", field, exponent,
 		    currency);
 	case MONEY_ENEGATIVE:
-		return seterr(e, 422, E_AMOUNT, field,
+		return input_seterr(e, 422, E_AMOUNT, field,
 		    "%s must not be negative", field);
 	case MONEY_ERANGE:
-		return seterr(e, 422, E_AMOUNT, field, "%s is too large",
+		return input_seterr(e, 422, E_AMOUNT, field, "%s is too large",
 		    field);
 	default:
-		return seterr(e, 422, E_AMOUNT, field, "%s must be a plain "
+		return input_seterr(e, 422, E_AMOUNT, field, "%s must be a plain "
 		    "decimal number such as 9.99", field);
 	}
 }
@@ -229,7 +229,7 @@ only_keys(json_object *obj, const char *const *allowed, const char *prefix,
 		else
 			snprintf(field, sizeof(field), "%s%s%s", prefix,
 			    *prefix ? "." : "", k);
-		return seterr(e, 422, E_UNKNOWN, field, "unknown field '%s'",
+		return input_seterr(e, 422, E_UNKNOWN, field, "unknown field '%s'",
 		    field);
 	}
 	return 0;
@@ -256,19 +256,19 @@ upper_code(json_object *v, const char *field, size_t max, char *out,
 	size_t n, i;
 
 	if (v == NULL)
-		return seterr(e, 422, E_MISSING, field, "%s is required",
+		return input_seterr(e, 422, E_MISSING, field, "%s is required",
 		    field);
 	if (!json_object_is_type(v, json_type_string))
-		return seterr(e, 422, E_TYPE, field, "%s must be a string",
+		return input_seterr(e, 422, E_TYPE, field, "%s must be a string",
 		    field);
 	s = json_object_get_string(v);
 	n = strlen(s);
 	if (n == 0 || n > max || n >= outlen)
-		return seterr(e, 422, E_VALUE, field, "%s is not supported",
+		return input_seterr(e, 422, E_VALUE, field, "%s is not supported",
 		    field);
 	for (i = 0; i < n; i++) {
 		if (!isalnum((unsigned char)s[i]))
-			return seterr(e, 422, E_VALUE, field,
+			return input_seterr(e, 422, E_VALUE, field,
 			    "%s is not supported", field);
 		out[i] = (char)toupper((unsigned char)s[i]);
 	}
@@ -295,16 +295,16 @@ parse_items(json_object *arr, struct invoice_input *in,
 	int64_t subtotal = 0;
 
 	if (arr == NULL)
-		return seterr(e, 422, E_MISSING, "items", "items is required");
+		return input_seterr(e, 422, E_MISSING, "items", "items is required");
 	if (!json_object_is_type(arr, json_type_array))
-		return seterr(e, 422, E_TYPE, "items",
+		return input_seterr(e, 422, E_TYPE, "items",
 		    "items must be an array");
 	n = json_object_array_length(arr);
 	if (n == 0)
-		return seterr(e, 422, E_LENGTH, "items",
+		return input_seterr(e, 422, E_LENGTH, "items",
 		    "items must contain at least one item");
 	if (n > CC_MAX_ITEMS)
-		return seterr(e, 422, E_LENGTH, "items",
+		return input_seterr(e, 422, E_LENGTH, "items",
 		    "items must contain at most %d items", CC_MAX_ITEMS);
 	in->items = json_object_new_array();
 	for (i = 0; i < n; i++) {
@@ -315,7 +315,7 @@ parse_items(json_object *arr, struct invoice_input *in,
 
 		snprintf(prefix, sizeof(prefix), "items[%zu]", i);
 		if (!json_object_is_type(it, json_type_object))
-			return seterr(e, 422, E_TYPE, prefix,
+			return input_seterr(e, 422, E_TYPE, prefix,
 			    "%s must be an object", prefix);
 		if (only_keys(it, item_keys, prefix, e) == -1)
 			return -1;
@@ -335,7 +335,7 @@ parse_items(json_object *arr, struct invoice_input *in,
 			goto fail;
 		snprintf(f, sizeof(f), "%s.unit_price", prefix);
 		if (get(it, "unit_price") == NULL) {
-			seterr(e, 422, E_MISSING, f, "%s is required", f);
+			input_seterr(e, 422, E_MISSING, f, "%s is required", f);
 			goto fail;
 		}
 		if (amount(get(it, "unit_price"), f, in->exponent,
@@ -343,7 +343,7 @@ parse_items(json_object *arr, struct invoice_input *in,
 			goto fail;
 		if (money_mul(qty, price, &line) != MONEY_OK ||
 		    money_add(subtotal, line, &subtotal) != MONEY_OK) {
-			seterr(e, 422, E_AMOUNT, f, "%s times quantity is too "
+			input_seterr(e, 422, E_AMOUNT, f, "%s times quantity is too "
 			    "large", f);
 			goto fail;
 		}
@@ -380,19 +380,19 @@ parse_metadata(json_object *m, struct invoice_input *in,
 		return 0;
 	}
 	if (!json_object_is_type(m, json_type_object))
-		return seterr(e, 422, E_TYPE, "metadata",
+		return input_seterr(e, 422, E_TYPE, "metadata",
 		    "metadata must be an object");
 	json_object_object_foreach(m, k, v) {
 		char f[64];
 		size_t klen = strlen(k);
 
 		if (++nkeys > CC_MAX_METADATA_KEYS)
-			return seterr(e, 422, E_LENGTH, "metadata",
+			return input_seterr(e, 422, E_LENGTH, "metadata",
 			    "metadata may have at most %d keys",
 			    CC_MAX_METADATA_KEYS);
 		if (klen == 0 || klen > CC_MAX_METADATA_KEY ||
 		    !jsonx_utf8_clean(k, klen, false))
-			return seterr(e, 422, E_VALUE, "metadata", "metadata "
+			return input_seterr(e, 422, E_VALUE, "metadata", "metadata "
 			    "keys must be 1-%d printable characters",
 			    CC_MAX_METADATA_KEY);
 		snprintf(f, sizeof(f), "metadata.%s", k);
@@ -400,12 +400,12 @@ parse_metadata(json_object *m, struct invoice_input *in,
 		case json_type_string:
 			if ((size_t)json_object_get_string_len(v) >
 			    CC_MAX_METADATA_VALUE)
-				return seterr(e, 422, E_LENGTH, f, "%s must be "
+				return input_seterr(e, 422, E_LENGTH, f, "%s must be "
 				    "at most %d bytes", f,
 				    CC_MAX_METADATA_VALUE);
 			if (!jsonx_utf8_clean(json_object_get_string(v),
 			    (size_t)json_object_get_string_len(v), true))
-				return seterr(e, 422, E_VALUE, f,
+				return input_seterr(e, 422, E_VALUE, f,
 				    "%s contains control characters", f);
 			break;
 		case json_type_int:
@@ -414,14 +414,14 @@ parse_metadata(json_object *m, struct invoice_input *in,
 		case json_type_null:
 			break;
 		default:
-			return seterr(e, 422, E_TYPE, f, "metadata must be "
+			return input_seterr(e, 422, E_TYPE, f, "metadata must be "
 			    "flat: %s must be a string, number, boolean or "
 			    "null", f);
 		}
 	}
 	txt = jsonx_text(m);
 	if (strlen(txt) > CC_MAX_METADATA_BYTES)
-		return seterr(e, 422, E_LENGTH, "metadata", "metadata must be "
+		return input_seterr(e, 422, E_LENGTH, "metadata", "metadata must be "
 		    "at most %d bytes as JSON", CC_MAX_METADATA_BYTES);
 	in->metadata = xstrdup(txt);
 	return 0;
@@ -440,7 +440,7 @@ parse_tolerance(json_object *t, struct invoice_input *in,
 	if (t == NULL)
 		return 0;
 	if (!json_object_is_type(t, json_type_object))
-		return seterr(e, 422, E_TYPE, "payment_tolerance",
+		return input_seterr(e, 422, E_TYPE, "payment_tolerance",
 		    "payment_tolerance must be an object");
 	if (only_keys(t, keys, "payment_tolerance", e) == -1)
 		return -1;
@@ -449,7 +449,7 @@ parse_tolerance(json_object *t, struct invoice_input *in,
 	    in->exponent, in->currency, &in->underpay_minor, e) == -1)
 		return -1;
 	if (in->underpay_minor >= in->total_minor)
-		return seterr(e, 422, E_AMOUNT,
+		return input_seterr(e, 422, E_AMOUNT,
 		    "payment_tolerance.underpayment_threshold",
 		    "payment_tolerance.underpayment_threshold must be less "
 		    "than the invoice total");
@@ -462,14 +462,14 @@ parse_tolerance(json_object *t, struct invoice_input *in,
 		const char *s;
 
 		if (!json_object_is_type(v, json_type_string))
-			return seterr(e, 422, E_TYPE,
+			return input_seterr(e, 422, E_TYPE,
 			    "payment_tolerance.overpayment_action",
 			    "payment_tolerance.overpayment_action must be a "
 			    "string");
 		s = json_object_get_string(v);
 		if (strcmp(s, "credit_account") != 0 &&
 		    strcmp(s, "refund") != 0)
-			return seterr(e, 422, E_VALUE,
+			return input_seterr(e, 422, E_VALUE,
 			    "payment_tolerance.overpayment_action",
 			    "payment_tolerance.overpayment_action must be "
 			    "credit_account or refund");
@@ -492,7 +492,7 @@ check_limits(const struct cc_currency *cur, struct invoice_input *in,
 	money_format_minor(cur->max_minor, cur->exponent, hi, sizeof(hi));
 	cc_strlcpy(field, in->nitems == 1 ? "items[0].unit_price" : "items",
 	    sizeof(field));
-	seterr(e, 422, E_AMOUNT, field, "Invoice amount must be between "
+	input_seterr(e, 422, E_AMOUNT, field, "Invoice amount must be between "
 	    "%s %s and %s %s", lo, cur->code, hi, cur->code);
 	extra = json_object_new_object();
 	c = json_object_new_object();
@@ -528,9 +528,9 @@ invoice_input_parse(const char *body, size_t len,
 	memset(e, 0, sizeof(*e));
 	root = jsonx_parse(body, len, msg, sizeof(msg));
 	if (root == NULL)
-		return seterr(e, 400, "INVALID_JSON", NULL, "%s", msg);
+		return input_seterr(e, 400, "INVALID_JSON", NULL, "%s", msg);
 	if (!json_object_is_type(root, json_type_object)) {
-		seterr(e, 400, "INVALID_JSON", NULL,
+		input_seterr(e, 400, "INVALID_JSON", NULL,
 		    "request body must be a JSON object");
 		goto out;
 	}
@@ -543,7 +543,7 @@ invoice_input_parse(const char *body, size_t len,
 		goto out;
 	cur = config_currency(cfg, in->currency);
 	if (cur == NULL) {
-		seterr(e, 422, "UNSUPPORTED_CURRENCY", "currency",
+		input_seterr(e, 422, "UNSUPPORTED_CURRENCY", "currency",
 		    "currency %s is not supported", in->currency);
 		goto out;
 	}
@@ -552,7 +552,7 @@ invoice_input_parse(const char *body, size_t len,
 	    in->crypto_currency, sizeof(in->crypto_currency), e) == -1)
 		goto out;
 	if (!config_known_crypto(cfg, in->crypto_currency)) {
-		seterr(e, 422, "UNSUPPORTED_CRYPTO_CURRENCY",
+		input_seterr(e, 422, "UNSUPPORTED_CRYPTO_CURRENCY",
 		    "crypto_currency", "crypto_currency %s is not supported",
 		    in->crypto_currency);
 		goto out;
@@ -562,18 +562,18 @@ invoice_input_parse(const char *body, size_t len,
 		const struct cc_network *net;
 
 		if (!json_object_is_type(v, json_type_string)) {
-			seterr(e, 422, E_TYPE, "network",
+			input_seterr(e, 422, E_TYPE, "network",
 			    "network must be a string");
 			goto out;
 		}
 		net = config_network(cfg, json_object_get_string(v));
 		if (net == NULL) {
-			seterr(e, 422, "UNSUPPORTED_NETWORK", "network",
+			input_seterr(e, 422, "UNSUPPORTED_NETWORK", "network",
 			    "unknown network");
 			goto out;
 		}
 		if (config_asset(net, in->crypto_currency) == NULL) {
-			seterr(e, 422, "UNSUPPORTED_NETWORK", "network",
+			input_seterr(e, 422, "UNSUPPORTED_NETWORK", "network",
 			    "%s is not available on network %s",
 			    in->crypto_currency, net->name);
 			goto out;
@@ -594,7 +594,7 @@ invoice_input_parse(const char *body, size_t len,
 		goto out;
 	if (money_add(in->subtotal_minor, in->tax_minor, &in->total_minor) !=
 	    MONEY_OK) {
-		seterr(e, 422, E_AMOUNT, "tax", "total is too large");
+		input_seterr(e, 422, E_AMOUNT, "tax", "total is too large");
 		goto out;
 	}
 	if (check_limits(cur, in, e) == -1)

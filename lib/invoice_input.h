@@ -57,5 +57,12 @@ void	input_error_release(struct input_error *);
 
 /* Shared field checks, also used by other request parsers. */
 bool	input_url_ok(const char *);
+/*
+ * Fills e (type validation_error, or invalid_request_error for 400) with a
+ * formatted message naming field (NULL for none); returns -1.
+ */
+int	input_seterr(struct input_error *e, int status, const char *code,
+	    const char *field, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
 
 #endif

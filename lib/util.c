@@ -422,3 +422,39 @@ ct_equal(const void *a, const void *b, size_t n)
 		d |= x[i] ^ y[i];
 	return d == 0;
 }
+
+int
+cron_args(int argc, char **argv, const char *prog, void (*usage)(FILE *),
+    long long *run_for)
+{
+	int a;
+
+	*run_for = 0;
+	for (a = 1; a < argc; a++) {
+		if (strcmp(argv[a], "--help") == 0) {
+			usage(stdout);
+			return 1;
+		}
+		if (a + 1 >= argc) {
+			usage(stderr);
+			return 2;
+		}
+		if (strcmp(argv[a], "--for") == 0) {
+			char *e;
+
+			errno = 0;
+			*run_for = strtoll(argv[a + 1], &e, 10);
+			if (errno != 0 || *e != '\0' || *run_for < 0 ||
+			    *run_for > 86400) {
+				fprintf(stderr, "%s: --for must be 0..86400 "
+				    "seconds\n", prog);
+				return 2;
+			}
+		} else if (strcmp(argv[a], "--config") != 0) {
+			usage(stderr);
+			return 2;
+		}
+		a++;
+	}
+	return 0;
+}

@@ -44,6 +44,15 @@ void	 buf_reset(struct buf *);
 /* Hands the data to the caller (who frees it) and empties the buffer. */
 char	*buf_take(struct buf *);
 
+/*
+ * The command line of a cron tool that takes only --config FILE and --for
+ * SECONDS (0..86400, default 0), and --help. Returns 0 to run, 1 after
+ * printing the help to stdout (exit 0), 2 after a usage error on stderr
+ * (exit 2).
+ */
+int	 cron_args(int argc, char **argv, const char *prog,
+	    void (*usage)(FILE *), long long *run_for);
+
 /* The value of one hex digit (either case), or -1. */
 int	 hex_value(int);
 /* Lower-case hex of len bytes into out (2*len+1 bytes). */

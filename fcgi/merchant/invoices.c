@@ -31,30 +31,6 @@ meta(struct mreq *m, struct req_meta *rm)
 	rm->user_agent = m->c->user_agent;
 }
 
-/*
- * Body-level checks every JSON route shares: 0 to go on, -1 answered. The
- * body must be JSON whatever Content-Type says: curl -d sends a form type
- * by default, and refusing it would only confuse.
- */
-static int
-check_body(struct mreq *m)
-{
-	struct fcgi_ctx *c = m->c;
-
-	if (c->body_bad_length) {
-		http_error(&c->resp, 400, "invalid_request_error",
-		    "INVALID_CONTENT_LENGTH", "invalid Content-Length", NULL);
-		return -1;
-	}
-	if (c->body_too_large) {
-		http_error(&c->resp, 413, "invalid_request_error",
-		    "REQUEST_TOO_LARGE", "request body must be at most "
-		    "65536 bytes", NULL);
-		return -1;
-	}
-	return 0;
-}
-
 void
 invoices_create(struct mreq *m)
 {
@@ -70,7 +46,7 @@ invoices_create(struct mreq *m)
 	int rc, status;
 
 	memset(&e, 0, sizeof(e));
-	if (check_body(m) == -1)
+	if (merchant_check_body(m) == -1)
 		return;
 	if (invoice_input_parse(c->body.data, c->body.len, c->cfg, &in,
 	    &e) == -1) {
@@ -315,25 +291,12 @@ invoices_cancel(struct mreq *m)
 	json_object *body = NULL, *v, *inv = NULL;
 	const char *reason = NULL;
 	bool refund = false;
-	char err[200];
 	int rc;
 
 	memset(&e, 0, sizeof(e));
-	if (check_body(m) == -1)
+	if (merchant_json_body(m, true, &body) == -1)
 		return;
-	if (c->body.len > 0) {
-		body = jsonx_parse(c->body.data, c->body.len, err, sizeof(err));
-		if (body == NULL) {
-			http_error(&c->resp, 400, "invalid_request_error",
-			    "INVALID_JSON", err, NULL);
-			return;
-		}
-		if (!json_object_is_type(body, json_type_object)) {
-			http_error(&c->resp, 400, "invalid_request_error",
-			    "INVALID_JSON", "request body must be a JSON "
-			    "object", NULL);
-			goto out;
-		}
+	if (body != NULL) {
 		json_object_object_foreach(body, k, val) {
 			(void)val;
 			if (strcmp(k, "reason") != 0 &&

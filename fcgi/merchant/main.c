@@ -8,6 +8,7 @@
 #include "apikey.h"
 #include "config.h"
 #include "db.h"
+#include "jsonx.h"
 #include "fcgi_main.h"
 #include "log.h"
 #include "routes.h"
@@ -48,6 +49,54 @@ merchant_internal_error(struct mreq *m, const char *what)
 	http_error(&m->c->resp, 500, "api_error", "INTERNAL_ERROR",
 	    "An internal error occurred; quote the request_id to support",
 	    NULL);
+}
+
+int
+merchant_check_body(struct mreq *m)
+{
+	struct fcgi_ctx *c = m->c;
+
+	if (c->body_bad_length) {
+		http_error(&c->resp, 400, "invalid_request_error",
+		    "INVALID_CONTENT_LENGTH", "invalid Content-Length", NULL);
+		return -1;
+	}
+	if (c->body_too_large) {
+		http_error(&c->resp, 413, "invalid_request_error",
+		    "REQUEST_TOO_LARGE", "request body must be at most "
+		    "65536 bytes", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int
+merchant_json_body(struct mreq *m, bool empty_ok, json_object **out)
+{
+	struct fcgi_ctx *c = m->c;
+	json_object *body;
+	char err[200];
+
+	*out = NULL;
+	if (merchant_check_body(m) == -1)
+		return -1;
+	if (c->body.len == 0 && empty_ok)
+		return 0;
+	body = jsonx_parse(c->body.data, c->body.len, err, sizeof(err));
+	if (body == NULL) {
+		http_error(&c->resp, 400, "invalid_request_error",
+		    "INVALID_JSON", err, NULL);
+		return -1;
+	}
+	if (!json_object_is_type(body, json_type_object)) {
+		json_object_put(body);
+		http_error(&c->resp, 400, "invalid_request_error",
+		    "INVALID_JSON", "request body must be a JSON object",
+		    NULL);
+		return -1;
+	}
+	*out = body;
+	return 0;
 }
 
 static const char *

@@ -6,6 +6,8 @@
 #include "apikey.h"
 #include "fcgi_main.h"
 
+#include <json-c/json.h>
+
 struct mreq {
 	struct fcgi_ctx	*c;
 	struct auth	 auth;
@@ -24,6 +26,19 @@ void	webhook_endpoints_update(struct mreq *);
 void	webhook_endpoints_delete(struct mreq *);
 void	webhook_endpoints_rotate(struct mreq *);
 void	invoice_webhook_secret_rotate(struct mreq *);
+
+/*
+ * Body-level checks every route with a body shares (a bad Content-Length,
+ * over 64 KiB): 0 to go on, -1 answered. The body must be JSON whatever
+ * Content-Type says: curl -d sends a form type by default, and refusing it
+ * would only confuse.
+ */
+int	merchant_check_body(struct mreq *);
+/*
+ * The same, then the body parsed as a JSON object: 0 with *out set (NULL
+ * for an empty body when empty_ok), or -1 answered.
+ */
+int	merchant_json_body(struct mreq *, bool empty_ok, json_object **out);
 
 /* Answers 500 with the request id; the cause goes to the log. */
 void	merchant_internal_error(struct mreq *, const char *what);

@@ -91,28 +91,6 @@ ep_input_release(struct ep_input *in)
 	memset(in, 0, sizeof(*in));
 }
 
-static int
-seterr(struct input_error *e, int status, const char *code,
-    const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static int
-seterr(struct input_error *e, int status, const char *code,
-    const char *field, const char *fmt, ...)
-{
-	va_list ap;
-
-	e->status = status;
-	cc_strlcpy(e->type, status == 400 ? "invalid_request_error" :
-	    "validation_error", sizeof(e->type));
-	cc_strlcpy(e->code, code, sizeof(e->code));
-	cc_strlcpy(e->field, field != NULL ? field : "", sizeof(e->field));
-	va_start(ap, fmt);
-	vsnprintf(e->message, sizeof(e->message), fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static void
 send_error(struct mreq *m, struct input_error *e)
 {
@@ -146,9 +124,9 @@ url_refused(struct input_error *e, const char *field, const char *why)
 {
 	if (strncmp(why, "must ", 5) == 0 ||
 	    strncmp(why, "has a malformed", 15) == 0)
-		return seterr(e, 422, "INVALID_URL", field, "%s %s", field,
+		return input_seterr(e, 422, "INVALID_URL", field, "%s %s", field,
 		    why);
-	return seterr(e, 422, "URL_NOT_ALLOWED", field, "%s: %s", field,
+	return input_seterr(e, 422, "URL_NOT_ALLOWED", field, "%s: %s", field,
 	    why);
 }
 
@@ -165,7 +143,7 @@ check_url(const char *url, const struct net_cidr *cidrs, size_t n,
 		return url_refused(e, field, why);
 	/* What it lets through but a stored URL must not hold (spaces). */
 	if (!input_url_ok(url))
-		return seterr(e, 422, "INVALID_URL", field, "%s must be an "
+		return input_seterr(e, 422, "INVALID_URL", field, "%s must be an "
 		    "absolute http or https URL of printable ASCII without "
 		    "credentials", field);
 	return 0;
@@ -183,12 +161,12 @@ int_field(json_object *v, const char *field, long long lo, long long hi,
 	txt = jsonx_number_text(v);
 	/* "2.0" and "1e3" are not integers here; the text decides. */
 	if (txt == NULL || strpbrk(txt, ".eE") != NULL)
-		return seterr(e, 422, "INVALID_TYPE", field,
+		return input_seterr(e, 422, "INVALID_TYPE", field,
 		    "%s must be an integer", field);
 	errno = 0;
 	n = strtoll(txt, &end, 10);
 	if (errno != 0 || *end != '\0' || n < lo || n > hi)
-		return seterr(e, 422, "INVALID_VALUE", field,
+		return input_seterr(e, 422, "INVALID_VALUE", field,
 		    "%s must be between %lld and %lld", field, lo, hi);
 	snprintf(out, outlen, "%lld", n);
 	return 0;
@@ -203,15 +181,15 @@ parse_events(json_object *v, struct ep_input *in, struct input_error *e)
 	for (known = 0; webhook_events[known] != NULL; known++)
 		continue;
 	if (!json_object_is_type(v, json_type_array))
-		return seterr(e, 422, "INVALID_TYPE", "events",
+		return input_seterr(e, 422, "INVALID_TYPE", "events",
 		    "events must be an array of event names");
 	n = json_object_array_length(v);
 	if (n == 0)
-		return seterr(e, 422, "INVALID_VALUE", "events",
+		return input_seterr(e, 422, "INVALID_VALUE", "events",
 		    "events must name at least one event");
 	/* Unique known names: more than there are is a duplicate. */
 	if (n > known)
-		return seterr(e, 422, "INVALID_VALUE", "events",
+		return input_seterr(e, 422, "INVALID_VALUE", "events",
 		    "events must list each event at most once (%zu exist)",
 		    known);
 	for (i = 0; i < n; i++) {
@@ -219,17 +197,17 @@ parse_events(json_object *v, struct ep_input *in, struct input_error *e)
 		const char *s;
 
 		if (!json_object_is_type(x, json_type_string))
-			return seterr(e, 422, "INVALID_TYPE", "events",
+			return input_seterr(e, 422, "INVALID_TYPE", "events",
 			    "events[%zu] must be a string", i);
 		s = json_object_get_string(x);
 		if (!webhook_event_known(s))
-			return seterr(e, 422, "INVALID_VALUE", "events",
+			return input_seterr(e, 422, "INVALID_VALUE", "events",
 			    "events[%zu] is not a known event; see the "
 			    "Webhook Events list", i);
 		for (j = 0; j < i; j++)
 			if (strcmp(s, json_object_get_string(
 			    json_object_array_get_idx(v, j))) == 0)
-				return seterr(e, 422, "INVALID_VALUE",
+				return input_seterr(e, 422, "INVALID_VALUE",
 				    "events", "events[%zu] repeats "
 				    "events[%zu]", i, j);
 	}
@@ -251,22 +229,22 @@ parse_allowed_ips(json_object *v, struct ep_input *in,
 	size_t n, i;
 
 	if (!json_object_is_type(v, json_type_array))
-		return seterr(e, 422, "INVALID_TYPE", "allowed_ips",
+		return input_seterr(e, 422, "INVALID_TYPE", "allowed_ips",
 		    "allowed_ips must be an array of IP addresses or CIDRs");
 	n = json_object_array_length(v);
 	if (n > WEBHOOK_MAX_ALLOWED_IPS)
-		return seterr(e, 422, "INVALID_VALUE", "allowed_ips",
+		return input_seterr(e, 422, "INVALID_VALUE", "allowed_ips",
 		    "allowed_ips must have at most %d entries",
 		    WEBHOOK_MAX_ALLOWED_IPS);
 	for (i = 0; i < n; i++) {
 		json_object *x = json_object_array_get_idx(v, i);
 
 		if (!json_object_is_type(x, json_type_string))
-			return seterr(e, 422, "INVALID_TYPE", "allowed_ips",
+			return input_seterr(e, 422, "INVALID_TYPE", "allowed_ips",
 			    "allowed_ips[%zu] must be a string", i);
 		if (net_parse_cidr(json_object_get_string(x),
 		    &in->cidrs[i]) == -1)
-			return seterr(e, 422, "INVALID_VALUE", "allowed_ips",
+			return input_seterr(e, 422, "INVALID_VALUE", "allowed_ips",
 			    "allowed_ips[%zu] must be an IP address or a "
 			    "CIDR such as 192.168.1.100 or 10.0.0.0/8 (host "
 			    "bits zero)", i);
@@ -288,22 +266,22 @@ parse_secret(json_object *v, struct ep_input *in, struct input_error *e)
 	size_t n, i;
 
 	if (!json_object_is_type(v, json_type_string))
-		return seterr(e, 422, "INVALID_TYPE", "secret",
+		return input_seterr(e, 422, "INVALID_TYPE", "secret",
 		    "secret must be a string");
 	s = json_object_get_string(v);
 	n = (size_t)json_object_get_string_len(v);
 	if (strncmp(s, WHSEC_PREFIX, strlen(WHSEC_PREFIX)) != 0)
-		return seterr(e, 422, "INVALID_VALUE", "secret",
+		return input_seterr(e, 422, "INVALID_VALUE", "secret",
 		    "secret must start with " WHSEC_PREFIX);
 	if (n < WHSEC_MIN || n > WHSEC_MAX)
-		return seterr(e, 422, "INVALID_LENGTH", "secret",
+		return input_seterr(e, 422, "INVALID_LENGTH", "secret",
 		    "secret must be %d to %d bytes long", WHSEC_MIN,
 		    WHSEC_MAX);
 	/* It goes into a header-like HMAC key and a receiver's config. */
 	for (i = 0; i < n; i++)
 		if ((unsigned char)s[i] <= 0x20 ||
 		    (unsigned char)s[i] >= 0x7f)
-			return seterr(e, 422, "INVALID_VALUE", "secret",
+			return input_seterr(e, 422, "INVALID_VALUE", "secret",
 			    "secret must be printable ASCII without spaces");
 	in->secret = s;
 	return 0;
@@ -330,12 +308,12 @@ ep_parse(json_object *body, bool create, struct ep_input *in,
 			if (strcmp(k, ep_names[i]) == 0)
 				ok = true;
 		if (!ok)
-			return seterr(e, 422, "UNKNOWN_FIELD",
+			return input_seterr(e, 422, "UNKNOWN_FIELD",
 			    strlen(k) <= 40 && jsonx_utf8_clean(k, strlen(k),
 			    false) ? k : NULL, "unknown field");
 	}
 	if (!create && json_object_object_get_ex(body, "secret", NULL))
-		return seterr(e, 422, "SECRET_NOT_UPDATABLE", "secret",
+		return input_seterr(e, 422, "SECRET_NOT_UPDATABLE", "secret",
 		    "secret cannot be changed by PATCH; use POST "
 		    "/api/v1/webhook-endpoints/{id}/rotate-secret, which "
 		    "returns the new secret");
@@ -347,16 +325,16 @@ ep_parse(json_object *body, bool create, struct ep_input *in,
 		in->has[i] = v[i] != NULL;
 	}
 	if (create && v[EP_URL] == NULL)
-		return seterr(e, 422, "MISSING_FIELD", "url",
+		return input_seterr(e, 422, "MISSING_FIELD", "url",
 		    "url is required");
 	if (v[EP_URL] != NULL) {
 		if (!json_object_is_type(v[EP_URL], json_type_string))
-			return seterr(e, 422, "INVALID_TYPE", "url",
+			return input_seterr(e, 422, "INVALID_TYPE", "url",
 			    "url must be a string");
 		in->url = json_object_get_string(v[EP_URL]);
 	}
 	if (create && v[EP_EVENTS] == NULL)
-		return seterr(e, 422, "MISSING_FIELD", "events",
+		return input_seterr(e, 422, "MISSING_FIELD", "events",
 		    "events is required");
 	if (v[EP_EVENTS] != NULL && parse_events(v[EP_EVENTS], in, e) == -1)
 		return -1;
@@ -377,11 +355,11 @@ ep_parse(json_object *body, bool create, struct ep_input *in,
 
 		if (!json_object_is_type(v[EP_RETRY_BACKOFF],
 		    json_type_string))
-			return seterr(e, 422, "INVALID_TYPE", "retry_backoff",
+			return input_seterr(e, 422, "INVALID_TYPE", "retry_backoff",
 			    "retry_backoff must be a string");
 		s = json_object_get_string(v[EP_RETRY_BACKOFF]);
 		if (strcmp(s, "exponential") != 0 && strcmp(s, "linear") != 0)
-			return seterr(e, 422, "INVALID_VALUE",
+			return input_seterr(e, 422, "INVALID_VALUE",
 			    "retry_backoff", "retry_backoff must be "
 			    "exponential or linear");
 		in->retry_backoff = s;
@@ -394,53 +372,10 @@ ep_parse(json_object *body, bool create, struct ep_input *in,
 	in->enabled = true;
 	if (v[EP_ENABLED] != NULL) {
 		if (!json_object_is_type(v[EP_ENABLED], json_type_boolean))
-			return seterr(e, 422, "INVALID_TYPE", "enabled",
+			return input_seterr(e, 422, "INVALID_TYPE", "enabled",
 			    "enabled must be true or false");
 		in->enabled = json_object_get_boolean(v[EP_ENABLED]);
 	}
-	return 0;
-}
-
-/*
- * Body-level checks: 0 with *out the JSON object (NULL for an empty body
- * when empty_ok), or -1 answered. The body must be JSON whatever
- * Content-Type says, as for invoices.
- */
-static int
-read_body(struct mreq *m, bool empty_ok, json_object **out)
-{
-	struct fcgi_ctx *c = m->c;
-	json_object *body;
-	char err[200];
-
-	*out = NULL;
-	if (c->body_bad_length) {
-		http_error(&c->resp, 400, "invalid_request_error",
-		    "INVALID_CONTENT_LENGTH", "invalid Content-Length", NULL);
-		return -1;
-	}
-	if (c->body_too_large) {
-		http_error(&c->resp, 413, "invalid_request_error",
-		    "REQUEST_TOO_LARGE", "request body must be at most "
-		    "65536 bytes", NULL);
-		return -1;
-	}
-	if (c->body.len == 0 && empty_ok)
-		return 0;
-	body = jsonx_parse(c->body.data, c->body.len, err, sizeof(err));
-	if (body == NULL) {
-		http_error(&c->resp, 400, "invalid_request_error",
-		    "INVALID_JSON", err, NULL);
-		return -1;
-	}
-	if (!json_object_is_type(body, json_type_object)) {
-		json_object_put(body);
-		http_error(&c->resp, 400, "invalid_request_error",
-		    "INVALID_JSON", "request body must be a JSON object",
-		    NULL);
-		return -1;
-	}
-	*out = body;
 	return 0;
 }
 
@@ -451,7 +386,7 @@ read_empty_body(struct mreq *m)
 	json_object *body;
 	int rc = 0;
 
-	if (read_body(m, true, &body) == -1)
+	if (merchant_json_body(m, true, &body) == -1)
 		return -1;
 	if (body != NULL) {
 		json_object_object_foreach(body, k, val) {
@@ -564,7 +499,7 @@ webhook_endpoints_create(struct mreq *m)
 
 	memset(&e, 0, sizeof(e));
 	memset(&in, 0, sizeof(in));
-	if (read_body(m, false, &body) == -1)
+	if (merchant_json_body(m, false, &body) == -1)
 		return;
 	if (ep_parse(body, true, &in, &e) == -1 ||
 	    check_url(in.url, in.cidrs, in.ncidrs, c->cfg, "url", &e) == -1) {
@@ -755,7 +690,7 @@ webhook_endpoints_update(struct mreq *m)
 
 	memset(&e, 0, sizeof(e));
 	memset(&in, 0, sizeof(in));
-	if (read_body(m, false, &body) == -1)
+	if (merchant_json_body(m, false, &body) == -1)
 		return;
 	if (ep_parse(body, false, &in, &e) == -1) {
 		send_error(m, &e);

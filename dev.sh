@@ -357,7 +357,11 @@ seed_demo() {
 	if [ -f "$envfile" ]; then
 		merchant=$(sed -n 's/^CC_MERCHANT_ID=//p' "$envfile")
 		key=$(sed -n 's/^CC_TEST_KEY=//p' "$envfile")
-		"${adm[@]}" --json merchant list | grep -q "\"$merchant\"" || { merchant=""; key=""; }
+		# Not "list | grep -q": grep leaving early kills the writer with
+		# SIGPIPE, and pipefail then reads "not found".
+		local known
+		known=$("${adm[@]}" --json merchant list)
+		grep -q "\"$merchant\"" <<<"$known" || { merchant=""; key=""; }
 	fi
 	if [ -z "$merchant" ]; then
 		say "creating the demo merchant"

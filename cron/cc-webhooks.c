@@ -133,13 +133,9 @@ open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *sa)
 	}
 	if (!webhook_addr_ok(&a, j->allowed, j->nallowed, cfg)) {
 		net_addr_str(&a, txt, sizeof(txt));
-		if (j->nallowed > 0)
-			snprintf(j->blocked, sizeof(j->blocked), "refused: "
-			    "%s is not in the endpoint's allowed_ips", txt);
-		else
-			snprintf(j->blocked, sizeof(j->blocked), "refused: "
-			    "%s is a %s address", txt,
-			    net_class_name(net_classify(&a)));
+		snprintf(j->blocked, sizeof(j->blocked), "refused: %s is a "
+		    "%s address and allowed_ips does not cover it", txt,
+		    net_class_name(net_classify(&a)));
 		return CURL_SOCKET_BAD;
 	}
 	return socket(sa->family, sa->socktype, sa->protocol);

@@ -57,15 +57,8 @@ bool
 webhook_addr_ok(const struct net_addr *a, const struct net_cidr *ep,
     size_t nep, const struct cc_config *cfg)
 {
-	size_t i;
-
-	if (nep > 0) {
-		for (i = 0; i < nep; i++)
-			if (net_cidr_contains(&ep[i], a))
-				return true;
-		return false;
-	}
-	return net_allowed(a, cfg->webhook_allowed, cfg->nwebhook_allowed);
+	return net_allowed(a, ep, nep) || net_allowed(a,
+	    cfg->webhook_allowed, cfg->nwebhook_allowed);
 }
 
 static int
@@ -86,13 +79,9 @@ check_addr(const struct net_addr *a, const char *host,
 	if (webhook_addr_ok(a, ep, nep, cfg))
 		return 0;
 	net_addr_str(a, txt, sizeof(txt));
-	if (nep > 0)
-		snprintf(msg, sizeof(msg), "%s, which allowed_ips does not "
-		    "cover", txt);
-	else
-		snprintf(msg, sizeof(msg), "%s, a %s address; webhooks go "
-		    "only to public addresses unless allowed_ips covers "
-		    "them", txt, net_class_name(net_classify(a)));
+	snprintf(msg, sizeof(msg), "%s, a %s address; webhooks go only to "
+	    "public addresses unless allowed_ips covers them", txt,
+	    net_class_name(net_classify(a)));
 	if (host == NULL)
 		return refuse(why, whylen, "the host is ", msg);
 	snprintf(why, whylen, "%s resolves to %s", host, msg);

@@ -35,10 +35,10 @@ bool	webhook_event_known(const char *);
 int64_t	webhook_backoff_ms(bool linear, int attempt, int unit, uint32_t rnd);
 
 /*
- * May a delivery connect to addr? With an endpoint allow list (nep > 0)
- * only addresses it covers (the merchant restricted delivery to them, and
- * may so name a private receiver); without one, public addresses and those
- * the operator's [webhooks] allowed_ips covers.
+ * May a delivery connect to addr? Public addresses always; any other
+ * (loopback, private, link-local, CGNAT, multicast, metadata, reserved)
+ * only when the endpoint's allowed_ips (ep, nep; may be NULL, 0) or the
+ * operator's [webhooks] allowed_ips covers it.
  */
 bool	webhook_addr_ok(const struct net_addr *, const struct net_cidr *ep,
 	    size_t nep, const struct cc_config *);

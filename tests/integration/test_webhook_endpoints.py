@@ -161,9 +161,9 @@ class CreateTest(WebhookTest):
                                        raw=True)
                     continue
                 self.assertInvalid(body(**kw), 422, code, field)
-        # 32 entries are fine, but they do not cover the public URL.
-        self.assertInvalid(body(allowed_ips=["10.0.0.%d" % i for i in range(32)]), 422,
-                           "URL_NOT_ALLOWED", "url")
+        # 32 entries are fine, and they let a private URL they cover in.
+        self.assertInvalid(body(allowed_ips=["10.0.0.%d" % i for i in range(32)],
+                                url="http://10.0.0.77/"), 422, "URL_NOT_ALLOWED", "url")
         ok = self.create(allowed_ips=["10.0.0.%d" % i for i in range(32)],
                          url="http://10.0.0.7/", secret="whsec_" + "a" * 122)
         self.assertEqual(len(ok["allowed_ips"]), 32)
@@ -192,9 +192,10 @@ class CreateTest(WebhookTest):
         e = self.assertInvalid(body(url="http://127.0.0.1:9/", allowed_ips=["10.0.0.0/8"]),
                                422, "URL_NOT_ALLOWED", "url")
         self.assertIn("allowed_ips", e["message"])
-        # With an allow list, only it counts: a public address outside it
-        # is refused too (the merchant restricted delivery to those).
-        self.assertInvalid(body(allowed_ips=["10.0.0.0/8"]), 422, "URL_NOT_ALLOWED", "url")
+        # Public addresses stay open whatever the list says (the spec's
+        # own example pairs a public URL with private allowed_ips).
+        v = self.create(allowed_ips=["192.168.1.100", "10.0.0.0/8"])
+        self.assertEqual(v["allowed_ips"], ["192.168.1.100", "10.0.0.0/8"])
 
     def test_scope(self):
         ro = admin("key", "create", "--merchant", self.merchant, "--type", "test",

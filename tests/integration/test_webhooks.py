@@ -455,7 +455,8 @@ class WebhookTest(unittest.TestCase):
         inv = self.invoice()
         chain.tool("cc-webhooks", "--for", "0")
         d = self.deliveries(inv)
-        self.assertIn("not in the endpoint's allowed_ips", d[0]["attempt_log"][0]["error"])
+        self.assertIn("loopback address and allowed_ips does not cover it",
+                      d[0]["attempt_log"][0]["error"])
         self.assertEqual(rec.requests, [])
 
     def test_redirect_not_followed_and_large_response_capped(self):

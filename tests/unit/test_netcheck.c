@@ -827,9 +827,8 @@ test_event_known(void)
 }
 
 /*
- * Where a delivery may connect: an endpoint's allowed_ips, when it has
- * one, is the whole rule; otherwise public addresses and what the
- * operator's [webhooks] allowed_ips covers.
+ * Where a delivery may connect: public addresses, and others that the
+ * endpoint's or the operator's allowed_ips covers.
  */
 struct addr_ok_row {
 	const char	*host;
@@ -853,15 +852,18 @@ static const struct addr_ok_row addr_ok_rows[] = {
 	{ "192.168.1.1", { NULL }, { "10.0.0.0/8", "192.168.0.0/16", NULL },
 	    true },
 	{ "8.8.8.8", { NULL }, { "10.0.0.0/8", NULL }, true },
-	/* An endpoint's list is the whole rule, public or not. */
+	/* An endpoint's list opens private places to that endpoint only;
+	 * public addresses stay open. */
 	{ "127.0.0.1", { "127.0.0.1", NULL }, { NULL }, true },
 	{ "0x7f.1", { "127.0.0.0/8", NULL }, { NULL }, true },
 	{ "127.0.0.2", { "127.0.0.1", NULL }, { NULL }, false },
 	{ "10.1.2.3", { "10.0.0.0/8", NULL }, { NULL }, true },
 	{ "127.0.0.1", { "10.0.0.0/8", NULL }, { NULL }, false },
-	{ "8.8.8.8", { "10.0.0.0/8", NULL }, { NULL }, false },
+	{ "8.8.8.8", { "10.0.0.0/8", NULL }, { NULL }, true },
 	{ "8.8.8.8", { "8.8.8.0/24", NULL }, { NULL }, true },
 	{ "10.1.2.3", { "192.168.0.0/16", NULL }, { "10.0.0.0/8", NULL },
+	    true },
+	{ "172.16.0.1", { "192.168.0.0/16", NULL }, { "10.0.0.0/8", NULL },
 	    false },
 	{ "10.1.2.3", { "192.168.0.0/16", "10.1.2.3", NULL },
 	    { NULL }, true },

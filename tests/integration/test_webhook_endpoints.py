@@ -83,6 +83,20 @@ class CreateTest(WebhookTest):
         row = psql("SELECT mode, secret FROM webhook_endpoints WHERE id = '%s'" % v["id"])
         self.assertEqual(row, ["test|" + v["secret"]])
 
+    def test_the_specs_example(self):
+        """The request of the spec's "Configure Webhook Endpoint", as
+        written there."""
+        spec = {"url": "https://merchant.com/webhook",
+                "events": ["invoice.paid", "payment.detected", "invoice.expired"],
+                "secret": "whsec_abc123...",
+                "allowed_ips": ["192.168.1.100", "10.0.0.0/8"],
+                "max_retries": 5, "retry_backoff": "exponential", "timeout": 30,
+                "enabled": True}
+        v = self.create(**spec)
+        self.assertEqual(v["secret"], "whsec_abc123...")
+        for k in ("url", "events", "allowed_ips", "retry_backoff"):
+            self.assertEqual(v[k], spec[k], k)
+
     def test_all_fields(self):
         v = self.create(url="https://example.com/wh?x=1",
                         events=["invoice.paid", "payment.detected", "invoice.expired"],
@@ -128,6 +142,7 @@ class CreateTest(WebhookTest):
             ({"secret": 1}, "INVALID_TYPE", "secret"),
             ({"secret": "abc123abc123abc123"}, "INVALID_VALUE", "secret"),
             ({"secret": "whsec_short"}, "INVALID_LENGTH", "secret"),
+            ({"secret": "whsec_1234567"}, "INVALID_LENGTH", "secret"),
             ({"secret": "whsec_" + "a" * 123}, "INVALID_LENGTH", "secret"),
             ({"secret": "whsec_abc def ghi jkl"}, "INVALID_VALUE", "secret"),
             ({"secret": "whsec_abcdefghij\u00e9kl"}, "INVALID_VALUE", "secret"),

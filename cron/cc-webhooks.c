@@ -1,15 +1,17 @@
 /*
  * cc-webhooks: delivers due webhooks, run from cron with --for. It LISTENs
- * on cc_webhooks (the delivery trigger notifies at commit) and also polls
- * every second for retries that came due, claims due deliveries with FOR
- * UPDATE SKIP LOCKED, and sends them concurrently with the libcurl multi
- * interface.
+ * on cc_webhooks (the delivery trigger notifies at commit), wakes when a
+ * retry it scheduled comes due, and polls every second for other workers'
+ * retries; it claims due deliveries with FOR UPDATE SKIP LOCKED, at most
+ * [webhooks] per_endpoint in flight per destination, and sends them
+ * concurrently with the libcurl multi interface.
  *
  * A claim moves the delivery's next_attempt_at past the request's timeout:
  * a lease. A worker that dies mid-request leaves the delivery to whichever
  * run comes next once the lease ends; a live worker is never raced, so two
- * workers never send one attempt twice. Results are recorded one by one as
- * requests finish, so a slow endpoint delays no other.
+ * workers never send one attempt twice. Results are recorded as requests
+ * finish (all that finished together in one statement), so a slow endpoint
+ * delays no other.
  *
  * Safety: every address curl is about to connect to passes through
  * open_socket(), which applies the endpoint's allow rule to the address
@@ -22,7 +24,6 @@
 #include "cc.h"
 
 #include <netinet/in.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -141,7 +142,7 @@ open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *sa)
 	return socket(sa->family, sa->socktype, sa->protocol);
 }
 
-/* Reads up to the cap; more aborts the transfer (see finish()). */
+/* Reads up to the cap; more aborts the transfer (see judge()). */
 static size_t
 on_data(char *p, size_t size, size_t n, void *arg)
 {

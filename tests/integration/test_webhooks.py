@@ -475,6 +475,31 @@ class WebhookTest(unittest.TestCase):
         self.assertEqual(target.requests, [])
         self.assertEqual(by_url[big.url]["status"], "delivered")
 
+    def test_worker_is_clean_under_valgrind(self):
+        """Every path of a request (delivered, HTTP error, refused
+        connection, SSRF refusal, redirect, capped body, retry scheduled)
+        in one run under valgrind: no memory error, no leak."""
+        ok, err500 = self.receiver(), self.receiver(default=500)
+        redir = self.receiver(default=("redirect", ok.url))
+        big = self.receiver(default=("big", 200))
+        eps = [self.endpoint(ok.url), self.endpoint(err500.url),
+               self.endpoint(redir.url), self.endpoint(big.url),
+               self.endpoint("http://127.0.0.1:%d/" % closed_port())]
+        ssrf = self.endpoint(ok.url, max_retries=0)
+        psql("UPDATE webhook_endpoints SET url = 'http://localhost:%d/', "
+             "allowed_ips = '{}' WHERE id = '%s'" % (ok.port, ssrf["id"]))
+        inv = self.invoice()
+        cmd = ["valgrind", "-q", "--leak-check=full", "--show-leak-kinds=definite,indirect",
+               "--errors-for-leak-kinds=definite,indirect", "--error-exitcode=9",
+               os.path.join(ENV["CC_BIN"], "cc-webhooks"), "--config", ENV["CC_CONF"],
+               "--for", "3"]
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr[-3000:])
+        d = self.deliveries(inv)
+        self.assertEqual(len(d), len(eps) + 1)
+        self.assertTrue(all(x["attempts"] >= 1 for x in d), d)
+        self.assertEqual(len(ok.requests), 1)   # the SSRF one never arrived
+
     def test_invoice_webhook_url_signed_with_invoice_secret(self):
         # 127.0.0.2 is in the test stack's [webhooks] allowed_ips.
         rec = self.receiver(host="127.0.0.2")

@@ -66,11 +66,34 @@ record_overpayment(struct db *db, const char *invoice_id,
 	return db_command(db, refund ? refund_sql : credit_sql, 5, p);
 }
 
-/* A column of the confirmed payment that completed the invoice. */
-#define LAST_PAYMENT(col) \
-	"(SELECT " col " FROM payments WHERE invoice_id = $1 AND " \
-	"status = 'confirmed' AND NOT late ORDER BY confirmed_at DESC, " \
-	"id DESC LIMIT 1)"
+/*
+ * The confirmed payment that completed the invoice, as the spec's payload
+ * names it: payment_id, tx_hash (null if none) and confirmations. 0 or -1.
+ */
+static int
+add_paying_payment(struct db *db, const char *invoice_id, json_object *data)
+{
+	static const char sql[] =
+	    "SELECT id, tx_hash, confirmations FROM payments "
+	    "WHERE invoice_id = $1 AND status = 'confirmed' AND NOT late "
+	    "ORDER BY confirmed_at DESC, id DESC LIMIT 1";
+	const char *p[1] = { invoice_id };
+	PGresult *res;
+	bool found;
+
+	res = db_query(db, sql, 1, p);
+	if (res == NULL)
+		return -1;
+	found = PQntuples(res) == 1;
+	jsonx_add_str(data, "payment_id", found ? PQgetvalue(res, 0, 0) :
+	    NULL);
+	jsonx_add_str(data, "tx_hash", found ? PQgetvalue(res, 0, 1) : NULL);
+	if (found)
+		jsonx_add(data, "confirmations", json_object_new_int(
+		    (int)strtol(PQgetvalue(res, 0, 2), NULL, 10)));
+	PQclear(res);
+	return 0;
+}
 
 int
 payment_recompute(struct db *db, const char *invoice_id, bool viewed)
@@ -98,8 +121,7 @@ payment_recompute(struct db *db, const char *invoice_id, bool viewed)
 	    "ELSE viewed_at END, "
 	    "overpaid_at = CASE WHEN $5::boolean THEN now() "
 	    "ELSE overpaid_at END WHERE id = $1 "
-	    "RETURNING cc_ts(paid_at), " LAST_PAYMENT("id") ", "
-	    LAST_PAYMENT("tx_hash") ", " LAST_PAYMENT("confirmations");
+	    "RETURNING cc_ts(paid_at)";
 	struct lifecycle_in in;
 	struct lifecycle_out out;
 	const char *p[5];
@@ -178,12 +200,8 @@ payment_recompute(struct db *db, const char *invoice_id, bool viewed)
 	}
 	add_units(data, "crypto_received", in.confirmed_units, in.decimals);
 	if (out.paid) {
-		/* The payment that completed it, as the spec's payload. */
-		jsonx_add_str(data, "payment_id", db_get(upd, 0, 1));
-		jsonx_add_str(data, "tx_hash", db_get(upd, 0, 2));
-		if (db_get(upd, 0, 3) != NULL)
-			jsonx_add(data, "confirmations", json_object_new_int(
-			    (int)strtol(db_get(upd, 0, 3), NULL, 10)));
+		if (add_paying_payment(db, invoice_id, data) == -1)
+			goto out;
 		jsonx_add_str(data, "paid_at", db_get(upd, 0, 0));
 		if (events_add(db, invoice_id, "invoice.paid", data,
 		    true) == -1)

@@ -116,18 +116,9 @@ open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *sa)
 	struct net_addr a;
 	char txt[NET_ADDR_STRLEN];
 
-	memset(&a, 0, sizeof(a));
 	if (purpose != CURLSOCKTYPE_IPCXN)
 		return CURL_SOCKET_BAD;
-	if (sa->family == AF_INET) {
-		a.family = AF_INET;
-		memcpy(a.bytes, &((struct sockaddr_in *)(void *)&sa->addr)->
-		    sin_addr, 4);
-	} else if (sa->family == AF_INET6) {
-		a.family = AF_INET6;
-		memcpy(a.bytes, &((struct sockaddr_in6 *)(void *)&sa->addr)->
-		    sin6_addr, 16);
-	} else {
+	if (net_addr_from_sockaddr(&sa->addr, &a) == -1) {
 		snprintf(j->blocked, sizeof(j->blocked), "refused: address "
 		    "family %d", sa->family);
 		return CURL_SOCKET_BAD;
@@ -606,7 +597,7 @@ main(int argc, char **argv)
 	char err[512];
 	long long run_for = 0;
 	int64_t end, next_poll = 0, next_retry = INT64_MAX;
-	bool want = true;
+	bool want = true, claimed = false;
 	int inflight = 0, running, failures = 0;
 
 	log_set_program("cc-webhooks");
@@ -639,7 +630,8 @@ main(int argc, char **argv)
 	end = now_us(CLOCK_MONOTONIC) + run_for * 1000000;
 	for (;;) {
 		int64_t now = now_us(CLOCK_MONOTONIC);
-		bool stopping = now >= end && !(run_for == 0 && next_poll == 0);
+		/* Every run claims once, even with --for 0. */
+		bool stopping = now >= end && claimed;
 		struct curl_waitfd wfd;
 		int wait_ms, got;
 
@@ -651,6 +643,7 @@ main(int argc, char **argv)
 			int room = cfg->webhook_concurrency - inflight;
 
 			got = claim(db, multi, room, &inflight);
+			claimed = true;
 			if (got == -1)
 				failures++;
 			/* A full claim may leave more due behind it. */
@@ -671,8 +664,8 @@ main(int argc, char **argv)
 		if (stopping && inflight == 0)
 			break;
 		now = now_us(CLOCK_MONOTONIC);
-		if (stopping)
-			wait_ms = POLL_MS;	/* only the requests in flight */
+		if (stopping)		/* only the requests in flight */
+			wait_ms = POLL_MS;
 		else if (want && inflight < cfg->webhook_concurrency)
 			wait_ms = 0;
 		else if (next_poll <= now || next_retry <= now)

@@ -469,6 +469,25 @@ net_allowed(const struct net_addr *a, const struct net_cidr *allowed,
 	return false;
 }
 
+int
+net_addr_from_sockaddr(const struct sockaddr *sa, struct net_addr *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (sa->sa_family == AF_INET) {
+		out->family = AF_INET;
+		memcpy(out->bytes, &((const struct sockaddr_in *)
+		    (const void *)sa)->sin_addr, 4);
+		return 0;
+	}
+	if (sa->sa_family == AF_INET6) {
+		out->family = AF_INET6;
+		memcpy(out->bytes, &((const struct sockaddr_in6 *)
+		    (const void *)sa)->sin6_addr, 16);
+		return 0;
+	}
+	return -1;
+}
+
 void
 net_addr_str(const struct net_addr *a, char *out, size_t outlen)
 {

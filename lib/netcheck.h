@@ -98,6 +98,11 @@ bool	 net_cidr_contains(const struct net_cidr *, const struct net_addr *);
 bool	 net_allowed(const struct net_addr *, const struct net_cidr *allowed,
 	    size_t nallowed);
 /*
+ * The address of a struct sockaddr_in or sockaddr_in6 (what getaddrinfo
+ * and connect see) into out. 0, or -1 for any other family.
+ */
+int	 net_addr_from_sockaddr(const struct sockaddr *, struct net_addr *out);
+/*
  * inet_ntop(3) text of addr into out (>= NET_ADDR_STRLEN bytes is always
  * enough); "" if addr's family is unknown or out is too small.
  */

@@ -164,18 +164,8 @@ resolve(const char *host, const struct net_cidr *ep, size_t nep,
 	for (ai = req->ar_result; ai != NULL && rc == 0; ai = ai->ai_next) {
 		struct net_addr a;
 
-		memset(&a, 0, sizeof(a));
-		if (ai->ai_family == AF_INET) {
-			a.family = AF_INET;
-			memcpy(a.bytes, &((struct sockaddr_in *)
-			    (void *)ai->ai_addr)->sin_addr, 4);
-		} else if (ai->ai_family == AF_INET6) {
-			a.family = AF_INET6;
-			memcpy(a.bytes, &((struct sockaddr_in6 *)
-			    (void *)ai->ai_addr)->sin6_addr, 16);
-		} else
-			continue;
-		rc = check_addr(&a, host, ep, nep, cfg, why, whylen);
+		if (net_addr_from_sockaddr(ai->ai_addr, &a) == 0)
+			rc = check_addr(&a, host, ep, nep, cfg, why, whylen);
 	}
 	lookup_unref(l);
 	return rc;

@@ -153,11 +153,6 @@ class WebhookTest(unittest.TestCase):
         self.assertEqual(r.status, 201, r)
         return r.json()
 
-    def view(self, inv):
-        r = request("GET", "invoices/" + inv["id"], key=self.key)
-        self.assertEqual(r.status, 200, r)
-        return r.json()
-
     def work(self, seconds):
         p = chain.start_tool("cc-webhooks", "--for", str(seconds))
         self.workers.append(p)

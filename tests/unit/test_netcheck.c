@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <limits.h>
+#include <sys/un.h>
 
 #include <CUnit/Basic.h>
 
@@ -705,6 +706,43 @@ test_new_secret(void)
 	EXPECT(strcmp(a, b) != 0, "two secrets alike");
 }
 
+/* Socket addresses as getaddrinfo and curl hand them over. */
+static void
+test_from_sockaddr(void)
+{
+	struct sockaddr_in v4;
+	struct sockaddr_in6 v6;
+	struct sockaddr_un un;
+	struct net_addr a;
+	char txt[NET_ADDR_STRLEN];
+
+	memset(&v4, 0, sizeof(v4));
+	v4.sin_family = AF_INET;
+	v4.sin_port = htons(443);
+	inet_pton(AF_INET, "169.254.169.254", &v4.sin_addr);
+	EXPECT(net_addr_from_sockaddr((struct sockaddr *)&v4, &a) == 0,
+	    "v4 refused");
+	net_addr_str(&a, txt, sizeof(txt));
+	EXPECT(strcmp(txt, "169.254.169.254") == 0, "v4 read as %s", txt);
+	EXPECT(net_classify(&a) == NET_METADATA, "v4 class %d",
+	    (int)net_classify(&a));
+
+	memset(&v6, 0, sizeof(v6));
+	v6.sin6_family = AF_INET6;
+	inet_pton(AF_INET6, "::ffff:127.0.0.1", &v6.sin6_addr);
+	EXPECT(net_addr_from_sockaddr((struct sockaddr *)&v6, &a) == 0,
+	    "v6 refused");
+	net_addr_str(&a, txt, sizeof(txt));
+	EXPECT(strcmp(txt, "::ffff:127.0.0.1") == 0, "v6 read as %s", txt);
+	EXPECT(net_classify(&a) == NET_LOOPBACK, "v6 class %d",
+	    (int)net_classify(&a));
+
+	memset(&un, 0, sizeof(un));
+	un.sun_family = AF_UNIX;
+	EXPECT(net_addr_from_sockaddr((struct sockaddr *)&un, &a) == -1,
+	    "a unix socket address read as IP");
+}
+
 /*
  * Retry delays in milliseconds: the base in seconds (exponential unit *
  * 2^(attempt-1), linear unit * attempt, capped at WEBHOOK_MAX_DELAY) times
@@ -908,6 +946,7 @@ static const struct cu_test tests[] = {
 	{ "net_parse_cidr", test_parse_cidr },
 	{ "net_cidr_contains", test_cidr_contains },
 	{ "net_allowed", test_allowed },
+	{ "net_addr_from_sockaddr", test_from_sockaddr },
 	{ "webhook_backoff_ms", test_backoff },
 	{ "webhook_event_known", test_event_known },
 	{ "webhook_addr_ok", test_addr_ok },

@@ -1,8 +1,8 @@
 /*
  * cc-admin: the administrator's tool for migrations, merchants, API keys,
- * wallets, exchange rates and webhook deliveries. Every command has --help; --json (anywhere
- * on the line) prints one JSON value on stdout; failures exit non-zero
- * with a message on stderr.
+ * wallets, exchange rates and webhook deliveries. Every command has
+ * --help; --json (anywhere on the line) prints one JSON value on stdout;
+ * failures exit non-zero with a message on stderr.
  */
 #include "cc.h"
 

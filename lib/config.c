@@ -9,8 +9,8 @@
 #include "money.h"
 #include "util.h"
 
-enum section { SEC_NONE, SEC_DATABASE, SEC_REDIS, SEC_HTTP, SEC_EVENTS, SEC_WEBHOOKS,
-    SEC_CURRENCY,
+enum section { SEC_NONE, SEC_DATABASE, SEC_REDIS, SEC_HTTP, SEC_EVENTS,
+    SEC_WEBHOOKS, SEC_CURRENCY,
     SEC_NETWORK, SEC_ASSET, SEC__MAX };
 
 struct parser {

@@ -74,12 +74,12 @@ struct cc_config {
 	int			 events_threads;	/* [events] threads */
 	int			 events_per_invoice;	/* streams per invoice */
 	int			 events_heartbeat;	/* seconds */
-	/* [webhooks] */
+	/* [webhooks]; timeout and max_retries: for invoices' webhook_url */
 	int			 webhook_retry_unit;	/* seconds per step */
 	int			 webhook_concurrency;	/* requests in flight */
-	int			 webhook_per_endpoint;	/* ... to one endpoint */
-	int			 webhook_timeout;	/* invoice webhook_url */
-	int			 webhook_max_retries;	/* invoice webhook_url */
+	int			 webhook_per_endpoint;	/* to one endpoint */
+	int			 webhook_timeout;
+	int			 webhook_max_retries;
 	struct net_cidr		 webhook_allowed[CONFIG_MAX_ALLOWED_IPS];
 	size_t			 nwebhook_allowed;
 	struct cc_network	 networks[CONFIG_MAX_NETWORKS];

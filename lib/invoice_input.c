@@ -95,16 +95,16 @@ opt_string(json_object *v, const char *field, size_t max, bool multiline,
 	if (v == NULL)
 		return 0;
 	if (!json_object_is_type(v, json_type_string))
-		return input_seterr(e, 422, E_TYPE, field, "%s must be a string",
-		    field);
+		return input_seterr(e, 422, E_TYPE, field,
+		    "%s must be a string", field);
 	s = json_object_get_string(v);
 	n = (size_t)json_object_get_string_len(v);
 	if (n > max)
 		return input_seterr(e, 422, E_LENGTH, field,
 		    "%s must be at most %zu bytes", field, max);
 	if (!jsonx_utf8_clean(s, n, multiline))
-		return input_seterr(e, 422, E_VALUE, field, "%s contains control "
-		    "characters", field);
+		return input_seterr(e, 422, E_VALUE, field,
+		    "%s contains control characters", field);
 	*out = xstrndup(s, n);
 	return 0;
 }
@@ -136,8 +136,9 @@ opt_url(json_object *v, const char *field, char **out,
 	if (*out != NULL && !input_url_ok(*out)) {
 		free(*out);
 		*out = NULL;
-		return input_seterr(e, 422, "INVALID_URL", field, "%s must be an "
-		    "absolute http or https URL without credentials", field);
+		return input_seterr(e, 422, "INVALID_URL", field,
+		    "%s must be an absolute http or https URL without "
+		    "credentials", field);
 	}
 	return 0;
 }
@@ -155,17 +156,18 @@ opt_int(json_object *v, const char *field, int64_t lo, int64_t hi,
 		return 0;
 	txt = jsonx_number_text(v);
 	if (txt == NULL)
-		return input_seterr(e, 422, E_TYPE, field, "%s must be an integer",
-		    field);
+		return input_seterr(e, 422, E_TYPE, field,
+		    "%s must be an integer", field);
 	/* "2.0" and "1e3" are not integers here; the text decides. */
 	if (strpbrk(txt, ".eE") != NULL)
-		return input_seterr(e, 422, E_TYPE, field, "%s must be an integer",
-		    field);
+		return input_seterr(e, 422, E_TYPE, field,
+		    "%s must be an integer", field);
 	errno = 0;
 	n = strtoll(txt, &end, 10);
 	if (errno != 0 || *end != '\0' || n < lo || n > hi)
-		return input_seterr(e, 422, E_VALUE, field, "%s must be between "
-		    "%lld and %lld", field, (long long)lo, (long long)hi);
+		return input_seterr(e, 422, E_VALUE, field,
+		    "%s must be between %lld and %lld", field, (long long)lo,
+		    (long long)hi);
 	*out = n;
 	return 0;
 }
@@ -186,16 +188,16 @@ amount(json_object *v, const char *field, int exponent,
 	else
 		txt = jsonx_number_text(v);
 	if (txt == NULL)
-		return input_seterr(e, 422, E_TYPE, field, "%s must be a number",
-		    field);
+		return input_seterr(e, 422, E_TYPE, field,
+		    "%s must be a number", field);
 	me = money_parse_minor(txt, exponent, out);
 	switch (me) {
 	case MONEY_OK:
 		return 0;
 	case MONEY_ESCALE:
-		return input_seterr(e, 422, E_AMOUNT, field, "%s has more than %d "
-		    "decimal places, the most %s allows", field, exponent,
-		    currency);
+		return input_seterr(e, 422, E_AMOUNT, field,
+		    "%s has more than %d decimal places, the most %s allows",
+		    field, exponent, currency);
 	case MONEY_ENEGATIVE:
 		return input_seterr(e, 422, E_AMOUNT, field,
 		    "%s must not be negative", field);
@@ -203,8 +205,8 @@ amount(json_object *v, const char *field, int exponent,
 		return input_seterr(e, 422, E_AMOUNT, field, "%s is too large",
 		    field);
 	default:
-		return input_seterr(e, 422, E_AMOUNT, field, "%s must be a plain "
-		    "decimal number such as 9.99", field);
+		return input_seterr(e, 422, E_AMOUNT, field,
+		    "%s must be a plain decimal number such as 9.99", field);
 	}
 }
 
@@ -229,8 +231,8 @@ only_keys(json_object *obj, const char *const *allowed, const char *prefix,
 		else
 			snprintf(field, sizeof(field), "%s%s%s", prefix,
 			    *prefix ? "." : "", k);
-		return input_seterr(e, 422, E_UNKNOWN, field, "unknown field '%s'",
-		    field);
+		return input_seterr(e, 422, E_UNKNOWN, field,
+		    "unknown field '%s'", field);
 	}
 	return 0;
 }
@@ -259,13 +261,13 @@ upper_code(json_object *v, const char *field, size_t max, char *out,
 		return input_seterr(e, 422, E_MISSING, field, "%s is required",
 		    field);
 	if (!json_object_is_type(v, json_type_string))
-		return input_seterr(e, 422, E_TYPE, field, "%s must be a string",
-		    field);
+		return input_seterr(e, 422, E_TYPE, field,
+		    "%s must be a string", field);
 	s = json_object_get_string(v);
 	n = strlen(s);
 	if (n == 0 || n > max || n >= outlen)
-		return input_seterr(e, 422, E_VALUE, field, "%s is not supported",
-		    field);
+		return input_seterr(e, 422, E_VALUE, field,
+		    "%s is not supported", field);
 	for (i = 0; i < n; i++) {
 		if (!isalnum((unsigned char)s[i]))
 			return input_seterr(e, 422, E_VALUE, field,
@@ -295,7 +297,8 @@ parse_items(json_object *arr, struct invoice_input *in,
 	int64_t subtotal = 0;
 
 	if (arr == NULL)
-		return input_seterr(e, 422, E_MISSING, "items", "items is required");
+		return input_seterr(e, 422, E_MISSING, "items",
+		    "items is required");
 	if (!json_object_is_type(arr, json_type_array))
 		return input_seterr(e, 422, E_TYPE, "items",
 		    "items must be an array");
@@ -343,8 +346,8 @@ parse_items(json_object *arr, struct invoice_input *in,
 			goto fail;
 		if (money_mul(qty, price, &line) != MONEY_OK ||
 		    money_add(subtotal, line, &subtotal) != MONEY_OK) {
-			input_seterr(e, 422, E_AMOUNT, f, "%s times quantity is too "
-			    "large", f);
+			input_seterr(e, 422, E_AMOUNT, f,
+			    "%s times quantity is too large", f);
 			goto fail;
 		}
 		out = json_object_new_object();
@@ -392,16 +395,16 @@ parse_metadata(json_object *m, struct invoice_input *in,
 			    CC_MAX_METADATA_KEYS);
 		if (klen == 0 || klen > CC_MAX_METADATA_KEY ||
 		    !jsonx_utf8_clean(k, klen, false))
-			return input_seterr(e, 422, E_VALUE, "metadata", "metadata "
-			    "keys must be 1-%d printable characters",
+			return input_seterr(e, 422, E_VALUE, "metadata",
+			    "metadata keys must be 1-%d printable characters",
 			    CC_MAX_METADATA_KEY);
 		snprintf(f, sizeof(f), "metadata.%s", k);
 		switch (json_object_get_type(v)) {
 		case json_type_string:
 			if ((size_t)json_object_get_string_len(v) >
 			    CC_MAX_METADATA_VALUE)
-				return input_seterr(e, 422, E_LENGTH, f, "%s must be "
-				    "at most %d bytes", f,
+				return input_seterr(e, 422, E_LENGTH, f,
+				    "%s must be at most %d bytes", f,
 				    CC_MAX_METADATA_VALUE);
 			if (!jsonx_utf8_clean(json_object_get_string(v),
 			    (size_t)json_object_get_string_len(v), true))
@@ -414,15 +417,16 @@ parse_metadata(json_object *m, struct invoice_input *in,
 		case json_type_null:
 			break;
 		default:
-			return input_seterr(e, 422, E_TYPE, f, "metadata must be "
-			    "flat: %s must be a string, number, boolean or "
-			    "null", f);
+			return input_seterr(e, 422, E_TYPE, f,
+			    "metadata must be flat: %s must be a string, "
+			    "number, boolean or null", f);
 		}
 	}
 	txt = jsonx_text(m);
 	if (strlen(txt) > CC_MAX_METADATA_BYTES)
-		return input_seterr(e, 422, E_LENGTH, "metadata", "metadata must be "
-		    "at most %d bytes as JSON", CC_MAX_METADATA_BYTES);
+		return input_seterr(e, 422, E_LENGTH, "metadata",
+		    "metadata must be at most %d bytes as JSON",
+		    CC_MAX_METADATA_BYTES);
 	in->metadata = xstrdup(txt);
 	return 0;
 }

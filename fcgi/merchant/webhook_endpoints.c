@@ -128,8 +128,8 @@ url_refused(struct input_error *e, const char *field, const char *why)
 {
 	if (strncmp(why, "must ", 5) == 0 ||
 	    strncmp(why, "has a malformed", 15) == 0)
-		return input_seterr(e, 422, "INVALID_URL", field, "%s %s", field,
-		    why);
+		return input_seterr(e, 422, "INVALID_URL", field, "%s %s",
+		    field, why);
 	return input_seterr(e, 422, "URL_NOT_ALLOWED", field, "%s: %s", field,
 	    why);
 }
@@ -147,9 +147,9 @@ check_url(const char *url, const struct net_cidr *cidrs, size_t n,
 		return url_refused(e, field, why);
 	/* What it lets through but a stored URL must not hold (spaces). */
 	if (!input_url_ok(url))
-		return input_seterr(e, 422, "INVALID_URL", field, "%s must be an "
-		    "absolute http or https URL of printable ASCII without "
-		    "credentials", field);
+		return input_seterr(e, 422, "INVALID_URL", field,
+		    "%s must be an absolute http or https URL of printable "
+		    "ASCII without credentials", field);
 	return 0;
 }
 
@@ -244,11 +244,13 @@ parse_allowed_ips(json_object *v, struct ep_input *in,
 		json_object *x = json_object_array_get_idx(v, i);
 
 		if (!json_object_is_type(x, json_type_string))
-			return input_seterr(e, 422, "INVALID_TYPE", "allowed_ips",
+			return input_seterr(e, 422, "INVALID_TYPE",
+			    "allowed_ips",
 			    "allowed_ips[%zu] must be a string", i);
 		if (net_parse_cidr(json_object_get_string(x),
 		    &in->cidrs[i]) == -1)
-			return input_seterr(e, 422, "INVALID_VALUE", "allowed_ips",
+			return input_seterr(e, 422, "INVALID_VALUE",
+			    "allowed_ips",
 			    "allowed_ips[%zu] must be an IP address or a "
 			    "CIDR such as 192.168.1.100 or 10.0.0.0/8 (host "
 			    "bits zero)", i);
@@ -359,8 +361,8 @@ ep_parse(json_object *body, bool create, struct ep_input *in,
 
 		if (!json_object_is_type(v[EP_RETRY_BACKOFF],
 		    json_type_string))
-			return input_seterr(e, 422, "INVALID_TYPE", "retry_backoff",
-			    "retry_backoff must be a string");
+			return input_seterr(e, 422, "INVALID_TYPE",
+			    "retry_backoff", "retry_backoff must be a string");
 		s = json_object_get_string(v[EP_RETRY_BACKOFF]);
 		if (strcmp(s, "exponential") != 0 && strcmp(s, "linear") != 0)
 			return input_seterr(e, 422, "INVALID_VALUE",

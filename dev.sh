@@ -27,7 +27,8 @@ PKGS="build-essential autoconf automake pkg-config libjson-c-dev libpq-dev
 libhiredis-dev libcurl4-openssl-dev libssl-dev libsecp256k1-dev nettle-dev
 libqrencode-dev libcunit1-dev libfcgi-dev clearsilver-dev libcairo2-dev
 postgresql postgresql-contrib redis-server lighttpd python3 curl wrk
-ca-certificates valgrind zbar-tools ghostscript chromium"
+ca-certificates valgrind zbar-tools libmagickcore-6.q16-6-extra ghostscript
+chromium"
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'dev.sh: %s\n' "$*" >&2; exit 1; }

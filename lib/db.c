@@ -1,6 +1,9 @@
 /* libpq wrapper with a per-connection prepared statement cache. */
 #include "cc.h"
 
+#include <ctype.h>
+#include <errno.h>
+
 #include "db.h"
 #include "log.h"
 #include "util.h"
@@ -74,6 +77,8 @@ record_error(struct db *db, PGresult *res)
 	cc_strlcpy(db->sqlstate, state ? state : "", sizeof(db->sqlstate));
 	msg = res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn);
 	cc_strlcpy(db->error, msg, sizeof(db->error));
+	/* A unique violation's DETAIL repeats the key: an xpub, a hash. */
+	db_mask_secrets(db->error);
 }
 
 /* Re-establishes a broken connection unless a transaction was open. */
@@ -241,4 +246,211 @@ db_get(const PGresult *res, int r, int c)
 	if (PQgetisnull(res, r, c))
 		return NULL;
 	return PQgetvalue(res, r, c);
+}
+
+const char *
+db_val(const PGresult *res, int r, const char *col)
+{
+	int c;
+
+	c = PQfnumber(res, col);
+	if (c < 0) {
+		log_error("db_val: the statement returns no column %s", col);
+		return NULL;
+	}
+	return db_get(res, r, c);
+}
+
+int
+db_val_int64(const PGresult *res, int r, const char *col, int64_t *out)
+{
+	const char *v;
+	char *end;
+	long long x;
+
+	v = db_val(res, r, col);
+	if (v == NULL)
+		return -1;
+	errno = 0;
+	x = strtoll(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0')
+		return -1;
+	*out = x;
+	return 0;
+}
+
+void
+db_params_init(struct db_params *p)
+{
+	memset(p, 0, sizeof(*p));
+}
+
+void
+db_params_release(struct db_params *p)
+{
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		free(p->owned[i]);
+	db_params_init(p);
+}
+
+/* Adds v; owned says whether the builder frees it. */
+static void
+add(struct db_params *p, const char *v, char *owned)
+{
+	if (p->n == DB_PARAMS_MAX) {
+		p->overflow = true;
+		free(owned);
+		return;
+	}
+	p->owned[p->n] = owned;
+	p->v[p->n++] = v;
+}
+
+void
+db_param(struct db_params *p, const char *v)
+{
+	add(p, v, NULL);
+}
+
+void
+db_param_int(struct db_params *p, long long v)
+{
+	char *s = xasprintf("%lld", v);
+
+	add(p, s, s);
+}
+
+void
+db_param_bool(struct db_params *p, bool v)
+{
+	add(p, v ? "t" : "f", NULL);
+}
+
+void
+db_param_bytea(struct db_params *p, const uint8_t *b, size_t n)
+{
+	char *s;
+
+	s = xmalloc(2 + 2 * n + 1);
+	s[0] = '\\';
+	s[1] = 'x';
+	hex_encode(b, n, s + 2);
+	s[2 + 2 * n] = '\0';
+	add(p, s, s);
+}
+
+void
+db_array_init(struct db_array *a)
+{
+	buf_init(&a->text, 0);
+	a->n = 0;
+}
+
+void
+db_array_release(struct db_array *a)
+{
+	buf_release(&a->text);
+	a->n = 0;
+}
+
+void
+db_array_add(struct db_array *a, const char *v)
+{
+	buf_puts(&a->text, a->n++ == 0 ? "{" : ",");
+	if (v == NULL) {
+		buf_puts(&a->text, "NULL");
+		return;
+	}
+	buf_puts(&a->text, "\"");
+	for (; *v != '\0'; v++) {
+		if (*v == '"' || *v == '\\')
+			buf_puts(&a->text, "\\");
+		buf_append(&a->text, v, 1);
+	}
+	buf_puts(&a->text, "\"");
+}
+
+void
+db_array_add_int(struct db_array *a, long long v)
+{
+	char num[24];
+
+	snprintf(num, sizeof(num), "%lld", v);
+	db_array_add(a, num);
+}
+
+void
+db_param_array_take(struct db_params *p, struct db_array *a)
+{
+	char *s;
+
+	if (a->n == 0)
+		buf_puts(&a->text, "{");
+	buf_puts(&a->text, "}");
+	s = buf_take(&a->text);
+	db_array_release(a);
+	add(p, s, s);
+}
+
+void
+db_param_array(struct db_params *p, const char *const *v, size_t n)
+{
+	struct db_array a;
+	size_t i;
+
+	db_array_init(&a);
+	for (i = 0; i < n; i++)
+		db_array_add(&a, v[i]);
+	db_param_array_take(p, &a);
+}
+
+PGresult *
+db_run(struct db *db, const char *sql, const struct db_params *p)
+{
+	if (p->overflow) {
+		log_error("db_run: more than %d parameters", DB_PARAMS_MAX);
+		return NULL;
+	}
+	return db_query(db, sql, p->n, p->v);
+}
+
+int
+db_run_command(struct db *db, const char *sql, const struct db_params *p)
+{
+	PGresult *res;
+
+	res = db_run(db, sql, p);
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+void
+db_mask_secrets(char *s)
+{
+	char *run, *w = s;
+	size_t len;
+
+	while (*s != '\0') {
+		if (!isalnum((unsigned char)*s)) {
+			*w++ = *s++;
+			continue;
+		}
+		run = s;
+		while (isalnum((unsigned char)*s))
+			s++;
+		len = (size_t)(s - run);
+		if (len >= 16) {
+			memmove(w, run, 4);
+			memcpy(w + 4, "***", 3);
+			w += 7;
+		} else {
+			memmove(w, run, len);
+			w += len;
+		}
+	}
+	*w = '\0';
 }

@@ -9,6 +9,8 @@
 #include "cc.h"
 #include <libpq-fe.h>
 
+#include "util.h"
+
 struct db;
 
 /* Connects; on failure returns NULL with a message in err. */
@@ -41,5 +43,76 @@ const char	*db_last_error(struct db *);
 
 /* Convenience: value of row r, column c, or NULL if SQL NULL. */
 const char	*db_get(const PGresult *, int r, int c);
+
+/*
+ * Value of row r in the column named col, or NULL if SQL NULL. Naming the
+ * column keeps a reader from counting positions in the SELECT list; a
+ * column the statement does not return is a programming error, logged,
+ * and NULL.
+ */
+const char	*db_val(const PGresult *, int r, const char *col);
+/* As db_val for a bigint/int column: 0, or -1 (NULL, absent or not a
+ * whole number in range). */
+int		 db_val_int64(const PGresult *, int r, const char *col,
+		    int64_t *out);
+
+/*
+ * A statement's parameters: $1, $2, ... in the order they are added, so
+ * that no caller keeps `params[N] =` ladders in step with the SQL by hand.
+ * Numbers, booleans, bytea and arrays are encoded into storage the builder
+ * owns; text is passed by pointer and must outlive the query. A builder
+ * that ran out of room (more than DB_PARAMS_MAX parameters) is refused by
+ * db_run, so a mistake cannot send a statement with parameters missing.
+ */
+#define DB_PARAMS_MAX	64
+
+struct db_params {
+	const char	*v[DB_PARAMS_MAX];
+	char		*owned[DB_PARAMS_MAX];
+	int		 n;
+	bool		 overflow;
+};
+
+/*
+ * A PostgreSQL array literal ('{"a","b",NULL}') built element by element;
+ * passed as one text parameter and cast in the SQL ($1::text[],
+ * $2::bigint[]).
+ */
+struct db_array {
+	struct buf	 text;
+	size_t		 n;
+};
+
+void		 db_params_init(struct db_params *);
+/* Frees what the builder encoded; the pointers it was given stay. */
+void		 db_params_release(struct db_params *);
+/* Text (NULL for SQL NULL); the pointer must outlive the query. */
+void		 db_param(struct db_params *, const char *);
+void		 db_param_int(struct db_params *, long long);
+void		 db_param_bool(struct db_params *, bool);
+/* Bytes as bytea's hex input form; cast with $n::bytea. */
+void		 db_param_bytea(struct db_params *, const uint8_t *, size_t);
+/* n strings (NULL elements are SQL NULL) as one array literal. */
+void		 db_param_array(struct db_params *, const char *const *,
+		    size_t n);
+/* Adds a built array and releases it. */
+void		 db_param_array_take(struct db_params *, struct db_array *);
+
+void		 db_array_init(struct db_array *);
+void		 db_array_release(struct db_array *);
+void		 db_array_add(struct db_array *, const char *);	/* NULL ok */
+void		 db_array_add_int(struct db_array *, long long);
+
+/* db_query / db_command with the builder's parameters. */
+PGresult	*db_run(struct db *, const char *sql, const struct db_params *);
+int		 db_run_command(struct db *, const char *sql,
+		    const struct db_params *);
+
+/*
+ * Replaces, in place, every run of 16 or more letters and digits (keys,
+ * xpubs, secrets, hashes in a database error's DETAIL line) by its first
+ * four characters and "***", so that error text can be logged.
+ */
+void		 db_mask_secrets(char *);
 
 #endif

@@ -1,4 +1,4 @@
-/* Event rows, optionally announced with NOTIFY. */
+/* Event types, and event rows optionally announced with NOTIFY. */
 #include "cc.h"
 
 #include "db.h"
@@ -6,8 +6,62 @@
 #include "ids.h"
 #include "jsonx.h"
 
+static const struct {
+	const char	*name;
+	unsigned int	 flags;
+} types[EV__MAX] = {
+	[EV_INVOICE_CREATED] = { "invoice.created", EVF_WEBHOOK },
+	[EV_INVOICE_EXPIRED] = { "invoice.expired",
+	    EVF_PUBLIC | EVF_FINAL | EVF_WEBHOOK },
+	[EV_INVOICE_CANCELLED] = { "invoice.cancelled",
+	    EVF_PUBLIC | EVF_FINAL | EVF_WEBHOOK },
+	[EV_PAYMENT_DETECTED] = { "payment.detected",
+	    EVF_PUBLIC | EVF_WEBHOOK },
+	[EV_PAYMENT_CONFIRMING] = { "payment.confirming",
+	    EVF_PUBLIC | EVF_WEBHOOK },
+	[EV_PAYMENT_CONFIRMED] = { "payment.confirmed",
+	    EVF_PUBLIC | EVF_WEBHOOK },
+	[EV_PAYMENT_REVERTED] = { "payment.reverted",
+	    EVF_PUBLIC | EVF_WEBHOOK },
+	[EV_INVOICE_PAID] = { "invoice.paid",
+	    EVF_PUBLIC | EVF_FINAL | EVF_WEBHOOK },
+	[EV_INVOICE_REFUNDED] = { "invoice.refunded",
+	    EVF_PUBLIC | EVF_WEBHOOK },
+	[EV_INVOICE_OVERPAID] = { "invoice.overpaid",
+	    EVF_PUBLIC | EVF_WEBHOOK },
+};
+
+const char *
+events_name(enum event_type t)
+{
+	if ((unsigned int)t >= EV__MAX)
+		return NULL;
+	return types[t].name;
+}
+
 int
-events_add(struct db *db, const char *invoice_id, const char *type,
+events_lookup(const char *name, enum event_type *out)
+{
+	int t;
+
+	for (t = 0; t < EV__MAX; t++)
+		if (strcmp(types[t].name, name) == 0) {
+			*out = (enum event_type)t;
+			return 0;
+		}
+	return -1;
+}
+
+unsigned int
+events_flags(const char *name)
+{
+	enum event_type t;
+
+	return events_lookup(name, &t) == 0 ? types[t].flags : 0;
+}
+
+int
+events_add(struct db *db, const char *invoice_id, enum event_type type,
     json_object *data, bool notify)
 {
 	static const char plain_sql[] =
@@ -19,13 +73,17 @@ events_add(struct db *db, const char *invoice_id, const char *type,
 	    "type, data) SELECT $1, id, merchant_id, $3, $4::jsonb "
 	    "FROM invoices WHERE id = $2 RETURNING seq) "
 	    "SELECT pg_notify('" EVENTS_CHANNEL "', seq::text) FROM e";
+	struct db_params p;
 	char id[IDS_MAX_LEN];
-	const char *p[4];
+	int rc;
 
 	ids_new("evt_", id, sizeof(id));
-	p[0] = id;
-	p[1] = invoice_id;
-	p[2] = type;
-	p[3] = data ? jsonx_text(data) : "{}";
-	return db_command(db, notify ? notify_sql : plain_sql, 4, p);
+	db_params_init(&p);
+	db_param(&p, id);
+	db_param(&p, invoice_id);
+	db_param(&p, events_name(type));
+	db_param(&p, data ? jsonx_text(data) : "{}");
+	rc = db_run_command(db, notify ? notify_sql : plain_sql, &p);
+	db_params_release(&p);
+	return rc;
 }

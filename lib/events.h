@@ -1,8 +1,11 @@
 /*
  * The event store: every state change writes one row in the same
  * transaction as the change. Events someone waits for (payment progress,
- * final states) also NOTIFY "cc_events" with the event's sequence number
- * only; listeners read the row.
+ * final states) also NOTIFY EVENTS_CHANNEL with the event's sequence
+ * number only; listeners read the row.
+ *
+ * The event types live here, once: their names, and what each means to
+ * the customer's stream (public, final) and to merchants (subscribable).
  */
 #ifndef CC_EVENTS_H
 #define CC_EVENTS_H
@@ -12,13 +15,40 @@
 
 struct db;
 
-#define EVENTS_CHANNEL "cc_events"
+/* The NOTIFY channels, the one place their names are spelled in C. */
+#define EVENTS_CHANNEL		"cc_events"	/* payload: events.seq */
+#define DELIVERIES_CHANNEL	"cc_webhooks"	/* new webhook deliveries */
+
+enum event_type {
+	EV_INVOICE_CREATED,
+	EV_INVOICE_EXPIRED,
+	EV_INVOICE_CANCELLED,
+	EV_PAYMENT_DETECTED,
+	EV_PAYMENT_CONFIRMING,
+	EV_PAYMENT_CONFIRMED,
+	EV_PAYMENT_REVERTED,
+	EV_INVOICE_PAID,
+	EV_INVOICE_REFUNDED,
+	EV_INVOICE_OVERPAID,
+	EV__MAX
+};
+
+#define EVF_PUBLIC	0x01	/* the customer's stream shows it */
+#define EVF_FINAL	0x02	/* the customer's stream ends after it */
+#define EVF_WEBHOOK	0x04	/* a webhook endpoint may subscribe to it */
+
+/* "invoice.paid" for EV_INVOICE_PAID; NULL out of range. */
+const char	*events_name(enum event_type);
+/* The type named name: 0, or -1 for a name that is not an event. */
+int		 events_lookup(const char *name, enum event_type *out);
+/* EVF_* flags of the type named name; 0 for an unknown name. */
+unsigned int	 events_flags(const char *name);
 
 /*
  * Adds an event of type for the invoice (data may be NULL for {}; it is
  * not put). notify sends pg_notify at commit. 0 or -1.
  */
-int	events_add(struct db *, const char *invoice_id, const char *type,
+int	events_add(struct db *, const char *invoice_id, enum event_type,
 	    json_object *data, bool notify);
 
 #endif

@@ -203,11 +203,11 @@ payment_recompute(struct db *db, const char *invoice_id, bool viewed)
 		if (add_paying_payment(db, invoice_id, data) == -1)
 			goto out;
 		jsonx_add_str(data, "paid_at", db_get(upd, 0, 0));
-		if (events_add(db, invoice_id, "invoice.paid", data,
+		if (events_add(db, invoice_id, EV_INVOICE_PAID, data,
 		    true) == -1)
 			goto out;
 	}
-	if (out.expired && events_add(db, invoice_id, "invoice.expired",
+	if (out.expired && events_add(db, invoice_id, EV_INVOICE_EXPIRED,
 	    data, true) == -1)
 		goto out;
 	if (out.overpaid) {
@@ -218,7 +218,7 @@ payment_recompute(struct db *db, const char *invoice_id, bool viewed)
 		    in.decimals);
 		jsonx_add_str(o, "crypto_currency", asset);
 		jsonx_add_str(o, "overpayment_action", action);
-		rc = events_add(db, invoice_id, "invoice.overpaid", o, true);
+		rc = events_add(db, invoice_id, EV_INVOICE_OVERPAID, o, true);
 		json_object_put(o);
 		if (rc == -1 || record_overpayment(db, invoice_id, merchant,
 		    asset, action, out.overpaid_units) == -1) {

@@ -432,7 +432,7 @@ record(struct scanner *s, const struct candidate *c, uint64_t head)
 	jsonx_add_str(data, "invoice_id", c->inv->id);
 	jsonx_add(data, "payment", payment_json(s, id, c, "detected",
 	    confirmations, late));
-	rc = events_add(s->db, c->inv->id, "payment.detected", data, true);
+	rc = events_add(s->db, c->inv->id, EV_PAYMENT_DETECTED, data, true);
 	json_object_put(data);
 	if (rc == 0)
 		rc = payment_recompute(s->db, c->inv->id, false);
@@ -730,7 +730,8 @@ update_confirmations(struct scanner *s, uint64_t head)
 		const char *inv = PQgetvalue(res, i, 1);
 		const char *old = PQgetvalue(res, i, 2);
 		int conf = (int)strtol(PQgetvalue(res, i, 3), NULL, 10);
-		const char *st, *ev;
+		const char *st;
+		enum event_type ev;
 		const char *q[2];
 		json_object *data, *pay;
 		int rc;
@@ -743,8 +744,8 @@ update_confirmations(struct scanner *s, uint64_t head)
 		q[1] = st;
 		if (db_command(s->db, set_sql, 2, q) == -1)
 			goto fail;
-		ev = strcmp(st, "confirmed") == 0 ? "payment.confirmed" :
-		    "payment.confirming";
+		ev = strcmp(st, "confirmed") == 0 ? EV_PAYMENT_CONFIRMED :
+		    EV_PAYMENT_CONFIRMING;
 		data = json_object_new_object();
 		pay = payment_row_json(s, id, PQgetvalue(res, i, 4),
 		    PQgetvalue(res, i, 5), st, PQgetvalue(res, i, 6));
@@ -880,7 +881,7 @@ handle_reorg(struct scanner *s, uint64_t head)
 		log_warn("%s: payment %s (tx %s, block %s) reverted",
 		    s->net->name, PQgetvalue(res, i, 0),
 		    PQgetvalue(res, i, 5), PQgetvalue(res, i, 6));
-		rc = events_add(s->db, inv, "payment.reverted", data, true);
+		rc = events_add(s->db, inv, EV_PAYMENT_REVERTED, data, true);
 		json_object_put(data);
 		if (rc == -1 || payment_recompute(s->db, inv, false) == -1)
 			goto fail;

@@ -5,31 +5,6 @@
 #include "sse.h"
 #include "util.h"
 
-static const char *const public_types[] = {
-	"payment.detected", "payment.confirming", "payment.confirmed",
-	"payment.reverted", "invoice.paid", "invoice.expired",
-	"invoice.cancelled", "invoice.refunded", "invoice.overpaid", NULL
-};
-
-bool
-sse_public_type(const char *type)
-{
-	size_t i;
-
-	for (i = 0; public_types[i] != NULL; i++)
-		if (strcmp(type, public_types[i]) == 0)
-			return true;
-	return false;
-}
-
-bool
-sse_final_type(const char *type)
-{
-	return strcmp(type, "invoice.paid") == 0 ||
-	    strcmp(type, "invoice.expired") == 0 ||
-	    strcmp(type, "invoice.cancelled") == 0;
-}
-
 static void
 copy(json_object *to, json_object *from, const char *key)
 {

@@ -9,10 +9,6 @@
 #include "cc.h"
 #include <json-c/json.h>
 
-/* True for the event types a payment page follows. */
-bool	sse_public_type(const char *type);
-/* True for the types after which the stream ends. */
-bool	sse_final_type(const char *type);
 /*
  * "id: SEQ\ndata: {...}\n\n" for an event row (type, its data) and the
  * invoice's current public view (may be NULL). Caller frees.

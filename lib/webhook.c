@@ -13,24 +13,6 @@
 #include "util.h"
 #include "webhook.h"
 
-const char *const webhook_events[] = {
-	"invoice.created", "invoice.expired", "invoice.cancelled",
-	"payment.detected", "payment.confirming", "payment.confirmed",
-	"payment.reverted", "invoice.paid", "invoice.refunded",
-	"invoice.overpaid", NULL
-};
-
-bool
-webhook_event_known(const char *name)
-{
-	size_t i;
-
-	for (i = 0; webhook_events[i] != NULL; i++)
-		if (strcmp(webhook_events[i], name) == 0)
-			return true;
-	return false;
-}
-
 int64_t
 webhook_backoff_ms(bool linear, int attempt, int unit, uint32_t rnd)
 {

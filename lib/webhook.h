@@ -22,10 +22,6 @@ struct cc_config;
 #define WEBHOOK_RESPONSE_CAP	4096	/* response bytes read */
 #define WEBHOOK_RESOLVE_MS	3000	/* DNS wait when a URL is saved */
 
-/* The subscribable events, NULL-terminated. */
-extern const char *const webhook_events[];
-bool	webhook_event_known(const char *);
-
 /*
  * Milliseconds to wait before the next try after attempt (1-based) failed:
  * exponential unit * 2^(attempt-1) seconds, linear unit * attempt, capped

@@ -112,7 +112,7 @@ publish_new(struct db *db, int64_t *last)
 		if (invoice_public(db, cfg, inv, &view) == -1)
 			view = NULL;
 		msg = sse_message(seq, type, data, view);
-		hub_publish(hub, inv, seq, msg, sse_final_type(type));
+		hub_publish(hub, inv, seq, msg, (events_flags(type) & EVF_FINAL));
 		free(msg);
 		json_object_put(data);
 		json_object_put(view);
@@ -241,7 +241,7 @@ replay(struct fcgi_ctx *c, struct db *db, const char *id, int64_t after,
 		json_object *data;
 		char err[64], *msg;
 
-		if (only_final && !sse_final_type(type))
+		if (only_final && !(events_flags(type) & EVF_FINAL))
 			continue;
 		data = jsonx_parse(dtxt, strlen(dtxt), err, sizeof(err));
 		after = strtoll(PQgetvalue(res, i, 0), NULL, 10);
@@ -249,7 +249,7 @@ replay(struct fcgi_ctx *c, struct db *db, const char *id, int64_t after,
 		fcgi_stream_write(c, msg, strlen(msg));
 		free(msg);
 		json_object_put(data);
-		if (sse_final_type(type))
+		if ((events_flags(type) & EVF_FINAL))
 			*final = true;
 	}
 	PQclear(res);

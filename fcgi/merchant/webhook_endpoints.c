@@ -11,6 +11,7 @@
 #include <stdarg.h>
 
 #include "db.h"
+#include "events.h"
 #include "ids.h"
 #include "invoice.h"
 #include "invoice_input.h"
@@ -180,10 +181,12 @@ static int
 parse_events(json_object *v, struct ep_input *in, struct input_error *e)
 {
 	json_object *arr;
-	size_t n, i, j, known;
+	size_t n, i, j, known = 0;
+	int t;
 
-	for (known = 0; webhook_events[known] != NULL; known++)
-		continue;
+	for (t = 0; t < EV__MAX; t++)
+		if (events_flags(events_name(t)) & EVF_WEBHOOK)
+			known++;
 	if (!json_object_is_type(v, json_type_array))
 		return input_seterr(e, 422, "INVALID_TYPE", "events",
 		    "events must be an array of event names");
@@ -204,7 +207,7 @@ parse_events(json_object *v, struct ep_input *in, struct input_error *e)
 			return input_seterr(e, 422, "INVALID_TYPE", "events",
 			    "events[%zu] must be a string", i);
 		s = json_object_get_string(x);
-		if (!webhook_event_known(s))
+		if (!(events_flags(s) & EVF_WEBHOOK))
 			return input_seterr(e, 422, "INVALID_VALUE", "events",
 			    "events[%zu] is not a known event; see the "
 			    "Webhook Events list", i);

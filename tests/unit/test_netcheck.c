@@ -817,53 +817,6 @@ test_backoff(void)
 	}
 }
 
-struct event_row {
-	const char	*name;
-	bool		 want;
-};
-
-static const struct event_row event_rows[] = {
-	{ "invoice.created", true },
-	{ "invoice.expired", true },
-	{ "invoice.cancelled", true },
-	{ "payment.detected", true },
-	{ "payment.confirming", true },
-	{ "payment.confirmed", true },
-	{ "payment.reverted", true },
-	{ "invoice.paid", true },
-	{ "invoice.refunded", true },
-	{ "invoice.overpaid", true },
-	{ "", false },
-	{ "invoice", false },
-	{ "invoice.", false },
-	{ "invoice.PAID", false },
-	{ "Invoice.paid", false },
-	{ "invoice.paid ", false },
-	{ " invoice.paid", false },
-	{ "invoice.paidx", false },
-	{ "invoice.pai", false },
-	{ "invoice_paid", false },
-	{ "invoice.*", false },
-	{ "*", false },
-	{ "payment.created", false },
-};
-
-static void
-test_event_known(void)
-{
-	size_t i, n;
-
-	for (i = 0; i < CC_ARRAY_SIZE(event_rows); i++)
-		EXPECT(webhook_event_known(event_rows[i].name) ==
-		    event_rows[i].want, "event row %zu (\"%s\"): want %d", i,
-		    event_rows[i].name, event_rows[i].want);
-	/* Every listed name is known, and there are the ten above. */
-	for (n = 0; webhook_events[n] != NULL; n++)
-		EXPECT(webhook_event_known(webhook_events[n]), "listed %s",
-		    webhook_events[n]);
-	EXPECT(n == 10, "%zu events listed, want 10", n);
-}
-
 /*
  * Where a delivery may connect: public addresses, and others that the
  * endpoint's or the operator's allowed_ips covers.
@@ -948,7 +901,6 @@ static const struct cu_test tests[] = {
 	{ "net_allowed", test_allowed },
 	{ "net_addr_from_sockaddr", test_from_sockaddr },
 	{ "webhook_backoff_ms", test_backoff },
-	{ "webhook_event_known", test_event_known },
 	{ "webhook_addr_ok", test_addr_ok },
 	{ "whsig_sign", test_sign },
 	{ "whsig_verify", test_verify },

@@ -26,37 +26,6 @@ usage(FILE *f)
 	    "many seconds (cron: * * * * * cc-expire --for 55).\n");
 }
 
-/* One batch; returns how many invoices were due, or -1. */
-static int
-sweep(struct db *db)
-{
-	static const char sql[] =
-	    "SELECT id FROM invoices WHERE status IN ('created', 'pending') "
-	    "AND expires_at <= now() ORDER BY expires_at "
-	    "LIMIT 500 FOR UPDATE SKIP LOCKED";
-	PGresult *res;
-	int i, n;
-
-	if (db_begin(db) == -1)
-		return -1;
-	res = db_query(db, sql, 0, NULL);
-	if (res == NULL)
-		goto fail;
-	n = PQntuples(res);
-	for (i = 0; i < n; i++)
-		if (payment_recompute(db, PQgetvalue(res, i, 0), false) ==
-		    -1)
-			goto fail;
-	PQclear(res);
-	if (db_commit(db) == -1)
-		return -1;
-	return n;
-fail:
-	PQclear(res);
-	db_rollback(db);
-	return -1;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -86,7 +55,7 @@ main(int argc, char **argv)
 	}
 	end = time(NULL) + run_for;
 	for (;;) {
-		n = sweep(db);
+		n = payment_expire_due(db, EXPIRE_BATCH);
 		if (n == -1) {
 			db_free(db);
 			return 1;

@@ -5,6 +5,7 @@
 #include "events.h"
 #include "ids.h"
 #include "jsonx.h"
+#include "money.h"
 
 static const struct {
 	const char	*name;
@@ -86,4 +87,26 @@ events_add(struct db *db, const char *invoice_id, enum event_type type,
 	rc = db_run_command(db, notify ? notify_sql : plain_sql, &p);
 	db_params_release(&p);
 	return rc;
+}
+
+json_object *
+events_payment_json(const struct event_payment *p)
+{
+	json_object *o = json_object_new_object();
+	char txt[96];
+
+	jsonx_add_str(o, "id", p->id);
+	if (money_format_units(p->units, p->decimals, txt, sizeof(txt)) == 0)
+		jsonx_add(o, "amount", jsonx_decimal(txt));
+	jsonx_add_str(o, "asset", p->asset);
+	jsonx_add_str(o, "status", p->status);
+	jsonx_add(o, "confirmations", json_object_new_int(p->confirmations));
+	jsonx_add(o, "required_confirmations",
+	    json_object_new_int(p->required_confirmations));
+	jsonx_add_str(o, "tx_hash", p->tx_hash);
+	jsonx_add(o, "block_number", json_object_new_int64(p->block_number));
+	jsonx_add(o, "late", json_object_new_boolean(p->late));
+	if (p->previous_status != NULL)
+		jsonx_add_str(o, "previous_status", p->previous_status);
+	return o;
 }

@@ -45,6 +45,28 @@ int		 events_lookup(const char *name, enum event_type *out);
 unsigned int	 events_flags(const char *name);
 
 /*
+ * A payment as every payment event shows it (detected, confirming,
+ * confirmed, reverted): one shape, so that a stream or webhook consumer
+ * reads the same fields whichever event it got.
+ */
+struct event_payment {
+	const char		*id;
+	unsigned __int128	 units;		/* base units */
+	int			 decimals;	/* of the asset */
+	const char		*asset;
+	const char		*status;
+	const char		*tx_hash;
+	int64_t			 block_number;
+	int			 confirmations;
+	int			 required_confirmations;
+	bool			 late;
+	const char		*previous_status;	/* reverted only */
+};
+
+/* The "payment" object of an event's data; caller puts it. */
+json_object	*events_payment_json(const struct event_payment *);
+
+/*
  * Adds an event of type for the invoice (data may be NULL for {}; it is
  * not put). notify sends pg_notify at commit. 0 or -1.
  */

@@ -934,3 +934,57 @@ invoice_public_opened(struct db *db, const struct cc_config *cfg,
 		return rc;
 	return invoice_public(db, cfg, id, out);
 }
+
+const char *
+invoice_found_strerror(enum invoice_found f)
+{
+	static const char *const text[INVOICE_FOUND__MAX] = {
+		[INVOICE_FOUND] = "found",
+		[INVOICE_NOT_FOUND] = "no such invoice",
+		[INVOICE_DB_UNAVAILABLE] = "the database is unavailable",
+		[INVOICE_BROKEN] = "the stored invoice cannot be used",
+	};
+
+	if ((unsigned int)f >= INVOICE_FOUND__MAX)
+		return "unknown result";
+	return text[f];
+}
+
+enum invoice_found
+invoice_qr_target(struct db *db, const struct cc_config *cfg,
+    const char *id, char *uri, size_t urilen, char *merchant,
+    size_t merchantlen)
+{
+	static const char sql[] =
+	    "SELECT address, network, crypto_currency AS asset, "
+	    "crypto_amount::text AS units, merchant_id FROM invoices "
+	    "WHERE id = $1";
+	enum invoice_found rc = INVOICE_DB_UNAVAILABLE;
+	struct db_params p;
+	PGresult *res;
+
+	if (db == NULL)
+		return INVOICE_DB_UNAVAILABLE;
+	db_params_init(&p);
+	db_param(&p, id);
+	res = db_run(db, sql, &p);
+	db_params_release(&p);
+	if (res == NULL)
+		return INVOICE_DB_UNAVAILABLE;
+	if (PQntuples(res) != 1) {
+		rc = INVOICE_NOT_FOUND;
+		goto out;
+	}
+	if (invoice_payment_uri(cfg, db_val(res, 0, "network"),
+	    db_val(res, 0, "asset"), db_val(res, 0, "address"),
+	    db_val(res, 0, "units"), uri, urilen) == -1) {
+		log_error("invoice %s: no payment URI", id);
+		rc = INVOICE_BROKEN;
+		goto out;
+	}
+	cc_strlcpy(merchant, db_val(res, 0, "merchant_id"), merchantlen);
+	rc = INVOICE_FOUND;
+out:
+	PQclear(res);
+	return rc;
+}

@@ -83,6 +83,24 @@ int	invoice_payment_uri(const struct cc_config *, const char *network,
 	    const char *asset, const char *address, const char *units_txt,
 	    char *out, size_t outlen);
 
+/* What a lookup of one invoice found. */
+enum invoice_found {
+	INVOICE_FOUND,
+	INVOICE_NOT_FOUND,
+	INVOICE_DB_UNAVAILABLE,	/* no connection, or the query failed */
+	INVOICE_BROKEN,		/* a stored row we cannot use (logged) */
+	INVOICE_FOUND__MAX
+};
+const char	*invoice_found_strerror(enum invoice_found);
+
+/*
+ * The payment URI the QR code of invoice id encodes (as
+ * invoice_payment_uri) and the merchant it belongs to (for the logo).
+ */
+enum invoice_found invoice_qr_target(struct db *, const struct cc_config *,
+	    const char *id, char *uri, size_t urilen, char *merchant,
+	    size_t merchantlen);
+
 /* Cursor text <-> position; decode returns 0 or -1. */
 void	invoice_cursor_encode(int64_t us, const char *id, char *out,
 	    size_t outlen);

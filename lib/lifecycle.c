@@ -129,3 +129,63 @@ err:
 	out->status = in->status;
 	out->error = -1;
 }
+
+static const char *const pay_names[PAY__MAX] = {
+	[PAY_DETECTED] = "detected",
+	[PAY_CONFIRMING] = "confirming",
+	[PAY_CONFIRMED] = "confirmed",
+	[PAY_REVERTED] = "reverted",
+};
+
+const char *
+pay_status_name(enum pay_status s)
+{
+	if ((unsigned int)s >= PAY__MAX)
+		return NULL;
+	return pay_names[s];
+}
+
+int
+pay_status_from_name(const char *name, enum pay_status *out)
+{
+	size_t i;
+
+	if (name == NULL)
+		return -1;
+	for (i = 0; i < CC_ARRAY_SIZE(pay_names); i++)
+		if (strcmp(name, pay_names[i]) == 0) {
+			*out = (enum pay_status)i;
+			return 0;
+		}
+	return -1;
+}
+
+enum pay_status
+lifecycle_payment(int64_t confirmations, int required)
+{
+	if (required < 1)
+		required = 1;
+	if (confirmations >= required)
+		return PAY_CONFIRMED;
+	if (confirmations >= 2)
+		return PAY_CONFIRMING;
+	return PAY_DETECTED;
+}
+
+enum cancel_verdict
+lifecycle_cancel(enum inv_status st, bool past_expiry)
+{
+	switch (st) {
+	case INV_CANCELLED:
+		return CANCEL_ALREADY_CANCELLED;
+	case INV_PAID:
+		return CANCEL_ALREADY_PAID;
+	case INV_EXPIRED:
+		return CANCEL_EXPIRED;
+	case INV_CREATED:
+	case INV_PENDING:
+		return past_expiry ? CANCEL_EXPIRED : CANCEL_OK;
+	default:
+		return CANCEL_ALREADY_CANCELLED;
+	}
+}

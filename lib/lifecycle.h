@@ -124,4 +124,42 @@ struct lifecycle_out {
  */
 void	lifecycle_next(const struct lifecycle_in *, struct lifecycle_out *);
 
+/* A payment's own progress; the names are those of the API. */
+enum pay_status {
+	PAY_DETECTED,
+	PAY_CONFIRMING,
+	PAY_CONFIRMED,
+	PAY_REVERTED,
+	PAY__MAX
+};
+
+/* "detected", ...; NULL outside the enum. The string is static. */
+const char	*pay_status_name(enum pay_status);
+/* The inverse, exact: 0 with *out set, or -1 with *out untouched. */
+int		 pay_status_from_name(const char *, enum pay_status *out);
+
+/*
+ * The status of a payment in the canonical chain with confirmations
+ * counted from the head (1 = in the head block) and required (the
+ * network's confirmations; below 1 counts as 1): confirmed at required,
+ * else confirming from the second confirmation, else detected. A
+ * reverted payment is decided by the reorganisation, not here.
+ */
+enum pay_status	 lifecycle_payment(int64_t confirmations, int required);
+
+/* Whether a merchant may cancel, and why not. */
+enum cancel_verdict {
+	CANCEL_OK,
+	CANCEL_ALREADY_CANCELLED,
+	CANCEL_ALREADY_PAID,
+	CANCEL_EXPIRED,		/* expired, or past expires_at */
+	CANCEL__MAX
+};
+
+/*
+ * Only an open invoice (created, pending) before its expiry can be
+ * cancelled; past_expiry is expires_at <= now.
+ */
+enum cancel_verdict lifecycle_cancel(enum inv_status, bool past_expiry);
+
 #endif

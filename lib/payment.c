@@ -251,3 +251,36 @@ payment_mark_viewed(struct db *db, const char *invoice_id)
 	}
 	return db_commit(db);
 }
+
+int
+payment_expire_due(struct db *db, int limit)
+{
+	static const char sql[] =
+	    "SELECT id FROM invoices WHERE status IN ('created', 'pending') "
+	    "AND expires_at <= now() ORDER BY expires_at "
+	    "LIMIT $1::int FOR UPDATE SKIP LOCKED";
+	struct db_params p;
+	PGresult *res;
+	int i, n;
+
+	if (db_begin(db) == -1)
+		return -1;
+	db_params_init(&p);
+	db_param_int(&p, limit);
+	res = db_run(db, sql, &p);
+	db_params_release(&p);
+	if (res == NULL)
+		goto fail;
+	n = PQntuples(res);
+	for (i = 0; i < n; i++)
+		if (payment_recompute(db, db_val(res, i, "id"), false) == -1)
+			goto fail;
+	PQclear(res);
+	if (db_commit(db) == -1)
+		return -1;
+	return n;
+fail:
+	PQclear(res);
+	db_rollback(db);
+	return -1;
+}

@@ -22,6 +22,13 @@ struct db;
 int	payment_recompute(struct db *, const char *invoice_id, bool viewed);
 
 /*
+ * One sweep of cc-expire: in one transaction, recomputes up to limit
+ * open invoices whose expiry has passed (claimed FOR UPDATE SKIP LOCKED,
+ * so any number of sweepers may run). Returns how many were due, or -1.
+ */
+int	payment_expire_due(struct db *, int limit);
+
+/*
  * The call the public API makes when a customer opens an invoice: moves a
  * created invoice to pending, once. Runs its own transaction. 0, 1 (no
  * such invoice) or -1.

@@ -12,6 +12,7 @@
 #include "evm.h"
 #include "ids.h"
 #include "jsonx.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "money.h"
 #include "payment.h"
@@ -344,28 +345,11 @@ init_cursor(struct scanner *s)
 
 /* --- recording ------------------------------------------------------- */
 
-static json_object *
-payment_json(const struct scanner *s, const char *id,
-    const struct candidate *c, const char *status, int confirmations,
-    bool late)
+/* The network's confirmations, as lifecycle_payment() counts them. */
+static int
+required_confirmations(const struct scanner *s)
 {
-	json_object *o = json_object_new_object();
-	char txt[64];
-
-	jsonx_add_str(o, "id", id);
-	if (money_format_units(c->value, c->asset->decimals, txt,
-	    sizeof(txt)) == 0)
-		jsonx_add(o, "amount", jsonx_decimal(txt));
-	jsonx_add_str(o, "asset", c->asset->symbol);
-	jsonx_add_str(o, "status", status);
-	jsonx_add(o, "confirmations", json_object_new_int(confirmations));
-	jsonx_add(o, "required_confirmations",
-	    json_object_new_int(s->net->confirmations));
-	jsonx_add_str(o, "tx_hash", c->tx_hash);
-	jsonx_add(o, "block_number", json_object_new_int64(
-	    (int64_t)c->block_number));
-	jsonx_add(o, "late", json_object_new_boolean(late));
-	return o;
+	return s->net->confirmations > 0 ? s->net->confirmations : 1;
 }
 
 /* Records one payment; an already recorded one is left alone unless it
@@ -387,9 +371,10 @@ record(struct scanner *s, const struct candidate *c, uint64_t head)
 	    "EXCLUDED.confirmations, reverted_at = NULL, confirmed_at = NULL, "
 	    "detected_at = now() WHERE payments.status = 'reverted' "
 	    "RETURNING id, late";
-	char id[IDS_MAX_LEN], li[24], bn[24], amt[48], conf[16];
+	char id[IDS_MAX_LEN], amt[48];
 	char from[ADDRESS_MAX_LEN], to[ADDRESS_MAX_LEN];
-	const char *p[12];
+	struct event_payment pay = { 0 };
+	struct db_params p;
 	json_object *data;
 	PGresult *res;
 	bool late;
@@ -397,41 +382,49 @@ record(struct scanner *s, const struct candidate *c, uint64_t head)
 
 	confirmations = (int)(head - c->block_number + 1);
 	ids_new("pay_", id, sizeof(id));
-	snprintf(li, sizeof(li), "%lld", (long long)c->log_index);
-	snprintf(bn, sizeof(bn), "%llu", (unsigned long long)c->block_number);
-	snprintf(conf, sizeof(conf), "%d", confirmations);
 	money_u128_to_str(c->value, amt, sizeof(amt));
 	addr_text(s, c->from, from, sizeof(from));
 	addr_text(s, c->to, to, sizeof(to));
-	p[0] = id;
-	p[1] = c->inv->id;
-	p[2] = s->net->name;
-	p[3] = c->asset->symbol;
-	p[4] = c->tx_hash;
-	p[5] = li;
-	p[6] = bn;
-	p[7] = c->block_hash;
-	p[8] = from;
-	p[9] = to;
-	p[10] = amt;
-	p[11] = conf;
-	res = db_query(s->db, sql, 12, p);
+	db_params_init(&p);
+	db_param(&p, id);
+	db_param(&p, c->inv->id);
+	db_param(&p, s->net->name);
+	db_param(&p, c->asset->symbol);
+	db_param(&p, c->tx_hash);
+	db_param_int(&p, (long long)c->log_index);
+	db_param_int(&p, (long long)c->block_number);
+	db_param(&p, c->block_hash);
+	db_param(&p, from);
+	db_param(&p, to);
+	db_param(&p, amt);
+	db_param_int(&p, confirmations);
+	res = db_run(s->db, sql, &p);
+	db_params_release(&p);
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) != 1) {
 		PQclear(res);
 		return 0;	/* already recorded */
 	}
-	cc_strlcpy(id, PQgetvalue(res, 0, 0), sizeof(id));
-	late = PQgetvalue(res, 0, 1)[0] == 't';
+	cc_strlcpy(id, db_val(res, 0, "id"), sizeof(id));
+	late = db_val(res, 0, "late")[0] == 't';
 	PQclear(res);
 	log_info("%s: payment %s of %s to invoice %s in block %llu%s",
 	    s->net->name, id, c->asset->symbol, c->inv->id,
 	    (unsigned long long)c->block_number, late ? " (late)" : "");
+	pay.id = id;
+	pay.units = c->value;
+	pay.decimals = c->asset->decimals;
+	pay.asset = c->asset->symbol;
+	pay.status = "detected";
+	pay.tx_hash = c->tx_hash;
+	pay.block_number = (int64_t)c->block_number;
+	pay.confirmations = confirmations;
+	pay.required_confirmations = required_confirmations(s);
+	pay.late = late;
 	data = json_object_new_object();
 	jsonx_add_str(data, "invoice_id", c->inv->id);
-	jsonx_add(data, "payment", payment_json(s, id, c, "detected",
-	    confirmations, late));
+	jsonx_add(data, "payment", events_payment_json(&pay));
 	rc = events_add(s->db, c->inv->id, EV_PAYMENT_DETECTED, data, true);
 	json_object_put(data);
 	if (rc == 0)
@@ -676,27 +669,35 @@ out:
 }
 
 /*
- * The payment part of an event from a payments row's text columns: id,
- * amount (base units, shown in the asset's decimals), asset, status and
- * transaction.
+ * A payment event's payment object from a payments row (columns id,
+ * units, asset, status, tx_hash, block_number, confirmations, late).
  */
 static json_object *
-payment_row_json(const struct scanner *s, const char *id, const char *units,
-    const char *asset, const char *status, const char *tx)
+payment_row_json(const struct scanner *s, const PGresult *res, int i,
+    const char *status, const char *previous)
 {
-	json_object *pay = json_object_new_object();
-	const struct cc_asset *a = config_asset(s->net, asset);
-	unsigned __int128 v;
-	char txt[64];
+	struct event_payment pay = { 0 };
+	const struct cc_asset *a;
+	int64_t v;
 
-	jsonx_add_str(pay, "id", id);
-	if (a != NULL && money_str_to_u128(units, &v) == MONEY_OK &&
-	    money_format_units(v, a->decimals, txt, sizeof(txt)) == 0)
-		jsonx_add(pay, "amount", jsonx_decimal(txt));
-	jsonx_add_str(pay, "asset", asset);
-	jsonx_add_str(pay, "status", status);
-	jsonx_add_str(pay, "tx_hash", tx);
-	return pay;
+	a = config_asset(s->net, db_val(res, i, "asset"));
+	pay.id = db_val(res, i, "id");
+	if (a == NULL || money_str_to_u128(db_val(res, i, "units"),
+	    &pay.units) != MONEY_OK)
+		log_error("%s: payment %s: unknown asset or bad amount",
+		    s->net->name, pay.id);
+	pay.decimals = a != NULL ? a->decimals : 0;
+	pay.asset = db_val(res, i, "asset");
+	pay.status = status;
+	pay.tx_hash = db_val(res, i, "tx_hash");
+	if (db_val_int64(res, i, "block_number", &v) == 0)
+		pay.block_number = v;
+	if (db_val_int64(res, i, "confirmations", &v) == 0)
+		pay.confirmations = (int)v;
+	pay.required_confirmations = required_confirmations(s);
+	pay.late = db_val(res, i, "late")[0] == 't';
+	pay.previous_status = previous;
+	return events_payment_json(&pay);
 }
 
 /* --- confirmations --------------------------------------------------- */
@@ -708,59 +709,55 @@ update_confirmations(struct scanner *s, uint64_t head)
 	    "UPDATE payments SET confirmations = greatest($2::bigint - "
 	    "block_number + 1, 0) WHERE network = $1 AND status IN "
 	    "('detected', 'confirming') RETURNING id, invoice_id, status, "
-	    "confirmations, amount::text, asset, tx_hash, block_number, late";
+	    "confirmations, amount::text AS units, asset, tx_hash, "
+	    "block_number, late";
 	static const char set_sql[] =
 	    "UPDATE payments SET status = $2, confirmed_at = CASE WHEN "
 	    "$2 = 'confirmed' THEN now() ELSE confirmed_at END WHERE id = $1";
-	int required = s->net->confirmations > 0 ? s->net->confirmations : 1;
-	char hd[24];
-	const char *p[2] = { s->net->name, hd };
+	struct db_params p;
 	PGresult *res;
 	int i, n;
 
-	snprintf(hd, sizeof(hd), "%llu", (unsigned long long)head);
 	if (db_begin(s->db) == -1)
 		return -1;
-	res = db_query(s->db, sql, 2, p);
+	db_params_init(&p);
+	db_param(&p, s->net->name);
+	db_param_int(&p, (long long)head);
+	res = db_run(s->db, sql, &p);
+	db_params_release(&p);
 	if (res == NULL)
 		goto fail;
 	n = PQntuples(res);
 	for (i = 0; i < n; i++) {
-		const char *id = PQgetvalue(res, i, 0);
-		const char *inv = PQgetvalue(res, i, 1);
-		const char *old = PQgetvalue(res, i, 2);
-		int conf = (int)strtol(PQgetvalue(res, i, 3), NULL, 10);
-		const char *st;
-		enum event_type ev;
-		const char *q[2];
-		json_object *data, *pay;
+		const char *inv = db_val(res, i, "invoice_id");
+		enum pay_status st, old;
+		json_object *data;
+		int64_t conf;
 		int rc;
 
-		st = conf >= required ? "confirmed" : conf >= 2 ?
-		    "confirming" : "detected";
-		if (strcmp(st, old) == 0)
-			continue;
-		q[0] = id;
-		q[1] = st;
-		if (db_command(s->db, set_sql, 2, q) == -1)
+		if (db_val_int64(res, i, "confirmations", &conf) == -1 ||
+		    pay_status_from_name(db_val(res, i, "status"), &old) == -1)
 			goto fail;
-		ev = strcmp(st, "confirmed") == 0 ? EV_PAYMENT_CONFIRMED :
-		    EV_PAYMENT_CONFIRMING;
+		st = lifecycle_payment(conf, s->net->confirmations);
+		if (st == old)
+			continue;
+		db_params_init(&p);
+		db_param(&p, db_val(res, i, "id"));
+		db_param(&p, pay_status_name(st));
+		rc = db_run_command(s->db, set_sql, &p);
+		db_params_release(&p);
+		if (rc == -1)
+			goto fail;
 		data = json_object_new_object();
-		pay = payment_row_json(s, id, PQgetvalue(res, i, 4),
-		    PQgetvalue(res, i, 5), st, PQgetvalue(res, i, 6));
 		jsonx_add_str(data, "invoice_id", inv);
-		jsonx_add(pay, "confirmations", json_object_new_int(conf));
-		jsonx_add(pay, "required_confirmations",
-		    json_object_new_int(required));
-		jsonx_add(pay, "late", json_object_new_boolean(
-		    PQgetvalue(res, i, 8)[0] == 't'));
-		jsonx_add(data, "payment", pay);
-		rc = events_add(s->db, inv, ev, data, true);
+		jsonx_add(data, "payment", payment_row_json(s, res, i,
+		    pay_status_name(st), NULL));
+		rc = events_add(s->db, inv, st == PAY_CONFIRMED ?
+		    EV_PAYMENT_CONFIRMED : EV_PAYMENT_CONFIRMING, data, true);
 		json_object_put(data);
 		if (rc == -1)
 			goto fail;
-		if (strcmp(st, "confirmed") == 0 &&
+		if (st == PAY_CONFIRMED &&
 		    payment_recompute(s->db, inv, false) == -1)
 			goto fail;
 	}
@@ -813,8 +810,9 @@ handle_reorg(struct scanner *s, uint64_t head)
 	    "AND block_number > $2::bigint AND status <> 'reverted' "
 	    "FOR UPDATE) UPDATE payments p SET status = 'reverted', "
 	    "reverted_at = now(), confirmations = 0 FROM old "
-	    "WHERE p.id = old.id RETURNING p.id, p.invoice_id, old.status, "
-	    "p.amount::text, p.asset, p.tx_hash, p.block_number";
+	    "WHERE p.id = old.id RETURNING p.id, p.invoice_id, "
+	    "old.status AS previous, p.amount::text AS units, p.asset, "
+	    "p.tx_hash, p.block_number, p.confirmations, p.late";
 	static const char drop_sql[] =
 	    "DELETE FROM chain_blocks WHERE network = $1 AND "
 	    "number > $2::bigint";
@@ -869,18 +867,16 @@ handle_reorg(struct scanner *s, uint64_t head)
 		goto fail;
 	rows = PQntuples(res);
 	for (i = 0; i < rows; i++) {
-		const char *inv = PQgetvalue(res, i, 1);
-		json_object *data = json_object_new_object(), *pay;
+		const char *inv = db_val(res, i, "invoice_id");
+		json_object *data = json_object_new_object();
 
-		pay = payment_row_json(s, PQgetvalue(res, i, 0),
-		    PQgetvalue(res, i, 3), PQgetvalue(res, i, 4), "reverted",
-		    PQgetvalue(res, i, 5));
-		jsonx_add_str(pay, "previous_status", PQgetvalue(res, i, 2));
 		jsonx_add_str(data, "invoice_id", inv);
-		jsonx_add(data, "payment", pay);
+		jsonx_add(data, "payment", payment_row_json(s, res, i,
+		    pay_status_name(PAY_REVERTED), db_val(res, i,
+		    "previous")));
 		log_warn("%s: payment %s (tx %s, block %s) reverted",
-		    s->net->name, PQgetvalue(res, i, 0),
-		    PQgetvalue(res, i, 5), PQgetvalue(res, i, 6));
+		    s->net->name, db_val(res, i, "id"),
+		    db_val(res, i, "tx_hash"), db_val(res, i, "block_number"));
 		rc = events_add(s->db, inv, EV_PAYMENT_REVERTED, data, true);
 		json_object_put(data);
 		if (rc == -1 || payment_recompute(s->db, inv, false) == -1)

@@ -29,19 +29,16 @@ bad(struct fcgi_ctx *c, const char *field, const char *msg)
 static void
 qr(struct fcgi_ctx *c, const char *id)
 {
-	static const char sql[] =
-	    "SELECT address, network, crypto_currency, crypto_amount::text, "
-	    "merchant_id FROM invoices WHERE id = $1";
 	static const char *const known[] = { "size", "format", "style",
 	    "logo", NULL };
 	struct http_query q;
 	enum qr_format fmt = QR_PNG;
 	enum qr_style style = QR_CLASSIC;
-	const char *v, *p[1] = { id };
+	const char *v;
 	char badname[64], uri[512], logo[600], etag[40], *key;
+	char merchant[IDS_MAX_LEN];
 	uint8_t md[SHA256_DIGEST_LENGTH];
 	bool want_logo = false;
-	PGresult *res = NULL;
 	long size = 256;
 	size_t i, j;
 	int rc;
@@ -92,19 +89,19 @@ qr(struct fcgi_ctx *c, const char *id)
 		    "followed by 26 characters", "invoice_id");
 		goto out;
 	}
-	if (c->db == NULL || (res = db_query(c->db, sql, 1, p)) == NULL) {
-		http_error(&c->resp, 503, "api_error", "SERVICE_UNAVAILABLE",
-		    "the database is unavailable; retry shortly", NULL);
-		goto out;
-	}
-	if (PQntuples(res) != 1) {
+	switch (invoice_qr_target(c->db, c->cfg, id, uri, sizeof(uri),
+	    merchant, sizeof(merchant))) {
+	case INVOICE_FOUND:
+		break;
+	case INVOICE_NOT_FOUND:
 		http_error(&c->resp, 404, "not_found_error",
 		    "INVOICE_NOT_FOUND", "no such invoice", "invoice_id");
 		goto out;
-	}
-	if (invoice_payment_uri(c->cfg, PQgetvalue(res, 0, 1),
-	    PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 0),
-	    PQgetvalue(res, 0, 3), uri, sizeof(uri)) == -1) {
+	case INVOICE_DB_UNAVAILABLE:
+		http_error(&c->resp, 503, "api_error", "SERVICE_UNAVAILABLE",
+		    "the database is unavailable; retry shortly", NULL);
+		goto out;
+	default:
 		log_error("%s: no payment URI for invoice %s", c->request_id,
 		    id);
 		http_error(&c->resp, 500, "api_error", "INTERNAL_ERROR",
@@ -115,7 +112,7 @@ qr(struct fcgi_ctx *c, const char *id)
 	logo[0] = '\0';
 	if (want_logo && c->cfg->logo_dir[0] != '\0')
 		snprintf(logo, sizeof(logo), "%s/%s.png", c->cfg->logo_dir,
-		    PQgetvalue(res, 0, 4));
+		    merchant);
 	if (logo[0] != '\0' && access(logo, R_OK) != 0)
 		logo[0] = '\0';
 	key = xasprintf("%s|%ld|%d|%d|%s", uri, size, (int)fmt, (int)style,
@@ -144,7 +141,6 @@ qr(struct fcgi_ctx *c, const char *id)
 	c->resp.status = 200;
 	c->resp.content_type = qr_content_type(fmt);
 out:
-	PQclear(res);
 	http_query_release(&q);
 }
 

@@ -1032,6 +1032,83 @@ test_pure(void)
 	    a.error == b.error, "outputs differ");
 }
 
+/* Confirmations against required, at and around every boundary. */
+static void
+test_payment_status(void)
+{
+	static const struct {
+		int64_t		 conf;
+		int		 required;
+		enum pay_status	 want;
+	} prows[] = {
+		{ -5, 3, PAY_DETECTED },
+		{ 0, 3, PAY_DETECTED },
+		{ 1, 3, PAY_DETECTED },
+		{ 2, 3, PAY_CONFIRMING },
+		{ 3, 3, PAY_CONFIRMED },
+		{ 4, 3, PAY_CONFIRMED },
+		{ 1, 1, PAY_CONFIRMED },
+		{ 0, 1, PAY_DETECTED },
+		{ 1, 0, PAY_CONFIRMED },
+		{ 1, -2, PAY_CONFIRMED },
+		{ 0, 0, PAY_DETECTED },
+		{ 1, 2, PAY_DETECTED },
+		{ 2, 2, PAY_CONFIRMED },
+		{ 11, 12, PAY_CONFIRMING },
+		{ 12, 12, PAY_CONFIRMED },
+		{ INT64_MAX, 12, PAY_CONFIRMED },
+		{ INT64_MIN, 12, PAY_DETECTED },
+	};
+	enum pay_status s;
+	size_t i;
+	int k;
+
+	for (i = 0; i < CC_ARRAY_SIZE(prows); i++) {
+		s = lifecycle_payment(prows[i].conf, prows[i].required);
+		EXPECT(s == prows[i].want, "row %zu: %lld of %d -> %s, want %s",
+		    i, (long long)prows[i].conf, prows[i].required,
+		    pay_status_name(s), pay_status_name(prows[i].want));
+	}
+	for (k = 0; k < PAY__MAX; k++)
+		EXPECT(pay_status_from_name(pay_status_name(k), &s) == 0 &&
+		    (int)s == k, "name round trip %d", k);
+	EXPECT(pay_status_name(PAY__MAX) == NULL, "out of range");
+	EXPECT(pay_status_from_name("Confirmed", &s) == -1, "exact names");
+	EXPECT(pay_status_from_name(NULL, &s) == -1, "NULL");
+}
+
+/* Every state, before and after expiry. */
+static void
+test_cancel(void)
+{
+	static const struct {
+		enum inv_status		 st;
+		bool			 past;
+		enum cancel_verdict	 want;
+	} crows[] = {
+		{ INV_CREATED, false, CANCEL_OK },
+		{ INV_CREATED, true, CANCEL_EXPIRED },
+		{ INV_PENDING, false, CANCEL_OK },
+		{ INV_PENDING, true, CANCEL_EXPIRED },
+		{ INV_PAID, false, CANCEL_ALREADY_PAID },
+		{ INV_PAID, true, CANCEL_ALREADY_PAID },
+		{ INV_EXPIRED, false, CANCEL_EXPIRED },
+		{ INV_EXPIRED, true, CANCEL_EXPIRED },
+		{ INV_CANCELLED, false, CANCEL_ALREADY_CANCELLED },
+		{ INV_CANCELLED, true, CANCEL_ALREADY_CANCELLED },
+		{ INV__MAX, false, CANCEL_ALREADY_CANCELLED },
+	};
+	enum cancel_verdict v;
+	size_t i;
+
+	for (i = 0; i < CC_ARRAY_SIZE(crows); i++) {
+		v = lifecycle_cancel(crows[i].st, crows[i].past);
+		EXPECT(v == crows[i].want, "row %zu: %d past %d -> %d, want %d",
+		    i, (int)crows[i].st, crows[i].past, (int)v,
+		    (int)crows[i].want);
+	}
+}
+
 int
 main(void)
 {
@@ -1042,6 +1119,8 @@ main(void)
 		{ "errors", test_errors },
 		{ "invariants", test_invariants },
 		{ "pure", test_pure },
+		{ "payment status", test_payment_status },
+		{ "cancel", test_cancel },
 	};
 
 	return cu_run("lifecycle", NULL, NULL, tests,

@@ -6,7 +6,10 @@
 #include <stdarg.h>
 
 #include "config.h"
+#include "http.h"
+#include "invoice.h"
 #include "invoice_input.h"
+#include "lifecycle.h"
 #include "jsonx.h"
 #include "money.h"
 #include "util.h"
@@ -17,30 +20,6 @@
 #define E_LENGTH	"INVALID_LENGTH"
 #define E_AMOUNT	"INVALID_AMOUNT"
 #define E_VALUE		"INVALID_VALUE"
-
-int
-input_seterr(struct input_error *e, int status, const char *code,
-    const char *field, const char *fmt, ...)
-{
-	va_list ap;
-
-	e->status = status;
-	cc_strlcpy(e->type, status == 400 ? "invalid_request_error" :
-	    "validation_error", sizeof(e->type));
-	cc_strlcpy(e->code, code, sizeof(e->code));
-	cc_strlcpy(e->field, field ? field : "", sizeof(e->field));
-	va_start(ap, fmt);
-	vsnprintf(e->message, sizeof(e->message), fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-void
-input_error_release(struct input_error *e)
-{
-	json_object_put(e->extra);
-	e->extra = NULL;
-}
 
 void
 invoice_input_release(struct invoice_input *in)
@@ -53,34 +32,6 @@ invoice_input_release(struct invoice_input *in)
 	free(in->cancel_url);
 	free(in->metadata);
 	memset(in, 0, sizeof(*in));
-}
-
-bool
-input_url_ok(const char *u)
-{
-	const char *host, *end;
-	size_t n = strlen(u), i;
-
-	if (n > CC_MAX_URL)
-		return false;
-	if (strncmp(u, "https://", 8) == 0)
-		host = u + 8;
-	else if (strncmp(u, "http://", 7) == 0)
-		host = u + 7;
-	else
-		return false;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)u[i];
-
-		/* Printable ASCII only: a URL is sent percent-encoded. */
-		if (c <= 0x20 || c >= 0x7f || c == '"' || c == '<' ||
-		    c == '>' || c == '\\' || c == '`')
-			return false;
-	}
-	end = host + strcspn(host, "/?#");
-	if (end == host || memchr(host, '@', (size_t)(end - host)) != NULL)
-		return false;	/* no host, or credentials in the URL */
-	return true;
 }
 
 /* A string field: absent or null leaves *out NULL. */
@@ -629,4 +580,121 @@ out:
 	if (rc == -1)
 		invoice_input_release(in);
 	return rc;
+}
+
+static bool
+cursor_ok(const char *s)
+{
+	int64_t us;
+	char id[64];
+
+	return invoice_cursor_decode(s, &us, id, sizeof(id)) == 0;
+}
+
+static bool
+time_ok(const char *s)
+{
+	int64_t us;
+
+	return time_parse_iso8601(s, &us) == 0;
+}
+
+static bool
+amount_ok(const char *s)
+{
+	struct money_dec d;
+
+	return money_parse_dec(s, 18, &d) == MONEY_OK;
+}
+
+static bool
+currency_ok(const char *s)
+{
+	return strlen(s) == 3 && money_currency_exponent(s) >= 0;
+}
+
+enum { LF_STATUS, LF_LIMIT, LF_CURSOR, LF_AFTER, LF_BEFORE, LF_GTE, LF_LTE,
+    LF_CURRENCY, LF_SEARCH, LF__MAX };
+
+#define ISO_TIME "an ISO 8601 date-time such as 2025-01-01T00:00:00Z"
+#define AMOUNT_FILTER "a non-negative decimal number such as 10.50"
+
+static const struct input_field filter_fields[LF__MAX] = {
+	[LF_STATUS] = { "status", INPUT_CHOICE, false, 0, 0,
+	    inv_status_names, NULL, NULL },
+	[LF_LIMIT] = { "limit", INPUT_INT, false, 1, CC_MAX_LIST_LIMIT,
+	    NULL, NULL, NULL },
+	[LF_CURSOR] = { "cursor", INPUT_CHECK, false, 0, 0, NULL, cursor_ok,
+	    "next_cursor from a previous page" },
+	[LF_AFTER] = { "created_after", INPUT_CHECK, false, 0, 0, NULL,
+	    time_ok, ISO_TIME },
+	[LF_BEFORE] = { "created_before", INPUT_CHECK, false, 0, 0, NULL,
+	    time_ok, ISO_TIME },
+	[LF_GTE] = { "amount_gte", INPUT_CHECK, false, 0, 0, NULL, amount_ok,
+	    AMOUNT_FILTER },
+	[LF_LTE] = { "amount_lte", INPUT_CHECK, false, 0, 0, NULL, amount_ok,
+	    AMOUNT_FILTER },
+	[LF_CURRENCY] = { "currency", INPUT_CHECK, false, 0, 0, NULL,
+	    currency_ok, "an ISO 4217 code such as USD" },
+	[LF_SEARCH] = { "search", INPUT_STRING, false, CC_MIN_SEARCH,
+	    CC_MAX_SEARCH, NULL, NULL, NULL },
+};
+
+int
+invoice_filter_parse(const struct http_query *q, struct invoice_filter *f,
+    struct input_error *e)
+{
+	struct input_value v[LF__MAX];
+
+	memset(f, 0, sizeof(*f));
+	f->limit = CC_DEFAULT_LIST_LIMIT;
+	if (input_query(q, filter_fields, LF__MAX, v, e) == -1)
+		return -1;
+	if (v[LF_STATUS].given)
+		f->status = v[LF_STATUS].str;
+	if (v[LF_LIMIT].given)
+		f->limit = (int)v[LF_LIMIT].num;
+	if (v[LF_CURSOR].given) {
+		f->has_cursor = true;
+		if (invoice_cursor_decode(v[LF_CURSOR].str, &f->cursor_us,
+		    f->cursor_id, sizeof(f->cursor_id)) == -1)
+			return input_seterr(e, 400, "INVALID_PARAMETER",
+			    "cursor", "cursor must be next_cursor from a "
+			    "previous page");
+	}
+	f->has_after = v[LF_AFTER].given &&
+	    time_parse_iso8601(v[LF_AFTER].str, &f->after_us) == 0;
+	f->has_before = v[LF_BEFORE].given &&
+	    time_parse_iso8601(v[LF_BEFORE].str, &f->before_us) == 0;
+	f->amount_gte = v[LF_GTE].given ? v[LF_GTE].str : NULL;
+	f->amount_lte = v[LF_LTE].given ? v[LF_LTE].str : NULL;
+	if (v[LF_CURRENCY].given)
+		cc_strlcpy(f->currency, v[LF_CURRENCY].str,
+		    sizeof(f->currency));
+	f->search = v[LF_SEARCH].given ? v[LF_SEARCH].str : NULL;
+	return 0;
+}
+
+enum { CF_REASON, CF_REFUND, CF__MAX };
+
+static const struct input_field cancel_fields[CF__MAX] = {
+	[CF_REASON] = { "reason", INPUT_TEXT, false, 0, CC_MAX_REASON, NULL,
+	    NULL, NULL },
+	[CF_REFUND] = { "refund_partial_payments", INPUT_BOOL, false, 0, 0,
+	    NULL, NULL, NULL },
+};
+
+int
+invoice_cancel_parse(json_object *body, struct invoice_cancel_input *in,
+    struct input_error *e)
+{
+	struct input_value v[CF__MAX];
+
+	memset(in, 0, sizeof(*in));
+	if (input_json(body, cancel_fields, CF__MAX, v, e) == -1)
+		return -1;
+	in->reason = v[CF_REASON].given ? v[CF_REASON].str : NULL;
+	in->refund_partial_payments = v[CF_REFUND].given &&
+	    v[CF_REFUND].yes;
+	return 0;
 }

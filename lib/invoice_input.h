@@ -10,16 +10,9 @@
 #include "cc.h"
 #include <json-c/json.h>
 
-struct cc_config;
+#include "input.h"
 
-struct input_error {
-	int		 status;	/* 400 or 422 */
-	char		 type[32];
-	char		 code[48];
-	char		 message[256];
-	char		 field[64];
-	json_object	*extra;		/* constraints etc., owned */
-};
+struct cc_config;
 
 struct invoice_input {
 	char		*title;			/* NULL if absent */
@@ -53,16 +46,25 @@ int	invoice_input_parse(const char *body, size_t len,
 	    const struct cc_config *, struct invoice_input *in,
 	    struct input_error *err);
 void	invoice_input_release(struct invoice_input *);
-void	input_error_release(struct input_error *);
 
-/* Shared field checks, also used by other request parsers. */
-bool	input_url_ok(const char *);
+struct invoice_filter;		/* invoice.h */
+
 /*
- * Fills e (type validation_error, or invalid_request_error for 400) with a
- * formatted message naming field (NULL for none); returns -1.
+ * Checks the List Invoices query (every parameter declared once, errors
+ * 400 INVALID_PARAMETER naming it). 0 with f filled (pointing into q), or
+ * -1 with e set.
  */
-int	input_seterr(struct input_error *e, int status, const char *code,
-	    const char *field, const char *fmt, ...)
-	    __attribute__((format(printf, 5, 6)));
+int	invoice_filter_parse(const struct http_query *q,
+	    struct invoice_filter *f, struct input_error *e);
+
+/* The Cancel Invoice body. */
+struct invoice_cancel_input {
+	const char	*reason;	/* NULL if not given; into the body */
+	bool		 refund_partial_payments;
+};
+
+/* Checks a Cancel Invoice body (NULL: none). 0, or -1 with e set. */
+int	invoice_cancel_parse(json_object *body,
+	    struct invoice_cancel_input *in, struct input_error *e);
 
 #endif

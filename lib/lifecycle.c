@@ -7,7 +7,7 @@
 #include "lifecycle.h"
 #include "money.h"
 
-static const char *const status_names[INV__MAX] = {
+const char *const inv_status_names[INV__MAX + 1] = {
 	[INV_CREATED] = "created",
 	[INV_PENDING] = "pending",
 	[INV_PAID] = "paid",
@@ -20,7 +20,7 @@ inv_status_name(enum inv_status s)
 {
 	if ((unsigned int)s >= INV__MAX)
 		return NULL;
-	return status_names[s];
+	return inv_status_names[s];
 }
 
 int
@@ -30,8 +30,8 @@ inv_status_from_name(const char *name, enum inv_status *out)
 
 	if (name == NULL)
 		return -1;
-	for (i = 0; i < CC_ARRAY_SIZE(status_names); i++)
-		if (strcmp(name, status_names[i]) == 0) {
+	for (i = 0; i < INV__MAX; i++)
+		if (strcmp(name, inv_status_names[i]) == 0) {
 			*out = (enum inv_status)i;
 			return 0;
 		}

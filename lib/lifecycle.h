@@ -33,6 +33,8 @@ enum inv_status {
  * is static.
  */
 const char	*inv_status_name(enum inv_status);
+/* The same names in enum order, NULL-ended (for choice lists). */
+extern const char *const inv_status_names[INV__MAX + 1];
 /*
  * The inverse, exact and case-sensitive: 0 with *out set, or -1 (NULL or an
  * unknown name) with *out untouched.

@@ -14,6 +14,7 @@
 #include <cairo-svg.h>
 #include <qrencode.h>
 
+#include "input.h"
 #include "qr.h"
 #include "util.h"
 
@@ -36,10 +37,11 @@ struct qr_sink {
 	int		 err;
 };
 
-static const char *const qr_format_names[QR_FORMAT__MAX] = {
+static const char *const qr_format_names[QR_FORMAT__MAX + 1] = {
 	"png",
 	"svg",
 	"pdf",
+	NULL
 };
 
 static const char *const qr_content_types[QR_FORMAT__MAX] = {
@@ -48,13 +50,16 @@ static const char *const qr_content_types[QR_FORMAT__MAX] = {
 	"application/pdf",
 };
 
-static const char *const qr_style_names[QR_STYLE__MAX] = {
+static const char *const qr_style_names[QR_STYLE__MAX + 1] = {
 	"classic",
 	"modern",
 	"rounded",
+	NULL
 };
 
-static const int qr_sizes[] = { 128, 256, 512, 1024 };
+static const char *const qr_size_names[] = { "128", "256", "512", "1024",
+	NULL };
+static const char *const qr_bool_names[] = { "false", "true", NULL };
 
 int
 qr_format_from_name(const char *name, enum qr_format *out)
@@ -97,12 +102,50 @@ qr_content_type(enum qr_format fmt)
 bool
 qr_size_ok(int size)
 {
+	char txt[16];
 	size_t i;
 
-	for (i = 0; i < CC_ARRAY_SIZE(qr_sizes); i++)
-		if (size == qr_sizes[i])
+	snprintf(txt, sizeof(txt), "%d", size);
+	for (i = 0; qr_size_names[i] != NULL; i++)
+		if (strcmp(txt, qr_size_names[i]) == 0)
 			return true;
 	return false;
+}
+
+enum { QF_SIZE, QF_FORMAT, QF_STYLE, QF_LOGO, QF__MAX };
+
+static const struct input_field qr_fields[QF__MAX] = {
+	[QF_SIZE] = { "size", INPUT_CHOICE, false, 0, 0, qr_size_names,
+	    NULL, NULL },
+	[QF_FORMAT] = { "format", INPUT_CHOICE, false, 0, 0, qr_format_names,
+	    NULL, NULL },
+	[QF_STYLE] = { "style", INPUT_CHOICE, false, 0, 0, qr_style_names,
+	    NULL, NULL },
+	[QF_LOGO] = { "logo", INPUT_CHOICE, false, 0, 0, qr_bool_names,
+	    NULL, NULL },
+};
+
+int
+qr_request_parse(const struct http_query *q, struct qr_request *r,
+    struct input_error *e)
+{
+	struct input_value v[QF__MAX];
+	char *end;
+
+	r->size = 256;
+	r->format = QR_PNG;
+	r->style = QR_CLASSIC;
+	r->logo = false;
+	if (input_query(q, qr_fields, QF__MAX, v, e) == -1)
+		return -1;
+	if (v[QF_SIZE].given)
+		r->size = (int)strtol(v[QF_SIZE].str, &end, 10);
+	if (v[QF_FORMAT].given)
+		r->format = (enum qr_format)v[QF_FORMAT].choice;
+	if (v[QF_STYLE].given)
+		r->style = (enum qr_style)v[QF_STYLE].choice;
+	r->logo = v[QF_LOGO].given && v[QF_LOGO].choice == 1;
+	return 0;
 }
 
 /* cairo's stream callback: appends to the caller's buffer, capped. */

@@ -49,6 +49,24 @@ const char	*qr_content_type(enum qr_format);
 /* The sizes offered, in pixels: 128, 256, 512 and 1024. */
 bool		 qr_size_ok(int);
 
+struct http_query;
+struct input_error;
+
+/* What the QR route's query asks for; absent parameters take defaults. */
+struct qr_request {
+	int		 size;		/* 256 */
+	enum qr_format	 format;	/* png */
+	enum qr_style	 style;		/* classic */
+	bool		 logo;		/* false */
+};
+
+/*
+ * Checks the query (size, format, style, logo=true|false; anything else
+ * is a 400 naming it). 0 with r filled, or -1 with e set.
+ */
+int		 qr_request_parse(const struct http_query *,
+		    struct qr_request *, struct input_error *);
+
 /*
  * Renders text (1 to QR_MAX_TEXT bytes, encoded as 8-bit data at error
  * correction level M, or H with a logo) as black modules on white, the

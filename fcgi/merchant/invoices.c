@@ -147,130 +147,25 @@ invoices_get(struct mreq *m)
 	json_object_put(inv);
 }
 
-static int
-bad_param(struct mreq *m, const char *name, const char *msg)
-{
-	http_error(&m->c->resp, 400, "invalid_request_error",
-	    "INVALID_PARAMETER", msg, name);
-	return -1;
-}
-
-static int
-parse_filter(struct mreq *m, const struct http_query *q,
-    struct invoice_filter *f)
-{
-	static const char *const known[] = { "status", "limit", "cursor",
-	    "created_after", "created_before", "amount_gte", "amount_lte",
-	    "currency", "search" };
-	const char *v;
-	size_t i, j;
-
-	memset(f, 0, sizeof(*f));
-	f->limit = CC_DEFAULT_LIST_LIMIT;
-	for (i = 0; i < q->n; i++) {
-		bool ok = false;
-
-		for (j = 0; j < CC_ARRAY_SIZE(known); j++)
-			if (strcmp(q->keys[i], known[j]) == 0)
-				ok = true;
-		if (!ok)
-			return bad_param(m, q->keys[i],
-			    "unknown query parameter");
-	}
-	v = http_query_get(q, "status");
-	if (v != NULL) {
-		if (strcmp(v, "created") != 0 && strcmp(v, "pending") != 0 &&
-		    strcmp(v, "paid") != 0 && strcmp(v, "expired") != 0 &&
-		    strcmp(v, "cancelled") != 0)
-			return bad_param(m, "status", "status must be one of "
-			    "created, pending, paid, expired, cancelled");
-		f->status = v;
-	}
-	v = http_query_get(q, "limit");
-	if (v != NULL) {
-		char *end;
-		long n;
-
-		errno = 0;
-		n = strtol(v, &end, 10);
-		if (errno != 0 || *end != '\0' || end == v || n < 1 ||
-		    n > CC_MAX_LIST_LIMIT)
-			return bad_param(m, "limit",
-			    "limit must be an integer from 1 to 100");
-		f->limit = (int)n;
-	}
-	v = http_query_get(q, "cursor");
-	if (v != NULL) {
-		if (invoice_cursor_decode(v, &f->cursor_us, f->cursor_id,
-		    sizeof(f->cursor_id)) == -1)
-			return bad_param(m, "cursor", "invalid cursor; use "
-			    "next_cursor from a previous page");
-		f->has_cursor = true;
-	}
-	v = http_query_get(q, "created_after");
-	if (v != NULL) {
-		if (time_parse_iso8601(v, &f->after_us) == -1)
-			return bad_param(m, "created_after", "created_after "
-			    "must be an ISO 8601 date-time such as "
-			    "2025-01-01T00:00:00Z");
-		f->has_after = true;
-	}
-	v = http_query_get(q, "created_before");
-	if (v != NULL) {
-		if (time_parse_iso8601(v, &f->before_us) == -1)
-			return bad_param(m, "created_before", "created_before "
-			    "must be an ISO 8601 date-time such as "
-			    "2025-01-01T00:00:00Z");
-		f->has_before = true;
-	}
-	for (j = 0; j < 2; j++) {
-		const char *name = j == 0 ? "amount_gte" : "amount_lte";
-		struct money_dec d;
-
-		v = http_query_get(q, name);
-		if (v == NULL)
-			continue;
-		if (money_parse_dec(v, 18, &d) != MONEY_OK)
-			return bad_param(m, name, "amount filters must be "
-			    "non-negative decimal numbers such as 10.50");
-		if (j == 0)
-			f->amount_gte = v;
-		else
-			f->amount_lte = v;
-	}
-	v = http_query_get(q, "currency");
-	if (v != NULL) {
-		if (strlen(v) != 3 || money_currency_exponent(v) < 0)
-			return bad_param(m, "currency", "currency must be an "
-			    "ISO 4217 code such as USD");
-		cc_strlcpy(f->currency, v, sizeof(f->currency));
-	}
-	v = http_query_get(q, "search");
-	if (v != NULL) {
-		size_t n = strlen(v);
-
-		if (n < CC_MIN_SEARCH || n > CC_MAX_SEARCH)
-			return bad_param(m, "search", "search must be 3 to "
-			    "200 characters");
-		f->search = v;
-	}
-	return 0;
-}
-
 void
 invoices_list(struct mreq *m)
 {
 	struct http_query q;
 	struct invoice_filter f;
+	struct input_error e;
 	json_object *list;
 	char bad[64];
 
+	memset(&e, 0, sizeof(e));
 	if (http_query_parse(m->c->query, &q, bad, sizeof(bad)) == -1) {
-		bad_param(m, bad[0] ? bad : NULL, "malformed or repeated "
-		    "query parameter");
+		http_error(&m->c->resp, 400, "invalid_request_error",
+		    "INVALID_PARAMETER", "malformed or repeated query "
+		    "parameter", bad[0] ? bad : NULL);
 		return;
 	}
-	if (parse_filter(m, &q, &f) == 0) {
+	if (invoice_filter_parse(&q, &f, &e) == -1)
+		send_input_error(m, &e);
+	else {
 		if (invoice_list(m->c->db, m->c->cfg, &m->auth, &f, &list) ==
 		    -1)
 			merchant_internal_error(m, "invoice list");
@@ -286,60 +181,22 @@ void
 invoices_cancel(struct mreq *m)
 {
 	struct fcgi_ctx *c = m->c;
+	struct invoice_cancel_input in;
 	struct input_error e;
 	struct req_meta rm;
-	json_object *body = NULL, *v, *inv = NULL;
-	const char *reason = NULL;
-	bool refund = false;
+	json_object *body = NULL, *inv = NULL;
 	int rc;
 
 	memset(&e, 0, sizeof(e));
 	if (merchant_json_body(m, true, &body) == -1)
 		return;
-	if (body != NULL) {
-		json_object_object_foreach(body, k, val) {
-			(void)val;
-			if (strcmp(k, "reason") != 0 &&
-			    strcmp(k, "refund_partial_payments") != 0) {
-				http_error(&c->resp, 422, "validation_error",
-				    "UNKNOWN_FIELD", "unknown field",
-				    strlen(k) <= 40 && jsonx_utf8_clean(k,
-				    strlen(k), false) ? k : NULL);
-				goto out;
-			}
-		}
-		if (json_object_object_get_ex(body, "reason", &v) &&
-		    !json_object_is_type(v, json_type_null)) {
-			if (!json_object_is_type(v, json_type_string)) {
-				http_error(&c->resp, 422, "validation_error",
-				    "INVALID_TYPE", "reason must be a string",
-				    "reason");
-				goto out;
-			}
-			reason = json_object_get_string(v);
-			if (strlen(reason) > CC_MAX_REASON ||
-			    !jsonx_utf8_clean(reason, strlen(reason), true)) {
-				http_error(&c->resp, 422, "validation_error",
-				    "INVALID_LENGTH", "reason must be at most "
-				    "500 bytes of text", "reason");
-				goto out;
-			}
-		}
-		if (json_object_object_get_ex(body, "refund_partial_payments",
-		    &v) && !json_object_is_type(v, json_type_null)) {
-			if (!json_object_is_type(v, json_type_boolean)) {
-				http_error(&c->resp, 422, "validation_error",
-				    "INVALID_TYPE", "refund_partial_payments "
-				    "must be true or false",
-				    "refund_partial_payments");
-				goto out;
-			}
-			refund = json_object_get_boolean(v);
-		}
+	if (invoice_cancel_parse(body, &in, &e) == -1) {
+		send_input_error(m, &e);
+		goto out;
 	}
 	meta(m, &rm);
 	rc = invoice_cancel(c->db, c->cfg, &m->auth, &rm, m->params[0],
-	    reason, refund, &inv, &e);
+	    in.reason, in.refund_partial_payments, &inv, &e);
 	if (rc == -1)
 		merchant_internal_error(m, "invoice cancel");
 	else if (rc == 1)

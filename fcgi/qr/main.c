@@ -14,6 +14,7 @@
 #include "db.h"
 #include "fcgi_main.h"
 #include "ids.h"
+#include "input.h"
 #include "invoice.h"
 #include "log.h"
 #include "qr.h"
@@ -29,59 +30,24 @@ bad(struct fcgi_ctx *c, const char *field, const char *msg)
 static void
 qr(struct fcgi_ctx *c, const char *id)
 {
-	static const char *const known[] = { "size", "format", "style",
-	    "logo", NULL };
 	struct http_query q;
-	enum qr_format fmt = QR_PNG;
-	enum qr_style style = QR_CLASSIC;
+	struct qr_request r;
+	struct input_error e;
 	const char *v;
 	char badname[64], uri[512], logo[600], etag[40], *key;
 	char merchant[IDS_MAX_LEN];
 	uint8_t md[SHA256_DIGEST_LENGTH];
-	bool want_logo = false;
-	long size = 256;
-	size_t i, j;
 	int rc;
 
+	memset(&e, 0, sizeof(e));
 	if (http_query_parse(c->query, &q, badname, sizeof(badname)) == -1) {
 		bad(c, badname[0] ? badname : NULL, "malformed or repeated "
 		    "query parameter");
 		return;
 	}
-	for (i = 0; i < q.n; i++) {
-		for (j = 0; known[j] != NULL; j++)
-			if (strcmp(q.keys[i], known[j]) == 0)
-				break;
-		if (known[j] == NULL) {
-			bad(c, q.keys[i], "unknown query parameter");
-			goto out;
-		}
-	}
-	if ((v = http_query_get(&q, "size")) != NULL) {
-		char *end;
-
-		size = strtol(v, &end, 10);
-		if (*end != '\0' || end == v || !qr_size_ok((int)size)) {
-			bad(c, "size", "size must be 128, 256, 512 or 1024");
-			goto out;
-		}
-	}
-	if ((v = http_query_get(&q, "format")) != NULL &&
-	    qr_format_from_name(v, &fmt) == -1) {
-		bad(c, "format", "format must be png, svg or pdf");
+	if (qr_request_parse(&q, &r, &e) == -1) {
+		bad(c, e.field[0] ? e.field : NULL, e.message);
 		goto out;
-	}
-	if ((v = http_query_get(&q, "style")) != NULL &&
-	    qr_style_from_name(v, &style) == -1) {
-		bad(c, "style", "style must be classic, modern or rounded");
-		goto out;
-	}
-	if ((v = http_query_get(&q, "logo")) != NULL) {
-		if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {
-			bad(c, "logo", "logo must be true or false");
-			goto out;
-		}
-		want_logo = strcmp(v, "true") == 0;
 	}
 	if (!ids_valid("inv_", id)) {
 		http_error(&c->resp, 400, "invalid_request_error",
@@ -110,13 +76,13 @@ qr(struct fcgi_ctx *c, const char *id)
 	}
 	/* The merchant's logo: [http] logos directory, <merchant id>.png. */
 	logo[0] = '\0';
-	if (want_logo && c->cfg->logo_dir[0] != '\0')
+	if (r.logo && c->cfg->logo_dir[0] != '\0')
 		snprintf(logo, sizeof(logo), "%s/%s.png", c->cfg->logo_dir,
 		    merchant);
 	if (logo[0] != '\0' && access(logo, R_OK) != 0)
 		logo[0] = '\0';
-	key = xasprintf("%s|%ld|%d|%d|%s", uri, size, (int)fmt, (int)style,
-	    logo);
+	key = xasprintf("%s|%d|%d|%d|%s", uri, r.size, (int)r.format,
+	    (int)r.style, logo);
 	SHA256((const unsigned char *)key, strlen(key), md);
 	free(key);
 	etag[0] = '"';
@@ -129,7 +95,7 @@ qr(struct fcgi_ctx *c, const char *id)
 		c->resp.status = 304;
 		goto out;
 	}
-	rc = qr_render(uri, (int)size, fmt, style, logo[0] ? logo : NULL,
+	rc = qr_render(uri, r.size, r.format, r.style, logo[0] ? logo : NULL,
 	    &c->resp.body);
 	if (rc == -1) {
 		buf_reset(&c->resp.body);
@@ -139,8 +105,9 @@ qr(struct fcgi_ctx *c, const char *id)
 		goto out;
 	}
 	c->resp.status = 200;
-	c->resp.content_type = qr_content_type(fmt);
+	c->resp.content_type = qr_content_type(r.format);
 out:
+	input_error_release(&e);
 	http_query_release(&q);
 }
 

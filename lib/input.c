@@ -1,0 +1,274 @@
+/* Declared validation of JSON bodies and query strings. */
+#include "cc.h"
+
+#include <errno.h>
+#include <stdarg.h>
+
+#include "http.h"
+#include "input.h"
+#include "jsonx.h"
+#include "util.h"
+
+int
+input_seterr(struct input_error *e, int status, const char *code,
+    const char *field, const char *fmt, ...)
+{
+	va_list ap;
+
+	e->status = status;
+	cc_strlcpy(e->type, status == 400 ? "invalid_request_error" :
+	    "validation_error", sizeof(e->type));
+	cc_strlcpy(e->code, code, sizeof(e->code));
+	cc_strlcpy(e->field, field ? field : "", sizeof(e->field));
+	va_start(ap, fmt);
+	vsnprintf(e->message, sizeof(e->message), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void
+input_error_release(struct input_error *e)
+{
+	json_object_put(e->extra);
+	e->extra = NULL;
+}
+
+bool
+input_url_ok(const char *u)
+{
+	const char *host, *end;
+	size_t n = strlen(u), i;
+
+	if (n > CC_MAX_URL)
+		return false;
+	if (strncmp(u, "https://", 8) == 0)
+		host = u + 8;
+	else if (strncmp(u, "http://", 7) == 0)
+		host = u + 7;
+	else
+		return false;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)u[i];
+
+		/* Printable ASCII only: a URL is sent percent-encoded. */
+		if (c <= 0x20 || c >= 0x7f || c == '"' || c == '<' ||
+		    c == '>' || c == '\\' || c == '`')
+			return false;
+	}
+	end = host + strcspn(host, "/?#");
+	if (end == host || memchr(host, '@', (size_t)(end - host)) != NULL)
+		return false;	/* no host, or credentials in the URL */
+	return true;
+}
+
+/* How the two sources spell their errors. */
+struct source {
+	int		 status;	/* 422 body, 400 query */
+	const char	*type_code, *length_code, *value_code;
+};
+
+static const struct source body_src = { 422, "INVALID_TYPE",
+	"INVALID_LENGTH", "INVALID_VALUE" };
+static const struct source query_src = { 400, "INVALID_PARAMETER",
+	"INVALID_PARAMETER", "INVALID_PARAMETER" };
+
+/* "a, b or c" of a NULL-ended list, into out. */
+static void
+choice_list(const char *const *c, char *out, size_t outlen)
+{
+	size_t i, n, len = 0;
+
+	for (n = 0; c[n] != NULL; n++)
+		continue;
+	out[0] = '\0';
+	for (i = 0; i < n && len < outlen; i++) {
+		snprintf(out + len, outlen - len, "%s%s", i == 0 ? "" :
+		    i + 1 == n ? " or " : ", ", c[i]);
+		len = strlen(out);
+	}
+}
+
+/* Checks the text of one given field. 0, or -1 with e set. */
+static int
+check_text(const struct source *src, const struct input_field *f,
+    const char *s, size_t len, struct input_value *v, struct input_error *e)
+{
+	char list[256], *end;
+	long long x;
+	int i;
+
+	v->str = s;
+	switch (f->kind) {
+	case INPUT_STRING:
+	case INPUT_TEXT:
+		if ((int64_t)len > f->hi || (int64_t)len < f->lo) {
+			if (f->lo == 1 && len == 0)
+				return input_seterr(e, src->status,
+				    src->length_code, f->name,
+				    "%s must not be empty", f->name);
+			if (f->lo <= 1)
+				return input_seterr(e, src->status,
+				    src->length_code, f->name, "%s must be at "
+				    "most %lld bytes", f->name,
+				    (long long)f->hi);
+			return input_seterr(e, src->status, src->length_code,
+			    f->name, "%s must be %lld to %lld characters",
+			    f->name, (long long)f->lo, (long long)f->hi);
+		}
+		if (!jsonx_utf8_clean(s, len, f->kind == INPUT_TEXT))
+			return input_seterr(e, src->status, src->value_code,
+			    f->name, "%s contains control characters",
+			    f->name);
+		return 0;
+	case INPUT_INT:
+		errno = 0;
+		x = strtoll(s, &end, 10);
+		if (errno != 0 || end == s || *end != '\0' || x < f->lo ||
+		    x > f->hi)
+			return input_seterr(e, src->status, src->value_code,
+			    f->name, "%s must be an integer from %lld to "
+			    "%lld", f->name, (long long)f->lo,
+			    (long long)f->hi);
+		v->num = x;
+		return 0;
+	case INPUT_BOOL:
+		if (strcmp(s, "true") != 0 && strcmp(s, "false") != 0)
+			return input_seterr(e, src->status, src->value_code,
+			    f->name, "%s must be true or false", f->name);
+		v->yes = s[0] == 't';
+		return 0;
+	case INPUT_CHOICE:
+		for (i = 0; f->choices[i] != NULL; i++)
+			if (strcmp(s, f->choices[i]) == 0) {
+				v->choice = i;
+				return 0;
+			}
+		choice_list(f->choices, list, sizeof(list));
+		return input_seterr(e, src->status, src->value_code, f->name,
+		    "%s must be %s", f->name, list);
+	case INPUT_URL:
+		if (!input_url_ok(s))
+			return input_seterr(e, src->status, src->value_code,
+			    f->name, "%s must be an http or https URL of at "
+			    "most %d bytes", f->name, CC_MAX_URL);
+		return 0;
+	case INPUT_CHECK:
+		if (!f->check(s))
+			return input_seterr(e, src->status, src->value_code,
+			    f->name, "%s must be %s", f->name, f->what);
+		return 0;
+	default:
+		return input_seterr(e, 500, "INTERNAL_ERROR", NULL,
+		    "undeclared field kind");
+	}
+}
+
+static int
+missing(const struct source *src, const struct input_field *f,
+    struct input_error *e)
+{
+	return input_seterr(e, src->status, src == &body_src ?
+	    "MISSING_FIELD" : "INVALID_PARAMETER", f->name, "%s is required",
+	    f->name);
+}
+
+int
+input_json(json_object *obj, const struct input_field *fields, size_t n,
+    struct input_value *v, struct input_error *e)
+{
+	const struct input_field *f;
+	json_object *x;
+	size_t i;
+
+	memset(v, 0, n * sizeof(*v));
+	if (obj != NULL && !json_object_is_type(obj, json_type_object))
+		return input_seterr(e, 400, "INVALID_JSON", NULL,
+		    "the body must be a JSON object");
+	if (obj != NULL) {
+		json_object_object_foreach(obj, k, val) {
+			size_t klen = strlen(k);
+
+			(void)val;
+			for (i = 0; i < n; i++)
+				if (strcmp(k, fields[i].name) == 0)
+					break;
+			if (i < n)
+				continue;
+			/* Name the key only when it is fit to echo. */
+			return input_seterr(e, 422, "UNKNOWN_FIELD",
+			    klen <= 40 && jsonx_utf8_clean(k, klen, false) ?
+			    k : NULL, "unknown field");
+		}
+	}
+	for (i = 0; i < n; i++) {
+		f = &fields[i];
+		x = NULL;
+		if (obj == NULL || !json_object_object_get_ex(obj, f->name,
+		    &x) || json_object_is_type(x, json_type_null)) {
+			if (f->required)
+				return missing(&body_src, f, e);
+			continue;
+		}
+		v[i].given = true;
+		switch (f->kind) {
+		case INPUT_INT:
+			if (!json_object_is_type(x, json_type_int))
+				return input_seterr(e, 422, "INVALID_TYPE",
+				    f->name, "%s must be an integer",
+				    f->name);
+			if (check_text(&body_src, f, jsonx_number_text(x),
+			    0, &v[i], e) == -1)
+				return -1;
+			break;
+		case INPUT_BOOL:
+			if (!json_object_is_type(x, json_type_boolean))
+				return input_seterr(e, 422, "INVALID_TYPE",
+				    f->name, "%s must be true or false",
+				    f->name);
+			v[i].yes = json_object_get_boolean(x);
+			v[i].str = v[i].yes ? "true" : "false";
+			break;
+		default:
+			if (!json_object_is_type(x, json_type_string))
+				return input_seterr(e, 422, "INVALID_TYPE",
+				    f->name, "%s must be a string", f->name);
+			if (check_text(&body_src, f, json_object_get_string(x),
+			    (size_t)json_object_get_string_len(x), &v[i],
+			    e) == -1)
+				return -1;
+			break;
+		}
+	}
+	return 0;
+}
+
+int
+input_query(const struct http_query *q, const struct input_field *fields,
+    size_t n, struct input_value *v, struct input_error *e)
+{
+	const char *s;
+	size_t i, j;
+
+	memset(v, 0, n * sizeof(*v));
+	for (i = 0; i < q->n; i++) {
+		for (j = 0; j < n; j++)
+			if (strcmp(q->keys[i], fields[j].name) == 0)
+				break;
+		if (j == n)
+			return input_seterr(e, 400, "INVALID_PARAMETER",
+			    q->keys[i], "unknown query parameter");
+	}
+	for (i = 0; i < n; i++) {
+		s = http_query_get(q, fields[i].name);
+		if (s == NULL) {
+			if (fields[i].required)
+				return missing(&query_src, &fields[i], e);
+			continue;
+		}
+		v[i].given = true;
+		if (check_text(&query_src, &fields[i], s, strlen(s), &v[i],
+		    e) == -1)
+			return -1;
+	}
+	return 0;
+}

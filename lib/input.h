@@ -1,0 +1,87 @@
+/*
+ * Declared validation of outside input. A parser declares each field it
+ * accepts once, in a table (name, kind, bounds, choices), and one function
+ * checks a JSON body or a query string against it: unknown fields, types,
+ * lengths, ranges and choices are refused with the spec's error format,
+ * `field` naming the culprit, and messages that state the bound from the
+ * table (so a limit in cc_limits.h is said once). Pure: unit-tested.
+ */
+#ifndef CC_INPUT_H
+#define CC_INPUT_H
+
+#include "cc.h"
+#include <json-c/json.h>
+
+struct http_query;
+
+/* An error in the spec's format (status 400 or 422). */
+struct input_error {
+	int		 status;
+	char		 type[32];
+	char		 code[48];
+	char		 message[256];
+	char		 field[64];
+	json_object	*extra;		/* constraints etc., owned */
+};
+
+/*
+ * Fills e (type validation_error, or invalid_request_error for 400) with a
+ * formatted message naming field (NULL for none); returns -1.
+ */
+int	input_seterr(struct input_error *e, int status, const char *code,
+	    const char *field, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
+void	input_error_release(struct input_error *);
+
+/* An http(s) URL with a host, no credentials, printable ASCII, bounded. */
+bool	input_url_ok(const char *);
+
+enum input_kind {
+	INPUT_STRING,	/* one line of text, lo..hi bytes */
+	INPUT_TEXT,	/* as INPUT_STRING, newlines and tabs allowed */
+	INPUT_INT,	/* a whole number from lo to hi */
+	INPUT_BOOL,	/* true or false */
+	INPUT_CHOICE,	/* one of choices, exactly */
+	INPUT_URL,	/* input_url_ok */
+	INPUT_CHECK,	/* text accepted by check(); what says what it is */
+	INPUT_KIND__MAX
+};
+
+struct input_field {
+	const char		 *name;
+	enum input_kind		  kind;
+	bool			  required;
+	int64_t			  lo, hi;	/* bytes, or the range */
+	const char *const	 *choices;	/* INPUT_CHOICE, NULL-ended */
+	bool			(*check)(const char *);	/* INPUT_CHECK */
+	/* INPUT_CHECK: completes "<name> must be ..." */
+	const char		 *what;
+};
+
+/* What a field was given; strings point into the input. */
+struct input_value {
+	bool		 given;		/* present and not null */
+	const char	*str;		/* every kind: the text */
+	int64_t		 num;		/* INPUT_INT */
+	bool		 yes;		/* INPUT_BOOL */
+	int		 choice;	/* INPUT_CHOICE: index in choices */
+};
+
+/*
+ * Checks a JSON object (NULL: an empty body) against n declared fields:
+ * a key not declared is 422 UNKNOWN_FIELD, an explicit null counts as not
+ * given, a missing required field is 422 MISSING_FIELD, a wrong JSON type
+ * 422 INVALID_TYPE, a bad length 422 INVALID_LENGTH, anything else 422
+ * INVALID_VALUE. 0 with v[0..n-1] filled, or -1 with e set.
+ */
+int	input_json(json_object *obj, const struct input_field *, size_t n,
+	    struct input_value *v, struct input_error *e);
+
+/*
+ * The same for a parsed query string, where every value is text and every
+ * error is 400 INVALID_PARAMETER (an unknown key too).
+ */
+int	input_query(const struct http_query *, const struct input_field *,
+	    size_t n, struct input_value *v, struct input_error *e);
+
+#endif

@@ -1,0 +1,215 @@
+/*
+ * Unit tests of lib/input.c: declared fields checked in JSON bodies and
+ * query strings, one table row per case, each naming the status, code and
+ * field the spec's error format must carry.
+ */
+#include "cc.h"
+
+#include "cu_run.h"
+#include "http.h"
+#include "input.h"
+#include "jsonx.h"
+
+static const char *const colours[] = { "red", "green", "blue", NULL };
+
+static bool
+is_even(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && (s[n - 1] - '0') % 2 == 0;
+}
+
+enum { F_NAME, F_NOTE, F_COUNT, F_FLAG, F_COLOUR, F_URL, F_EVEN, F__MAX };
+
+static const struct input_field fields[F__MAX] = {
+	[F_NAME] = { "name", INPUT_STRING, true, 1, 10, NULL, NULL, NULL },
+	[F_NOTE] = { "note", INPUT_TEXT, false, 3, 8, NULL, NULL, NULL },
+	[F_COUNT] = { "count", INPUT_INT, false, -5, 100, NULL, NULL, NULL },
+	[F_FLAG] = { "flag", INPUT_BOOL, false, 0, 0, NULL, NULL, NULL },
+	[F_COLOUR] = { "colour", INPUT_CHOICE, false, 0, 0, colours, NULL,
+	    NULL },
+	[F_URL] = { "url", INPUT_URL, false, 0, 0, NULL, NULL, NULL },
+	[F_EVEN] = { "even", INPUT_CHECK, false, 0, 0, NULL, is_even,
+	    "an even number" },
+};
+
+struct row {
+	const char	*in;
+	int		 status;	/* 0: accepted */
+	const char	*code, *field, *msg;	/* msg: a part of it */
+};
+
+static void
+check_rows(const struct row *rows, size_t n, bool query)
+{
+	struct input_value v[F__MAX];
+	struct input_error e;
+	struct http_query q;
+	json_object *o;
+	char err[128], bad[64];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		memset(&e, 0, sizeof(e));
+		o = NULL;
+		if (query) {
+			CU_ASSERT_FATAL(http_query_parse(rows[i].in, &q, bad,
+			    sizeof(bad)) == 0);
+			rc = input_query(&q, fields, F__MAX, v, &e);
+		} else {
+			o = jsonx_parse(rows[i].in, strlen(rows[i].in), err,
+			    sizeof(err));
+			CU_ASSERT_FATAL(o != NULL);
+			rc = input_json(o, fields, F__MAX, v, &e);
+		}
+		if (rows[i].status == 0)
+			EXPECT(rc == 0, "row %zu (%s) refused: %s", i,
+			    rows[i].in, e.message);
+		else
+			EXPECT(rc == -1 && e.status == rows[i].status &&
+			    strcmp(e.code, rows[i].code) == 0 &&
+			    strcmp(e.field, rows[i].field) == 0 &&
+			    strstr(e.message, rows[i].msg) != NULL,
+			    "row %zu (%s): rc %d %d %s %s '%s'", i,
+			    rows[i].in, rc, e.status, e.code, e.field,
+			    e.message);
+		if (query)
+			http_query_release(&q);
+		json_object_put(o);
+		input_error_release(&e);
+	}
+}
+
+static void
+test_json(void)
+{
+	static const struct row rows[] = {
+		{ "{\"name\": \"x\"}", 0, NULL, NULL, NULL },
+		{ "{\"name\": \"0123456789\", \"note\": \"a\\nb\", "
+		  "\"count\": -5, \"flag\": false, \"colour\": \"blue\", "
+		  "\"url\": \"https://a.example/x\", \"even\": \"12\"}",
+		  0, NULL, NULL, NULL },
+		{ "{\"name\": \"x\", \"note\": null}", 0, NULL, NULL, NULL },
+		{ "{}", 422, "MISSING_FIELD", "name", "name is required" },
+		{ "{\"name\": null}", 422, "MISSING_FIELD", "name",
+		  "required" },
+		{ "{\"name\": \"\"}", 422, "INVALID_LENGTH", "name",
+		  "must not be empty" },
+		{ "{\"name\": \"01234567890\"}", 422, "INVALID_LENGTH", "name",
+		  "at most 10 bytes" },
+		{ "{\"name\": 5}", 422, "INVALID_TYPE", "name",
+		  "must be a string" },
+		{ "{\"name\": \"a\\nb\"}", 422, "INVALID_VALUE", "name",
+		  "control characters" },
+		{ "{\"name\": \"x\", \"note\": \"ab\"}", 422, "INVALID_LENGTH",
+		  "note", "3 to 8 characters" },
+		{ "{\"name\": \"x\", \"note\": \"a\\u0001b\"}", 422,
+		  "INVALID_VALUE", "note", "control characters" },
+		{ "{\"name\": \"x\", \"count\": 101}", 422, "INVALID_VALUE",
+		  "count", "from -5 to 100" },
+		{ "{\"name\": \"x\", \"count\": -6}", 422, "INVALID_VALUE",
+		  "count", "from -5 to 100" },
+		{ "{\"name\": \"x\", \"count\": 1.5}", 422, "INVALID_TYPE",
+		  "count", "integer" },
+		{ "{\"name\": \"x\", \"count\": \"1\"}", 422, "INVALID_TYPE",
+		  "count", "integer" },
+		{ "{\"name\": \"x\", \"flag\": 1}", 422, "INVALID_TYPE",
+		  "flag", "true or false" },
+		{ "{\"name\": \"x\", \"colour\": \"Red\"}", 422,
+		  "INVALID_VALUE", "colour", "red, green or blue" },
+		{ "{\"name\": \"x\", \"url\": \"ftp://a.example/\"}", 422,
+		  "INVALID_VALUE", "url", "http or https" },
+		{ "{\"name\": \"x\", \"url\": \"https://u:p@a.example/\"}",
+		  422, "INVALID_VALUE", "url", "http or https" },
+		{ "{\"name\": \"x\", \"even\": \"13\"}", 422, "INVALID_VALUE",
+		  "even", "even must be an even number" },
+		{ "{\"name\": \"x\", \"extra\": 1}", 422, "UNKNOWN_FIELD",
+		  "extra", "unknown field" },
+		{ "{\"name\": \"x\", \"a\\u0001\": 1}", 422, "UNKNOWN_FIELD",
+		  "", "unknown field" },
+	};
+
+	check_rows(rows, CC_ARRAY_SIZE(rows), false);
+}
+
+static void
+test_query(void)
+{
+	static const struct row rows[] = {
+		{ "name=x", 0, NULL, NULL, NULL },
+		{ "name=x&count=100&flag=true&colour=red&even=4&note=abc", 0,
+		  NULL, NULL, NULL },
+		{ "", 400, "INVALID_PARAMETER", "name", "name is required" },
+		{ "name=x&nope=1", 400, "INVALID_PARAMETER", "nope",
+		  "unknown query parameter" },
+		{ "name=x&count=1x", 400, "INVALID_PARAMETER", "count",
+		  "integer from -5 to 100" },
+		{ "name=x&count=", 400, "INVALID_PARAMETER", "count",
+		  "integer" },
+		{ "name=x&count=99999999999999999999", 400,
+		  "INVALID_PARAMETER", "count", "integer" },
+		{ "name=x&flag=yes", 400, "INVALID_PARAMETER", "flag",
+		  "true or false" },
+		{ "name=x&colour=pink", 400, "INVALID_PARAMETER", "colour",
+		  "red, green or blue" },
+		{ "name=x&note=ab", 400, "INVALID_PARAMETER", "note",
+		  "3 to 8" },
+		{ "name=01234567890", 400, "INVALID_PARAMETER", "name",
+		  "at most 10 bytes" },
+	};
+	struct input_value v[F__MAX];
+	struct input_error e;
+	struct http_query q;
+	char bad[64];
+
+	check_rows(rows, CC_ARRAY_SIZE(rows), true);
+	/* What a good query gives the caller. */
+	memset(&e, 0, sizeof(e));
+	CU_ASSERT_FATAL(http_query_parse("name=n&count=-5&flag=false&"
+	    "colour=blue", &q, bad, sizeof(bad)) == 0);
+	CU_ASSERT_FATAL(input_query(&q, fields, F__MAX, v, &e) == 0);
+	EXPECT(v[F_NAME].given && strcmp(v[F_NAME].str, "n") == 0, "name");
+	EXPECT(v[F_COUNT].given && v[F_COUNT].num == -5, "count");
+	EXPECT(v[F_FLAG].given && !v[F_FLAG].yes, "flag");
+	EXPECT(v[F_COLOUR].given && v[F_COLOUR].choice == 2, "colour");
+	EXPECT(!v[F_NOTE].given && !v[F_URL].given, "absent fields");
+	http_query_release(&q);
+}
+
+static void
+test_url(void)
+{
+	static const struct {
+		const char	*url;
+		bool		 ok;
+	} rows[] = {
+		{ "https://shop.example/return", true },
+		{ "http://shop.example", true },
+		{ "https://", false },
+		{ "https:///path", false },
+		{ "javascript:alert(1)", false },
+		{ "https://user@shop.example/", false },
+		{ "https://shop.example/a b", false },
+		{ "https://shop.example/\"x", false },
+		{ "HTTPS://shop.example/", false },
+	};
+	size_t i;
+
+	for (i = 0; i < CC_ARRAY_SIZE(rows); i++)
+		EXPECT(input_url_ok(rows[i].url) == rows[i].ok, "%s",
+		    rows[i].url);
+}
+
+static const struct cu_test tests[] = {
+	{ "input_json", test_json },
+	{ "input_query", test_query },
+	{ "input_url_ok", test_url },
+};
+
+int
+main(void)
+{
+	return cu_run("input", NULL, NULL, tests, CC_ARRAY_SIZE(tests));
+}

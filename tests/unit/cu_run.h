@@ -54,6 +54,55 @@ u128s(unsigned __int128 v, char *buf, size_t len)
 	return buf;
 }
 
+/* "row N" for a table index, in a buffer reused by the next call. */
+static inline const char *
+cu_row(size_t i)
+{
+	static char row[32];
+
+	snprintf(row, sizeof(row), "row %zu", i);
+	return row;
+}
+
+/*
+ * Checks that print what differed (got / want) under the row that
+ * failed, for tables of strings and numbers.
+ */
+static inline void
+check_str(const char *what, const char *row, const char *got,
+    const char *want)
+{
+	int same;
+
+	same = got != NULL && strcmp(got, want) == 0;
+	CU_ASSERT(same);
+	if (!same)
+		fprintf(stderr, "\n  %s [%s]:\n    got  %s\n    want %s\n",
+		    what, row, got ? got : "(null)", want);
+}
+
+static inline void
+check_int(const char *what, const char *row, long long got, long long want)
+{
+	CU_ASSERT_EQUAL(got, want);
+	if (got != want)
+		fprintf(stderr, "\n  %s [%s]: got %lld, want %lld\n", what,
+		    row, got, want);
+}
+
+static inline void
+check_has(const char *what, const char *row, const char *hay,
+    const char *needle)
+{
+	int found;
+
+	found = hay != NULL && strstr(hay, needle) != NULL;
+	CU_ASSERT(found);
+	if (!found)
+		fprintf(stderr, "\n  %s [%s]:\n    %s\n    lacks %s\n", what,
+		    row, hay ? hay : "(null)", needle);
+}
+
 struct cu_test {
 	const char	*name;
 	CU_TestFunc	 fn;

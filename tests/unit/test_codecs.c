@@ -36,28 +36,6 @@ unhex(const char *hex, uint8_t *buf, size_t max, size_t *len)
 	return 0;
 }
 
-/* Asserts and, on failure, says which row and what differed. */
-static void
-check_str(const char *what, size_t row, const char *got, const char *want)
-{
-	int same;
-
-	same = got != NULL && strcmp(got, want) == 0;
-	CU_ASSERT(same);
-	if (!same)
-		fprintf(stderr, "\n  %s row %zu:\n    got  %s\n    want %s\n",
-		    what, row, got ? got : "(null)", want);
-}
-
-static void
-check_int(const char *what, size_t row, int got, int want)
-{
-	CU_ASSERT_EQUAL(got, want);
-	if (got != want)
-		fprintf(stderr, "\n  %s row %zu: got %d, want %d\n", what, row,
-		    got, want);
-}
-
 /*
  * Keccak-256
  */
@@ -359,18 +337,18 @@ test_base58_vectors(void)
 	for (i = 0; i < CC_ARRAY_SIZE(b58_vecs); i++) {
 		CU_ASSERT_FATAL(unhex(b58_vecs[i].hex, bin, sizeof(bin),
 		    &n) == 0);
-		check_int("base58_encode", i,
+		check_int("base58_encode", cu_row(i),
 		    base58_encode(bin, n, text, sizeof(text)), 0);
-		check_str("base58_encode", i, text, b58_vecs[i].text);
+		check_str("base58_encode", cu_row(i), text, b58_vecs[i].text);
 
 		if (strlen(b58_vecs[i].text) > BASE58_MAX_TEXT) {
 			/* Longer than we accept: refused, by design. */
-			check_int("base58_decode (too long)", i,
+			check_int("base58_decode (too long)", cu_row(i),
 			    base58_decode(b58_vecs[i].text, dec, sizeof(dec),
 			    &m), -1);
 			continue;
 		}
-		check_int("base58_decode", i, base58_decode(b58_vecs[i].text,
+		check_int("base58_decode", cu_row(i), base58_decode(b58_vecs[i].text,
 		    dec, sizeof(dec), &m), 0);
 		CU_ASSERT(m == n && (n == 0 || memcmp(dec, bin, n) == 0));
 	}
@@ -394,7 +372,7 @@ test_base58_reject(void)
 	size_t i, n;
 
 	for (i = 0; i < CC_ARRAY_SIZE(bad); i++)
-		check_int("base58_decode (bad char)", i,
+		check_int("base58_decode (bad char)", cu_row(i),
 		    base58_decode(bad[i], out, sizeof(out), &n), -1);
 
 	/* Output too small: "2g" needs 3 bytes with its NUL. */
@@ -436,9 +414,9 @@ test_base58check(void)
 	CU_ASSERT_FATAL(unhex(full_hex, full, sizeof(full), &flen) == 0);
 
 	CU_ASSERT(base58check_encode(payload, plen, text, sizeof(text)) == 0);
-	check_str("base58check_encode", 0, text, addr);
+	check_str("base58check_encode", cu_row(0), text, addr);
 	CU_ASSERT(base58_encode(full, flen, text, sizeof(text)) == 0);
-	check_str("base58_encode (with checksum)", 0, text, addr);
+	check_str("base58_encode (with checksum)", cu_row(0), text, addr);
 
 	CU_ASSERT(base58check_decode(addr, out, sizeof(out), &n) == 0);
 	CU_ASSERT(n == plen && memcmp(out, payload, plen) == 0);
@@ -555,12 +533,12 @@ test_bip32_roundtrip(void)
 	size_t i;
 
 	for (i = 0; i < CC_ARRAY_SIZE(bip32_vecs); i++) {
-		check_int("bip32_parse", i, bip32_parse(bip32_vecs[i].xpub, &k),
+		check_int("bip32_parse", cu_row(i), bip32_parse(bip32_vecs[i].xpub, &k),
 		    BIP32_OK);
 		CU_ASSERT(k.version == BIP32_VERSION_XPUB);
-		check_int("bip32_serialize", i,
+		check_int("bip32_serialize", cu_row(i),
 		    bip32_serialize(&k, text, sizeof(text)), BIP32_OK);
-		check_str(bip32_vecs[i].chain, i, text, bip32_vecs[i].xpub);
+		check_str(bip32_vecs[i].chain, cu_row(i), text, bip32_vecs[i].xpub);
 	}
 }
 
@@ -578,13 +556,13 @@ test_bip32_derive(void)
 			continue;
 		CU_ASSERT_FATAL(bip32_parse(bip32_vecs[v->parent].xpub,
 		    &parent) == BIP32_OK);
-		check_int("bip32_derive", i,
+		check_int("bip32_derive", cu_row(i),
 		    bip32_derive(&parent, v->index, &child), BIP32_OK);
 		CU_ASSERT(child.depth == parent.depth + 1);
 		CU_ASSERT(child.child_num == v->index);
 		CU_ASSERT(bip32_serialize(&child, text, sizeof(text)) ==
 		    BIP32_OK);
-		check_str(v->chain, i, text, v->xpub);
+		check_str(v->chain, cu_row(i), text, v->xpub);
 		tested++;
 	}
 	CU_ASSERT(tested == 6);
@@ -722,7 +700,7 @@ test_bip32_vector5(void)
 	size_t i;
 
 	for (i = 0; i < CC_ARRAY_SIZE(bip32_v5); i++) {
-		check_int(bip32_v5[i].why, i, bip32_parse(bip32_v5[i].text, &k),
+		check_int(bip32_v5[i].why, cu_row(i), bip32_parse(bip32_v5[i].text, &k),
 		    bip32_v5[i].err);
 	}
 }
@@ -756,10 +734,10 @@ test_eip55(void)
 	int c, flips;
 
 	for (i = 0; i < CC_ARRAY_SIZE(eip55_vecs); i++) {
-		check_int("address_evm_parse", i,
+		check_int("address_evm_parse", cu_row(i),
 		    address_evm_parse(eip55_vecs[i], a), 0);
 		CU_ASSERT(address_evm_checksum(a, text, sizeof(text)) == 0);
-		check_str("address_evm_checksum", i, text, eip55_vecs[i]);
+		check_str("address_evm_checksum", cu_row(i), text, eip55_vecs[i]);
 
 		/* The all-lower spelling carries no checksum: accepted. */
 		for (j = 0; j < sizeof(lower); j++)
@@ -777,7 +755,7 @@ test_eip55(void)
 			memcpy(flipped, eip55_vecs[i], sizeof(flipped));
 			flipped[j] = (char)(isupper(c) ? tolower(c) :
 			    toupper(c));
-			check_int("address_evm_parse (flipped)", i,
+			check_int("address_evm_parse (flipped)", cu_row(i),
 			    address_evm_parse(flipped, b), -1);
 			flips++;
 		}
@@ -803,7 +781,7 @@ test_evm_parse_reject(void)
 	size_t i;
 
 	for (i = 0; i < CC_ARRAY_SIZE(bad); i++)
-		check_int("address_evm_parse (bad)", i,
+		check_int("address_evm_parse (bad)", cu_row(i),
 		    address_evm_parse(bad[i], a), -1);
 	CU_ASSERT(address_evm_checksum(a, small, sizeof(small)) == -1);
 }
@@ -832,11 +810,11 @@ test_evm_from_pubkey(void)
 	CU_ASSERT_FATAL(unhex(g_uncompressed, pub, sizeof(pub), &n) == 0 &&
 	    n == 65);
 	CU_ASSERT(address_evm_from_pubkey(pub, text, sizeof(text)) == 0);
-	check_str("address_evm_from_pubkey", 0, text,
+	check_str("address_evm_from_pubkey", cu_row(0), text,
 	    "0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf");
 	CU_ASSERT(address_from_pubkey(ADDRESS_EVM, pub, text,
 	    sizeof(text)) == 0);
-	check_str("address_from_pubkey", 0, text,
+	check_str("address_from_pubkey", cu_row(0), text,
 	    "0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf");
 
 	/* Only the uncompressed 0x04 form is a valid input. */
@@ -895,11 +873,11 @@ test_address_derive(void)
 		CU_ASSERT_FATAL(bip32_parse(derive_vecs[i].xpub, &acct) ==
 		    BIP32_OK);
 		CU_ASSERT(acct.depth == 3);
-		check_int("address_derive", i, address_derive(
+		check_int("address_derive", cu_row(i), address_derive(
 		    derive_vecs[i].kind, &acct, derive_vecs[i].index, text,
 		    sizeof(text)), 0);
-		check_str("address_derive", i, text, derive_vecs[i].addr);
-		check_int("address_parse", i,
+		check_str("address_derive", cu_row(i), text, derive_vecs[i].addr);
+		check_int("address_parse", cu_row(i),
 		    address_parse(derive_vecs[i].kind, text, a), 0);
 	}
 
@@ -950,9 +928,9 @@ test_tron(void)
 		    &n) == 0 && n == 21);
 		CU_ASSERT(address_tron_from_evm20(raw + 1, text,
 		    sizeof(text)) == 0);
-		check_str("address_tron_from_evm20", i, text,
+		check_str("address_tron_from_evm20", cu_row(i), text,
 		    tron_vecs[i].text);
-		check_int("address_tron_parse", i,
+		check_int("address_tron_parse", cu_row(i),
 		    address_tron_parse(tron_vecs[i].text, a), 0);
 		CU_ASSERT(memcmp(a, raw + 1, 20) == 0);
 		CU_ASSERT(address_parse(ADDRESS_TRON, tron_vecs[i].text,
@@ -962,7 +940,7 @@ test_tron(void)
 		    a) == -1);
 	}
 	for (i = 0; i < CC_ARRAY_SIZE(bad); i++)
-		check_int("address_tron_parse (bad)", i,
+		check_int("address_tron_parse (bad)", cu_row(i),
 		    address_tron_parse(bad[i], a), -1);
 	CU_ASSERT(address_tron_from_evm20(raw + 1, text, 34) == -1);
 	CU_ASSERT(address_tron_from_evm20(raw + 1, text, 35) == 0);
@@ -979,9 +957,9 @@ test_kind_names(void)
 		CU_ASSERT(address_kind_from_name(address_kind_name(i),
 		    &k) == 0 && (int)k == i);
 	}
-	check_str("address_kind_name", 0, address_kind_name(ADDRESS_EVM),
+	check_str("address_kind_name", cu_row(0), address_kind_name(ADDRESS_EVM),
 	    "evm");
-	check_str("address_kind_name", 1, address_kind_name(ADDRESS_TRON),
+	check_str("address_kind_name", cu_row(1), address_kind_name(ADDRESS_TRON),
 	    "tron");
 	CU_ASSERT(address_kind_name(ADDRESS__MAX) == NULL);
 	CU_ASSERT(address_kind_from_name("EVM", &k) == -1);

@@ -96,41 +96,6 @@ suite_cleanup(void)
 	return 0;
 }
 
-static void
-check_str(const char *what, const char *row, const char *got,
-    const char *want)
-{
-	int same;
-
-	same = got != NULL && strcmp(got, want) == 0;
-	CU_ASSERT(same);
-	if (!same)
-		fprintf(stderr, "\n  %s [%s]:\n    got  %s\n    want %s\n",
-		    what, row, got ? got : "(null)", want);
-}
-
-static void
-check_int(const char *what, const char *row, long long got, long long want)
-{
-	CU_ASSERT_EQUAL(got, want);
-	if (got != want)
-		fprintf(stderr, "\n  %s [%s]: got %lld, want %lld\n", what,
-		    row, got, want);
-}
-
-static void
-check_has(const char *what, const char *row, const char *hay,
-    const char *needle)
-{
-	int found;
-
-	found = hay != NULL && strstr(hay, needle) != NULL;
-	CU_ASSERT(found);
-	if (!found)
-		fprintf(stderr, "\n  %s [%s]:\n    %s\n    lacks %s\n", what,
-		    row, hay ? hay : "(null)", needle);
-}
-
 /*
  * Runs one body and checks the outcome. A failure must leave in empty, and
  * e->extra is only set for the amount limits (released here).

@@ -1,0 +1,318 @@
+/*
+ * Unit tests of lib/config.c: the configuration loader, its errors,
+ * defaults and look-ups.
+ */
+#include "cc.h"
+
+#include <unistd.h>
+
+#include "cu_run.h"
+
+#include "config.h"
+#include "util.h"
+
+/*
+ * config_load
+ */
+
+static int
+write_temp(const char *text, char *path, size_t pathlen)
+{
+	FILE *f;
+	int fd;
+
+	cc_strlcpy(path, "/tmp/cc_test_misc_XXXXXX", pathlen);
+	fd = mkstemp(path);
+	if (fd == -1)
+		return -1;
+	f = fdopen(fd, "w");
+	if (f == NULL) {
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	fputs(text, f);
+	if (fclose(f) == EOF) {
+		unlink(path);
+		return -1;
+	}
+	return 0;
+}
+
+#define DB		"[database]\nurl = postgresql:///x\n"
+#define EVM_C		"0x5FbDB2315678afecb367f032d93F642f64180aa3"
+#define TRON_C		"TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"
+
+/* line 0: a whole-file check, which names no line. */
+static const struct {
+	const char	*name;
+	const char	*text;
+	int		 line;
+	const char	*msg;
+} config_bad[] = {
+	{ "unknown section", DB "[nope]\n", 3, "unknown section [nope]" },
+	{ "section with a stray word", DB "[database x]\n", 3,
+	    "unknown section [database]" },
+	{ "empty section header", DB "[ ]\n", 3, "empty section header" },
+	{ "malformed section header", DB "[http\n", 3,
+	    "malformed section header" },
+	{ "text after a header", DB "[http] x\n", 3,
+	    "malformed section header" },
+	{ "not key = value", DB "garbage\n", 3, "expected key = value" },
+	{ "key outside a section", "url = x\n" DB, 1,
+	    "key outside of a section" },
+	{ "unknown key in [database]", DB "foo = 1\n", 3,
+	    "unknown key 'foo'" },
+	{ "unknown key in a network", DB "[network a]\nkind = evm\n"
+	    "decimals = 6\n", 5, "unknown key 'decimals'" },
+	{ "unknown key in an asset", DB "[network a]\nkind = evm\n"
+	    "[asset a ETH]\nnative = true\nkind = evm\n", 7,
+	    "unknown key 'kind'" },
+	{ "threads 0", DB "[http]\nthreads = 0\n", 4,
+	    "threads must be an integer in 1..256" },
+	{ "threads not a number", DB "[http]\nthreads = 8x\n", 4,
+	    "threads must be an integer" },
+	{ "bad kind", DB "[network a]\nkind = btc\n", 4,
+	    "kind must be evm or tron" },
+	{ "kind in upper case", DB "[network a]\nkind = EVM\n", 4,
+	    "kind must be evm or tron" },
+	{ "bad mode", DB "[network a]\nkind = evm\nmode = prod\n", 5,
+	    "mode must be test or live" },
+	{ "negative chain_id", DB "[network a]\nchain_id = -1\n", 4,
+	    "chain_id must be an integer" },
+	{ "bad network name", DB "[network a.b]\n", 3,
+	    "network name must be" },
+	{ "duplicate network", DB "[network a]\nkind = evm\n"
+	    "[network a]\n", 5, "network a defined twice" },
+	{ "asset of an unknown network", DB "[asset zz USDT]\n", 3,
+	    "asset of unknown network zz" },
+	{ "asset before its network", DB "[asset a USDT]\n"
+	    "[network a]\nkind = evm\n", 3, "asset of unknown network a" },
+	{ "lower-case asset symbol", DB "[network a]\nkind = evm\n"
+	    "[asset a usdt]\n", 5, "asset symbol must be upper-case" },
+	{ "duplicate asset", DB "[network a]\nkind = evm\n"
+	    "[asset a ETH]\nnative = true\n[asset a ETH]\n", 7,
+	    "asset ETH defined twice" },
+	{ "EVM contract on tron", DB "[network t]\nkind = tron\n"
+	    "[asset t USDT]\ndecimals = 6\ncontract = " EVM_C "\n", 7,
+	    "contract is not a valid tron address" },
+	{ "TRON contract on evm", DB "[network a]\nkind = evm\n"
+	    "[asset a USDT]\ncontract = " TRON_C "\n", 6,
+	    "contract is not a valid evm address" },
+	{ "bad EIP-55 checksum", DB "[network a]\nkind = evm\n"
+	    "[asset a USDT]\n"
+	    "contract = 0x5FbDB2315678afecb367f032d93F642f64180aA3\n", 6,
+	    "contract is not a valid evm address" },
+	{ "decimals 31", DB "[network a]\nkind = evm\n[asset a ETH]\n"
+	    "decimals = 31\n", 6, "decimals must be an integer in 0..30" },
+	{ "native maybe", DB "[network a]\nkind = evm\n[asset a ETH]\n"
+	    "native = maybe\n", 6, "native must be true or false" },
+	{ "peg in lower case", DB "[network a]\nkind = evm\n"
+	    "[asset a USDT]\npeg = usd\n", 6, "peg must be an ISO 4217 code" },
+	{ "unknown currency", DB "[currency XYZ]\n", 3,
+	    "unknown ISO 4217 currency XYZ" },
+	{ "duplicate currency", DB "[currency USD]\n[currency USD]\n", 4,
+	    "currency USD defined twice" },
+	{ "min too precise", DB "[currency USD]\nmin = 0.505\n", 4,
+	    "min: too many decimal places" },
+	{ "max negative", DB "[currency USD]\nmax = -1\n", 4,
+	    "max: must not be negative" },
+	{ "missing database url", "[http]\nthreads = 2\n", 0,
+	    "[database] url is required" },
+	{ "empty database url", "[database]\nurl =\n", 0,
+	    "[database] url is required" },
+	{ "min above max", DB "[currency USD]\nmin = 5\nmax = 1\n", 0,
+	    "currency USD: min above max" },
+	{ "network without kind", DB "[network a]\nmode = test\n", 0,
+	    "network a: kind is required" },
+	{ "asset without decimals", DB "[network a]\nkind = evm\n"
+	    "[asset a USDT]\ncontract = " EVM_C "\n", 0,
+	    "asset a USDT: decimals is required" },
+	{ "asset without contract", DB "[network a]\nkind = evm\n"
+	    "[asset a USDT]\ndecimals = 6\n", 0,
+	    "asset a USDT: contract or native = true is required" },
+};
+
+static void
+check_config_error(const char *name, const char *text, int line,
+    const char *msg)
+{
+	struct cc_config cfg;
+	char path[64], err[512], where[96];
+
+	CU_ASSERT_FATAL(write_temp(text, path, sizeof(path)) == 0);
+	err[0] = '\0';
+	check_int("config_load", name, config_load(path, &cfg, err,
+	    sizeof(err)), -1);
+	check_has("message", name, err, msg);
+	if (line > 0) {
+		/* "path:line: message" */
+		snprintf(where, sizeof(where), "%s:%d: ", path, line);
+		CU_ASSERT(strncmp(err, where, strlen(where)) == 0);
+		if (strncmp(err, where, strlen(where)) != 0)
+			fprintf(stderr, "\n  [%s] %s\n    does not start "
+			    "with %s\n", name, err, where);
+	} else
+		check_has("message", name, err, path);
+	unlink(path);
+}
+
+static void
+test_config_errors(void)
+{
+	struct cc_config cfg;
+	struct buf b;
+	char err[512];
+	size_t i;
+
+	for (i = 0; i < CC_ARRAY_SIZE(config_bad); i++)
+		check_config_error(config_bad[i].name, config_bad[i].text,
+		    config_bad[i].line, config_bad[i].msg);
+
+	/* A line longer than the reader's buffer is refused, not split. */
+	buf_init(&b, 0);
+	buf_puts(&b, DB "[http]\npublic_url = https://x/");
+	while (b.len < 1100)
+		buf_puts(&b, "a");
+	buf_puts(&b, "\n");
+	check_config_error("line too long", b.data, 4, "line too long");
+	buf_release(&b);
+
+	CU_ASSERT(config_load("/nonexistent/cc.conf", &cfg, err,
+	    sizeof(err)) == -1);
+	check_has("message", "missing file", err, "cannot open config "
+	    "/nonexistent/cc.conf");
+}
+
+/*
+ * Regression (lib/config.c keyval, "contract"): with no kind in the network
+ * section, an asset's contract is checked against ADDRESS__MAX and the
+ * message passes address_kind_name()'s NULL to "%s" (undefined
+ * behaviour; glibc prints "(null)"). The real fault, the missing kind,
+ * is never named.
+ */
+static void
+test_config_contract_without_kind(void)
+{
+	struct cc_config cfg;
+	char path[64], err[512];
+
+	CU_ASSERT_FATAL(write_temp(DB "[network a]\nmode = test\n"
+	    "[asset a USDT]\ndecimals = 6\ncontract = " EVM_C "\n", path,
+	    sizeof(path)) == 0);
+	CU_ASSERT(config_load(path, &cfg, err, sizeof(err)) == -1);
+	CU_ASSERT(strstr(err, "(null)") == NULL);
+	check_has("message", "contract without kind", err, "kind");
+	unlink(path);
+}
+
+static void
+test_config_ok(void)
+{
+	static const char text[] =
+	    "# comment\n"
+	    "; comment\n"
+	    "  [ database ]  \n"
+	    "\turl   =   postgresql://u@h/db?sslmode=require  \n"
+	    "[redis]\n"
+	    "url = redis://127.0.0.1:6379\n"
+	    "[http]\n"
+	    "public_url = https://api.example.com/api/v1/public\n"
+	    "[network mainnet]\n"
+	    "kind = evm\n"
+	    "chain_id = 1\n"
+	    "mode = live\n"
+	    "default_for = USDT, ETH\n"
+	    "[asset mainnet USDT]\n"
+	    "contract = 0xdac17f958d2ee523a2206206994597c13d831ec7\n"
+	    "decimals = 6\n"
+	    "[asset mainnet ETH]\n"
+	    "native = yes\n"
+	    "decimals = 18\n"
+	    "[network nile]\n"
+	    "kind = tron\n"
+	    "mode = test\n"
+	    "default_for = USDT\n"
+	    "[asset nile USDT]\n"
+	    "contract = " TRON_C "\n"
+	    "decimals = 6\n";
+	const struct cc_currency *c;
+	const struct cc_network *n;
+	struct cc_config cfg;
+	char path[64], err[512];
+
+	CU_ASSERT_FATAL(write_temp(text, path, sizeof(path)) == 0);
+	if (config_load(path, &cfg, err, sizeof(err)) == -1) {
+		CU_FAIL("config_load");
+		fprintf(stderr, "\n  %s\n", err);
+		unlink(path);
+		return;
+	}
+	unlink(path);
+	check_str("database_url", "ok", cfg.database_url,
+	    "postgresql://u@h/db?sslmode=require");
+	check_str("redis_url", "ok", cfg.redis_url, "redis://127.0.0.1:6379");
+	check_int("threads default", "ok", cfg.threads, 8);
+	/* No [currency]: USD with the spec's 0.50 - 10,000.00. */
+	CU_ASSERT(cfg.ncurrencies == 1);
+	c = config_currency(&cfg, "USD");
+	CU_ASSERT_FATAL(c != NULL);
+	CU_ASSERT(c->exponent == 2 && c->min_minor == 50 &&
+	    c->max_minor == 1000000);
+	CU_ASSERT(config_currency(&cfg, "usd") == NULL);
+	n = config_network(&cfg, "mainnet");
+	CU_ASSERT_FATAL(n != NULL);
+	CU_ASSERT(n->confirmations == 12 && !n->test && n->chain_id == 1);
+	CU_ASSERT(config_asset(n, "ETH") != NULL &&
+	    config_asset(n, "ETH")->native);
+	n = config_network(&cfg, "nile");
+	CU_ASSERT_FATAL(n != NULL);
+	CU_ASSERT(n->confirmations == 19 && n->test);
+	CU_ASSERT(config_default_network(&cfg, "USDT", false) ==
+	    config_network(&cfg, "mainnet"));
+	CU_ASSERT(config_default_network(&cfg, "ETH", false) ==
+	    config_network(&cfg, "mainnet"));
+	CU_ASSERT(config_default_network(&cfg, "USDT", true) ==
+	    config_network(&cfg, "nile"));
+	CU_ASSERT(config_default_network(&cfg, "ETH", true) == NULL);
+	CU_ASSERT(config_default_network(&cfg, "US", false) == NULL);
+	CU_ASSERT(config_known_crypto(&cfg, "ETH"));
+	CU_ASSERT(!config_known_crypto(&cfg, "BTC"));
+}
+
+static void
+test_config_path(void)
+{
+	char *a1[] = { "prog", "--config", "/a.conf", NULL };
+	char *a2[] = { "prog", "-v", "--config=/b.conf", NULL };
+	char *a3[] = { "prog", "--config", NULL };
+	char *a4[] = { "prog", NULL };
+
+	check_str("config_path", "--config X", config_path(3, a1), "/a.conf");
+	check_str("config_path", "--config=X", config_path(3, a2), "/b.conf");
+	CU_ASSERT(setenv("CC_CONF", "/env.conf", 1) == 0);
+	check_str("config_path", "env", config_path(2, a3), "/env.conf");
+	check_str("config_path", "args first", config_path(3, a1),
+	    "/a.conf");
+	CU_ASSERT(setenv("CC_CONF", "", 1) == 0);
+	check_str("config_path", "empty env", config_path(1, a4),
+	    CONFIG_DEFAULT_PATH);
+	CU_ASSERT(unsetenv("CC_CONF") == 0);
+	check_str("config_path", "default", config_path(1, a4),
+	    CONFIG_DEFAULT_PATH);
+}
+
+static const struct cu_test tests[] = {
+	{ "config_load errors", test_config_errors },
+	{ "config_load defaults and lookups", test_config_ok },
+	{ "config_path", test_config_path },
+	{ "config contract check without kind",
+	    test_config_contract_without_kind },
+};
+
+int
+main(void)
+{
+	return cu_run("config", NULL, NULL, tests,
+	    CC_ARRAY_SIZE(tests));
+}

@@ -1,8 +1,6 @@
 /* Recomputing an invoice from its payments and the clock. */
 #include "cc.h"
 
-#include <errno.h>
-
 #include "db.h"
 #include "events.h"
 #include "ids.h"
@@ -12,22 +10,6 @@
 #include "money.h"
 #include "payment.h"
 #include "util.h"
-
-static int
-to_i64(const char *s, int64_t *out)
-{
-	char *end;
-	long long v;
-
-	if (s == NULL)
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0' || end == s)
-		return -1;
-	*out = v;
-	return 0;
-}
 
 static void
 add_units(json_object *o, const char *key, unsigned __int128 units, int dec)
@@ -51,19 +33,23 @@ record_overpayment(struct db *db, const char *invoice_id,
 	    "INSERT INTO refunds (id, merchant_id, invoice_id, asset, amount, "
 	    "reason) VALUES ($1, $2, $3, $4, $5::numeric, 'overpayment')";
 	char id[IDS_MAX_LEN], amt[48];
-	const char *p[5];
+	struct db_params p;
 	bool refund = strcmp(action, "refund") == 0;
+	int rc;
 
 	if (units == 0)
 		return 0;
 	ids_new(refund ? "ref_" : "cre_", id, sizeof(id));
 	money_u128_to_str(units, amt, sizeof(amt));
-	p[0] = id;
-	p[1] = merchant;
-	p[2] = invoice_id;
-	p[3] = asset;
-	p[4] = amt;
-	return db_command(db, refund ? refund_sql : credit_sql, 5, p);
+	db_params_init(&p);
+	db_param(&p, id);
+	db_param(&p, merchant);
+	db_param(&p, invoice_id);
+	db_param(&p, asset);
+	db_param(&p, amt);
+	rc = db_run_command(db, refund ? refund_sql : credit_sql, &p);
+	db_params_release(&p);
+	return rc;
 }
 
 /*
@@ -77,20 +63,24 @@ add_paying_payment(struct db *db, const char *invoice_id, json_object *data)
 	    "SELECT id, tx_hash, confirmations FROM payments "
 	    "WHERE invoice_id = $1 AND status = 'confirmed' AND NOT late "
 	    "ORDER BY confirmed_at DESC, id DESC LIMIT 1";
-	const char *p[1] = { invoice_id };
+	struct db_params p;
 	PGresult *res;
+	int64_t conf;
 	bool found;
 
-	res = db_query(db, sql, 1, p);
+	db_params_init(&p);
+	db_param(&p, invoice_id);
+	res = db_run(db, sql, &p);
+	db_params_release(&p);
 	if (res == NULL)
 		return -1;
 	found = PQntuples(res) == 1;
-	jsonx_add_str(data, "payment_id", found ? PQgetvalue(res, 0, 0) :
+	jsonx_add_str(data, "payment_id", found ? db_val(res, 0, "id") :
 	    NULL);
-	jsonx_add_str(data, "tx_hash", found ? PQgetvalue(res, 0, 1) : NULL);
-	if (found)
-		jsonx_add(data, "confirmations", json_object_new_int(
-		    (int)strtol(PQgetvalue(res, 0, 2), NULL, 10)));
+	jsonx_add_str(data, "tx_hash", found ? db_val(res, 0, "tx_hash") :
+	    NULL);
+	if (found && db_val_int64(res, 0, "confirmations", &conf) == 0)
+		jsonx_add(data, "confirmations", json_object_new_int64(conf));
 	PQclear(res);
 	return 0;
 }
@@ -100,17 +90,18 @@ payment_recompute(struct db *db, const char *invoice_id, bool viewed)
 {
 	static const char load_sql[] =
 	    "SELECT i.status, i.total_minor, i.underpay_minor, "
-	    "i.overpay_minor, i.currency_exp, i.rate::text, "
-	    "i.crypto_decimals, extract(epoch FROM i.expires_at)::bigint, "
-	    "i.overpaid_at IS NOT NULL, i.crypto_currency, i.merchant_id, "
-	    "i.overpay_action, "
+	    "i.overpay_minor, i.currency_exp, i.rate::text AS rate, "
+	    "i.crypto_decimals, "
+	    "extract(epoch FROM i.expires_at)::bigint AS expires_at, "
+	    "i.overpaid_at IS NOT NULL AS overpaid_before, i.crypto_currency, "
+	    "i.merchant_id, i.overpay_action, "
 	    "(SELECT coalesce(sum(amount), 0) FROM payments p WHERE "
 	    "p.invoice_id = i.id AND p.status = 'confirmed' AND NOT p.late)"
-	    "::text, "
+	    "::text AS confirmed_units, "
 	    "(SELECT coalesce(sum(amount), 0) FROM payments p WHERE "
 	    "p.invoice_id = i.id AND p.status <> 'reverted' AND NOT p.late)"
-	    "::text, extract(epoch FROM now())::bigint, i.currency "
-	    "FROM invoices i WHERE i.id = $1 FOR UPDATE";
+	    "::text AS seen_units, extract(epoch FROM now())::bigint AS now, "
+	    "i.currency FROM invoices i WHERE i.id = $1 FOR UPDATE";
 	static const char update_sql[] =
 	    "UPDATE invoices SET status = $2, "
 	    "paid_at = CASE WHEN $2 = 'paid' THEN coalesce(paid_at, now()) "
@@ -121,18 +112,20 @@ payment_recompute(struct db *db, const char *invoice_id, bool viewed)
 	    "ELSE viewed_at END, "
 	    "overpaid_at = CASE WHEN $5::boolean THEN now() "
 	    "ELSE overpaid_at END WHERE id = $1 "
-	    "RETURNING cc_ts(paid_at)";
+	    "RETURNING cc_ts(paid_at) AS paid_at";
 	struct lifecycle_in in;
 	struct lifecycle_out out;
-	const char *p[5];
+	struct db_params p;
 	char merchant[64], asset[16], action[24], currency[8];
 	PGresult *res, *upd = NULL;
 	json_object *data = NULL;
 	int64_t v;
 	int rc = -1;
 
-	p[0] = invoice_id;
-	res = db_query(db, load_sql, 1, p);
+	db_params_init(&p);
+	db_param(&p, invoice_id);
+	res = db_run(db, load_sql, &p);
+	db_params_release(&p);
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) != 1) {
@@ -140,29 +133,29 @@ payment_recompute(struct db *db, const char *invoice_id, bool viewed)
 		return 1;
 	}
 	memset(&in, 0, sizeof(in));
-	if (inv_status_from_name(PQgetvalue(res, 0, 0), &in.status) == -1 ||
-	    to_i64(PQgetvalue(res, 0, 1), &in.total_minor) == -1 ||
-	    to_i64(PQgetvalue(res, 0, 2), &in.underpay_minor) == -1 ||
-	    to_i64(PQgetvalue(res, 0, 3), &in.overpay_minor) == -1 ||
-	    to_i64(PQgetvalue(res, 0, 4), &v) == -1 ||
-	    money_parse_dec(PQgetvalue(res, 0, 5), 38, &in.rate) != MONEY_OK)
+	if (inv_status_from_name(db_val(res, 0, "status"), &in.status) ==
+	    -1 || db_val_int64(res, 0, "total_minor", &in.total_minor) == -1 ||
+	    db_val_int64(res, 0, "underpay_minor", &in.underpay_minor) == -1 ||
+	    db_val_int64(res, 0, "overpay_minor", &in.overpay_minor) == -1 ||
+	    db_val_int64(res, 0, "currency_exp", &v) == -1 ||
+	    money_parse_dec(db_val(res, 0, "rate"), 38, &in.rate) != MONEY_OK)
 		goto bad;
 	in.exponent = (int)v;
-	if (to_i64(PQgetvalue(res, 0, 6), &v) == -1)
+	if (db_val_int64(res, 0, "crypto_decimals", &v) == -1)
 		goto bad;
 	in.decimals = (int)v;
-	if (to_i64(PQgetvalue(res, 0, 7), &in.expires_at) == -1 ||
-	    money_str_to_u128(PQgetvalue(res, 0, 12), &in.confirmed_units) !=
-	    MONEY_OK ||
-	    money_str_to_u128(PQgetvalue(res, 0, 13), &in.seen_units) !=
-	    MONEY_OK || to_i64(PQgetvalue(res, 0, 14), &in.now) == -1)
+	if (db_val_int64(res, 0, "expires_at", &in.expires_at) == -1 ||
+	    money_str_to_u128(db_val(res, 0, "confirmed_units"),
+	    &in.confirmed_units) != MONEY_OK ||
+	    money_str_to_u128(db_val(res, 0, "seen_units"), &in.seen_units) !=
+	    MONEY_OK || db_val_int64(res, 0, "now", &in.now) == -1)
 		goto bad;
-	in.overpaid_before = PQgetvalue(res, 0, 8)[0] == 't';
+	in.overpaid_before = db_val(res, 0, "overpaid_before")[0] == 't';
 	in.viewed = viewed;
-	cc_strlcpy(asset, PQgetvalue(res, 0, 9), sizeof(asset));
-	cc_strlcpy(merchant, PQgetvalue(res, 0, 10), sizeof(merchant));
-	cc_strlcpy(action, PQgetvalue(res, 0, 11), sizeof(action));
-	cc_strlcpy(currency, PQgetvalue(res, 0, 15), sizeof(currency));
+	cc_strlcpy(asset, db_val(res, 0, "crypto_currency"), sizeof(asset));
+	cc_strlcpy(merchant, db_val(res, 0, "merchant_id"), sizeof(merchant));
+	cc_strlcpy(action, db_val(res, 0, "overpay_action"), sizeof(action));
+	cc_strlcpy(currency, db_val(res, 0, "currency"), sizeof(currency));
 	PQclear(res);
 	res = NULL;
 
@@ -175,11 +168,14 @@ payment_recompute(struct db *db, const char *invoice_id, bool viewed)
 	if (out.status == in.status && !out.overpaid && !out.reopened &&
 	    !(viewed && in.status == INV_CREATED))
 		return 0;
-	p[1] = inv_status_name(out.status);
-	p[2] = out.reopened ? "true" : "false";
-	p[3] = viewed ? "true" : "false";
-	p[4] = out.overpaid ? "true" : "false";
-	upd = db_query(db, update_sql, 5, p);
+	db_params_init(&p);
+	db_param(&p, invoice_id);
+	db_param(&p, inv_status_name(out.status));
+	db_param_bool(&p, out.reopened);
+	db_param_bool(&p, viewed);
+	db_param_bool(&p, out.overpaid);
+	upd = db_run(db, update_sql, &p);
+	db_params_release(&p);
 	if (upd == NULL)
 		goto out;
 
@@ -202,7 +198,7 @@ payment_recompute(struct db *db, const char *invoice_id, bool viewed)
 	if (out.paid) {
 		if (add_paying_payment(db, invoice_id, data) == -1)
 			goto out;
-		jsonx_add_str(data, "paid_at", db_get(upd, 0, 0));
+		jsonx_add_str(data, "paid_at", db_val(upd, 0, "paid_at"));
 		if (events_add(db, invoice_id, EV_INVOICE_PAID, data,
 		    true) == -1)
 			goto out;

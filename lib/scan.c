@@ -103,25 +103,22 @@ load_addresses(struct scanner *s)
 {
 	static const char sql[] =
 	    "SELECT id, address, crypto_currency, "
-	    "extract(epoch FROM now())::bigint FROM invoices "
+	    "extract(epoch FROM now())::bigint AS now FROM invoices "
 	    "WHERE network = $1 AND (created_at >= timestamptz 'epoch' + "
 	    "$2::bigint * interval '1 second' OR ($3::boolean AND status IN "
 	    "('created', 'pending')))";
-	char since[24];
-	const char *p[3];
+	struct db_params p;
 	PGresult *res;
+	int64_t now;
 	int i, n;
 
-	if (s->loaded_at == 0)
-		snprintf(since, sizeof(since), "%lld",
-		    (long long)(time(NULL) - 30 * 86400));
-	else
-		snprintf(since, sizeof(since), "%lld",
-		    (long long)(s->loaded_at - 60));
-	p[0] = s->net->name;
-	p[1] = since;
-	p[2] = s->loaded_at == 0 ? "true" : "false";
-	res = db_query(s->db, sql, 3, p);
+	db_params_init(&p);
+	db_param(&p, s->net->name);
+	db_param_int(&p, s->loaded_at == 0 ? (long long)(time(NULL) -
+	    30 * 86400) : (long long)(s->loaded_at - 60));
+	db_param_bool(&p, s->loaded_at == 0);
+	res = db_run(s->db, sql, &p);
+	db_params_release(&p);
 	if (res == NULL)
 		return -1;
 	n = PQntuples(res);
@@ -129,10 +126,10 @@ load_addresses(struct scanner *s)
 		uint8_t a[20];
 		uint32_t idx;
 
-		if (address_parse(s->net->kind, PQgetvalue(res, i, 1), a) ==
-		    -1) {
+		if (address_parse(s->net->kind, db_val(res, i, "address"),
+		    a) == -1) {
 			log_error("invoice %s: unparsable address",
-			    PQgetvalue(res, i, 0));
+			    db_val(res, i, "id"));
 			continue;
 		}
 		if (addrset_get(s->set, a, &idx))
@@ -142,18 +139,16 @@ load_addresses(struct scanner *s)
 			s->invs = xrealloc(s->invs, s->capinvs *
 			    sizeof(*s->invs));
 		}
-		cc_strlcpy(s->invs[s->ninvs].id, PQgetvalue(res, i, 0),
+		cc_strlcpy(s->invs[s->ninvs].id, db_val(res, i, "id"),
 		    sizeof(s->invs[s->ninvs].id));
-		cc_strlcpy(s->invs[s->ninvs].asset, PQgetvalue(res, i, 2),
-		    sizeof(s->invs[s->ninvs].asset));
+		cc_strlcpy(s->invs[s->ninvs].asset, db_val(res, i,
+		    "crypto_currency"), sizeof(s->invs[s->ninvs].asset));
 		addrset_put(s->set, a, (uint32_t)s->ninvs);
 		s->ninvs++;
 	}
-	if (n > 0) {
-		char *end;
-
-		s->loaded_at = strtoll(PQgetvalue(res, 0, 3), &end, 10);
-	} else if (s->loaded_at == 0)
+	if (n > 0 && db_val_int64(res, 0, "now", &now) == 0)
+		s->loaded_at = now;
+	else if (s->loaded_at == 0)
 		s->loaded_at = time(NULL);
 	PQclear(res);
 	return 0;
@@ -284,11 +279,16 @@ save_cursor(struct scanner *s)
 	    "VALUES ($1, $2::bigint, $3) ON CONFLICT (network) DO UPDATE SET "
 	    "block_number = EXCLUDED.block_number, block_hash = "
 	    "EXCLUDED.block_hash, updated_at = now()";
-	char num[24];
-	const char *p[3] = { s->net->name, num, s->cursor_hash };
+	struct db_params p;
+	int rc;
 
-	snprintf(num, sizeof(num), "%llu", (unsigned long long)s->cursor);
-	return db_command(s->db, sql, 3, p);
+	db_params_init(&p);
+	db_param(&p, s->net->name);
+	db_param_int(&p, (long long)s->cursor);
+	db_param(&p, s->cursor_hash);
+	rc = db_run_command(s->db, sql, &p);
+	db_params_release(&p);
+	return rc;
 }
 
 static int
@@ -312,10 +312,10 @@ init_cursor(struct scanner *s)
 	static const char sql[] =
 	    "SELECT block_number, block_hash FROM chain_cursors "
 	    "WHERE network = $1";
-	const char *p[1] = { s->net->name };
+	struct db_params p;
 	PGresult *res;
 	uint64_t head;
-	char *end;
+	int64_t stored;
 
 	if (s->opts->from_block >= 0) {
 		uint64_t n = (uint64_t)s->opts->from_block;
@@ -324,12 +324,17 @@ init_cursor(struct scanner *s)
 		    (unsigned long long)n);
 		return set_cursor_at(s, n > 0 ? n - 1 : 0);
 	}
-	res = db_query(s->db, sql, 1, p);
+	db_params_init(&p);
+	db_param(&p, s->net->name);
+	res = db_run(s->db, sql, &p);
+	db_params_release(&p);
 	if (res == NULL)
 		return -1;
-	if (PQntuples(res) == 1) {
-		s->cursor = strtoull(PQgetvalue(res, 0, 0), &end, 10);
-		cc_strlcpy(s->cursor_hash, PQgetvalue(res, 0, 1),
+	if (PQntuples(res) == 1 &&
+	    db_val_int64(res, 0, "block_number", &stored) == 0 &&
+	    stored >= 0) {
+		s->cursor = (uint64_t)stored;
+		cc_strlcpy(s->cursor_hash, db_val(res, 0, "block_hash"),
 		    sizeof(s->cursor_hash));
 		PQclear(res);
 		return 0;
@@ -443,24 +448,29 @@ save_blocks(struct scanner *s, const struct block *blocks, size_t n)
 	static const char prune_sql[] =
 	    "DELETE FROM chain_blocks WHERE network = $1 AND number < "
 	    "$2::bigint";
-	char num[24];
-	const char *p[4];
+	struct db_params p;
 	size_t i;
+	int rc;
 
-	p[0] = s->net->name;
-	p[1] = num;
 	/* Only the tail of the batch matters for finding a fork. */
 	for (i = n > SCAN_KEEP_BLOCKS ? n - SCAN_KEEP_BLOCKS : 0; i < n; i++) {
-		snprintf(num, sizeof(num), "%llu",
-		    (unsigned long long)blocks[i].hdr.number);
-		p[2] = blocks[i].hdr.hash;
-		p[3] = blocks[i].hdr.parent_hash;
-		if (db_command(s->db, ins_sql, 4, p) == -1)
+		db_params_init(&p);
+		db_param(&p, s->net->name);
+		db_param_int(&p, (long long)blocks[i].hdr.number);
+		db_param(&p, blocks[i].hdr.hash);
+		db_param(&p, blocks[i].hdr.parent_hash);
+		rc = db_run_command(s->db, ins_sql, &p);
+		db_params_release(&p);
+		if (rc == -1)
 			return -1;
 	}
-	snprintf(num, sizeof(num), "%llu", (unsigned long long)(s->cursor >
-	    SCAN_KEEP_BLOCKS ? s->cursor - SCAN_KEEP_BLOCKS : 0));
-	return db_command(s->db, prune_sql, 2, p);
+	db_params_init(&p);
+	db_param(&p, s->net->name);
+	db_param_int(&p, (long long)(s->cursor > SCAN_KEEP_BLOCKS ?
+	    s->cursor - SCAN_KEEP_BLOCKS : 0));
+	rc = db_run_command(s->db, prune_sql, &p);
+	db_params_release(&p);
+	return rc;
 }
 
 /* --- one batch ------------------------------------------------------- */
@@ -777,8 +787,7 @@ stored_hash(struct scanner *s, uint64_t n, char *out, size_t outlen)
 	static const char sql[] =
 	    "SELECT hash FROM chain_blocks WHERE network = $1 AND "
 	    "number = $2::bigint";
-	char num[24];
-	const char *p[2] = { s->net->name, num };
+	struct db_params p;
 	PGresult *res;
 	int rc = 1;
 
@@ -786,12 +795,15 @@ stored_hash(struct scanner *s, uint64_t n, char *out, size_t outlen)
 		cc_strlcpy(out, s->cursor_hash, outlen);
 		return 0;
 	}
-	snprintf(num, sizeof(num), "%llu", (unsigned long long)n);
-	res = db_query(s->db, sql, 2, p);
+	db_params_init(&p);
+	db_param(&p, s->net->name);
+	db_param_int(&p, (long long)n);
+	res = db_run(s->db, sql, &p);
+	db_params_release(&p);
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) == 1) {
-		cc_strlcpy(out, PQgetvalue(res, 0, 0), outlen);
+		cc_strlcpy(out, db_val(res, 0, "hash"), outlen);
 		rc = 0;
 	}
 	PQclear(res);
@@ -819,8 +831,7 @@ handle_reorg(struct scanner *s, uint64_t head)
 	uint64_t n = s->cursor, depth = 0;
 	char mine[80], fork_hash[67];
 	struct block b;
-	char num[24];
-	const char *p[2];
+	struct db_params p;
 	PGresult *res = NULL;
 	int i, rows, rc;
 
@@ -857,12 +868,14 @@ handle_reorg(struct scanner *s, uint64_t head)
 	log_warn("%s: reorganisation: block %llu left the chain; back to "
 	    "the common block %llu", s->net->name,
 	    (unsigned long long)s->cursor, (unsigned long long)n);
-	snprintf(num, sizeof(num), "%llu", (unsigned long long)n);
-	p[0] = s->net->name;
-	p[1] = num;
-	if (db_begin(s->db) == -1)
+	db_params_init(&p);
+	db_param(&p, s->net->name);
+	db_param_int(&p, (long long)n);
+	if (db_begin(s->db) == -1) {
+		db_params_release(&p);
 		return -1;
-	res = db_query(s->db, revert_sql, 2, p);
+	}
+	res = db_run(s->db, revert_sql, &p);
 	if (res == NULL)
 		goto fail;
 	rows = PQntuples(res);
@@ -884,14 +897,16 @@ handle_reorg(struct scanner *s, uint64_t head)
 	}
 	PQclear(res);
 	res = NULL;
-	if (db_command(s->db, drop_sql, 2, p) == -1)
+	if (db_run_command(s->db, drop_sql, &p) == -1)
 		goto fail;
 	s->cursor = n;
 	cc_strlcpy(s->cursor_hash, fork_hash, sizeof(s->cursor_hash));
 	if (save_cursor(s) == -1)
 		goto fail;
+	db_params_release(&p);
 	return db_commit(s->db);
 fail:
+	db_params_release(&p);
 	PQclear(res);
 	db_rollback(s->db);
 	return -1;
@@ -983,19 +998,25 @@ scan_run(struct db *db, const struct cc_network *net,
     const struct scan_opts *opts)
 {
 	static const char lock_sql[] =
-	    "SELECT pg_try_advisory_lock(hashtext('cc-scan:' || $1))";
+	    "SELECT pg_try_advisory_lock(hashtext('cc-scan:' || $1)) "
+	    "AS locked";
 	static const char unlock_sql[] =
 	    "SELECT pg_advisory_unlock(hashtext('cc-scan:' || $1))";
 	struct scanner s;
-	const char *p[1] = { net->name };
+	struct db_params p;
 	PGresult *res;
 	size_t i;
 	int rc = -1;
 
-	res = db_query(db, lock_sql, 1, p);
-	if (res == NULL)
+	db_params_init(&p);
+	db_param(&p, net->name);
+	res = db_run(db, lock_sql, &p);
+	if (res == NULL) {
+		db_params_release(&p);
 		return -1;
-	if (PQgetvalue(res, 0, 0)[0] != 't') {
+	}
+	if (db_val(res, 0, "locked")[0] != 't') {
+		db_params_release(&p);
 		PQclear(res);
 		log_info("%s: another cc-scan is scanning this network; "
 		    "leaving it to that one", net->name);
@@ -1041,8 +1062,9 @@ scan_run(struct db *db, const struct cc_network *net,
 			sleep_ms(opts->poll_ms);
 	}
 out:
-	res = db_query(db, unlock_sql, 1, p);
+	res = db_run(db, unlock_sql, &p);
 	PQclear(res);
+	db_params_release(&p);
 	addrset_free(s.set);
 	free(s.invs);
 	rpc_free(s.rpc);

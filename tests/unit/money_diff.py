@@ -30,24 +30,31 @@ def expected(units, decimals):
     return format(d.normalize(CTX), "f")
 
 
+POW10 = [10 ** k for k in range(80)]
+LIMITS = ((U128_MAX, len(str(U128_MAX))), (UNITS_MAX, len(str(UNITS_MAX))))
+
+
 def draw(rnd):
-    kind = rnd.random()
+    """One pair. (Small integers come from random() times a bound:
+    randint() would double the script's time.)"""
+    r = rnd.random
+    kind = r()
     if kind < 0.05:
         units = rnd.choice((0, 1, U128_MAX, U128_MAX - 1, UNITS_MAX,
-                            10 ** rnd.randint(0, 77),
-                            10 ** rnd.randint(1, 78) - 1,
-                            2 ** rnd.randint(0, 128)))
+                            POW10[int(r() * 78)],
+                            POW10[1 + int(r() * 78)] - 1,
+                            2 ** int(r() * 129)))
     else:
-        top = U128_MAX if kind < 0.55 else UNITS_MAX
-        n = rnd.randint(1, len(str(top)))
-        units = rnd.randrange(10 ** (n - 1) if n > 1 else 0,
-                              min(10 ** n, top + 1))
-        if rnd.random() < 0.2:
+        top, digits = LIMITS[kind >= 0.55]
+        n = 1 + int(r() * digits)
+        units = rnd.randrange(POW10[n - 1] if n > 1 else 0,
+                              min(POW10[n], top + 1))
+        if r() < 0.2:
             # Trailing zeros, to be trimmed (or kept before the point).
-            k = rnd.randint(1, 40)
-            if units * 10 ** k <= top:
-                units *= 10 ** k
-    return units, rnd.randint(0, MAX_SCALE)
+            k = 1 + int(r() * 40)
+            if units * POW10[k] <= top:
+                units *= POW10[k]
+    return units, int(r() * (MAX_SCALE + 1))
 
 
 def main():

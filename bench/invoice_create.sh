@@ -63,14 +63,16 @@ IFS=$'\x1f' read -r -a v < <(psql_cc -F $'\x1f' -c "
         i.underpay_minor, i.overpay_minor, i.overpay_action, i.webhook_url,
         i.return_url, i.cancel_url, i.metadata::text,
         extract(epoch FROM i.expires_at - i.created_at)::int,
-        a.actor, a.ip_address, a.user_agent
+        a.actor, a.ip_address, a.user_agent, e.data->>'crypto_amount'
     FROM invoices i JOIN audit_log a ON a.invoice_id = i.id
+    JOIN events e ON e.invoice_id = i.id AND e.type = 'invoice.created'
     WHERE i.id = '$inv_id'")
-[ "${#v[@]}" -eq 27 ] || die "cannot read back invoice $inv_id (${#v[@]} fields)"
+[ "${#v[@]}" -eq 28 ] || die "cannot read back invoice $inv_id (${#v[@]} fields)"
 names=(crypto currency network title description items currency_exp
     subtotal_minor tax_minor total_minor total crypto_decimals crypto_amount
     rate rate_source price_lock underpay_minor overpay_minor overpay_action
-    webhook_url return_url cancel_url metadata expires_in actor ip user_agent)
+    webhook_url return_url cancel_url metadata expires_in actor ip user_agent
+    crypto_amount_dec)
 secret_hash=$(printf '%s' "$CC_TEST_KEY" | sha256sum | cut -d' ' -f1)
 pg_vars=(-D "secret_hash=\\x$secret_hash")
 for i in "${!names[@]}"; do

@@ -91,12 +91,45 @@ stored_json(const char *txt, const char *fallback)
 	return o;
 }
 
+/*
+ * The lists the views build in SQL (payments, credits, refunds) carry
+ * each "amount" as its base units' text; the decimal shown is written
+ * here, by money.h, at the invoice's decimals: SQL would round it. An
+ * amount that does not format (this code never stores one) is logged
+ * and shown as null.
+ */
+static void
+amounts_from_units(json_object *list, int decimals, const char *invoice_id)
+{
+	char txt[MONEY_TEXT_MAX];
+	json_object *o, *v;
+	const char *units;
+	size_t i, n;
+
+	n = json_object_is_type(list, json_type_array) ?
+	    json_object_array_length(list) : 0;
+	for (i = 0; i < n; i++) {
+		o = json_object_array_get_idx(list, i);
+		units = NULL;
+		if (json_object_object_get_ex(o, "amount", &v) &&
+		    json_object_is_type(v, json_type_string))
+			units = json_object_get_string(v);
+		if (money_format_units_text(units, decimals, txt,
+		    sizeof(txt)) != 0) {
+			log_error("invoice %s: unreadable stored amount",
+			    invoice_id);
+			jsonx_add(o, "amount", NULL);
+			continue;
+		}
+		jsonx_add(o, "amount", jsonx_decimal(txt));
+	}
+}
+
 static json_object *
 row_to_json(const struct cc_config *cfg, const PGresult *res, int r)
 {
 	json_object *o, *x, *t;
-	unsigned __int128 units;
-	char amt[96], url[640];
+	char amt[MONEY_TEXT_MAX], url[640];
 	int exp = (int)col_int(res, r, COL_EXP);
 	int dec = (int)col_int(res, r, COL_DECIMALS);
 	const char *id = db_get(res, r, COL_ID);
@@ -117,8 +150,8 @@ row_to_json(const struct cc_config *cfg, const PGresult *res, int r)
 	jsonx_add_str(o, "currency", db_get(res, r, COL_CURRENCY));
 	jsonx_add_str(o, "crypto_currency", crypto);
 	jsonx_add_str(o, "network", db_get(res, r, COL_NETWORK));
-	if (money_str_to_u128(db_get(res, r, COL_CRYPTO_AMOUNT), &units) !=
-	    MONEY_OK || money_format_units(units, dec, amt, sizeof(amt)) != 0)
+	if (money_format_units_text(db_get(res, r, COL_CRYPTO_AMOUNT), dec,
+	    amt, sizeof(amt)) != 0)
 		cc_strlcpy(amt, "0", sizeof(amt));
 	if (strcmp(crypto, "USDT") == 0)
 		jsonx_add(o, "usdt_amount", jsonx_decimal(amt));
@@ -203,8 +236,10 @@ add_merchant_fields(const struct cc_config *cfg, json_object *o,
     const PGresult *res, int r)
 {
 	const char *refund = db_get(res, r, COL_REFUND_PARTIAL);
+	const char *id = db_get(res, r, COL_ID);
+	int dec = (int)col_int(res, r, COL_DECIMALS);
 	const struct cc_network *net;
-	json_object *payments;
+	json_object *payments, *list;
 	size_t i, n;
 
 	if (db_get(res, r, COL_CANCELLED) != NULL) {
@@ -216,6 +251,7 @@ add_merchant_fields(const struct cc_config *cfg, json_object *o,
 	jsonx_add_str(o, "expired_at", db_get(res, r, COL__MAX + 5));
 	jsonx_add_str(o, "overpaid_at", db_get(res, r, COL__MAX + 4));
 	payments = stored_json(db_get(res, r, COL__MAX + 1), "[]");
+	amounts_from_units(payments, dec, id);
 	net = config_network(cfg, db_get(res, r, COL_NETWORK));
 	n = json_object_array_length(payments);
 	for (i = 0; i < n && net != NULL; i++)
@@ -225,10 +261,12 @@ add_merchant_fields(const struct cc_config *cfg, json_object *o,
 	jsonx_add(o, "payments", payments);
 	jsonx_add(o, "payment_progress", progress_json(res, r,
 	    db_get(res, r, COL__MAX + 6), db_get(res, r, COL__MAX + 7)));
-	jsonx_add(o, "credits", stored_json(db_get(res, r, COL__MAX + 2),
-	    "[]"));
-	jsonx_add(o, "refunds", stored_json(db_get(res, r, COL__MAX + 3),
-	    "[]"));
+	list = stored_json(db_get(res, r, COL__MAX + 2), "[]");
+	amounts_from_units(list, dec, id);
+	jsonx_add(o, "credits", list);
+	list = stored_json(db_get(res, r, COL__MAX + 3), "[]");
+	amounts_from_units(list, dec, id);
+	jsonx_add(o, "refunds", list);
 	jsonx_add(o, "audit_log", stored_json(db_get(res, r, COL__MAX),
 	    "[]"));
 	jsonx_add(o, "webhook_deliveries", stored_json(db_get(res, r,
@@ -329,8 +367,7 @@ invoice_create(struct db *db, const struct cc_config *cfg,
 	    "jsonb_build_object('invoice_id', id, 'status', 'created', "
 	    "'total_amount', $12::numeric, 'currency', currency, "
 	    "'crypto_currency', crypto_currency, 'network', network, "
-	    "'crypto_amount', trim_scale(crypto_amount::numeric / "
-	    "10::numeric ^ crypto_decimals), 'address', address) FROM inv), "
+	    "'crypto_amount', $37::numeric, 'address', address) FROM inv), "
 	    "au AS (INSERT INTO audit_log (id, merchant_id, invoice_id, event, "
 	    "actor, ip_address, user_agent, request_id) SELECT $32, $2, id, "
 	    "'invoice.created', $33, $34, $35, $36 FROM inv) "
@@ -344,8 +381,8 @@ invoice_create(struct db *db, const struct cc_config *cfg,
 	char address[ADDRESS_MAX_LEN], source[64], units_txt[48];
 	char sub[32], tax[32], tot[32], totdec[40], decs[8], exps[8];
 	char under[32], over[32], lock[16], expires[16], rate_txt[64];
-	char idx_txt[24], wallet_id[64];
-	const char *params[36];
+	char idx_txt[24], wallet_id[64], crypto_txt[MONEY_TEXT_MAX];
+	const char *params[37];
 	long long idx;
 	char *end;
 	int rc = -1, k;
@@ -419,6 +456,8 @@ invoice_create(struct db *db, const struct cc_config *cfg,
 	ids_new("evt_", evt, sizeof(evt));
 	ids_new("audit_", aud, sizeof(aud));
 	money_u128_to_str(units, units_txt, sizeof(units_txt));
+	money_format_units(units, asset->decimals, crypto_txt,
+	    sizeof(crypto_txt));
 	money_format_dec(&rate, rate_txt, sizeof(rate_txt));
 	snprintf(sub, sizeof(sub), "%lld", (long long)in->subtotal_minor);
 	snprintf(tax, sizeof(tax), "%lld", (long long)in->tax_minor);
@@ -469,7 +508,8 @@ invoice_create(struct db *db, const struct cc_config *cfg,
 	params[33] = m->ip;
 	params[34] = m->user_agent;
 	params[35] = m->request_id;
-	res = db_query(db, insert_sql, 36, params);
+	params[36] = crypto_txt;
+	res = db_query(db, insert_sql, 37, params);
 	if (res == NULL || PQntuples(res) != 1)
 		goto out;
 	*out = row_to_json(cfg, res, 0);
@@ -491,7 +531,7 @@ invoice_get(struct db *db, const struct cc_config *cfg, const struct auth *a,
 	    "l.request_id) ORDER BY l.seq), '[]')::text FROM audit_log l "
 	    "WHERE l.invoice_id = invoices.id), "
 	    "(SELECT coalesce(json_agg(json_build_object('id', p.id, "
-	    "'amount', trim_scale(p.amount / 10::numeric ^ crypto_decimals), "
+	    "'amount', p.amount::text, "
 	    "'asset', p.asset, 'tx_hash', p.tx_hash, 'status', p.status, "
 	    "'confirmations', p.confirmations, 'block_number', "
 	    "p.block_number, 'from_address', p.from_address, 'detected_at', "
@@ -500,12 +540,12 @@ invoice_get(struct db *db, const struct cc_config *cfg, const struct auth *a,
 	    "'network_fee', NULL) ORDER BY p.detected_at, p.id), '[]')::text "
 	    "FROM payments p WHERE p.invoice_id = invoices.id), "
 	    "(SELECT coalesce(json_agg(json_build_object('id', c.id, "
-	    "'amount', trim_scale(c.amount / 10::numeric ^ crypto_decimals), "
+	    "'amount', c.amount::text, "
 	    "'asset', c.asset, 'reason', c.reason, 'created_at', "
 	    "cc_ts(c.created_at)) ORDER BY c.created_at, c.id), '[]')::text "
 	    "FROM credits c WHERE c.invoice_id = invoices.id), "
 	    "(SELECT coalesce(json_agg(json_build_object('id', r.id, "
-	    "'amount', trim_scale(r.amount / 10::numeric ^ crypto_decimals), "
+	    "'amount', r.amount::text, "
 	    "'asset', r.asset, 'reason', r.reason, 'status', r.status, "
 	    "'created_at', cc_ts(r.created_at)) ORDER BY r.created_at, r.id), "
 	    "'[]')::text FROM refunds r WHERE r.invoice_id = invoices.id), "
@@ -723,6 +763,42 @@ conflict(struct input_error *e, const char *code, const char *msg)
 	return 2;
 }
 
+/*
+ * The invoice.refunded event of a refund on cancellation, its amount
+ * (units at decimals, as SQL text) written exactly. 0 or -1.
+ */
+static int
+add_refunded_event(struct db *db, const char *invoice_id,
+    const char *refund_id, const char *units, const char *decimals,
+    const char *asset)
+{
+	char txt[MONEY_TEXT_MAX], *end;
+	json_object *data;
+	long dec = -1;
+	int rc;
+
+	if (decimals != NULL) {
+		errno = 0;
+		dec = strtol(decimals, &end, 10);
+		if (errno != 0 || *end != '\0')
+			dec = -1;
+	}
+	if (dec < 0 || dec > MONEY_MAX_SCALE || money_format_units_text(units,
+	    (int)dec, txt, sizeof(txt)) != 0) {
+		log_error("invoice %s: unreadable refund amount", invoice_id);
+		return -1;
+	}
+	data = json_object_new_object();
+	jsonx_add_str(data, "invoice_id", invoice_id);
+	jsonx_add_str(data, "refund_id", refund_id);
+	jsonx_add(data, "amount", jsonx_decimal(txt));
+	jsonx_add_str(data, "crypto_currency", asset);
+	jsonx_add_str(data, "reason", "cancelled");
+	rc = events_add(db, invoice_id, EV_INVOICE_REFUNDED, data, true);
+	json_object_put(data);
+	return rc;
+}
+
 int
 invoice_cancel(struct db *db, const struct cc_config *cfg,
     const struct auth *a, const struct req_meta *m, const char *id,
@@ -752,22 +828,18 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 	    "WHERE $5::boolean GROUP BY 1, 2, 3), "
 	    "ref AS (INSERT INTO refunds (id, merchant_id, invoice_id, asset, "
 	    "amount, reason) SELECT $12, $2, id, crypto_currency, amount, "
-	    "'cancelled' FROM got RETURNING id), "
-	    "ev2 AS (INSERT INTO events (id, invoice_id, merchant_id, type, "
-	    "data) SELECT $13, got.id, $2, 'invoice.refunded', "
-	    "jsonb_build_object('invoice_id', got.id, 'refund_id', $12::text, "
-	    "'amount', trim_scale(got.amount / 10::numeric ^ "
-	    "got.crypto_decimals), 'crypto_currency', got.crypto_currency, "
-	    "'reason', 'cancelled') FROM got RETURNING seq) "
+	    "'cancelled' FROM got) "
+	    /* The refund's event is written in C: SQL rounds amounts. */
 	    "SELECT (SELECT count(*) FROM upd), (SELECT count(*) FROM "
-	    "(SELECT pg_notify('" EVENTS_CHANNEL "', seq::text) FROM "
-	    "(SELECT seq FROM ev UNION ALL SELECT seq FROM ev2) s) n)";
+	    "(SELECT pg_notify('" EVENTS_CHANNEL "', seq::text) FROM ev) n), "
+	    "(SELECT amount::text FROM got), "
+	    "(SELECT crypto_decimals FROM got), "
+	    "(SELECT crypto_currency FROM got)";
 	static const char state_sql[] =
 	    "SELECT status, expires_at <= now() FROM invoices "
 	    "WHERE id = $1 AND merchant_id = $2 AND mode = $3";
 	char evt[IDS_MAX_LEN], aud[IDS_MAX_LEN], ref[IDS_MAX_LEN];
-	char evt2[IDS_MAX_LEN];
-	const char *params[13];
+	const char *params[12];
 	PGresult *res;
 	const char *status;
 	bool past;
@@ -779,7 +851,6 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 	ids_new("evt_", evt, sizeof(evt));
 	ids_new("audit_", aud, sizeof(aud));
 	ids_new("ref_", ref, sizeof(ref));
-	ids_new("evt_", evt2, sizeof(evt2));
 	params[0] = id;
 	params[1] = a->merchant_id;
 	params[2] = mode_name(a);
@@ -792,12 +863,22 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 	params[9] = m->user_agent;
 	params[10] = m->request_id;
 	params[11] = ref;
-	params[12] = evt2;
-	res = db_query(db, cancel_sql, 13, params);
-	if (res == NULL)
+	/* The cancellation, its refund and the refund's event: all or none. */
+	if (db_begin(db) == -1)
 		return -1;
+	res = db_query(db, cancel_sql, 12, params);
+	if (res == NULL)
+		goto fail;
 	rc = strcmp(PQgetvalue(res, 0, 0), "1") == 0 ? 0 : 1;
+	if (rc == 0 && db_get(res, 0, 2) != NULL &&
+	    add_refunded_event(db, id, ref, db_get(res, 0, 2),
+	    db_get(res, 0, 3), db_get(res, 0, 4)) == -1)
+		goto fail;
 	PQclear(res);
+	if (rc != 0)
+		db_rollback(db);
+	else if (db_commit(db) == -1)
+		return -1;
 	if (rc == 0)
 		return invoice_get(db, cfg, a, id, out) == 0 ? 0 : -1;
 
@@ -824,6 +905,10 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 		    "the invoice cannot be cancelled in its current state");
 	PQclear(res);
 	return rc;
+fail:
+	PQclear(res);
+	db_rollback(db);
+	return -1;
 }
 
 int
@@ -833,7 +918,7 @@ invoice_public(struct db *db, const struct cc_config *cfg, const char *id,
 	static const char sql[] =
 	    "SELECT " INVOICE_COLS ", "
 	    "(SELECT coalesce(json_agg(json_build_object("
-	    "'amount', trim_scale(p.amount / 10::numeric ^ crypto_decimals), "
+	    "'amount', p.amount::text, "
 	    "'status', p.status, 'confirmations', p.confirmations, "
 	    "'tx_hash', p.tx_hash, 'detected_at', cc_ts(p.detected_at), "
 	    "'confirmed_at', cc_ts(p.confirmed_at)) ORDER BY p.detected_at, "
@@ -876,6 +961,8 @@ invoice_public(struct db *db, const struct cc_config *cfg, const char *id,
 	jsonx_add_str(m, "name", db_get(res, 0, COL__MAX + 4));
 	jsonx_add(o, "merchant", m);
 	payments = stored_json(db_get(res, 0, COL__MAX), "[]");
+	amounts_from_units(payments, (int)col_int(res, 0, COL_DECIMALS),
+	    db_get(res, 0, COL_ID));
 	net = config_network(cfg, db_get(res, 0, COL_NETWORK));
 	n = json_object_array_length(payments);
 	for (i = 0; i < n && net != NULL; i++)

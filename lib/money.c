@@ -233,51 +233,71 @@ money_parse_units(const char *text, int decimals, unsigned __int128 *out)
 }
 
 /*
- * Writes [-]mag / 10^decimals. With trim, trailing fractional zeros (and a
- * bare '.') are dropped.
+ * The one place where amounts become text: writes [-]digits / 10^decimals,
+ * digits being n >= 1 decimal digits, most significant first, without
+ * leading zeros. Zeros are prepended as needed so that a digit stands
+ * before the '.'. With trim, trailing fractional zeros (and a bare '.') are
+ * dropped. Only digit moves: nothing is computed, so nothing can round.
  */
+static int
+place_point(const char *digits, size_t n, int neg, int decimals, int trim,
+    char *out, size_t outlen)
+{
+	size_t d, ilen, zeros, flen, len, i;
+
+	if (outlen > 0)
+		out[0] = '\0';
+	if (!scale_ok(decimals) || n == 0)
+		return -1;
+	d = (size_t)decimals;
+
+	/* Fraction digit k is '0' below zeros, else digits[ilen + k - zeros]. */
+	ilen = n > d ? n - d : 0;
+	zeros = n > d ? 0 : d - n;
+	flen = d;
+	if (trim)
+		while (flen > 0 && (flen <= zeros ||
+		    digits[ilen + flen - 1 - zeros] == '0'))
+			flen--;
+
+	len = (neg ? 1 : 0) + (ilen > 0 ? ilen : 1) +
+	    (flen > 0 ? flen + 1 : 0);
+	if (len + 1 > outlen)
+		return -1;
+	len = 0;
+	if (neg)
+		out[len++] = '-';
+	if (ilen == 0)
+		out[len++] = '0';
+	memcpy(out + len, digits, ilen);
+	len += ilen;
+	if (flen > 0) {
+		out[len++] = '.';
+		for (i = 0; i < flen; i++)
+			out[len++] = i < zeros ? '0' :
+			    digits[ilen + i - zeros];
+	}
+	out[len] = '\0';
+	return 0;
+}
+
+/* Writes [-]mag / 10^decimals through place_point. */
 static int
 format_fixed(unsigned __int128 mag, int neg, int decimals, int trim,
     char *out, size_t outlen)
 {
-	char digits[48], buf[96];
-	size_t n, i, len, ilen, flen;
+	char rev[40], digits[40];
+	size_t n, i;
 
-	if (outlen > 0)
-		out[0] = '\0';
-	if (!scale_ok(decimals))
-		return -1;
-
-	/* Digits least significant first, padded to decimals + 1. */
+	/* 2^128-1 has 39 digits. */
 	n = 0;
 	do {
-		digits[n++] = (char)('0' + (int)(mag % 10));
+		rev[n++] = (char)('0' + (int)(mag % 10));
 		mag /= 10;
 	} while (mag != 0);
-	while (n < (size_t)decimals + 1)
-		digits[n++] = '0';
-
-	ilen = n - (size_t)decimals;
-	flen = (size_t)decimals;
-	if (trim)
-		while (flen > 0 && digits[n - ilen - flen] == '0')
-			flen--;
-
-	len = 0;
-	if (neg)
-		buf[len++] = '-';
-	for (i = 0; i < ilen; i++)
-		buf[len++] = digits[n - 1 - i];
-	if (flen > 0) {
-		buf[len++] = '.';
-		for (i = 0; i < flen; i++)
-			buf[len++] = digits[n - 1 - ilen - i];
-	}
-	if (len + 1 > outlen)
-		return -1;
-	memcpy(out, buf, len);
-	out[len] = '\0';
-	return 0;
+	for (i = 0; i < n; i++)
+		digits[i] = rev[n - 1 - i];
+	return place_point(digits, n, neg, decimals, trim, out, outlen);
 }
 
 int
@@ -295,6 +315,24 @@ money_format_units(unsigned __int128 units, int decimals, char *out,
     size_t outlen)
 {
 	return format_fixed(units, 0, decimals, 1, out, outlen);
+}
+
+int
+money_format_units_text(const char *units, int decimals, char *out,
+    size_t outlen)
+{
+	size_t n;
+
+	if (outlen > 0)
+		out[0] = '\0';
+	if (units == NULL)
+		return -1;
+	for (n = 0; units[n] != '\0'; n++)
+		if (!is_digit(units[n]) || n == MONEY_MAX_UNITS_DIGITS)
+			return -1;
+	if (n == 0 || (n > 1 && units[0] == '0'))
+		return -1;
+	return place_point(units, n, 0, decimals, 1, out, outlen);
 }
 
 int
@@ -330,6 +368,37 @@ int
 money_format_dec(const struct money_dec *d, char *out, size_t outlen)
 {
 	return format_fixed(d->mant, 0, d->scale, 0, out, outlen);
+}
+
+int
+money_format_dec_trim(const struct money_dec *d, char *out, size_t outlen)
+{
+	return format_fixed(d->mant, 0, d->scale, 1, out, outlen);
+}
+
+int
+money_dec_align(struct money_dec *a, struct money_dec *b)
+{
+	struct money_dec *lo = a->scale < b->scale ? a : b;
+	int to = a->scale < b->scale ? b->scale : a->scale;
+	unsigned __int128 m = lo->mant;
+	int s;
+
+	for (s = lo->scale; s < to; s++)
+		if (__builtin_mul_overflow(m, 10, &m))
+			return -1;
+	lo->mant = m;
+	lo->scale = to;
+	return 0;
+}
+
+bool
+money_dec_positive(const char *text)
+{
+	struct money_dec d;
+
+	return money_parse_dec(text, MONEY_MAX_SCALE, &d) == MONEY_OK &&
+	    d.mant > 0;
 }
 
 enum money_err

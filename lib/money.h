@@ -11,10 +11,15 @@
 #ifndef CC_MONEY_H
 #define CC_MONEY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define MONEY_MAX_SCALE		38
+/* Digits of the largest stored base-unit amount, a NUMERIC(78, 0). */
+#define MONEY_MAX_UNITS_DIGITS	78
+/* A buffer this size holds any text the formatters below write. */
+#define MONEY_TEXT_MAX		80
 
 enum money_err {
 	MONEY_OK = 0,
@@ -85,7 +90,14 @@ enum money_err	 money_parse_units(const char *text, int decimals,
 /*
  * Formatting. Each writes a NUL-terminated string and returns 0, or returns
  * -1 if out is too small or a scale is outside 0..MONEY_MAX_SCALE; on -1 out
- * holds "" when outlen > 0. 64 bytes is always enough.
+ * holds "" when outlen > 0. 64 bytes is always enough, except for
+ * money_format_units_text (MONEY_TEXT_MAX is, for all of them).
+ *
+ * Every amount the API, events, webhooks and the payment page show is
+ * written by these functions, and they all place the decimal point by
+ * moving digits (one static function in money.c): no division, no
+ * floating point, nothing rounded. Never format an amount in SQL
+ * (PostgreSQL's numeric division keeps about 16 significant digits).
  */
 
 /*
@@ -100,6 +112,14 @@ int	 money_format_minor(int64_t minor, int exponent, char *out,
  * "0.000000000000000001"; 5000000,6 -> "5"; 0,6 -> "0".
  */
 int	 money_format_units(unsigned __int128 units, int decimals, char *out,
+	    size_t outlen);
+/*
+ * The same for base units given as integer text, as PostgreSQL writes a
+ * NUMERIC(78, 0): "3333192831571965436",18 -> "3.333192831571965436".
+ * units must be 1 to MONEY_MAX_UNITS_DIGITS digits without a leading zero
+ * ("0" itself is fine), else -1: no sign, space or point.
+ */
+int	 money_format_units_text(const char *units, int decimals, char *out,
 	    size_t outlen);
 /*
  * Plain integer text of a u128, e.g. for NUMERIC columns (up to 39 digits,
@@ -118,6 +138,27 @@ enum money_err	 money_str_to_u128(const char *text, unsigned __int128 *out);
  * "1.25"; mant 1250 scale 3 -> "1.250"; mant 7 scale 0 -> "7".
  */
 int	 money_format_dec(const struct money_dec *, char *out, size_t outlen);
+/*
+ * A decimal without its trailing fractional zeros, as money_format_units
+ * writes it: mant 1250 scale 3 -> "1.25"; mant 600 scale 2 -> "6".
+ */
+int	 money_format_dec_trim(const struct money_dec *, char *out,
+	    size_t outlen);
+
+/*
+ * Brings the decimal of the smaller scale to the other's scale, so that
+ * their mantissas compare, add and subtract: "6.49" and "1.2" -> mant 649
+ * and 120, both scale 2. Both scales must lie in 0..MONEY_MAX_SCALE.
+ * Returns 0, or -1 if the rescaled mantissa would exceed 2^128-1; a and b
+ * are then untouched.
+ */
+int	 money_dec_align(struct money_dec *a, struct money_dec *b);
+/*
+ * True if text is a decimal money_parse_dec accepts at any scale up to
+ * MONEY_MAX_SCALE and it is above zero; false for "0", "0.00", NULL and
+ * anything that does not parse.
+ */
+bool	 money_dec_positive(const char *text);
 
 /*
  * Checked int64_t arithmetic: *out = a + b, *out = a * b. MONEY_ERANGE on

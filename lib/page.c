@@ -253,49 +253,12 @@ jint(json_object *o, const char *key)
 	return *end == '\0' ? n : 0;
 }
 
-/* Decimals to one scale, so that their mantissas compare and subtract. */
-static int
-dec_align(struct money_dec *a, struct money_dec *b)
-{
-	struct money_dec *lo = a->scale < b->scale ? a : b;
-	int to = a->scale < b->scale ? b->scale : a->scale;
-
-	while (lo->scale < to) {
-		if (lo->mant > ((unsigned __int128)-1) / 10)
-			return -1;
-		lo->mant *= 10;
-		lo->scale++;
-	}
-	return 0;
-}
-
-/* A decimal without trailing fractional zeros ("6.490" -> "6.49"). */
+/* A decimal as the page shows it: no trailing fractional zeros. */
 static void
-dec_text(const struct money_dec *d, char *out, size_t outlen)
+dec_put(const struct money_dec *d, char *out, size_t outlen)
 {
-	char *dot, *e;
-
-	if (money_format_dec(d, out, outlen) == -1) {
+	if (money_format_dec_trim(d, out, outlen) == -1)
 		cc_strlcpy(out, "0", outlen);
-		return;
-	}
-	dot = strchr(out, '.');
-	if (dot == NULL)
-		return;
-	e = out + strlen(out) - 1;
-	while (e > dot && *e == '0')
-		*e-- = '\0';
-	if (e == dot)
-		*e = '\0';
-}
-
-static bool
-dec_positive(const char *text)
-{
-	struct money_dec d;
-
-	return text != NULL && money_parse_dec(text, MONEY_MAX_SCALE, &d) ==
-	    MONEY_OK && d.mant > 0;
 }
 
 /*
@@ -311,8 +274,8 @@ sums_compute(json_object *view, struct sums *s)
 	size_t i, n;
 
 	memset(s, 0, sizeof(*s));
-	s->has_pending = dec_positive(jstr(jget(view, "payment_progress"),
-	    "pending"));
+	s->has_pending = money_dec_positive(jstr(jget(view,
+	    "payment_progress"), "pending"));
 	if (money_parse_dec(jstr(view, "crypto_amount"), MONEY_MAX_SCALE,
 	    &due) != MONEY_OK) {
 		due.mant = 0;
@@ -327,19 +290,19 @@ sums_compute(json_object *view, struct sums *s)
 		if (st != NULL && strcmp(st, "reverted") == 0)
 			continue;
 		if (money_parse_dec(jstr(p, "amount"), MONEY_MAX_SCALE, &a) !=
-		    MONEY_OK || dec_align(&sent, &a) == -1 ||
+		    MONEY_OK || money_dec_align(&sent, &a) == -1 ||
 		    a.mant > ((unsigned __int128)-1) - sent.mant)
 			continue;
 		sent.mant += a.mant;
 	}
 	s->has_sent = sent.mant > 0;
-	if (dec_align(&due, &sent) == -1) {
-		dec_text(&due, s->to_send, sizeof(s->to_send));
+	if (money_dec_align(&due, &sent) == -1) {
+		dec_put(&due, s->to_send, sizeof(s->to_send));
 		return;
 	}
 	s->full_seen = due.mant > 0 && sent.mant >= due.mant;
 	due.mant = s->full_seen ? 0 : due.mant - sent.mant;
-	dec_text(&due, s->to_send, sizeof(s->to_send));
+	dec_put(&due, s->to_send, sizeof(s->to_send));
 }
 
 /* "2025-01-15T10:18:00Z" -> "2025-01-15 10:18 UTC"; NULL stays NULL. */
@@ -502,10 +465,10 @@ put_progress(struct hset *h, json_object *view)
 		put(h, "Progress.value", "0");
 		return;
 	}
-	dec_text(&d, t, sizeof(t));
+	dec_put(&d, t, sizeof(t));
 	put(h, "Progress.percent", t);
 	c = d;
-	put(h, "Progress.value", dec_align(&c, &hundred) == -1 ||
+	put(h, "Progress.value", money_dec_align(&c, &hundred) == -1 ||
 	    c.mant >= hundred.mant ? "100" : t);
 }
 
@@ -656,7 +619,7 @@ put_invoice(struct hset *h, const struct cc_config *cfg, json_object *view)
 	put_items(h, view);
 	put(h, "Invoice.subtotal", jstr(view, "subtotal"));
 	put(h, "Invoice.tax", tax);
-	put(h, "Invoice.has_tax", dec_positive(tax) ? "1" : "0");
+	put(h, "Invoice.has_tax", money_dec_positive(tax) ? "1" : "0");
 	put(h, "Invoice.total", jstr(view, "total"));
 	put(h, "Invoice.currency", jstr(view, "currency"));
 	put(h, "Invoice.crypto_amount", jstr(view, "crypto_amount"));
@@ -691,7 +654,7 @@ put_invoice(struct hset *h, const struct cc_config *cfg, json_object *view)
 	put(h, "Progress.has_sent", s.has_sent ? "1" : "0");
 	put(h, "Progress.full_seen", s.full_seen ? "1" : "0");
 	put(h, "Progress.has_pending", s.has_pending ? "1" : "0");
-	put(h, "Progress.has_received", dec_positive(jstr(jget(view,
+	put(h, "Progress.has_received", money_dec_positive(jstr(jget(view,
 	    "payment_progress"), "received")) ? "1" : "0");
 	put(h, "Progress.to_send", s.to_send);
 	put_payments(h, view);

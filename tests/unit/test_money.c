@@ -393,11 +393,23 @@ test_format_units(void)
 		{ "1500000000000000000", 18, 0, 0, "1.5" },
 		{ "1000000000000000001", 18, 0, 0, "1.000000000000000001" },
 		{ "3332777870354940844", 18, 0, 0, "3.332777870354940844" },
+		/* The ETH amount: 19 significant digits. */
+		{ "3333192831571965436", 18, 0, 0, "3.333192831571965436" },
+		{ "1", 30, 0, 0, "0.000000000000000000000000000001" },
+		{ "1000000000000000000000000000000", 30, 0, 0, "1" },
+		{ "1230000000000000000000000000000", 30, 0, 0, "1.23" },
+		{ "1000000000000000000000000000001", 30, 0, 0,
+		    "1.000000000000000000000000000001" },
+		{ "100", 30, 0, 0, "0.0000000000000000000000000001" },
+		{ "0", 30, 0, 0, "0" },
+		{ "1", 0, 0, 0, "1" },
 		{ U128_MAX_STR, 0, 0, 0, U128_MAX_STR },
 		{ U128_MAX_STR, 18, 0, 0,
 		    "340282366920938463463.374607431768211455" },
 		{ U128_MAX_STR, 38, 0, 0,
 		    "3.40282366920938463463374607431768211455" },
+		{ U128_MAX_STR, 30, 0, 0,
+		    "340282366.920938463463374607431768211455" },
 		{ "100000000000000000000000000000000000000", 38, 0, 0, "1" },
 		{ "1", 38, 0, 0, "0.00000000000000000000000000000000000001" },
 		{ "1", 39, 0, -1, "" },
@@ -557,6 +569,228 @@ test_format_dec(void)
 	    strcmp(out, "1.25") == 0, "exact buffer");
 	EXPECT(money_format_dec(&d, out, 4) == -1 && out[0] == '\0',
 	    "short buffer");
+}
+
+/* 78 nines: the largest NUMERIC(78, 0). */
+#define UNITS_MAX_STR	"999999999999999999999999999999999999999" \
+			"999999999999999999999999999999999999999"
+
+static void
+test_format_units_text(void)
+{
+	static const struct {
+		const char	*units;
+		int		 decimals;
+		size_t		 outlen;	/* 0: MONEY_TEXT_MAX */
+		int		 ret;
+		const char	*want;
+	} t[] = {
+		{ "0", 0, 0, 0, "0" },
+		{ "0", 18, 0, 0, "0" },
+		{ "0", 30, 0, 0, "0" },
+		{ "1", 0, 0, 0, "1" },
+		{ "1", 18, 0, 0, "0.000000000000000001" },
+		{ "1", 30, 0, 0, "0.000000000000000000000000000001" },
+		{ "1", 38, 0, 0, "0.00000000000000000000000000000000000001" },
+		{ "16490000", 6, 0, 0, "16.49" },
+		{ "5000000", 6, 0, 0, "5" },
+		{ "100", 0, 0, 0, "100" },
+		{ "3333192831571965436", 18, 0, 0, "3.333192831571965436" },
+		{ "1000000000000000000", 18, 0, 0, "1" },
+		{ "1000000000000000001", 18, 0, 0, "1.000000000000000001" },
+		{ "1230000000000000000000000000000", 30, 0, 0, "1.23" },
+		{ "120000000000000000000000000000000", 30, 0, 0, "120" },
+		{ U128_MAX_STR, 18, 0, 0,
+		    "340282366920938463463.374607431768211455" },
+		/* Beyond 2^128: what only a NUMERIC(78, 0) holds. */
+		{ U128_OVER_STR, 0, 0, 0, U128_OVER_STR },
+		{ U128_OVER_STR, 39, 0, -1, "" },
+		{ UNITS_MAX_STR, 0, 0, 0, UNITS_MAX_STR },
+		{ UNITS_MAX_STR, 18, 0, 0,
+		    "999999999999999999999999999999999999999999999999999999"
+		    "999999.999999999999999999" },
+		{ UNITS_MAX_STR, 30, 0, 0,
+		    "999999999999999999999999999999999999999999999999."
+		    "999999999999999999999999999999" },
+		{ UNITS_MAX_STR, 38, 0, 0,
+		    "9999999999999999999999999999999999999999."
+		    "99999999999999999999999999999999999999" },
+		/* 10^77 at 30 decimals: 1 and 47 zeros, nothing after. */
+		{ "100000000000000000000000000000000000000"
+		    "000000000000000000000000000000000000000", 30, 0, 0,
+		    "100000000000000000000000000000000000000000000000" },
+		/* The longest text: 78 digits and a point, 80 bytes. */
+		{ UNITS_MAX_STR, 1, MONEY_TEXT_MAX, 0,
+		    "999999999999999999999999999999999999999999999999999999"
+		    "99999999999999999999999.9" },
+		{ UNITS_MAX_STR, 1, MONEY_TEXT_MAX - 1, -1, "" },
+		/* "16.49" needs 6 bytes. */
+		{ "16490000", 6, 6, 0, "16.49" },
+		{ "16490000", 6, 5, -1, "" },
+		{ "1", 30, 33, 0, "0.000000000000000000000000000001" },
+		{ "1", 30, 32, -1, "" },
+		/* Not base units. */
+		{ UNITS_MAX_STR "9", 0, 0, -1, "" },
+		{ "", 0, 0, -1, "" },
+		{ "01", 0, 0, -1, "" },
+		{ "00", 2, 0, -1, "" },
+		{ "-1", 0, 0, -1, "" },
+		{ "+1", 0, 0, -1, "" },
+		{ " 1", 0, 0, -1, "" },
+		{ "1 ", 0, 0, -1, "" },
+		{ "1.5", 1, 0, -1, "" },
+		{ "1e3", 0, 0, -1, "" },
+		{ "0x10", 0, 0, -1, "" },
+		{ "1", -1, 0, -1, "" },
+		{ "1", 39, 0, -1, "" },
+	};
+	char out[MONEY_TEXT_MAX + 8], out128[64];
+	size_t i, len;
+	int r;
+
+	for (i = 0; i < CC_ARRAY_SIZE(t); i++) {
+		memset(out, 'x', sizeof(out));
+		len = t[i].outlen != 0 ? t[i].outlen : MONEY_TEXT_MAX;
+		r = money_format_units_text(t[i].units, t[i].decimals, out,
+		    len);
+		EXPECT(r == t[i].ret && strcmp(out, t[i].want) == 0,
+		    "row %zu (%s,%d): got %d \"%.*s\", want %d \"%s\"", i,
+		    t[i].units, t[i].decimals, r, (int)sizeof(out), out,
+		    t[i].ret, t[i].want);
+		/* Within 2^128 the u128 formatter writes the same. */
+		if (t[i].ret == 0 && t[i].outlen == 0 &&
+		    strlen(t[i].units) < sizeof(U128_MAX_STR) &&
+		    (strlen(t[i].units) < sizeof(U128_MAX_STR) - 1 ||
+		    strcmp(t[i].units, U128_MAX_STR) <= 0)) {
+			r = money_format_units(u128(t[i].units),
+			    t[i].decimals, out128, sizeof(out128));
+			EXPECT(r == 0 && strcmp(out128, t[i].want) == 0,
+			    "row %zu: money_format_units \"%s\"", i, out128);
+		}
+	}
+	EXPECT(money_format_units_text(NULL, 0, out, sizeof(out)) == -1 &&
+	    out[0] == '\0', "NULL units");
+	out[0] = 'x';
+	EXPECT(money_format_units_text("1", 0, out, 0) == -1 && out[0] == 'x',
+	    "outlen 0 must fail without writing");
+}
+
+static void
+test_format_dec_trim(void)
+{
+	static const struct {
+		const char	*mant;
+		int		 scale;
+		int		 ret;
+		const char	*want;
+	} t[] = {
+		{ "125", 2, 0, "1.25" },
+		{ "1250", 3, 0, "1.25" },
+		{ "600", 2, 0, "6" },
+		{ "649", 2, 0, "6.49" },
+		{ "6490", 3, 0, "6.49" },
+		{ "7", 0, 0, "7" },
+		{ "70", 0, 0, "70" },
+		{ "0", 0, 0, "0" },
+		{ "0", 2, 0, "0" },
+		{ "1", 18, 0, "0.000000000000000001" },
+		{ "1000000000000000000000000000000", 30, 0, "1" },
+		{ U128_MAX_STR, 38, 0,
+		    "3.40282366920938463463374607431768211455" },
+		{ "1", -1, -1, "" },
+		{ "1", 39, -1, "" },
+	};
+	struct money_dec d;
+	char out[64];
+	size_t i;
+	int r;
+
+	for (i = 0; i < CC_ARRAY_SIZE(t); i++) {
+		memset(out, 'x', sizeof(out));
+		d.mant = u128(t[i].mant);
+		d.scale = t[i].scale;
+		r = money_format_dec_trim(&d, out, sizeof(out));
+		EXPECT(r == t[i].ret && strcmp(out, t[i].want) == 0,
+		    "row %zu (%s e-%d): got %d \"%.*s\", want %d \"%s\"", i,
+		    t[i].mant, t[i].scale, r, (int)sizeof(out), out,
+		    t[i].ret, t[i].want);
+	}
+}
+
+static void
+test_dec_align(void)
+{
+	static const struct {
+		const char	*a;
+		int		 as;
+		const char	*b;
+		int		 bs;
+		int		 ret;
+		const char	*wa;	/* mantissas after, scale ws */
+		const char	*wb;
+		int		 ws;
+	} t[] = {
+		{ "649", 2, "12", 1, 0, "649", "120", 2 },
+		{ "12", 1, "649", 2, 0, "120", "649", 2 },
+		{ "5", 0, "5", 0, 0, "5", "5", 0 },
+		{ "0", 0, "1", 18, 0, "0", "1", 18 },
+		{ "1", 0, "1", 38, 0,
+		    "100000000000000000000000000000000000000", "1", 38 },
+		{ "3", 0, "1", 38, 0,
+		    "300000000000000000000000000000000000000", "1", 38 },
+		/* 4 * 10^38 > 2^128-1: neither changes. */
+		{ "4", 0, "1", 38, -1, "4", "1", -1 },
+		{ U128_MAX_STR, 0, "1", 1, -1, U128_MAX_STR, "1", -1 },
+		{ U128_MAX_STR, 1, "1", 1, 0, U128_MAX_STR, "1", 1 },
+	};
+	struct money_dec a, b;
+	char x[48], y[48];
+	size_t i;
+	int r;
+
+	for (i = 0; i < CC_ARRAY_SIZE(t); i++) {
+		a.mant = u128(t[i].a);
+		a.scale = t[i].as;
+		b.mant = u128(t[i].b);
+		b.scale = t[i].bs;
+		r = money_dec_align(&a, &b);
+		u128s(a.mant, x, sizeof(x));
+		u128s(b.mant, y, sizeof(y));
+		if (t[i].ret == 0)
+			EXPECT(r == 0 && strcmp(x, t[i].wa) == 0 &&
+			    strcmp(y, t[i].wb) == 0 && a.scale == t[i].ws &&
+			    b.scale == t[i].ws, "row %zu: got %d %s e-%d, "
+			    "%s e-%d", i, r, x, a.scale, y, b.scale);
+		else
+			EXPECT(r == -1 && strcmp(x, t[i].wa) == 0 &&
+			    strcmp(y, t[i].wb) == 0 && a.scale == t[i].as &&
+			    b.scale == t[i].bs, "row %zu: got %d %s e-%d, "
+			    "%s e-%d, want both untouched", i, r, x, a.scale,
+			    y, b.scale);
+	}
+}
+
+static void
+test_dec_positive(void)
+{
+	static const struct {
+		const char	*text;
+		bool		 want;
+	} t[] = {
+		{ "1", true }, { "0.01", true }, { "16.49", true },
+		{ "0.00000000000000000000000000001", true },
+		{ "0", false }, { "0.00", false }, { "-0", false },
+		{ "-1", false }, { "", false }, { "abc", false },
+		{ "1e2", false }, { " 1", false }, { NULL, false },
+		/* Over CC_MAX_DECIMAL_DIGITS digits: not parsed. */
+		{ "0.000000000000000000000000000001", false },
+	};
+	size_t i;
+
+	for (i = 0; i < CC_ARRAY_SIZE(t); i++)
+		EXPECT(money_dec_positive(t[i].text) == t[i].want,
+		    "row %zu (%s): want %d", i, t[i].text ? t[i].text :
+		    "NULL", t[i].want);
 }
 
 static void
@@ -955,6 +1189,10 @@ main(void)
 		{ "u128_to_str", test_u128_to_str },
 		{ "str_to_u128", test_str_to_u128 },
 		{ "format_dec", test_format_dec },
+		{ "format_units_text", test_format_units_text },
+		{ "format_dec_trim", test_format_dec_trim },
+		{ "dec_align", test_dec_align },
+		{ "dec_positive", test_dec_positive },
 		{ "add_mul", test_add_mul },
 		{ "fiat_to_crypto", test_fiat_to_crypto },
 		{ "crypto_to_fiat", test_crypto_to_fiat },

@@ -1,6 +1,7 @@
 /*
  * cc-webhooks: delivers due webhooks, run from cron with --for. It LISTENs
- * on cc_webhooks (the delivery trigger notifies at commit), wakes when a
+ * on DELIVERIES_CHANNEL (the delivery trigger notifies at commit; again
+ * after any reconnection, catching up by claiming), wakes when a
  * retry it scheduled comes due, and polls every second for other workers'
  * retries; it claims due deliveries with FOR UPDATE SKIP LOCKED, at most
  * [webhooks] per_endpoint in flight per destination, and sends them
@@ -32,6 +33,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "events.h"
 #include "ids.h"
 #include "log.h"
 #include "netcheck.h"
@@ -39,7 +41,6 @@
 #include "webhook.h"
 #include "whsig.h"
 
-#define CHANNEL		"cc_webhooks"
 #define POLL_MS		1000	/* retries come due without a NOTIFY */
 /* A claim leases a delivery for its timeout + 15 s (in claim_sql). */
 
@@ -556,43 +557,11 @@ reap(struct db *db, CURLM *multi, int *inflight, int64_t *next_retry)
 	return (int)n;
 }
 
-/* LISTEN again after libpq reconnected behind our back. */
-static void
-listen_on(struct db *db, PGconn **listening)
-{
-	PGresult *res;
-
-	if (db_conn(db) == *listening)
-		return;
-	res = PQexec(db_conn(db), "LISTEN " CHANNEL);
-	if (PQresultStatus(res) == PGRES_COMMAND_OK)
-		*listening = db_conn(db);
-	PQclear(res);
-}
-
-/* True if a NOTIFY arrived (or the connection needs a look). */
-static bool
-drain_notifies(struct db *db)
-{
-	PGconn *conn = db_conn(db);
-	PGnotify *n;
-	bool any = false;
-
-	if (!PQconsumeInput(conn))
-		return true;
-	while ((n = PQnotifies(conn)) != NULL) {
-		PQfreemem(n);
-		any = true;
-	}
-	return any;
-}
-
 int
 main(int argc, char **argv)
 {
 	struct cc_config config;
 	struct db *db;
-	PGconn *listening = NULL;
 	CURLM *multi;
 	char err[512];
 	long long run_for = 0;
@@ -622,6 +591,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "cc-webhooks: %s\n", err);
 		return 1;
 	}
+	/* Failing now, it is LISTENed with the reconnection. */
+	(void)db_listen(db, DELIVERIES_CHANNEL);
 	multi = curl_multi_init();
 	if (multi == NULL)
 		abort();
@@ -635,8 +606,12 @@ main(int argc, char **argv)
 		struct curl_waitfd wfd;
 		int wait_ms, got;
 
-		listen_on(db, &listening);
-		if (drain_notifies(db))
+		/*
+		 * A notification, or a reconnection that may have lost some:
+		 * the table says what is due. A lost connection is retried
+		 * there and by the next claim.
+		 */
+		if (db_notified(db) == DB_NOTIFY_SOME)
 			want = true;
 		if (!stopping && inflight < cfg->webhook_concurrency &&
 		    (want || now >= next_poll || now >= next_retry)) {
@@ -676,7 +651,9 @@ main(int argc, char **argv)
 		if (!stopping && (end - now) / 1000 < wait_ms)
 			wait_ms = (int)((end - now) / 1000) + 1;
 		memset(&wfd, 0, sizeof(wfd));
-		wfd.fd = PQsocket(db_conn(db));
+		wfd.fd = db_socket(db);
+		if (wfd.fd < 0 && wait_ms > DB_RETRY_MIN_MS)
+			wait_ms = DB_RETRY_MIN_MS;	/* to reconnect */
 		wfd.events = CURL_WAIT_POLLIN;
 		curl_multi_poll(multi, wfd.fd >= 0 ? &wfd : NULL,
 		    wfd.fd >= 0 ? 1 : 0, wait_ms, NULL);

@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <sys/select.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -125,59 +124,35 @@ static void *
 listener(void *arg)
 {
 	static const char max_sql[] = "SELECT coalesce(max(seq), 0) FROM events";
-	struct db *db = NULL;
+	struct db *db;
+	PGresult *res;
 	int64_t last = -1;
 	char err[256];
 
 	(void)arg;
+	/* The first connection; the handle itself makes the later ones. */
+	while ((db = db_connect(cfg->database_url, err, sizeof(err))) ==
+	    NULL) {
+		log_error("listener: %s", err);
+		sleep(1);
+	}
+	(void)db_listen(db, EVENTS_CHANNEL);
+	/* Streams replay their own history: start at the end of the event
+	 * store. */
+	while (last < 0) {
+		res = db_query(db, max_sql, 0, NULL);
+		if (res != NULL)
+			last = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		PQclear(res);
+		if (last < 0)
+			(void)db_wait_notify(db, POLL_MS);
+	}
 	for (;;) {
-		PGconn *conn;
-		PGnotify *n;
-		PGresult *res;
-		struct timeval tv = { POLL_MS / 1000, (POLL_MS % 1000) * 1000 };
-		fd_set fds;
-		int sock;
-
-		if (db == NULL) {
-			db = db_connect(cfg->database_url, err, sizeof(err));
-			if (db == NULL) {
-				log_error("listener: %s", err);
-				sleep(1);
-				continue;
-			}
-			res = PQexec(db_conn(db), "LISTEN " EVENTS_CHANNEL);
-			PQclear(res);
-			if (last < 0) {
-				/* Streams replay their own history: start at
-				 * the end of the event store. */
-				res = db_query(db, max_sql, 0, NULL);
-				if (res != NULL)
-					last = strtoll(PQgetvalue(res, 0, 0),
-					    NULL, 10);
-				PQclear(res);
-			}
-		}
-		conn = db_conn(db);
-		sock = PQsocket(conn);
-		FD_ZERO(&fds);
-		if (sock >= 0)
-			FD_SET(sock, &fds);
-		if (sock >= 0)
-			select(sock + 1, &fds, NULL, NULL, &tv);
-		if (!PQconsumeInput(conn)) {
-			log_warn("listener: connection lost; reconnecting");
-			db_free(db);
-			db = NULL;
-			continue;
-		}
-		/* The notifications only wake us: the table says what is new,
-		 * so nothing is lost between them or across a reconnect. */
-		while ((n = PQnotifies(conn)) != NULL)
-			PQfreemem(n);
-		if (last >= 0 && publish_new(db, &last) == -1) {
-			db_free(db);
-			db = NULL;
-		}
+		/* A notification, a reconnection or the poll alike: the table
+		 * says what is new, so nothing is lost between them or across
+		 * a reconnection. */
+		if (db_wait_notify(db, POLL_MS) != DB_NOTIFY_DOWN)
+			(void)publish_new(db, &last);
 	}
 	return NULL;
 }

@@ -344,7 +344,7 @@ db_socket(struct db *db)
 	return PQsocket(db->conn);
 }
 
-enum db_notify
+enum db_wake
 db_notified(struct db *db)
 {
 	PGnotify *n;
@@ -353,9 +353,9 @@ db_notified(struct db *db)
 	if (PQstatus(db->conn) != CONNECTION_OK ||
 	    PQconsumeInput(db->conn) == 0) {
 		if (db->in_tx || (db->down && mono_ms() < db->retry_at))
-			return DB_NOTIFY_DOWN;
+			return DB_WAKE_DOWN;
 		if (reset(db) == -1)
-			return DB_NOTIFY_DOWN;
+			return DB_WAKE_DOWN;
 	}
 	any = db->missed;
 	db->missed = false;
@@ -363,18 +363,18 @@ db_notified(struct db *db)
 		PQfreemem(n);
 		any = true;
 	}
-	return any ? DB_NOTIFY_SOME : DB_NOTIFY_NONE;
+	return any ? DB_WAKE_READ : DB_WAKE_NONE;
 }
 
-enum db_notify
+enum db_wake
 db_wait_notify(struct db *db, int timeout_ms)
 {
 	struct pollfd pfd;
-	enum db_notify r;
+	enum db_wake r;
 	int64_t wait;
 
 	r = db_notified(db);
-	if (r == DB_NOTIFY_SOME)
+	if (r == DB_WAKE_READ)
 		return r;
 	memset(&pfd, 0, sizeof(pfd));
 	pfd.fd = db_socket(db);

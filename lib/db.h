@@ -47,11 +47,11 @@ void		 db_rollback(struct db *);
  * The channel names are those of lib/events.h (EVENTS_CHANNEL,
  * DELIVERIES_CHANNEL).
  */
-enum db_notify {
-	DB_NOTIFY_NONE,		/* nothing new */
-	DB_NOTIFY_SOME,		/* a notification, or a reconnection that
+enum db_wake {
+	DB_WAKE_NONE,		/* nothing new */
+	DB_WAKE_READ,		/* a notification, or a reconnection that
 				 * may have lost some: read the table */
-	DB_NOTIFY_DOWN		/* the connection is lost and not yet back */
+	DB_WAKE_DOWN		/* the connection is lost and not yet back */
 };
 
 /* A listener's reconnection backoff: doubles from MIN to MAX ms. */
@@ -70,7 +70,7 @@ int		 db_listen(struct db *, const char *channel);
  * inside a transaction), at once, then after the backoff between failed
  * tries; each try blocks for as long as connecting takes.
  */
-enum db_notify	 db_notified(struct db *);
+enum db_wake	 db_notified(struct db *);
 /*
  * The socket to wait on for input before calling db_notified (with
  * select, poll, curl_multi_poll), or -1 while the connection is down:
@@ -81,7 +81,7 @@ int		 db_socket(struct db *);
  * db_notified after waiting up to timeout_ms for input; while the
  * connection is down, waits until the next reconnection try instead.
  */
-enum db_notify	 db_wait_notify(struct db *, int timeout_ms);
+enum db_wake	 db_wait_notify(struct db *, int timeout_ms);
 
 /* SQLSTATE of the last failed statement ("" if none), e.g. "23505". */
 const char	*db_last_sqlstate(struct db *);

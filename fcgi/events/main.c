@@ -118,7 +118,7 @@ listener(void *arg)
 		/* A notification, a reconnection or the poll alike: the table
 		 * says what is new, so nothing is lost between them or across
 		 * a reconnection. */
-		if (db_wait_notify(db, POLL_MS) != DB_NOTIFY_DOWN)
+		if (db_wait_notify(db, POLL_MS) != DB_WAKE_DOWN)
 			(void)events_since(db, &last, EVF_PUBLIC, READ_MAX,
 			    publish, db);
 	}

@@ -3,12 +3,15 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <poll.h>
+#include <time.h>
 
 #include "db.h"
 #include "log.h"
 #include "util.h"
 
 #define DB_MAX_PREPARED 128
+#define DB_MAX_CHANNELS	4
 
 struct prepared {
 	const char	*sql;
@@ -23,6 +26,13 @@ struct db {
 	bool		 in_tx;
 	char		 sqlstate[6];
 	char		 error[256];
+	/* LISTENed on every (re)connection; see db_listen. */
+	char		*channels[DB_MAX_CHANNELS];
+	size_t		 nchannels;
+	bool		 missed;	/* reconnected since db_notified */
+	bool		 down;		/* lost, not yet back */
+	int		 backoff_ms;
+	int64_t		 retry_at;	/* monotonic ms of the next try */
 };
 
 /* Server notices (e.g. "already exists, skipping") are not errors. */
@@ -54,9 +64,13 @@ db_connect(const char *url, char *err, size_t errlen)
 void
 db_free(struct db *db)
 {
+	size_t i;
+
 	if (db == NULL)
 		return;
 	PQfinish(db->conn);
+	for (i = 0; i < db->nchannels; i++)
+		free(db->channels[i]);
 	free(db->url);
 	free(db);
 }
@@ -81,18 +95,6 @@ record_error(struct db *db, PGresult *res)
 	db_mask_secrets(db->error);
 }
 
-/* Re-establishes a broken connection unless a transaction was open. */
-static bool
-reconnect(struct db *db)
-{
-	if (PQstatus(db->conn) == CONNECTION_OK || db->in_tx)
-		return false;
-	log_warn("database connection lost, reconnecting");
-	PQreset(db->conn);
-	db->nstmts = 0;
-	return PQstatus(db->conn) == CONNECTION_OK;
-}
-
 static bool
 result_ok(PGresult *res)
 {
@@ -102,6 +104,94 @@ result_ok(PGresult *res)
 		return false;
 	st = PQresultStatus(res);
 	return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+}
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * LISTENs on n channels in one round trip. A channel name cannot be a
+ * statement parameter: it is quoted as an identifier.
+ */
+static int
+listen_channels(struct db *db, char *const *channels, size_t n)
+{
+	struct buf sql;
+	PGresult *res;
+	size_t i;
+	char *q;
+	int rc = 0;
+
+	if (n == 0)
+		return 0;
+	buf_init(&sql, 0);
+	for (i = 0; i < n; i++) {
+		q = PQescapeIdentifier(db->conn, channels[i],
+		    strlen(channels[i]));
+		if (q == NULL) {
+			buf_release(&sql);
+			return -1;
+		}
+		buf_printf(&sql, "LISTEN %s;", q);
+		PQfreemem(q);
+	}
+	res = PQexec(db->conn, sql.data);
+	if (!result_ok(res)) {
+		record_error(db, res);
+		log_error("LISTEN failed: %s", db->error);
+		rc = -1;
+	}
+	PQclear(res);
+	buf_release(&sql);
+	return rc;
+}
+
+/*
+ * PQreset, and on success what a new server session needs: statements
+ * prepared again, and LISTEN again, with notifications sent meanwhile
+ * lost (db->missed tells the listener to catch up from its tables). On
+ * failure the listener's next try waits a doubling backoff. 0 or -1.
+ */
+static int
+reset(struct db *db)
+{
+	if (!db->down)
+		log_warn("database connection lost, reconnecting");
+	db->down = true;
+	db->nstmts = 0;
+	PQreset(db->conn);
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		db->backoff_ms = db->backoff_ms == 0 ? DB_RETRY_MIN_MS :
+		    db->backoff_ms * 2;
+		if (db->backoff_ms > DB_RETRY_MAX_MS)
+			db->backoff_ms = DB_RETRY_MAX_MS;
+		db->retry_at = mono_ms() + db->backoff_ms;
+		return -1;
+	}
+	if (db->nchannels > 0) {
+		log_info("database connection re-established; listening "
+		    "again");
+		db->missed = true;
+		(void)listen_channels(db, db->channels, db->nchannels);
+	}
+	db->down = false;
+	db->backoff_ms = 0;
+	return 0;
+}
+
+/* Re-establishes a broken connection unless a transaction was open. */
+static bool
+reconnect(struct db *db)
+{
+	if (PQstatus(db->conn) == CONNECTION_OK || db->in_tx)
+		return false;
+	return reset(db) == 0;
 }
 
 static const char *
@@ -226,6 +316,76 @@ db_rollback(struct db *db)
 	res = PQexec(db->conn, "ROLLBACK");
 	PQclear(res);
 	db->in_tx = false;
+}
+
+int
+db_listen(struct db *db, const char *channel)
+{
+	size_t i;
+
+	for (i = 0; i < db->nchannels; i++)
+		if (strcmp(db->channels[i], channel) == 0)
+			return 0;
+	if (db->nchannels == DB_MAX_CHANNELS) {
+		log_error("db_listen: more than %d channels", DB_MAX_CHANNELS);
+		return -1;
+	}
+	db->channels[db->nchannels++] = xstrdup(channel);
+	if (PQstatus(db->conn) != CONNECTION_OK)
+		return -1;	/* LISTENed when it is back */
+	return listen_channels(db, &db->channels[db->nchannels - 1], 1);
+}
+
+int
+db_socket(struct db *db)
+{
+	if (PQstatus(db->conn) != CONNECTION_OK)
+		return -1;
+	return PQsocket(db->conn);
+}
+
+enum db_wake
+db_notified(struct db *db)
+{
+	PGnotify *n;
+	bool any;
+
+	if (PQstatus(db->conn) != CONNECTION_OK ||
+	    PQconsumeInput(db->conn) == 0) {
+		if (db->in_tx || (db->down && mono_ms() < db->retry_at))
+			return DB_WAKE_DOWN;
+		if (reset(db) == -1)
+			return DB_WAKE_DOWN;
+	}
+	any = db->missed;
+	db->missed = false;
+	while ((n = PQnotifies(db->conn)) != NULL) {
+		PQfreemem(n);
+		any = true;
+	}
+	return any ? DB_WAKE_READ : DB_WAKE_NONE;
+}
+
+enum db_wake
+db_wait_notify(struct db *db, int timeout_ms)
+{
+	struct pollfd pfd;
+	enum db_wake r;
+	int64_t wait;
+
+	r = db_notified(db);
+	if (r == DB_WAKE_READ)
+		return r;
+	memset(&pfd, 0, sizeof(pfd));
+	pfd.fd = db_socket(db);
+	pfd.events = POLLIN;
+	wait = timeout_ms;
+	if (pfd.fd < 0 && !db->in_tx && db->retry_at - mono_ms() < wait)
+		wait = db->retry_at - mono_ms();	/* the next try */
+	if (wait < 0)
+		wait = 0;
+	(void)poll(&pfd, pfd.fd < 0 ? 0 : 1, (int)wait);
+	return db_notified(db);
 }
 
 const char *

@@ -37,6 +37,52 @@ int		 db_begin(struct db *);
 int		 db_commit(struct db *);
 void		 db_rollback(struct db *);
 
+/*
+ * Listening. A handle LISTENs on its channels on every connection it
+ * makes: db_query's reconnect (PQreset keeps the PGconn pointer, so a
+ * caller cannot tell) and a listener's own alike. A notification only
+ * wakes a listener: it reads its table after the last row it saw, so
+ * that notifications lost while the connection was down cost nothing.
+ *
+ * The channel names are those of lib/events.h (EVENTS_CHANNEL,
+ * DELIVERIES_CHANNEL).
+ */
+enum db_wake {
+	DB_WAKE_NONE,		/* nothing new */
+	DB_WAKE_READ,		/* a notification, or a reconnection that
+				 * may have lost some: read the table */
+	DB_WAKE_DOWN		/* the connection is lost and not yet back */
+};
+
+/* A listener's reconnection backoff: doubles from MIN to MAX ms. */
+#define DB_RETRY_MIN_MS	100
+#define DB_RETRY_MAX_MS	2000
+
+/*
+ * LISTENs on channel now and after every reconnection (at most 4
+ * channels). 0, or -1 if the LISTEN failed now; the channel is kept
+ * either way and LISTENed with the next reconnection.
+ */
+int		 db_listen(struct db *, const char *channel);
+/*
+ * Without blocking: reads what the server sent and says whether a
+ * notification arrived. A lost connection is re-established here (not
+ * inside a transaction), at once, then after the backoff between failed
+ * tries; each try blocks for as long as connecting takes.
+ */
+enum db_wake	 db_notified(struct db *);
+/*
+ * The socket to wait on for input before calling db_notified (with
+ * select, poll, curl_multi_poll), or -1 while the connection is down:
+ * then wait no longer than DB_RETRY_MIN_MS, or use db_wait_notify.
+ */
+int		 db_socket(struct db *);
+/*
+ * db_notified after waiting up to timeout_ms for input; while the
+ * connection is down, waits until the next reconnection try instead.
+ */
+enum db_wake	 db_wait_notify(struct db *, int timeout_ms);
+
 /* SQLSTATE of the last failed statement ("" if none), e.g. "23505". */
 const char	*db_last_sqlstate(struct db *);
 const char	*db_last_error(struct db *);

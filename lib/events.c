@@ -5,6 +5,8 @@
 #include "events.h"
 #include "ids.h"
 #include "jsonx.h"
+#include "lifecycle.h"
+#include "log.h"
 #include "money.h"
 
 static const struct {
@@ -109,4 +111,142 @@ events_payment_json(const struct event_payment *p)
 	if (p->previous_status != NULL)
 		jsonx_add_str(o, "previous_status", p->previous_status);
 	return o;
+}
+
+void
+events_param_types(struct db_params *p, unsigned int flags)
+{
+	struct db_array a;
+	int t;
+
+	db_array_init(&a);
+	for (t = 0; t < EV__MAX; t++)
+		if ((types[t].flags & flags) == flags)
+			db_array_add(&a, types[t].name);
+	db_param_array_take(p, &a);
+}
+
+/* Hands the rows of an events query to fn; the last seq to *after. */
+static int
+each_row(PGresult *res, int64_t *after,
+    void (*fn)(void *, const struct events_row *), void *arg)
+{
+	struct events_row e;
+	int i, n;
+
+	n = PQntuples(res);
+	for (i = 0; i < n; i++) {
+		if (db_val_int64(res, i, "seq", &e.seq) == -1) {
+			log_error("events: a row without a seq");
+			return -1;
+		}
+		*after = e.seq;
+		e.invoice_id = db_val(res, i, "invoice_id");
+		e.type = db_val(res, i, "type");
+		e.data = db_val(res, i, "data");
+		if (e.invoice_id == NULL || e.type == NULL || e.data == NULL)
+			continue;	/* not an invoice's event */
+		fn(arg, &e);
+	}
+	return n;
+}
+
+int
+events_since(struct db *db, int64_t *after, unsigned int flags, int max,
+    void (*fn)(void *, const struct events_row *), void *arg)
+{
+	static const char sql[] =
+	    "SELECT seq, invoice_id, type, data::text AS data FROM events "
+	    "WHERE seq > $1::bigint AND type = ANY ($2::text[]) "
+	    "ORDER BY seq LIMIT $3::int";
+	struct db_params p;
+	PGresult *res;
+	int n;
+
+	db_params_init(&p);
+	db_param_int(&p, *after);
+	events_param_types(&p, flags);
+	db_param_int(&p, max);
+	res = db_run(db, sql, &p);
+	db_params_release(&p);
+	if (res == NULL)
+		return -1;
+	n = each_row(res, after, fn, arg);
+	PQclear(res);
+	return n;
+}
+
+int
+events_replay(struct db *db, const char *invoice_id, int64_t *after,
+    unsigned int flags, int max,
+    void (*fn)(void *, const struct events_row *), void *arg)
+{
+	static const char sql[] =
+	    "SELECT seq, invoice_id, type, data::text AS data FROM events "
+	    "WHERE invoice_id = $1 AND seq > $2::bigint "
+	    "AND type = ANY ($3::text[]) ORDER BY seq LIMIT $4::int";
+	struct db_params p;
+	PGresult *res;
+	int n;
+
+	db_params_init(&p);
+	db_param(&p, invoice_id);
+	db_param_int(&p, *after);
+	events_param_types(&p, flags);
+	db_param_int(&p, max);
+	res = db_run(db, sql, &p);
+	db_params_release(&p);
+	if (res == NULL)
+		return -1;
+	n = each_row(res, after, fn, arg);
+	PQclear(res);
+	return n;
+}
+
+int
+events_last_seq(struct db *db, int64_t *out)
+{
+	static const char sql[] =
+	    "SELECT coalesce(max(seq), 0) AS seq FROM events";
+	PGresult *res;
+	int rc;
+
+	res = db_query(db, sql, 0, NULL);
+	if (res == NULL)
+		return -1;
+	rc = db_val_int64(res, 0, "seq", out);
+	PQclear(res);
+	return rc;
+}
+
+int
+events_stream_state(struct db *db, const char *invoice_id, bool *final,
+    int64_t *last_seq)
+{
+	static const char sql[] =
+	    "SELECT status, (SELECT coalesce(max(seq), 0) FROM events) "
+	    "AS last_seq FROM invoices WHERE id = $1";
+	struct db_params p;
+	enum inv_status st;
+	PGresult *res;
+	int rc = -1;
+
+	db_params_init(&p);
+	db_param(&p, invoice_id);
+	res = db_run(db, sql, &p);
+	db_params_release(&p);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) != 1) {
+		rc = 1;
+		goto out;
+	}
+	if (inv_status_from_name(db_val(res, 0, "status"), &st) == -1 ||
+	    db_val_int64(res, 0, "last_seq", last_seq) == -1)
+		goto out;
+	*final = st == INV_PAID || st == INV_EXPIRED || st == INV_CANCELLED;
+	rc = 0;
+out:
+	PQclear(res);
+	return rc;
 }

@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 
 struct db;
+struct db_params;
 
 /* The NOTIFY channels, the one place their names are spelled in C. */
 #define EVENTS_CHANNEL		"cc_events"	/* payload: events.seq */
@@ -65,6 +66,42 @@ struct event_payment {
 
 /* The "payment" object of an event's data; caller puts it. */
 json_object	*events_payment_json(const struct event_payment *);
+
+/*
+ * The names of the types that have every flag in flags, as one text[]
+ * parameter (for "type = ANY ($n::text[])"): the SQL never spells them.
+ */
+void	events_param_types(struct db_params *, unsigned int flags);
+
+/* An event row as the readers below hand it to their callback; the
+ * strings live until the callback returns. */
+struct events_row {
+	int64_t		 seq;
+	const char	*invoice_id;
+	const char	*type;
+	const char	*data;		/* JSON text */
+};
+
+/*
+ * Reads, in seq order, at most max events after *after whose types have
+ * every flag in flags, calls fn for each and advances *after to the last
+ * one read. Returns how many were read, or -1.
+ */
+int	events_since(struct db *, int64_t *after, unsigned int flags,
+	    int max, void (*fn)(void *, const struct events_row *), void *arg);
+/* As events_since, for one invoice's events. */
+int	events_replay(struct db *, const char *invoice_id, int64_t *after,
+	    unsigned int flags, int max,
+	    void (*fn)(void *, const struct events_row *), void *arg);
+/* The seq of the newest event (0 for none): 0, or -1. */
+int	events_last_seq(struct db *, int64_t *out);
+/*
+ * What a stream opening on an invoice needs: whether the invoice is in a
+ * final state (paid, expired, cancelled) and the newest event's seq, read
+ * together. 0, 1 for no such invoice, or -1.
+ */
+int	events_stream_state(struct db *, const char *invoice_id,
+	    bool *final, int64_t *last_seq);
 
 /*
  * Adds an event of type for the invoice (data may be NULL for {}; it is

@@ -1,6 +1,7 @@
 /* The customer's event messages. */
 #include "cc.h"
 
+#include "events.h"
 #include "jsonx.h"
 #include "sse.h"
 #include "util.h"
@@ -42,4 +43,16 @@ sse_message(int64_t seq, const char *type, json_object *data,
 	    jsonx_text(m));
 	json_object_put(m);
 	return out;
+}
+
+char *
+sse_event_message(const struct events_row *e, json_object *view)
+{
+	json_object *data;
+	char err[64], *msg;
+
+	data = jsonx_parse(e->data, strlen(e->data), err, sizeof(err));
+	msg = sse_message(e->seq, e->type, data, view);
+	json_object_put(data);
+	return msg;
 }

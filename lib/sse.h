@@ -16,4 +16,8 @@
 char	*sse_message(int64_t seq, const char *type, json_object *data,
 	    json_object *view);
 
+struct events_row;
+/* sse_message for an event row as lib/events.h reads it. Caller frees. */
+char	*sse_event_message(const struct events_row *, json_object *view);
+
 #endif

@@ -1,17 +1,17 @@
 /*
  * cc-events.fcgi: Server-Sent Events for the payment page,
  * GET /api/v1/public/invoice/{id}/events. One process, many threads (a
- * thread per open stream). One PostgreSQL connection LISTENs on cc_events
- * and reads each new event once; the hub hands it to the streams of its
- * invoice. Last-Event-ID replays what a client missed from the event
- * store; a comment line every heartbeat keeps proxies open and notices
- * clients that left; the stream ends after the invoice's final state.
+ * thread per open stream). One PostgreSQL connection listens on
+ * EVENTS_CHANNEL and reads each new event once; the hub hands it to the
+ * streams of its invoice. Last-Event-ID replays what a client missed from
+ * the event store; a comment line every heartbeat keeps proxies open and
+ * notices clients that left; the stream ends after the invoice's final
+ * state.
  */
 #include "cc.h"
 
 #include <errno.h>
 #include <pthread.h>
-#include <sys/select.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -21,14 +21,14 @@
 #include "hub.h"
 #include "ids.h"
 #include "invoice.h"
-#include "jsonx.h"
 #include "log.h"
 #include "sse.h"
 #include "util.h"
 
 #define POOL_SIZE	4	/* connections shared by the streams */
-#define POLL_MS		2000	/* the listener also polls: NOTIFY can be lost */
-#define REPLAY_MAX	1000
+#define POLL_MS		2000	/* the listener also polls: notifications
+				 * can be lost */
+#define READ_MAX	1000	/* events one query reads */
 
 static const struct cc_config	*cfg;
 static struct hub		*hub;
@@ -36,13 +36,6 @@ static struct db		*pool[POOL_SIZE];
 static pthread_mutex_t		 pool_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t		 pool_cond = PTHREAD_COND_INITIALIZER;
 static bool			 pool_busy[POOL_SIZE];
-
-static const char events_sql[] =
-    "SELECT e.seq, e.invoice_id, e.type, e.data::text FROM events e "
-    "WHERE e.seq > $1::bigint AND e.type IN ('payment.detected', "
-    "'payment.confirming', 'payment.confirmed', 'payment.reverted', "
-    "'invoice.paid', 'invoice.expired', 'invoice.cancelled', "
-    "'invoice.refunded', 'invoice.overpaid') ORDER BY e.seq LIMIT 1000";
 
 /* --- a small pool of connections for the streams' few queries ------- */
 
@@ -83,101 +76,51 @@ pool_put(int slot)
 
 /* --- the listener ------------------------------------------------------ */
 
-/* Reads events after *last and publishes them. 0 or -1. */
-static int
-publish_new(struct db *db, int64_t *last)
+/* Hands one new event to the streams that follow its invoice. */
+static void
+publish(void *arg, const struct events_row *e)
 {
-	char seqtxt[24];
-	const char *p[1] = { seqtxt };
-	PGresult *res;
-	int i, n;
+	struct db *db = arg;
+	json_object *view = NULL;
+	char *msg;
 
-	snprintf(seqtxt, sizeof(seqtxt), "%lld", (long long)*last);
-	res = db_query(db, events_sql, 1, p);
-	if (res == NULL)
-		return -1;
-	n = PQntuples(res);
-	for (i = 0; i < n; i++) {
-		const char *inv = PQgetvalue(res, i, 1);
-		const char *type = PQgetvalue(res, i, 2);
-		const char *dtxt = PQgetvalue(res, i, 3);
-		int64_t seq = strtoll(PQgetvalue(res, i, 0), NULL, 10);
-		json_object *data, *view = NULL;
-		char err[64], *msg;
-
-		*last = seq;
-		if (!hub_followed(hub, inv))
-			continue;	/* nobody watches this invoice */
-		data = jsonx_parse(dtxt, strlen(dtxt), err, sizeof(err));
-		if (invoice_public(db, cfg, inv, &view) == -1)
-			view = NULL;
-		msg = sse_message(seq, type, data, view);
-		hub_publish(hub, inv, seq, msg, (events_flags(type) & EVF_FINAL));
-		free(msg);
-		json_object_put(data);
-		json_object_put(view);
-	}
-	PQclear(res);
-	return 0;
+	if (!hub_followed(hub, e->invoice_id))
+		return;		/* nobody watches this invoice */
+	if (invoice_public(db, cfg, e->invoice_id, &view) == -1)
+		view = NULL;
+	msg = sse_event_message(e, view);
+	hub_publish(hub, e->invoice_id, e->seq, msg,
+	    (events_flags(e->type) & EVF_FINAL));
+	free(msg);
+	json_object_put(view);
 }
 
 static void *
 listener(void *arg)
 {
-	static const char max_sql[] = "SELECT coalesce(max(seq), 0) FROM events";
-	struct db *db = NULL;
-	int64_t last = -1;
+	struct db *db;
+	int64_t last;
 	char err[256];
 
 	(void)arg;
+	/* The first connection; the handle itself makes the later ones. */
+	while ((db = db_connect(cfg->database_url, err, sizeof(err))) ==
+	    NULL) {
+		log_error("listener: %s", err);
+		sleep(1);
+	}
+	(void)db_listen(db, EVENTS_CHANNEL);
+	/* Streams replay their own history: start at the end of the event
+	 * store. */
+	while (events_last_seq(db, &last) == -1)
+		(void)db_wait_notify(db, POLL_MS);
 	for (;;) {
-		PGconn *conn;
-		PGnotify *n;
-		PGresult *res;
-		struct timeval tv = { POLL_MS / 1000, (POLL_MS % 1000) * 1000 };
-		fd_set fds;
-		int sock;
-
-		if (db == NULL) {
-			db = db_connect(cfg->database_url, err, sizeof(err));
-			if (db == NULL) {
-				log_error("listener: %s", err);
-				sleep(1);
-				continue;
-			}
-			res = PQexec(db_conn(db), "LISTEN " EVENTS_CHANNEL);
-			PQclear(res);
-			if (last < 0) {
-				/* Streams replay their own history: start at
-				 * the end of the event store. */
-				res = db_query(db, max_sql, 0, NULL);
-				if (res != NULL)
-					last = strtoll(PQgetvalue(res, 0, 0),
-					    NULL, 10);
-				PQclear(res);
-			}
-		}
-		conn = db_conn(db);
-		sock = PQsocket(conn);
-		FD_ZERO(&fds);
-		if (sock >= 0)
-			FD_SET(sock, &fds);
-		if (sock >= 0)
-			select(sock + 1, &fds, NULL, NULL, &tv);
-		if (!PQconsumeInput(conn)) {
-			log_warn("listener: connection lost; reconnecting");
-			db_free(db);
-			db = NULL;
-			continue;
-		}
-		/* The notifications only wake us: the table says what is new,
-		 * so nothing is lost between them or across a reconnect. */
-		while ((n = PQnotifies(conn)) != NULL)
-			PQfreemem(n);
-		if (last >= 0 && publish_new(db, &last) == -1) {
-			db_free(db);
-			db = NULL;
-		}
+		/* A notification, a reconnection or the poll alike: the table
+		 * says what is new, so nothing is lost between them or across
+		 * a reconnection. */
+		if (db_wait_notify(db, POLL_MS) != DB_WAKE_DOWN)
+			(void)events_since(db, &last, EVF_PUBLIC, READ_MAX,
+			    publish, db);
 	}
 	return NULL;
 }
@@ -206,6 +149,32 @@ json_error(struct fcgi_ctx *c, int status, const char *type,
 	http_error(&c->resp, status, type, code, msg, field);
 }
 
+/* A replay in progress: where it writes, and what it has written. */
+struct replay {
+	struct fcgi_ctx	*c;
+	struct db	*db;
+	const char	*id;
+	json_object	*view;		/* read with the first event */
+	bool		 viewed;
+	bool		 final;		/* the final event went out */
+};
+
+static void
+replay_one(void *arg, const struct events_row *e)
+{
+	struct replay *r = arg;
+	char *msg;
+
+	if (!r->viewed && invoice_public(r->db, cfg, r->id, &r->view) == -1)
+		r->view = NULL;
+	r->viewed = true;
+	msg = sse_event_message(e, r->view);
+	fcgi_stream_write(r->c, msg, strlen(msg));
+	free(msg);
+	if ((events_flags(e->type) & EVF_FINAL))
+		r->final = true;
+}
+
 /*
  * What the client missed (Last-Event-ID), or for an invoice already in a
  * final state its final event. Writes them; returns the last seq sent
@@ -215,62 +184,25 @@ static int64_t
 replay(struct fcgi_ctx *c, struct db *db, const char *id, int64_t after,
     bool only_final, bool *final)
 {
-	static const char sql[] =
-	    "SELECT seq, type, data::text FROM events WHERE invoice_id = $1 "
-	    "AND seq > $2::bigint AND type IN ('payment.detected', "
-	    "'payment.confirming', 'payment.confirmed', 'payment.reverted', "
-	    "'invoice.paid', 'invoice.expired', 'invoice.cancelled', "
-	    "'invoice.refunded', 'invoice.overpaid') ORDER BY seq LIMIT 1000";
-	char num[24];
-	const char *p[2] = { id, num };
-	json_object *view = NULL;
-	PGresult *res;
-	int i, n;
+	struct replay r = { c, db, id, NULL, false, false };
 
-	*final = false;
-	snprintf(num, sizeof(num), "%lld", (long long)after);
-	res = db_query(db, sql, 2, p);
-	if (res == NULL)
-		return after;
-	if (invoice_public(db, cfg, id, &view) == -1)
-		view = NULL;
-	n = PQntuples(res);
-	for (i = 0; i < n; i++) {
-		const char *type = PQgetvalue(res, i, 1);
-		const char *dtxt = PQgetvalue(res, i, 2);
-		json_object *data;
-		char err[64], *msg;
-
-		if (only_final && !(events_flags(type) & EVF_FINAL))
-			continue;
-		data = jsonx_parse(dtxt, strlen(dtxt), err, sizeof(err));
-		after = strtoll(PQgetvalue(res, i, 0), NULL, 10);
-		msg = sse_message(after, type, data, view);
-		fcgi_stream_write(c, msg, strlen(msg));
-		free(msg);
-		json_object_put(data);
-		if ((events_flags(type) & EVF_FINAL))
-			*final = true;
-	}
-	PQclear(res);
-	json_object_put(view);
+	(void)events_replay(db, id, &after,
+	    EVF_PUBLIC | (only_final ? EVF_FINAL : 0), READ_MAX,
+	    replay_one, &r);
+	json_object_put(r.view);
+	*final = r.final;
 	return after;
 }
 
 static void
 stream(struct fcgi_ctx *c, const char *id)
 {
-	static const char state_sql[] =
-	    "SELECT status, (SELECT coalesce(max(seq), 0) FROM events) "
-	    "FROM invoices WHERE id = $1";
-	const char *p[1] = { id };
 	const char *lei = fcgi_param(c, "HTTP_LAST_EVENT_ID");
 	struct hub_sub *sub;
 	struct db *db;
-	PGresult *res;
 	int64_t last = -1, now_seq;
 	bool final_state, final = false, full;
-	int slot;
+	int slot, rc;
 
 	if (lei != NULL && *lei != '\0') {
 		char *end;
@@ -291,24 +223,18 @@ stream(struct fcgi_ctx *c, const char *id)
 		    "the database is unavailable; retry shortly", NULL);
 		return;
 	}
-	res = db_query(db, state_sql, 1, p);
-	if (res == NULL || PQntuples(res) != 1) {
+	rc = events_stream_state(db, id, &final_state, &now_seq);
+	if (rc != 0) {
 		pool_put(slot);
-		if (res == NULL)
+		if (rc == -1)
 			json_error(c, 500, "api_error", "INTERNAL_ERROR",
 			    "An internal error occurred", NULL);
 		else
 			json_error(c, 404, "not_found_error",
 			    "INVOICE_NOT_FOUND", "no such invoice",
 			    "invoice_id");
-		PQclear(res);
 		return;
 	}
-	final_state = strcmp(PQgetvalue(res, 0, 0), "paid") == 0 ||
-	    strcmp(PQgetvalue(res, 0, 0), "expired") == 0 ||
-	    strcmp(PQgetvalue(res, 0, 0), "cancelled") == 0;
-	now_seq = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
-	PQclear(res);
 
 	/*
 	 * Subscribe first, then replay: nothing falls between the two. A

@@ -1,11 +1,14 @@
 /*
- * Unit tests of lib/events.c's type table: names, lookups, and the flags
- * the customer's stream and the webhook endpoints rely on.
+ * Unit tests of lib/events.c's type table: names, lookups, the flags the
+ * customer's stream and the webhook endpoints rely on, and the type lists
+ * the event readers pass to SQL; and of an SSE message built from a row.
  */
 #include "cc.h"
 
 #include "cu_run.h"
+#include "db.h"
 #include "events.h"
+#include "sse.h"
 
 struct event_row {
 	const char	*name;
@@ -91,9 +94,65 @@ test_event_flags(void)
 	}
 }
 
+/* The readers' type filter: every type having all the flags asked. */
+static void
+test_event_param_types(void)
+{
+	static const struct {
+		unsigned int	 flags;
+		const char	*want;
+	} rows[] = {
+		{ EVF_PUBLIC, "{\"invoice.expired\",\"invoice.cancelled\","
+		    "\"payment.detected\",\"payment.confirming\","
+		    "\"payment.confirmed\",\"payment.reverted\","
+		    "\"invoice.paid\",\"invoice.refunded\","
+		    "\"invoice.overpaid\"}" },
+		{ EVF_PUBLIC | EVF_FINAL, "{\"invoice.expired\","
+		    "\"invoice.cancelled\",\"invoice.paid\"}" },
+		{ EVF_FINAL | EVF_WEBHOOK, "{\"invoice.expired\","
+		    "\"invoice.cancelled\",\"invoice.paid\"}" },
+		{ 0x80, "{}" },
+	};
+	struct db_params p;
+	size_t i;
+
+	for (i = 0; i < CC_ARRAY_SIZE(rows); i++) {
+		db_params_init(&p);
+		events_param_types(&p, rows[i].flags);
+		EXPECT(p.n == 1 && strcmp(p.v[0], rows[i].want) == 0,
+		    "flags %#x: %s", rows[i].flags, p.n == 1 ? p.v[0] : "-");
+		db_params_release(&p);
+	}
+}
+
+/* A row as the readers hand it becomes the customer's message. */
+static void
+test_sse_event_message(void)
+{
+	struct events_row e = { 42, "inv_x", "payment.detected",
+	    "{\"payment\": {\"amount\": \"5\", \"status\": "
+	    "\"detected\", \"address\": \"0xsecret\"}, "
+	    "\"status\": \"pending\"}" };
+	char *msg;
+
+	msg = sse_event_message(&e, NULL);
+	EXPECT(strcmp(msg, "id: 42\ndata: {\"event\":\"payment.detected\","
+	    "\"payment\":{\"amount\":\"5\",\"status\":\"detected\"},"
+	    "\"status\":\"pending\"}\n\n") == 0, "message %s", msg);
+	free(msg);
+	/* Data that is not JSON still makes a message. */
+	e.data = "{";
+	msg = sse_event_message(&e, NULL);
+	EXPECT(strcmp(msg, "id: 42\ndata: {\"event\":"
+	    "\"payment.detected\"}\n\n") == 0, "message %s", msg);
+	free(msg);
+}
+
 static const struct cu_test tests[] = {
 	{ "event names and lookups", test_event_known },
 	{ "event flags", test_event_flags },
+	{ "type lists for the readers", test_event_param_types },
+	{ "SSE message from a row", test_sse_event_message },
 };
 
 int

@@ -360,6 +360,10 @@ claim(struct db *db, CURLM *multi, int max, int *inflight)
 		cc_strlcpy(j->event, PQgetvalue(res, i, C_EVENT),
 		    sizeof(j->event));
 		parse_allowed(j, PQgetvalue(res, i, C_ALLOWED));
+		/* An invoice's webhook_url: see webhook_url_allowlist. */
+		if (PQgetisnull(res, i, C_HOOK))
+			j->nallowed = webhook_url_allowlist(j->url,
+			    j->allowed);
 		if (!PQgetisnull(res, i, C_HOOK)) {
 			cc_strlcpy(j->hook_id, PQgetvalue(res, i, C_HOOK),
 			    sizeof(j->hook_id));

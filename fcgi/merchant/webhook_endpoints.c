@@ -229,10 +229,11 @@ parse_events(json_object *v, struct ep_input *in, struct input_error *e)
 }
 
 static int
-parse_allowed_ips(json_object *v, struct ep_input *in,
-    struct input_error *e)
+parse_allowed_ips(json_object *v, const struct cc_config *cfg,
+    struct ep_input *in, struct input_error *e)
 {
 	json_object *arr;
+	char why[200];
 	size_t n, i;
 
 	if (!json_object_is_type(v, json_type_array))
@@ -257,6 +258,11 @@ parse_allowed_ips(json_object *v, struct ep_input *in,
 			    "allowed_ips[%zu] must be an IP address or a "
 			    "CIDR such as 192.168.1.100 or 10.0.0.0/8 (host "
 			    "bits zero)", i);
+		/* It narrows; it may not open what the operator did not. */
+		if (webhook_check_allowed_ip(&in->cidrs[i], cfg, why,
+		    sizeof(why)) != 0)
+			return input_seterr(e, 422, "IP_NOT_ALLOWED",
+			    "allowed_ips", "allowed_ips[%zu] %s", i, why);
 	}
 	in->ncidrs = n;
 	arr = json_object_new_array();
@@ -302,8 +308,8 @@ parse_secret(json_object *v, struct ep_input *in, struct input_error *e)
  * rotate-secret, which shows the new one). JSON null means "not given".
  */
 static int
-ep_parse(json_object *body, bool create, struct ep_input *in,
-    struct input_error *e)
+ep_parse(json_object *body, bool create, const struct cc_config *cfg,
+    struct ep_input *in, struct input_error *e)
 {
 	json_object *v[EP__MAX];
 	size_t i;
@@ -350,7 +356,7 @@ ep_parse(json_object *body, bool create, struct ep_input *in,
 	if (v[EP_SECRET] != NULL && parse_secret(v[EP_SECRET], in, e) == -1)
 		return -1;
 	if (v[EP_ALLOWED_IPS] != NULL &&
-	    parse_allowed_ips(v[EP_ALLOWED_IPS], in, e) == -1)
+	    parse_allowed_ips(v[EP_ALLOWED_IPS], cfg, in, e) == -1)
 		return -1;
 	snprintf(in->max_retries, sizeof(in->max_retries), "%d",
 	    WEBHOOK_DEFAULT_RETRIES);
@@ -510,7 +516,7 @@ webhook_endpoints_create(struct mreq *m)
 	memset(&in, 0, sizeof(in));
 	if (merchant_json_body(m, false, &body) == -1)
 		return;
-	if (ep_parse(body, true, &in, &e) == -1 ||
+	if (ep_parse(body, true, c->cfg, &in, &e) == -1 ||
 	    check_url(in.url, in.cidrs, in.ncidrs, c->cfg, "url", &e) == -1) {
 		send_error(m, &e);
 		goto out;
@@ -701,7 +707,7 @@ webhook_endpoints_update(struct mreq *m)
 	memset(&in, 0, sizeof(in));
 	if (merchant_json_body(m, false, &body) == -1)
 		return;
-	if (ep_parse(body, false, &in, &e) == -1) {
+	if (ep_parse(body, false, c->cfg, &in, &e) == -1) {
 		send_error(m, &e);
 		goto out;
 	}

@@ -255,14 +255,16 @@ max_per_invoice = 10
 heartbeat = ${CC_EVENTS_HEARTBEAT:-15}
 
 # Locally a retry step is one second, so that retries can be watched;
-# production uses 60 (one minute). 127.0.0.2 stands for a merchant's
-# receiver on a private network: every merchant may send there.
+# production uses 60 (one minute). The tests' receivers listen on
+# 127.0.0.1: that one address (never a range) is permitted, and reached
+# only by an endpoint whose own allowed_ips lists it too, or by an
+# invoice's webhook_url naming it literally.
 [webhooks]
 retry_unit = ${CC_WEBHOOK_RETRY_UNIT:-1}
 per_endpoint = 4
 timeout = 5
 max_retries = 3
-allowed_ips = 127.0.0.2
+allowed_ips = 127.0.0.1
 
 [currency USD]
 min = 0.50

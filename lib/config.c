@@ -112,11 +112,18 @@ parse_bool(struct parser *p, const char *val, bool *out, const char *key)
 	return 0;
 }
 
-/* "10.0.0.0/8 192.168.1.5, fd00::/8": CIDRs or addresses. */
+/*
+ * "10.1.2.3 192.168.1.5, fd00::/8": CIDRs or addresses that merchants'
+ * endpoints may then list in their own allowed_ips. A range that may
+ * hold a metadata, unspecified or multicast address (0.0.0.0/0, ::/0,
+ * 169.254.0.0/16) is refused: no webhook ever goes there, and a range
+ * that wide was not named on purpose.
+ */
 static int
 allowed_ips(struct parser *p, const char *val)
 {
 	struct cc_config *c = p->cfg;
+	struct net_cidr *cidr;
 	char buf[1024], *s, *save = NULL;
 
 	c->nwebhook_allowed = 0;
@@ -126,10 +133,15 @@ allowed_ips(struct parser *p, const char *val)
 		if (c->nwebhook_allowed == CONFIG_MAX_ALLOWED_IPS)
 			return fail(p, "allowed_ips takes at most %d entries",
 			    CONFIG_MAX_ALLOWED_IPS);
-		if (net_parse_cidr(s, &c->webhook_allowed[
-		    c->nwebhook_allowed]) == -1)
+		cidr = &c->webhook_allowed[c->nwebhook_allowed];
+		if (net_parse_cidr(s, cidr) == -1)
 			return fail(p, "allowed_ips: %s is not an IP address "
-			    "or CIDR such as 10.0.0.0/8", s);
+			    "or CIDR such as 10.1.2.3 or 10.1.2.0/24", s);
+		if (net_cidr_may_be(cidr, NET_NEVER))
+			return fail(p, "allowed_ips: %s holds metadata, "
+			    "unspecified or multicast addresses, where "
+			    "webhooks never go; name only your receivers' "
+			    "addresses", s);
 		c->nwebhook_allowed++;
 	}
 	return 0;

@@ -12,8 +12,9 @@
  *   [webhooks]   retry_unit = 60  (seconds in one backoff step)
  *                concurrency = 64  per_endpoint = 8
  *                timeout = 10  max_retries = 5
- *                allowed_ips = 10.0.0.0/8 ...  (private places every
- *                merchant may send to, such as an internal receiver)
+ *                allowed_ips = 10.1.2.3 ...  (non-public addresses an
+ *                endpoint may reach when its own allowed_ips lists them
+ *                too; never metadata, unspecified or multicast ones)
  *   [currency USD]  min = 0.50   max = 10000.00
  *   [network NAME]  kind = evm|tron  chain_id = 1  mode = live|test
  *                   rpc_url = ...  confirmations = 12  default_for = USDT ETH

@@ -31,7 +31,7 @@ struct job {
 	CURL			*h;
 	struct curl_slist	*hdrs;
 	char			 errbuf[CURL_ERROR_SIZE];
-	char			 blocked[200];	/* why open_socket refused */
+	char			 blocked[256];	/* why open_socket refused */
 	size_t			 got;		/* response bytes read */
 	bool			 capped;
 	int64_t			 started_us;	/* wall clock, for the log */
@@ -139,7 +139,7 @@ open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *sa)
 {
 	struct job *j = arg;
 	struct net_addr a;
-	char txt[NET_ADDR_STRLEN];
+	char why[200];
 
 	if (purpose != CURLSOCKTYPE_IPCXN)
 		return CURL_SOCKET_BAD;
@@ -148,11 +148,9 @@ open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *sa)
 		    "family %d", sa->family);
 		return CURL_SOCKET_BAD;
 	}
-	if (!webhook_addr_ok(&a, j->allowed, j->nallowed, j->cfg)) {
-		net_addr_str(&a, txt, sizeof(txt));
-		snprintf(j->blocked, sizeof(j->blocked), "refused: %s is a "
-		    "%s address and allowed_ips does not cover it", txt,
-		    net_class_name(net_classify(&a)));
+	if (!webhook_addr_explain(&a, j->allowed, j->nallowed, j->cfg, why,
+	    sizeof(why))) {
+		snprintf(j->blocked, sizeof(j->blocked), "refused: %s", why);
 		return CURL_SOCKET_BAD;
 	}
 	return socket(sa->family, sa->socktype, sa->protocol);
@@ -423,6 +421,10 @@ delivery_claim(struct delivery *d, int room)
 		    sizeof(j->event));
 		j->nallowed = delivery_parse_allowed(val_text(res, i,
 		    "allowed_ips"), j->allowed, WEBHOOK_MAX_ALLOWED_IPS);
+		/* An invoice's webhook_url: see webhook_url_allowlist. */
+		if (db_val(res, i, "hook_id") == NULL)
+			j->nallowed = webhook_url_allowlist(j->url,
+			    j->allowed);
 		if (db_val(res, i, "hook_id") != NULL) {
 			cc_strlcpy(j->hook_id, val_text(res, i, "hook_id"),
 			    sizeof(j->hook_id));

@@ -454,19 +454,160 @@ net_cidr_contains(const struct net_cidr *cidr, const struct net_addr *a)
 }
 
 bool
-net_allowed(const struct net_addr *a, const struct net_cidr *allowed,
-    size_t nallowed)
+net_cidr_within(const struct net_cidr *inner, const struct net_cidr *outer)
+{
+	struct net_cidr i, o;
+
+	if (inner == NULL || outer == NULL)
+		return false;
+	unmap_cidr(inner, &i);
+	unmap_cidr(outer, &o);
+	if (i.addr.family != o.addr.family || o.prefix > i.prefix)
+		return false;
+	return prefix_match(o.addr.bytes, i.addr.bytes, o.prefix);
+}
+
+/* The mask of an IPv4 prefix, 0..32. */
+static uint32_t
+v4_mask(int prefix)
+{
+	return prefix <= 0 ? 0 : UINT32_MAX << (32 - prefix);
+}
+
+/*
+ * IPv4: a range overlaps a table row when they agree on the shorter of
+ * the two prefixes. Addresses in no row are public, so a range may hold
+ * one unless some single row holds all of it.
+ */
+static bool
+v4_may_be(const uint8_t *b, int prefix, unsigned classes)
+{
+	uint32_t a = V4(b[0], b[1], b[2], b[3]), m;
+	bool inside = false;
+	size_t i;
+
+	for (i = 0; i < CC_ARRAY_SIZE(v4_ranges); i++) {
+		const struct v4_range *r = &v4_ranges[i];
+
+		m = v4_mask(prefix < r->prefix ? prefix : r->prefix);
+		if ((a & m) != (r->net & m))
+			continue;
+		if (classes & NET_CLASS_BIT(r->cls))
+			return true;
+		if (prefix >= r->prefix)
+			inside = true;
+	}
+	return !inside && (classes & NET_CLASS_BIT(NET_PUBLIC)) != 0;
+}
+
+/*
+ * IPv6: rows in table order, as net_classify reads them. A row that
+ * holds the whole range decides what is left of it; a row inside the
+ * range counts and the walk goes on; an embedding row looks at the IPv4
+ * part (all of IPv4 when the range is wider than the row).
+ */
+static bool
+v6_may_be(const uint8_t *b, int prefix, unsigned classes)
+{
+	static const uint8_t any_v4[4];
+	size_t i;
+	int v4p;
+
+	for (i = 0; i < CC_ARRAY_SIZE(v6_ranges); i++) {
+		const struct v6_range *r = &v6_ranges[i];
+		bool inside = prefix >= r->prefix;
+
+		if (!prefix_match(b, r->net, inside ? r->prefix : prefix))
+			continue;
+		switch (r->how) {
+		case V6_CLASS:
+			if (classes & NET_CLASS_BIT(r->cls))
+				return true;
+			if (inside)
+				return false;
+			break;
+		case V6_EMBED_TAIL:
+			if (inside)
+				return v4_may_be(b + 12, prefix - 96, classes);
+			if (v4_may_be(any_v4, 0, classes))
+				return true;
+			break;
+		case V6_EMBED_6TO4:
+			v4p = prefix - 16 > 32 ? 32 : prefix - 16;
+			if (inside)
+				return v4_may_be(b + 2, v4p, classes);
+			if (v4_may_be(any_v4, 0, classes))
+				return true;
+			break;
+		}
+	}
+	/* Some of the range may match no row: reserved. */
+	return (classes & NET_CLASS_BIT(NET_RESERVED)) != 0;
+}
+
+bool
+net_cidr_may_be(const struct net_cidr *cidr, unsigned classes)
+{
+	struct net_cidr c;
+
+	if (cidr == NULL)
+		return true;
+	unmap_cidr(cidr, &c);
+	if (c.addr.family == AF_INET && c.prefix >= 0 && c.prefix <= 32)
+		return v4_may_be(c.addr.bytes, c.prefix, classes);
+	if (c.addr.family == AF_INET6 && c.prefix >= 0 && c.prefix <= 128)
+		return v6_may_be(c.addr.bytes, c.prefix, classes);
+	return true;
+}
+
+static bool
+covered(const struct net_addr *a, const struct net_cidr *list, size_t n)
 {
 	size_t i;
 
-	if (a == NULL)
-		return false;
-	if (net_is_public(a))
-		return true;
-	for (i = 0; i < nallowed; i++)
-		if (net_cidr_contains(&allowed[i], a))
+	for (i = 0; i < n; i++)
+		if (net_cidr_contains(&list[i], a))
 			return true;
 	return false;
+}
+
+enum net_verdict
+net_dest_check(const struct net_addr *a, const struct net_cidr *op,
+    size_t nop, const struct net_cidr *ep, size_t nep)
+{
+	enum net_class c;
+
+	if (a == NULL)
+		return NET_FORBIDDEN;
+	c = net_classify(a);
+	if (NET_CLASS_BIT(c) & NET_NEVER)
+		return NET_FORBIDDEN;
+	if (nep > 0 && !covered(a, ep, nep))
+		return NET_UNLISTED;
+	if (c == NET_PUBLIC)
+		return NET_OK;
+	if (nep == 0)
+		return NET_UNNAMED;
+	/* An entry stored before this rule cannot open what op did not. */
+	if (!covered(a, op, nop))
+		return NET_UNPERMITTED;
+	return NET_OK;
+}
+
+enum net_verdict
+net_entry_check(const struct net_cidr *cidr, const struct net_cidr *op,
+    size_t nop)
+{
+	size_t i;
+
+	if (cidr == NULL || net_cidr_may_be(cidr, NET_NEVER))
+		return NET_FORBIDDEN;
+	if (!net_cidr_may_be(cidr, NET_NOT_PUBLIC))
+		return NET_OK;
+	for (i = 0; i < nop; i++)
+		if (net_cidr_within(cidr, &op[i]))
+			return NET_OK;
+	return NET_UNPERMITTED;
 }
 
 int

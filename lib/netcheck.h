@@ -2,7 +2,8 @@
  * Where a webhook may go. Parses host literals in every spelling a URL
  * library or inet_aton(3) would accept, classifies addresses (loopback,
  * private, link-local, CGNAT, multicast, cloud metadata, reserved) and
- * matches them against an endpoint's allowed_ips. Pure: no DNS here; the
+ * decides, from the operator's and the endpoint's allowed_ips, where a
+ * webhook may go. Pure: no DNS here; the
  * caller resolves hostnames and checks every address it would connect to.
  */
 #ifndef CC_NETCHECK_H
@@ -91,12 +92,61 @@ int	 net_parse_cidr(const char *text, struct net_cidr *out);
  * NAT64, 6to4 and IPv4-compatible addresses need an IPv6 CIDR.
  */
 bool	 net_cidr_contains(const struct net_cidr *, const struct net_addr *);
+/* True if every address of inner is in outer (same rules as above). */
+bool	 net_cidr_within(const struct net_cidr *inner,
+	    const struct net_cidr *outer);
+
+/* A set of classes, for net_cidr_may_be. */
+#define NET_CLASS_BIT(c)	(1u << (c))
+/* Where no webhook ever goes, whoever allows it. */
+#define NET_NEVER	(NET_CLASS_BIT(NET_METADATA) | \
+			    NET_CLASS_BIT(NET_UNSPECIFIED) | \
+			    NET_CLASS_BIT(NET_MULTICAST))
+/* Every class but public. */
+#define NET_NOT_PUBLIC	(((1u << NET_CLASS__MAX) - 1) & \
+			    ~NET_CLASS_BIT(NET_PUBLIC))
+
 /*
- * May a webhook go to addr? Public addresses yes; any other only when one
- * of the nallowed CIDRs covers it (allowed may be NULL when nallowed is 0).
+ * May some address of the CIDR be of a class in classes (NET_CLASS_BIT
+ * ORed)? Decided from the classification tables, not address by address.
+ * Where a range is shadowed by a more specific one (169.254.169.254 in
+ * 169.254/16) it may say yes for a class no address has, never the
+ * reverse: a rule built on it errs toward refusing.
  */
-bool	 net_allowed(const struct net_addr *, const struct net_cidr *allowed,
-	    size_t nallowed);
+bool	 net_cidr_may_be(const struct net_cidr *, unsigned classes);
+
+/*
+ * Where a webhook may go, decided by two parties: the operator (op, the
+ * configuration's [webhooks] allowed_ips, addresses named on purpose) and
+ * the merchant (ep, an endpoint's allowed_ips). The merchant's list only
+ * narrows; it never opens an address the operator did not.
+ */
+enum net_verdict {
+	NET_OK,
+	NET_FORBIDDEN,		/* metadata, unspecified, multicast: never */
+	NET_UNLISTED,		/* ep is not empty and does not cover it */
+	NET_UNNAMED,		/* not public, and ep is empty */
+	NET_UNPERMITTED,	/* not public, and op does not cover it */
+	NET_VERDICT__MAX
+};
+
+/*
+ * May a delivery connect to addr? Never to NET_NEVER classes; with a
+ * non-empty ep, only to addresses ep covers, public ones included; then
+ * public addresses yes; any other only when ep and op both cover it.
+ */
+enum net_verdict net_dest_check(const struct net_addr *,
+		    const struct net_cidr *op, size_t nop,
+		    const struct net_cidr *ep, size_t nep);
+/*
+ * May a merchant put cidr in allowed_ips? NET_FORBIDDEN if it may hold a
+ * NET_NEVER address; NET_OK if every address in it is public, or if it
+ * lies inside one of op's ranges; else NET_UNPERMITTED (a range with any
+ * non-public part must lie wholly inside one operator range).
+ */
+enum net_verdict net_entry_check(const struct net_cidr *,
+		    const struct net_cidr *op, size_t nop);
+
 /*
  * The address of a struct sockaddr_in or sockaddr_in6 (what getaddrinfo
  * and connect see) into out. 0, or -1 for any other family.

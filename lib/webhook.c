@@ -39,8 +39,74 @@ bool
 webhook_addr_ok(const struct net_addr *a, const struct net_cidr *ep,
     size_t nep, const struct cc_config *cfg)
 {
-	return net_allowed(a, ep, nep) || net_allowed(a,
-	    cfg->webhook_allowed, cfg->nwebhook_allowed);
+	return net_dest_check(a, cfg->webhook_allowed, cfg->nwebhook_allowed,
+	    ep, nep) == NET_OK;
+}
+
+bool
+webhook_addr_explain(const struct net_addr *a, const struct net_cidr *ep,
+    size_t nep, const struct cc_config *cfg, char *why, size_t whylen)
+{
+	enum net_verdict v;
+	const char *cls, *tail;
+	char txt[NET_ADDR_STRLEN];
+
+	v = net_dest_check(a, cfg->webhook_allowed, cfg->nwebhook_allowed,
+	    ep, nep);
+	if (v == NET_OK)
+		return true;
+	switch (v) {
+	case NET_UNLISTED:
+		tail = " that allowed_ips does not list";
+		break;
+	case NET_UNNAMED:
+		tail = "; webhooks go only to public addresses unless "
+		    "allowed_ips lists the address and the server's "
+		    "configuration permits it";
+		break;
+	case NET_UNPERMITTED:
+		tail = " that the server's configuration does not permit";
+		break;
+	default:
+		tail = ", where webhooks never go";
+		break;
+	}
+	net_addr_str(a, txt, sizeof(txt));
+	cls = net_class_name(net_classify(a));
+	snprintf(why, whylen, "%s, %s %s address%s", txt,
+	    strchr("aeiou", cls[0]) != NULL ? "an" : "a", cls, tail);
+	return false;
+}
+
+int
+webhook_check_allowed_ip(const struct net_cidr *cidr,
+    const struct cc_config *cfg, char *why, size_t whylen)
+{
+	enum net_verdict v;
+	const char *cls;
+	char txt[NET_ADDR_STRLEN];
+	bool one;
+
+	v = net_entry_check(cidr, cfg->webhook_allowed, cfg->nwebhook_allowed);
+	if (v == NET_OK)
+		return 0;
+	net_addr_str(&cidr->addr, txt, sizeof(txt));
+	one = cidr->prefix == (cidr->addr.family == AF_INET ? 32 : 128);
+	if (one) {
+		cls = net_class_name(net_classify(&cidr->addr));
+		snprintf(why, whylen, "is %s, %s %s address%s", txt,
+		    strchr("aeiou", cls[0]) != NULL ? "an" : "a", cls,
+		    v == NET_FORBIDDEN ? ", where webhooks never go" :
+		    " that the server's configuration does not permit");
+	} else if (v == NET_FORBIDDEN)
+		snprintf(why, whylen, "(%s/%d) holds metadata, unspecified or "
+		    "multicast addresses, where webhooks never go", txt,
+		    cidr->prefix);
+	else
+		snprintf(why, whylen, "(%s/%d) holds non-public addresses "
+		    "outside what the server's configuration permits", txt,
+		    cidr->prefix);
+	return 1;
 }
 
 static int
@@ -56,14 +122,10 @@ check_addr(const struct net_addr *a, const char *host,
     const struct net_cidr *ep, size_t nep, const struct cc_config *cfg,
     char *why, size_t whylen)
 {
-	char txt[NET_ADDR_STRLEN], msg[160];
+	char msg[200];
 
-	if (webhook_addr_ok(a, ep, nep, cfg))
+	if (webhook_addr_explain(a, ep, nep, cfg, msg, sizeof(msg)))
 		return 0;
-	net_addr_str(a, txt, sizeof(txt));
-	snprintf(msg, sizeof(msg), "%s, a %s address; webhooks go only to "
-	    "public addresses unless allowed_ips covers them", txt,
-	    net_class_name(net_classify(a)));
 	if (host == NULL)
 		return refuse(why, whylen, "the host is ", msg);
 	snprintf(why, whylen, "%s resolves to %s", host, msg);
@@ -153,39 +215,69 @@ resolve(const char *host, const struct net_cidr *ep, size_t nep,
 	return rc;
 }
 
-int
-webhook_check_url(const char *url, const struct net_cidr *ep, size_t nep,
-    const struct cc_config *cfg, bool resolve_names, char *why,
+/*
+ * The URL's scheme and host into *scheme and *host (curl_free them):
+ * 0, or 1 with why filled.
+ */
+static int
+url_host(CURLU *u, const char *url, char **scheme, char **host, char *why,
     size_t whylen)
 {
-	CURLU *u;
-	char *scheme = NULL, *host = NULL, *user = NULL;
-	struct net_addr a;
+	char *user = NULL;
 	int rc = 1;
 
 	if (strlen(url) > CC_MAX_URL)
 		return refuse(why, whylen, "must be at most 2048 bytes", "");
-	u = curl_url();
-	if (u == NULL)
-		abort();
 	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+	    curl_url_get(u, CURLUPART_SCHEME, scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, host, 0) != CURLUE_OK) {
 		refuse(why, whylen, "must be an absolute http or https "
 		    "URL", "");
 		goto out;
 	}
-	if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
-		refuse(why, whylen, "must use http or https, not ",
-		    scheme);
+	if (strcmp(*scheme, "http") != 0 && strcmp(*scheme, "https") != 0) {
+		refuse(why, whylen, "must use http or https, not ", *scheme);
 		goto out;
 	}
 	if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK) {
 		refuse(why, whylen, "must not contain credentials", "");
 		goto out;
 	}
+	rc = 0;
+out:
+	curl_free(user);
+	return rc;
+}
+
+/*
+ * Both URL checks. own_host: the URL's literal host is its allow list
+ * (an invoice's webhook_url), and ep, nep are ignored.
+ */
+static int
+check_url(const char *url, const struct net_cidr *ep, size_t nep,
+    const struct cc_config *cfg, bool resolve_names, bool own_host,
+    char *why, size_t whylen)
+{
+	CURLU *u;
+	char *scheme = NULL, *host = NULL;
+	struct net_cidr lit;
+	struct net_addr a;
+	int rc = 1;
+
+	u = curl_url();
+	if (u == NULL)
+		abort();
+	if (url_host(u, url, &scheme, &host, why, whylen) != 0)
+		goto out;
 	switch (net_parse_host(host, &a)) {
 	case 0:
+		if (own_host) {
+			memset(&lit, 0, sizeof(lit));
+			lit.addr = a;
+			lit.prefix = a.family == AF_INET ? 32 : 128;
+			ep = &lit;
+			nep = 1;
+		}
 		rc = check_addr(&a, NULL, ep, nep, cfg, why, whylen);
 		break;
 	case 1:
@@ -199,7 +291,46 @@ webhook_check_url(const char *url, const struct net_cidr *ep, size_t nep,
 out:
 	curl_free(scheme);
 	curl_free(host);
-	curl_free(user);
 	curl_url_cleanup(u);
 	return rc;
+}
+
+int
+webhook_check_url(const char *url, const struct net_cidr *ep, size_t nep,
+    const struct cc_config *cfg, bool resolve_names, char *why,
+    size_t whylen)
+{
+	return check_url(url, ep, nep, cfg, resolve_names, false, why,
+	    whylen);
+}
+
+int
+webhook_check_invoice_url(const char *url, const struct cc_config *cfg,
+    char *why, size_t whylen)
+{
+	return check_url(url, NULL, 0, cfg, false, true, why, whylen);
+}
+
+size_t
+webhook_url_allowlist(const char *url, struct net_cidr *out)
+{
+	CURLU *u;
+	char *host = NULL;
+	struct net_addr a;
+	size_t n = 0;
+
+	u = curl_url();
+	if (u == NULL)
+		abort();
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    net_parse_host(host, &a) == 0) {
+		memset(out, 0, sizeof(*out));
+		out->addr = a;
+		out->prefix = a.family == AF_INET ? 32 : 128;
+		n = 1;
+	}
+	curl_free(host);
+	curl_url_cleanup(u);
+	return n;
 }

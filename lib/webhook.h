@@ -1,8 +1,7 @@
 /*
- * What webhook endpoints and deliveries share: the event names a merchant
- * may subscribe to, the retry schedule, and where a delivery may go (the
- * SSRF rule, applied when a URL is saved and again to the address every
- * request connects to).
+ * What webhook endpoints and deliveries share: the retry schedule and
+ * where a delivery may go (the SSRF rule, applied when a URL is saved and
+ * again to the address every request connects to).
  */
 #ifndef CC_WEBHOOK_H
 #define CC_WEBHOOK_H
@@ -31,26 +30,60 @@ struct cc_config;
 int64_t	webhook_backoff_ms(bool linear, int attempt, int unit, uint32_t rnd);
 
 /*
- * May a delivery connect to addr? Public addresses always; any other
- * (loopback, private, link-local, CGNAT, multicast, metadata, reserved)
- * only when the endpoint's allowed_ips (ep, nep; may be NULL, 0) or the
- * operator's [webhooks] allowed_ips covers it.
+ * May a delivery to an endpoint connect to addr? The rule of
+ * net_dest_check with the operator's [webhooks] allowed_ips and the
+ * endpoint's (ep, nep; NULL, 0 when it has none): never metadata,
+ * unspecified or multicast; with allowed_ips set, only the addresses it
+ * lists; public addresses; any other (loopback, private, link-local,
+ * CGNAT, reserved) only when the operator permits it AND allowed_ips
+ * lists it. Called on every socket a delivery opens.
  */
 bool	webhook_addr_ok(const struct net_addr *, const struct net_cidr *ep,
 	    size_t nep, const struct cc_config *);
+/*
+ * The same, saying why not into why (when false): "127.0.0.3, a
+ * loopback address that the server's configuration does not permit".
+ */
+bool	webhook_addr_explain(const struct net_addr *,
+	    const struct net_cidr *ep, size_t nep, const struct cc_config *,
+	    char *why, size_t whylen);
 
 /*
- * Checks a webhook URL when it is saved: http(s), a host, no credentials,
- * and the host allowed by webhook_addr_ok: a literal address, or with
- * resolve_names every address a name resolves to within WEBHOOK_RESOLVE_MS
- * (invoices do not resolve, to keep DNS out of invoice creation). A name
- * that does not resolve is accepted: every send checks the address it
- * connects to. Returns 0, or 1 with the reason in why, worded to follow
- * the field's name ("must use http or https", "localhost resolves to
- * 127.0.0.1, a loopback address; ...").
+ * The allow list of a delivery to an invoice's own webhook_url, which has
+ * no allowed_ips: the URL's host when it is an IP literal (naming an
+ * address is choosing it), else none, so that a name reaches public
+ * addresses only. Writes at most one CIDR to out; returns how many.
+ */
+size_t	webhook_url_allowlist(const char *url, struct net_cidr *out);
+
+/*
+ * May a merchant list cidr in an endpoint's allowed_ips (net_entry_check
+ * with the operator's list)? 0, or 1 with why worded to follow the
+ * entry's name: "is 127.0.0.3, a loopback address that the server's
+ * configuration does not permit", "(0.0.0.0/0) holds metadata, ...".
+ */
+int	webhook_check_allowed_ip(const struct net_cidr *,
+	    const struct cc_config *, char *why, size_t whylen);
+
+/*
+ * Checks an endpoint's URL when it is saved: http(s), a host, no
+ * credentials, and the host allowed by webhook_addr_ok with ep, nep: a
+ * literal address, or with resolve_names every address a name resolves
+ * to within WEBHOOK_RESOLVE_MS. A name that does not resolve is accepted:
+ * every send checks the address it connects to. Returns 0, or 1 with the
+ * reason in why, worded to follow the field's name ("must use http or
+ * https", "localhost resolves to 127.0.0.1, a loopback address; ...").
  */
 int	webhook_check_url(const char *url, const struct net_cidr *ep,
 	    size_t nep, const struct cc_config *, bool resolve_names,
+	    char *why, size_t whylen);
+/*
+ * The same for an invoice's webhook_url, whose allow list is
+ * webhook_url_allowlist's: a literal non-public address passes only when
+ * the operator permits it. Names are not resolved, to keep DNS out of
+ * invoice creation; the send checks them.
+ */
+int	webhook_check_invoice_url(const char *url, const struct cc_config *,
 	    char *why, size_t whylen);
 
 #endif

@@ -61,8 +61,8 @@ invoices_create(struct mreq *m)
 	if (in.webhook_url != NULL) {
 		char why[256];
 
-		if (webhook_check_url(in.webhook_url, NULL, 0, c->cfg, false,
-		    why, sizeof(why)) != 0) {
+		if (webhook_check_invoice_url(in.webhook_url, c->cfg, why,
+		    sizeof(why)) != 0) {
 			char msg[300];
 
 			snprintf(msg, sizeof(msg), "webhook_url: %s", why);

@@ -1,6 +1,10 @@
 """The webhook-endpoints API: create, list, get, update, delete, secret
 rotation, the invoice webhook secret, every bad input, and the SSRF rule
-that keeps deliveries away from loopback, private and metadata addresses."""
+that keeps deliveries away from loopback, private and metadata addresses.
+
+The test stack's operator permits one non-public address, 127.0.0.1
+([webhooks] allowed_ips in the cc.conf dev.sh writes); 127.0.0.3 stands for
+a loopback address it does not permit."""
 import json
 import re
 import threading
@@ -85,26 +89,33 @@ class CreateTest(WebhookTest):
 
     def test_the_specs_example(self):
         """The request of the spec's "Configure Webhook Endpoint", as
-        written there."""
+        written there: its allowed_ips are private addresses this server's
+        operator does not permit, so it is refused naming them; without
+        them it is taken as written."""
         spec = {"url": "https://merchant.com/webhook",
                 "events": ["invoice.paid", "payment.detected", "invoice.expired"],
                 "secret": "whsec_abc123...",
                 "allowed_ips": ["192.168.1.100", "10.0.0.0/8"],
                 "max_retries": 5, "retry_backoff": "exponential", "timeout": 30,
                 "enabled": True}
+        e = self.assertInvalid(body(**spec), 422, "IP_NOT_ALLOWED", "allowed_ips")
+        self.assertIn("allowed_ips[0] is 192.168.1.100, a private address", e["message"])
+        del spec["allowed_ips"]
         v = self.create(**spec)
         self.assertEqual(v["secret"], "whsec_abc123...")
-        for k in ("url", "events", "allowed_ips", "retry_backoff"):
+        self.assertEqual(v["allowed_ips"], [])
+        for k in ("url", "events", "retry_backoff"):
             self.assertEqual(v[k], spec[k], k)
 
     def test_all_fields(self):
-        v = self.create(url="https://example.com/wh?x=1",
+        v = self.create(url="https://93.184.215.14/wh?x=1",
                         events=["invoice.paid", "payment.detected", "invoice.expired"],
-                        secret="whsec_abc123abc123abc123", allowed_ips=["192.168.1.100", "10.0.0.0/8"],
+                        secret="whsec_abc123abc123abc123",
+                        allowed_ips=["93.184.215.14", "93.184.216.0/24"],
                         max_retries=20, retry_backoff="linear", timeout=60, enabled=False)
-        self.assertEqual(v["url"], "https://example.com/wh?x=1")
+        self.assertEqual(v["url"], "https://93.184.215.14/wh?x=1")
         self.assertEqual(v["events"], ["invoice.paid", "payment.detected", "invoice.expired"])
-        self.assertEqual(v["allowed_ips"], ["192.168.1.100", "10.0.0.0/8"])
+        self.assertEqual(v["allowed_ips"], ["93.184.215.14", "93.184.216.0/24"])
         self.assertEqual((v["max_retries"], v["retry_backoff"], v["timeout"], v["enabled"]),
                          ("20", "linear", "60", False))
         self.assertEqual(v["secret"], "whsec_abc123abc123abc123")
@@ -176,11 +187,11 @@ class CreateTest(WebhookTest):
                                        raw=True)
                     continue
                 self.assertInvalid(body(**kw), 422, code, field)
-        # 32 entries are fine, and they let a private URL they cover in.
-        self.assertInvalid(body(allowed_ips=["10.0.0.%d" % i for i in range(32)],
-                                url="http://10.0.0.77/"), 422, "URL_NOT_ALLOWED", "url")
-        ok = self.create(allowed_ips=["10.0.0.%d" % i for i in range(32)],
-                         url="http://10.0.0.7/", secret="whsec_" + "a" * 122)
+        # 32 entries are fine, and only what they cover may be the URL.
+        self.assertInvalid(body(allowed_ips=["93.184.215.%d" % i for i in range(32)],
+                                url="http://93.184.215.77/"), 422, "URL_NOT_ALLOWED", "url")
+        ok = self.create(allowed_ips=["93.184.215.%d" % i for i in range(32)],
+                         url="http://93.184.215.7/", secret="whsec_" + "a" * 122)
         self.assertEqual(len(ok["allowed_ips"]), 32)
 
     def test_ssrf_refused(self):
@@ -199,18 +210,65 @@ class CreateTest(WebhookTest):
         self.assertIn("localhost resolves to", e["message"])
         self.assertIn("loopback", e["message"])
 
-    def test_allowed_ips_open_private_receivers(self):
-        for allow in (["127.0.0.1"], ["127.0.0.0/8"], ["10.0.0.0/8", "127.0.0.1"]):
+    def test_private_receiver_needs_operator_and_allowed_ips(self):
+        """A non-public URL needs both sides: the operator permits
+        127.0.0.1, and the endpoint's allowed_ips must list it too."""
+        e = self.assertInvalid(body(url="http://127.0.0.1:9/"), 422, "URL_NOT_ALLOWED",
+                               "url")
+        self.assertIn("allowed_ips lists the address", e["message"])
+        for allow in (["127.0.0.1"], ["::ffff:127.0.0.1"], ["93.184.215.14", "127.0.0.1"]):
             v = self.create(url="http://127.0.0.1:9/", allowed_ips=allow)
             self.assertEqual(v["allowed_ips"], allow)
             self.api("DELETE", "webhook-endpoints/" + v["id"])
-        e = self.assertInvalid(body(url="http://127.0.0.1:9/", allowed_ips=["10.0.0.0/8"]),
+        # Listing a loopback address the operator did not permit opens
+        # nothing: refused at save, naming allowed_ips.
+        e = self.assertInvalid(body(url="http://127.0.0.3:9/", allowed_ips=["127.0.0.3"]),
+                               422, "IP_NOT_ALLOWED", "allowed_ips")
+        self.assertEqual(e["message"], "allowed_ips[0] is 127.0.0.3, a loopback address "
+                         "that the server's configuration does not permit")
+        # A permitted URL with a list that leaves it out.
+        e = self.assertInvalid(body(url="http://127.0.0.1:9/", allowed_ips=["93.184.215.14"]),
                                422, "URL_NOT_ALLOWED", "url")
-        self.assertIn("allowed_ips", e["message"])
-        # Public addresses stay open whatever the list says (the spec's
-        # own example pairs a public URL with private allowed_ips).
-        v = self.create(allowed_ips=["192.168.1.100", "10.0.0.0/8"])
-        self.assertEqual(v["allowed_ips"], ["192.168.1.100", "10.0.0.0/8"])
+        self.assertIn("allowed_ips does not list", e["message"])
+
+    def test_allowed_ips_narrow_public_urls(self):
+        """With allowed_ips set, a public URL it does not cover is refused
+        too: the list restricts delivery to the addresses it names."""
+        e = self.assertInvalid(body(allowed_ips=["8.8.8.8"]), 422, "URL_NOT_ALLOWED", "url")
+        self.assertEqual(e["message"], "url: the host is 93.184.215.14, a public address "
+                         "that allowed_ips does not list")
+        v = self.create(allowed_ips=["93.184.215.0/24"])
+        self.assertEqual(v["allowed_ips"], ["93.184.215.0/24"])
+        v = self.create(allowed_ips=["2606:4700::/32", "93.184.215.14"])
+        self.assertEqual(v["allowed_ips"], ["2606:4700::/32", "93.184.215.14"])
+
+    def test_allowed_ips_entries_refused_at_save(self):
+        """Every range class as an allowed_ips entry: one that is neither
+        public nor inside the operator's 127.0.0.1 is refused (422 naming
+        allowed_ips), on create and on update, and nothing is stored."""
+        never = ["169.254.169.254", "fd00:ec2::254", "100.100.100.200", "168.63.129.16",
+                 "0.0.0.0", "::", "0.0.0.0/0", "::/0", "224.0.0.1", "ff02::1",
+                 "169.254.0.0/16", "::ffff:0.0.0.0/96", "64:ff9b::/96", "2002::/16"]
+        unpermitted = ["127.0.0.0/8", "127.0.0.3", "127.0.0.0/31", "::1",
+                       "::ffff:127.0.0.3", "64:ff9b::7f00:1", "2002:7f00:1::",
+                       "10.0.0.0/8", "10.1.2.3", "172.16.0.0/12", "192.168.1.100",
+                       "169.254.1.1", "100.64.0.1", "192.0.2.1", "240.0.0.1", "fd12::1",
+                       "fe80::1", "2001:db8::1", "8.0.0.0/6"]
+        v = self.create(allowed_ips=["93.184.215.14"])
+        path = "webhook-endpoints/" + v["id"]
+        for entry in never + unpermitted:
+            with self.subTest(entry=entry):
+                e = self.assertInvalid(body(allowed_ips=["93.184.215.14", entry]), 422,
+                                       "IP_NOT_ALLOWED", "allowed_ips")
+                self.assertTrue(e["message"].startswith("allowed_ips[1] "), e)
+                if entry in never:
+                    self.assertIn("where webhooks never go", e["message"])
+                else:
+                    self.assertIn("configuration", e["message"])
+                e = self.assertError(self.api("PATCH", path, {"allowed_ips": [entry]}), 422,
+                                     "IP_NOT_ALLOWED", "allowed_ips")
+                self.assertTrue(e["message"].startswith("allowed_ips[0] "), e)
+        self.assertEqual(self.api("GET", path).json()["allowed_ips"], ["93.184.215.14"])
 
     def test_scope(self):
         ro = admin("key", "create", "--merchant", self.merchant, "--type", "test",
@@ -336,10 +394,10 @@ class ManageTest(WebhookTest):
         self.assertEqual(before, after)
 
     def test_patch_rechecks_url_against_allowed_ips(self):
-        v = self.create(url="http://127.0.0.1:9/", allowed_ips=["127.0.0.0/8"])
+        v = self.create(url="http://127.0.0.1:9/", allowed_ips=["127.0.0.1"])
         path = "webhook-endpoints/" + v["id"]
         # Narrowing allowed_ips away from the stored URL is refused ...
-        e = self.assertError(self.api("PATCH", path, {"allowed_ips": ["10.0.0.0/8"]}),
+        e = self.assertError(self.api("PATCH", path, {"allowed_ips": ["93.184.215.14"]}),
                              422, "URL_NOT_ALLOWED", "url")
         self.assertIn("allowed_ips", e["message"])
         # ... and so is emptying it, which leaves the public-only rule.
@@ -348,12 +406,14 @@ class ManageTest(WebhookTest):
         # A new URL is checked against the stored list.
         self.assertError(self.api("PATCH", path, {"url": "http://10.1.2.3/"}), 422,
                          "URL_NOT_ALLOWED", "url")
-        r = self.api("PATCH", path, {"url": "http://127.0.0.2/"})
+        self.assertError(self.api("PATCH", path, {"url": URL}), 422,
+                         "URL_NOT_ALLOWED", "url")
+        r = self.api("PATCH", path, {"url": "http://127.0.0.1:10/"})
         self.assertEqual(r.status, 200, r)
         # Both at once: checked against the new list.
-        r = self.api("PATCH", path, {"url": "http://10.1.2.3/", "allowed_ips": ["10.1.0.0/16"]})
+        r = self.api("PATCH", path, {"url": URL, "allowed_ips": ["93.184.215.0/24"]})
         self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.json()["allowed_ips"], ["10.1.0.0/16"])
+        self.assertEqual(r.json()["allowed_ips"], ["93.184.215.0/24"])
         r = self.api("PATCH", path, {"url": URL, "allowed_ips": []})
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json()["allowed_ips"], [])
@@ -532,11 +592,15 @@ class ManageTest(WebhookTest):
 
 class InvoiceWebhookUrlTest(WebhookTest):
     def test_private_webhook_url_refused(self):
+        """An invoice's webhook_url has no allowed_ips: a literal
+        non-public host is refused unless the operator permits it (the
+        test stack permits 127.0.0.1 alone; 127.0.0.3 is any other)."""
         m, key = new_merchant("Invoice Hook Shop")
         n = lambda: count("SELECT count(*) FROM invoices WHERE merchant_id = '%s'" % m)
-        for url in ("http://127.0.0.1/", "http://0x7f000001/", "http://2130706433/",
-                    "http://[::1]/", "http://[::ffff:127.0.0.1]/",
-                    "http://169.254.169.254/latest/meta-data", "http://10.1.2.3/"):
+        for url in ("http://127.0.0.3/", "http://0x7f000003/", "http://2130706435/",
+                    "http://[::1]/", "http://[::ffff:127.0.0.3]/",
+                    "http://169.254.169.254/latest/meta-data", "http://10.1.2.3/",
+                    "http://0.0.0.0/"):
             with self.subTest(url=url):
                 r = request("POST", "invoices", invoice_body(webhook_url=url), key=key,
                             headers={"Idempotency-Key": "k-" + re.sub(r"\W", "", url)})
@@ -556,6 +620,17 @@ class InvoiceWebhookUrlTest(WebhookTest):
         r = request("POST", "invoices", invoice_body(webhook_url="http://localhost:8080/x"),
                     key=key)
         self.assertEqual(r.status, 201, r)
+
+    def test_operator_permitted_webhook_url(self):
+        """The address the operator permits, named literally by the
+        invoice (in any spelling), is accepted: naming it is the
+        merchant's side of the rule."""
+        m, key = new_merchant("Invoice Local Shop")
+        for url in ("http://127.0.0.1:9/x", "http://0x7f000001:9/x",
+                    "http://[::ffff:127.0.0.1]:9/x"):
+            with self.subTest(url=url):
+                r = request("POST", "invoices", invoice_body(webhook_url=url), key=key)
+                self.assertEqual(r.status, 201, r)
 
 
 if __name__ == "__main__":

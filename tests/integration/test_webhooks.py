@@ -1,6 +1,11 @@
 """Webhook delivery by cc-webhooks to real local receivers: signatures,
 retries with backoff, timeouts, refused connections, parallel workers, a
-worker killed mid-batch, and the SSRF rule at send time."""
+worker killed mid-batch, and the SSRF rule at send time.
+
+Receivers listen on 127.0.0.1, the one non-public address the test stack's
+operator permits ([webhooks] allowed_ips); endpoints reach it by listing it
+in their own allowed_ips. 127.0.0.3 is a loopback address it does not
+permit."""
 import hashlib
 import hmac
 import http.server
@@ -454,6 +459,61 @@ class WebhookTest(unittest.TestCase):
                       d[0]["attempt_log"][0]["error"])
         self.assertEqual(rec.requests, [])
 
+    def test_operator_permitted_loopback_needs_the_endpoint_too(self):
+        """127.0.0.1 is permitted by the operator: reached by an endpoint
+        that lists it, refused at connect for one whose allowed_ips is
+        empty (stored directly: the API refuses it at save)."""
+        rec = self.receiver()
+        listed = self.endpoint(rec.url, max_retries=0)
+        bare = self.endpoint("http://127.0.0.1:%d/bare" % rec.port, max_retries=0)
+        psql("UPDATE webhook_endpoints SET allowed_ips = '{}' WHERE id = '%s'" % bare["id"])
+        inv = self.invoice()
+        chain.tool("cc-webhooks", "--for", "0")
+        by_ep = {x["endpoint_id"]: x for x in self.deliveries(inv)}
+        self.assertEqual(by_ep[listed["id"]]["status"], "delivered")
+        err = by_ep[bare["id"]]["attempt_log"][0]["error"]
+        self.assertEqual(by_ep[bare["id"]]["status"], "failed")
+        self.assertTrue(err.startswith("refused: 127.0.0.1 is a loopback address"), err)
+        self.assertEqual(len(rec.requests), 1)
+
+    def test_unpermitted_loopback_refused_at_save_and_connect(self):
+        """A receiver on 127.0.0.3, which the operator does not permit:
+        refused at save even when allowed_ips lists it, and refused at
+        connect when the endpoint, or an invoice's delivery, was stored
+        pointing there anyway. Writing the rows directly stands for what
+        DNS rebinding or an operator narrowing [webhooks] allowed_ips
+        after the save would leave behind."""
+        rec = self.receiver(host="127.0.0.3")
+        r = request("POST", "webhook-endpoints", {"url": rec.url, "events": ["invoice.created"],
+                    "allowed_ips": ["127.0.0.3"]}, key=self.key)
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["code"], "IP_NOT_ALLOWED")
+        self.assertEqual(r.json()["error"]["field"], "allowed_ips")
+        r = request("POST", "invoices", invoice_body(webhook_url=rec.url), key=self.key)
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["field"], "webhook_url")
+        # Stored anyway: an endpoint listing it, one listing all of
+        # 127/8, and an invoice's own URL.
+        ep = self.endpoint("http://127.0.0.1:%d/x" % closed_port(), max_retries=0)
+        wide = self.endpoint("http://127.0.0.1:%d/x" % closed_port(), max_retries=0)
+        psql("UPDATE webhook_endpoints SET url = '%s', allowed_ips = '{127.0.0.3}' "
+             "WHERE id = '%s'" % (rec.url, ep["id"]))
+        psql("UPDATE webhook_endpoints SET url = '%s', allowed_ips = '{127.0.0.0/8}' "
+             "WHERE id = '%s'" % (rec.url, wide["id"]))
+        inv = self.invoice(webhook_url="http://127.0.0.1:%d/inv" % closed_port())
+        psql("UPDATE webhook_deliveries SET url = '%s' WHERE invoice_id = '%s' "
+             "AND endpoint_id IS NULL" % (rec.url, inv["id"]))
+        chain.tool("cc-webhooks", "--for", "0")
+        d = self.deliveries(inv)
+        self.assertEqual(len(d), 3, d)
+        for x in d:
+            # Endpoints were made with max_retries 0; the invoice's URL
+            # has the stack's 3 retries left.
+            self.assertEqual(x["status"], "failed" if x["endpoint_id"] else "pending", x)
+            err = x["attempt_log"][0]["error"]
+            self.assertTrue(err.startswith("refused: 127.0.0.3 is a loopback address"), err)
+        self.assertEqual(rec.requests, [])
+
     def test_redirect_not_followed_and_large_response_capped(self):
         target = self.receiver()
         redir = self.receiver(default=("redirect", target.url))
@@ -496,8 +556,9 @@ class WebhookTest(unittest.TestCase):
         self.assertEqual(len(ok.requests), 1)   # the SSRF one never arrived
 
     def test_invoice_webhook_url_signed_with_invoice_secret(self):
-        # 127.0.0.2 is in the test stack's [webhooks] allowed_ips.
-        rec = self.receiver(host="127.0.0.2")
+        # 127.0.0.1 is the test stack's [webhooks] allowed_ips, and the
+        # invoice names it literally.
+        rec = self.receiver()
         r = request("POST", "invoice-webhook-secret/rotate", {}, key=self.key)
         self.assertEqual(r.status, 200, r)
         secret = r.json()["secret"]

@@ -1,24 +1,31 @@
 /*
  * Table-driven unit tests of lib/netcheck.c (host literals, address
- * classes, CIDRs, the webhook allow rule), lib/webhook.c's pure parts
- * (event names, retry delays, where a delivery may connect) and
- * lib/whsig.c (webhook signatures). Expected addresses are worked out by
- * hand from inet_aton(3) rules; HMAC values come from openssl dgst, with
- * the command beside each.
+ * classes, CIDRs, the two-party rule of where a webhook may go),
+ * lib/webhook.c's parts without DNS (retry delays, where a delivery may
+ * connect, allowed_ips entries and URLs at save), [webhooks] allowed_ips
+ * in lib/config.c, lib/webhook_endpoint.c's body parser, and lib/whsig.c
+ * (webhook signatures). Expected addresses are worked out by hand from
+ * inet_aton(3) rules; HMAC values come from openssl dgst, with the
+ * command beside each.
  */
 #include "cc.h"
 
 #include <arpa/inet.h>
 #include <limits.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #include <CUnit/Basic.h>
 
 #include "cu_run.h"
 
 #include "config.h"
+#include "invoice_input.h"
+#include "jsonx.h"
 #include "netcheck.h"
+#include "util.h"
 #include "webhook.h"
+#include "webhook_endpoint.h"
 #include "whsig.h"
 
 #define MAX_ALLOWED	4
@@ -472,70 +479,235 @@ test_cidr_contains(void)
 	EXPECT(!net_cidr_contains(&c, NULL), "NULL addr");
 }
 
-struct allowed_row {
-	const char	*host;
-	const char	*allowed[MAX_ALLOWED];	/* NULL-terminated */
+/* Up to MAX_ALLOWED CIDR texts, NULL-terminated, into out: the count. */
+static size_t
+cidrs(const char *const *text, struct net_cidr *out)
+{
+	size_t n;
+
+	for (n = 0; n < MAX_ALLOWED && text[n] != NULL; n++)
+		CU_ASSERT_EQUAL_FATAL(net_parse_cidr(text[n], &out[n]), 0);
+	return n;
+}
+
+/* net_cidr_within: is every address of inner in outer? */
+struct within_row {
+	const char	*inner;
+	const char	*outer;
 	bool		 want;
 };
 
-static const struct allowed_row allowed_rows[] = {
-	{ "8.8.8.8", { NULL }, true },
-	{ "1.2.3.4", { "10.0.0.0/8", NULL }, true },
-	{ "2606:4700::1111", { NULL }, true },
-	{ "::ffff:8.8.8.8", { NULL }, true },
-	{ "127.0.0.1", { NULL }, false },
-	{ "0177.0.0.1", { NULL }, false },
-	{ "2130706433", { NULL }, false },
-	{ "0x7f.1", { NULL }, false },
-	{ "[::1]", { NULL }, false },
-	{ "::ffff:7f00:1", { NULL }, false },
-	{ "0", { NULL }, false },
-	{ "169.254.169.254", { NULL }, false },
-	{ "100.100.100.200", { NULL }, false },
-	{ "[fd00:ec2::254]", { NULL }, false },
-	{ "64:ff9b::7f00:1", { NULL }, false },
-	{ "2002:7f00:1::", { NULL }, false },
-	{ "10.1.2.3", { NULL }, false },
-	{ "100.64.0.1", { NULL }, false },
-	{ "224.0.0.1", { NULL }, false },
-	{ "192.0.2.1", { NULL }, false },
-	{ "127.0.0.1", { "127.0.0.1", NULL }, true },
-	{ "0x7f.1", { "127.0.0.1", NULL }, true },
-	{ "127.0.0.2", { "127.0.0.1", NULL }, false },
-	{ "10.1.2.3", { "10.0.0.0/8", NULL }, true },
-	{ "10.1.2.3", { "192.168.0.0/16", "10.1.2.0/24", NULL }, true },
-	{ "10.1.3.3", { "192.168.0.0/16", "10.1.2.0/24", NULL }, false },
-	{ "::ffff:10.1.2.3", { "10.0.0.0/8", NULL }, true },
-	{ "169.254.169.254", { "10.0.0.0/8", NULL }, false },
-	{ "169.254.169.254", { "169.254.169.254", NULL }, true },
-	{ "fd12::1", { "fd00::/8", NULL }, true },
-	{ "fd12::1", { "10.0.0.0/8", NULL }, false },
-	{ "::1", { "127.0.0.0/8", NULL }, false },
-	{ "2002:7f00:1::", { "127.0.0.0/8", NULL }, false },
-	{ "2002:7f00:1::", { "2002::/16", NULL }, true },
-	{ "::ffff:127.0.0.1", { "::/0", NULL }, false },
+static const struct within_row within_rows[] = {
+	{ "10.1.2.3", "10.0.0.0/8", true },
+	{ "10.1.2.0/24", "10.0.0.0/8", true },
+	{ "10.0.0.0/8", "10.0.0.0/8", true },
+	{ "10.0.0.0/7", "10.0.0.0/8", false },
+	{ "10.0.0.0/8", "10.1.2.3", false },
+	{ "11.0.0.0/8", "10.0.0.0/8", false },
+	{ "127.0.0.1", "127.0.0.1", true },
+	{ "127.0.0.0/8", "127.0.0.1", false },
+	{ "::ffff:127.0.0.1", "127.0.0.1", true },
+	{ "127.0.0.1", "::ffff:127.0.0.0/104", true },
+	{ "fd00:1::/32", "fd00::/8", true },
+	{ "fd00::/8", "fd00:1::/32", false },
+	{ "::/0", "0.0.0.0/0", false },
+	{ "0.0.0.0/0", "::/0", false },
+	{ "2002:7f00:1::", "127.0.0.0/8", false },
 };
 
 static void
-test_allowed(void)
+test_cidr_within(void)
 {
-	struct net_cidr cidrs[MAX_ALLOWED];
-	struct net_addr a;
-	size_t i, n;
+	struct net_cidr in, out;
+	size_t i;
 	bool got;
 
-	for (i = 0; i < CC_ARRAY_SIZE(allowed_rows); i++) {
-		const struct allowed_row *r = &allowed_rows[i];
+	for (i = 0; i < CC_ARRAY_SIZE(within_rows); i++) {
+		const struct within_row *r = &within_rows[i];
 
-		for (n = 0; n < MAX_ALLOWED && r->allowed[n] != NULL; n++)
-			CU_ASSERT_EQUAL_FATAL(net_parse_cidr(r->allowed[n],
-			    &cidrs[n]), 0);
-		CU_ASSERT_EQUAL_FATAL(net_parse_host(r->host, &a), 0);
-		got = net_allowed(&a, n > 0 ? cidrs : NULL, n);
-		EXPECT(got == r->want, "allowed row %zu (%s, %zu CIDRs): %d, "
-		    "want %d", i, r->host, n, got, r->want);
+		CU_ASSERT_EQUAL_FATAL(net_parse_cidr(r->inner, &in), 0);
+		CU_ASSERT_EQUAL_FATAL(net_parse_cidr(r->outer, &out), 0);
+		got = net_cidr_within(&in, &out);
+		EXPECT(got == r->want, "within row %zu: %s in %s: %d, want %d",
+		    i, r->inner, r->outer, got, r->want);
 	}
-	EXPECT(!net_allowed(NULL, NULL, 0), "NULL addr");
+	EXPECT(!net_cidr_within(NULL, &out), "NULL inner");
+	EXPECT(!net_cidr_within(&in, NULL), "NULL outer");
+}
+
+/*
+ * net_cidr_may_be over every range class: may a CIDR hold a never
+ * address (metadata, unspecified, multicast), a non-public one, a
+ * public one?
+ */
+struct may_row {
+	const char	*cidr;
+	bool		 never;
+	bool		 not_public;
+	bool		 public;
+};
+
+static const struct may_row may_rows[] = {
+	/* Public. */
+	{ "8.8.8.8", false, false, true },
+	{ "8.8.8.0/24", false, false, true },
+	{ "8.0.0.0/7", false, false, true },
+	{ "2606:4700::/32", false, false, true },
+	{ "::ffff:8.8.8.0/120", false, false, true },
+	{ "64:ff9b::808:800/120", false, false, true },
+	{ "2002:808:808::/48", false, false, true },
+	/* Public around a private hole. */
+	{ "8.0.0.0/6", false, true, true },
+	{ "2000::/3", true, true, true },	/* 6to4 of 169.254.169.254 */
+	/* Every class wholly. */
+	{ "127.0.0.0/8", false, true, false },
+	{ "127.0.0.1", false, true, false },
+	{ "10.0.0.0/8", false, true, false },
+	{ "172.16.0.0/12", false, true, false },
+	{ "192.168.1.0/24", false, true, false },
+	{ "169.254.1.0/24", false, true, false },
+	{ "100.64.0.0/16", false, true, false },
+	{ "192.0.2.0/24", false, true, false },
+	{ "240.0.0.0/4", false, true, false },
+	{ "::1", false, true, false },
+	{ "fd12::/16", false, true, false },
+	{ "fe80::/10", false, true, false },
+	{ "2001:db8::/32", false, true, false },
+	{ "4000::/3", false, true, false },
+	{ "64:ff9b::7f00:1", false, true, false },
+	{ "2002:7f00::/24", false, true, false },
+	{ "::ffff:10.0.0.0/104", false, true, false },
+	/* Never: metadata, unspecified, multicast, and what holds them. */
+	{ "169.254.169.254", true, true, false },
+	{ "100.100.100.200", true, true, false },
+	{ "168.63.129.16", true, true, false },
+	{ "fd00:ec2::254", true, true, false },
+	{ "0.0.0.0", true, true, false },
+	{ "0.0.0.0/8", true, true, false },
+	{ "::", true, true, false },
+	{ "224.0.0.1", true, true, false },
+	{ "239.0.0.0/8", true, true, false },
+	{ "ff02::1", true, true, false },
+	{ "169.254.0.0/16", true, true, false },
+	{ "100.64.0.0/10", true, true, false },
+	{ "168.63.0.0/16", true, true, true },
+	{ "fd00::/8", true, true, false },	/* fd00:ec2::254 */
+	{ "fc00::/7", true, true, false },
+	{ "0.0.0.0/0", true, true, true },
+	{ "128.0.0.0/1", true, true, true },
+	{ "::/0", true, true, true },
+	{ "::ffff:0.0.0.0/96", true, true, true },
+	{ "64:ff9b::/96", true, true, true },
+	{ "2002::/16", true, true, true },
+	{ "2002:a9fe:a9fe::/48", true, true, false },
+	{ "::a9fe:a9fe", true, true, false },
+};
+
+static void
+test_cidr_may_be(void)
+{
+	struct net_cidr c;
+	size_t i;
+	bool n, np, p;
+
+	for (i = 0; i < CC_ARRAY_SIZE(may_rows); i++) {
+		const struct may_row *r = &may_rows[i];
+
+		CU_ASSERT_EQUAL_FATAL(net_parse_cidr(r->cidr, &c), 0);
+		n = net_cidr_may_be(&c, NET_NEVER);
+		np = net_cidr_may_be(&c, NET_NOT_PUBLIC);
+		p = net_cidr_may_be(&c, NET_CLASS_BIT(NET_PUBLIC));
+		EXPECT(n == r->never && np == r->not_public &&
+		    p == r->public, "may_be row %zu (%s): never %d, "
+		    "not public %d, public %d; want %d %d %d", i, r->cidr, n,
+		    np, p, r->never, r->not_public, r->public);
+	}
+	EXPECT(net_cidr_may_be(NULL, NET_NEVER), "NULL");
+}
+
+/*
+ * The CIDR acceptance rule, for an endpoint's allowed_ips at save: a
+ * range that is all public, or wholly inside one operator range; never
+ * one that may hold a never address, whatever the operator says.
+ */
+struct entry_row {
+	const char		*cidr;
+	const char		*op[MAX_ALLOWED];	/* NULL-terminated */
+	enum net_verdict	 want;
+};
+
+static const struct entry_row entry_rows[] = {
+	/* Public: no operator needed. */
+	{ "8.8.8.8", { NULL }, NET_OK },
+	{ "93.184.215.0/24", { NULL }, NET_OK },
+	{ "2606:4700::1111", { NULL }, NET_OK },
+	{ "::ffff:8.8.8.8", { NULL }, NET_OK },
+	/* Each non-public class, without and with the operator. */
+	{ "127.0.0.1", { NULL }, NET_UNPERMITTED },
+	{ "127.0.0.1", { "127.0.0.1", NULL }, NET_OK },
+	{ "::ffff:127.0.0.1", { "127.0.0.1", NULL }, NET_OK },
+	{ "127.0.0.3", { "127.0.0.1", NULL }, NET_UNPERMITTED },
+	{ "127.0.0.0/8", { "127.0.0.1", NULL }, NET_UNPERMITTED },
+	{ "127.0.0.0/8", { "127.0.0.0/8", NULL }, NET_OK },
+	{ "::1", { "127.0.0.1", NULL }, NET_UNPERMITTED },
+	{ "::1", { "::1", NULL }, NET_OK },
+	{ "10.1.2.3", { NULL }, NET_UNPERMITTED },
+	{ "10.1.2.3", { "10.0.0.0/8", NULL }, NET_OK },
+	{ "10.1.2.0/24", { "10.1.0.0/16", NULL }, NET_OK },
+	{ "10.0.0.0/8", { "10.1.0.0/16", NULL }, NET_UNPERMITTED },
+	{ "10.0.0.0/8", { "10.0.0.0/9", "10.128.0.0/9", NULL },
+	    NET_UNPERMITTED },
+	{ "192.168.1.100", { "10.0.0.0/8", NULL }, NET_UNPERMITTED },
+	{ "172.16.5.0/24", { "172.16.0.0/12", NULL }, NET_OK },
+	{ "169.254.1.1", { NULL }, NET_UNPERMITTED },
+	{ "169.254.1.0/24", { "169.254.1.0/24", NULL }, NET_OK },
+	{ "100.64.0.1", { "100.64.0.0/16", NULL }, NET_OK },
+	{ "192.0.2.1", { NULL }, NET_UNPERMITTED },
+	{ "fd12::1", { "fd12::/16", NULL }, NET_OK },
+	{ "fe80::1", { NULL }, NET_UNPERMITTED },
+	{ "2001:db8::/32", { NULL }, NET_UNPERMITTED },
+	{ "64:ff9b::a01:203", { "10.0.0.0/8", NULL }, NET_UNPERMITTED },
+	{ "2002:7f00:1::", { "127.0.0.0/8", NULL }, NET_UNPERMITTED },
+	/* Public and non-public mixed: inside one operator range or not. */
+	{ "8.0.0.0/6", { NULL }, NET_UNPERMITTED },
+	{ "8.0.0.0/6", { "10.0.0.0/8", NULL }, NET_UNPERMITTED },
+	{ "8.0.0.0/6", { "8.0.0.0/6", NULL }, NET_OK },
+	/* Never, whatever the operator says. */
+	{ "169.254.169.254", { NULL }, NET_FORBIDDEN },
+	{ "169.254.169.254", { "169.254.169.254", NULL }, NET_FORBIDDEN },
+	{ "169.254.0.0/16", { NULL }, NET_FORBIDDEN },
+	{ "fd00:ec2::254", { "fd00::/8", NULL }, NET_FORBIDDEN },
+	{ "100.100.100.200", { NULL }, NET_FORBIDDEN },
+	{ "0.0.0.0", { NULL }, NET_FORBIDDEN },
+	{ "0.0.0.0/0", { NULL }, NET_FORBIDDEN },
+	{ "0.0.0.0/0", { "0.0.0.0/0", NULL }, NET_FORBIDDEN },
+	{ "::/0", { NULL }, NET_FORBIDDEN },
+	{ "::", { NULL }, NET_FORBIDDEN },
+	{ "224.0.0.1", { NULL }, NET_FORBIDDEN },
+	{ "ff02::1", { NULL }, NET_FORBIDDEN },
+	{ "64:ff9b::/96", { NULL }, NET_FORBIDDEN },
+	{ "2002::/16", { NULL }, NET_FORBIDDEN },
+	{ "::ffff:0.0.0.0/96", { NULL }, NET_FORBIDDEN },
+};
+
+static void
+test_entry_check(void)
+{
+	struct net_cidr c, op[MAX_ALLOWED];
+	enum net_verdict got;
+	size_t i, n;
+
+	for (i = 0; i < CC_ARRAY_SIZE(entry_rows); i++) {
+		const struct entry_row *r = &entry_rows[i];
+
+		n = cidrs(r->op, op);
+		CU_ASSERT_EQUAL_FATAL(net_parse_cidr(r->cidr, &c), 0);
+		got = net_entry_check(&c, n > 0 ? op : NULL, n);
+		EXPECT(got == r->want, "entry row %zu (%s, %zu operator "
+		    "CIDRs): %d, want %d", i, r->cidr, n, (int)got,
+		    (int)r->want);
+	}
+	EXPECT(net_entry_check(NULL, NULL, 0) == NET_FORBIDDEN, "NULL");
 }
 
 /*
@@ -818,49 +990,87 @@ test_backoff(void)
 }
 
 /*
- * Where a delivery may connect: public addresses, and others that the
- * endpoint's or the operator's allowed_ips covers.
+ * Where a delivery may connect (webhook_addr_ok, called on every socket
+ * cc-webhooks opens): the merchant's list narrows, even for public
+ * addresses; a non-public address needs the operator's and the
+ * merchant's list both; never metadata, unspecified or multicast.
  */
 struct addr_ok_row {
-	const char	*host;
-	const char	*ep[MAX_ALLOWED];	/* NULL-terminated */
-	const char	*cfg[MAX_ALLOWED];	/* NULL-terminated */
-	bool		 want;
+	const char		*host;
+	const char		*ep[MAX_ALLOWED];	/* NULL-terminated */
+	const char		*cfg[MAX_ALLOWED];	/* NULL-terminated */
+	enum net_verdict	 want;
 };
 
+#define LO	{ "127.0.0.1", NULL }
+
 static const struct addr_ok_row addr_ok_rows[] = {
-	{ "8.8.8.8", { NULL }, { NULL }, true },
-	{ "2606:4700::1111", { NULL }, { NULL }, true },
-	{ "127.0.0.1", { NULL }, { NULL }, false },
-	{ "10.1.2.3", { NULL }, { NULL }, false },
-	{ "169.254.169.254", { NULL }, { NULL }, false },
-	{ "::ffff:127.0.0.1", { NULL }, { NULL }, false },
-	/* The operator's list opens private places to every endpoint. */
-	{ "10.1.2.3", { NULL }, { "10.0.0.0/8", NULL }, true },
-	{ "::ffff:10.1.2.3", { NULL }, { "10.0.0.0/8", NULL }, true },
-	{ "fd12::1", { NULL }, { "fd00::/8", NULL }, true },
-	{ "127.0.0.1", { NULL }, { "10.0.0.0/8", NULL }, false },
-	{ "192.168.1.1", { NULL }, { "10.0.0.0/8", "192.168.0.0/16", NULL },
-	    true },
-	{ "8.8.8.8", { NULL }, { "10.0.0.0/8", NULL }, true },
-	/* An endpoint's list opens private places to that endpoint only;
-	 * public addresses stay open. */
-	{ "127.0.0.1", { "127.0.0.1", NULL }, { NULL }, true },
-	{ "0x7f.1", { "127.0.0.0/8", NULL }, { NULL }, true },
-	{ "127.0.0.2", { "127.0.0.1", NULL }, { NULL }, false },
-	{ "10.1.2.3", { "10.0.0.0/8", NULL }, { NULL }, true },
-	{ "127.0.0.1", { "10.0.0.0/8", NULL }, { NULL }, false },
-	{ "8.8.8.8", { "10.0.0.0/8", NULL }, { NULL }, true },
-	{ "8.8.8.8", { "8.8.8.0/24", NULL }, { NULL }, true },
-	{ "10.1.2.3", { "192.168.0.0/16", NULL }, { "10.0.0.0/8", NULL },
-	    true },
-	{ "172.16.0.1", { "192.168.0.0/16", NULL }, { "10.0.0.0/8", NULL },
-	    false },
-	{ "10.1.2.3", { "192.168.0.0/16", "10.1.2.3", NULL },
-	    { NULL }, true },
-	{ "169.254.169.254", { "169.254.169.254", NULL }, { NULL }, true },
-	{ "::1", { "127.0.0.0/8", NULL }, { NULL }, false },
-	{ "::1", { "::1", NULL }, { NULL }, true },
+	/* Public, without a list. */
+	{ "8.8.8.8", { NULL }, { NULL }, NET_OK },
+	{ "2606:4700::1111", { NULL }, { NULL }, NET_OK },
+	{ "::ffff:8.8.8.8", { NULL }, { NULL }, NET_OK },
+	{ "8.8.8.8", { NULL }, { "10.0.0.0/8", NULL }, NET_OK },
+	/* A list narrows: public addresses it leaves out are refused. */
+	{ "8.8.8.8", { "8.8.8.0/24", NULL }, { NULL }, NET_OK },
+	{ "8.8.4.4", { "8.8.8.0/24", NULL }, { NULL }, NET_UNLISTED },
+	{ "8.8.8.8", { "10.0.0.0/8", NULL }, { "10.0.0.0/8", NULL },
+	    NET_UNLISTED },
+	/* Each non-public class: never by one side alone. */
+	{ "127.0.0.1", { NULL }, { NULL }, NET_UNNAMED },
+	{ "127.0.0.1", { NULL }, LO, NET_UNNAMED },
+	{ "127.0.0.1", LO, { NULL }, NET_UNPERMITTED },
+	{ "127.0.0.1", LO, LO, NET_OK },
+	{ "0x7f.1", LO, LO, NET_OK },
+	{ "::ffff:127.0.0.1", LO, LO, NET_OK },
+	{ "127.0.0.3", { "127.0.0.3", NULL }, LO, NET_UNPERMITTED },
+	{ "127.0.0.3", { "127.0.0.0/8", NULL }, LO, NET_UNPERMITTED },
+	{ "127.0.0.2", LO, LO, NET_UNLISTED },
+	{ "::1", LO, LO, NET_UNLISTED },
+	{ "::1", { "::1", NULL }, LO, NET_UNPERMITTED },
+	{ "64:ff9b::7f00:1", LO, LO, NET_UNLISTED },
+	{ "2002:7f00:1::", { "2002::/16", NULL }, LO, NET_UNPERMITTED },
+	{ "10.1.2.3", { NULL }, { "10.0.0.0/8", NULL }, NET_UNNAMED },
+	{ "10.1.2.3", { "10.0.0.0/8", NULL }, { NULL }, NET_UNPERMITTED },
+	{ "10.1.2.3", { "10.1.2.3", NULL }, { "10.0.0.0/8", NULL }, NET_OK },
+	{ "::ffff:10.1.2.3", { "10.1.2.3", NULL }, { "10.0.0.0/8", NULL },
+	    NET_OK },
+	{ "10.1.2.4", { "10.1.2.3", NULL }, { "10.0.0.0/8", NULL },
+	    NET_UNLISTED },
+	{ "172.16.0.1", { "172.16.0.0/12", NULL }, { "192.168.0.0/16", NULL },
+	    NET_UNPERMITTED },
+	{ "192.168.1.1", { "192.168.1.0/24", NULL },
+	    { "10.0.0.0/8", "192.168.0.0/16", NULL }, NET_OK },
+	{ "169.254.1.1", { NULL }, { "169.254.1.0/24", NULL }, NET_UNNAMED },
+	{ "169.254.1.1", { "169.254.1.1", NULL }, { "169.254.1.0/24", NULL },
+	    NET_OK },
+	{ "100.64.0.1", { "100.64.0.1", NULL }, { NULL }, NET_UNPERMITTED },
+	{ "100.64.0.1", { "100.64.0.1", NULL }, { "100.64.0.0/16", NULL },
+	    NET_OK },
+	{ "192.0.2.1", { "192.0.2.1", NULL }, { NULL }, NET_UNPERMITTED },
+	{ "fd12::1", { "fd12::/16", NULL }, { "fd12::/16", NULL }, NET_OK },
+	{ "fd12::1", { NULL }, { "fd12::/16", NULL }, NET_UNNAMED },
+	{ "fe80::1", { "fe80::/10", NULL }, { NULL }, NET_UNPERMITTED },
+	/* Lists stored before this rule open nothing by themselves. */
+	{ "127.0.0.1", { "0.0.0.0/0", NULL }, { NULL }, NET_UNPERMITTED },
+	{ "10.1.2.3", { "0.0.0.0/0", NULL }, { NULL }, NET_UNPERMITTED },
+	{ "::1", { "::/0", NULL }, { NULL }, NET_UNPERMITTED },
+	/* Never, whatever either side says. */
+	{ "169.254.169.254", { NULL }, { NULL }, NET_FORBIDDEN },
+	{ "169.254.169.254", { "169.254.169.254", NULL },
+	    { "169.254.169.254", NULL }, NET_FORBIDDEN },
+	{ "100.100.100.200", { "0.0.0.0/0", NULL }, { "0.0.0.0/0", NULL },
+	    NET_FORBIDDEN },
+	{ "[fd00:ec2::254]", { "fd00::/8", NULL }, { "fd00::/8", NULL },
+	    NET_FORBIDDEN },
+	{ "0.0.0.0", { "0.0.0.0/0", NULL }, { "0.0.0.0/0", NULL },
+	    NET_FORBIDDEN },
+	{ "0", { NULL }, { NULL }, NET_FORBIDDEN },
+	{ "::", { "::/0", NULL }, { "::/0", NULL }, NET_FORBIDDEN },
+	{ "224.0.0.1", { "224.0.0.0/4", NULL }, { "224.0.0.0/4", NULL },
+	    NET_FORBIDDEN },
+	{ "ff02::1", { "ff00::/8", NULL }, { "ff00::/8", NULL },
+	    NET_FORBIDDEN },
+	{ "::ffff:169.254.169.254", { NULL }, { NULL }, NET_FORBIDDEN },
 };
 
 static void
@@ -869,26 +1079,325 @@ test_addr_ok(void)
 	struct cc_config cfg;
 	struct net_cidr ep[MAX_ALLOWED];
 	struct net_addr a;
+	enum net_verdict v;
+	char why[200];
 	size_t i, n;
-	bool got;
+	bool got, told;
 
 	for (i = 0; i < CC_ARRAY_SIZE(addr_ok_rows); i++) {
 		const struct addr_ok_row *r = &addr_ok_rows[i];
 
 		memset(&cfg, 0, sizeof(cfg));
-		for (n = 0; n < MAX_ALLOWED && r->cfg[n] != NULL; n++)
-			CU_ASSERT_EQUAL_FATAL(net_parse_cidr(r->cfg[n],
-			    &cfg.webhook_allowed[n]), 0);
-		cfg.nwebhook_allowed = n;
-		for (n = 0; n < MAX_ALLOWED && r->ep[n] != NULL; n++)
-			CU_ASSERT_EQUAL_FATAL(net_parse_cidr(r->ep[n], &ep[n]),
-			    0);
+		cfg.nwebhook_allowed = cidrs(r->cfg, cfg.webhook_allowed);
+		n = cidrs(r->ep, ep);
 		CU_ASSERT_EQUAL_FATAL(net_parse_host(r->host, &a), 0);
+		v = net_dest_check(&a, cfg.webhook_allowed,
+		    cfg.nwebhook_allowed, n > 0 ? ep : NULL, n);
 		got = webhook_addr_ok(&a, n > 0 ? ep : NULL, n, &cfg);
-		EXPECT(got == r->want, "addr_ok row %zu (%s, %zu endpoint "
-		    "CIDRs, %zu operator CIDRs): %d, want %d", i, r->host, n,
-		    cfg.nwebhook_allowed, got, r->want);
+		why[0] = '\0';
+		told = webhook_addr_explain(&a, n > 0 ? ep : NULL, n, &cfg,
+		    why, sizeof(why));
+		EXPECT(v == r->want && got == (r->want == NET_OK) &&
+		    told == got && (got || why[0] != '\0'), "addr_ok row "
+		    "%zu (%s, %zu endpoint CIDRs, %zu operator CIDRs): "
+		    "verdict %d, ok %d; want %d", i, r->host, n,
+		    cfg.nwebhook_allowed, (int)v, got, (int)r->want);
 	}
+	EXPECT(net_dest_check(NULL, NULL, 0, NULL, 0) == NET_FORBIDDEN,
+	    "NULL addr");
+}
+
+/* What webhook_addr_explain and webhook_check_allowed_ip say. */
+struct explain_row {
+	const char	*host;		/* or a CIDR, for allowed_ip rows */
+	const char	*ep;		/* one endpoint CIDR or NULL */
+	bool		 entry;		/* webhook_check_allowed_ip */
+	const char	*want;
+};
+
+static const struct explain_row explain_rows[] = {
+	{ "127.0.0.1", NULL, false, "127.0.0.1, a loopback address; "
+	    "webhooks go only to public addresses unless allowed_ips lists "
+	    "the address and the server's configuration permits it" },
+	{ "8.8.4.4", "8.8.8.8", false,
+	    "8.8.4.4, a public address that allowed_ips does not list" },
+	{ "127.0.0.3", "127.0.0.3", false, "127.0.0.3, a loopback address "
+	    "that the server's configuration does not permit" },
+	{ "169.254.169.254", "169.254.169.254", false,
+	    "169.254.169.254, a metadata address, where webhooks never go" },
+	{ "0.0.0.0", NULL, false,
+	    "0.0.0.0, an unspecified address, where webhooks never go" },
+	{ "127.0.0.3", NULL, true, "is 127.0.0.3, a loopback address that "
+	    "the server's configuration does not permit" },
+	{ "169.254.169.254", NULL, true,
+	    "is 169.254.169.254, a metadata address, where webhooks never "
+	    "go" },
+	{ "127.0.0.0/8", NULL, true, "(127.0.0.0/8) holds non-public "
+	    "addresses outside what the server's configuration permits" },
+	{ "::/0", NULL, true, "(::/0) holds metadata, unspecified or "
+	    "multicast addresses, where webhooks never go" },
+};
+
+static void
+test_explain(void)
+{
+	struct cc_config cfg;
+	struct net_cidr ep, c;
+	struct net_addr a;
+	char why[300];
+	size_t i;
+
+	memset(&cfg, 0, sizeof(cfg));
+	CU_ASSERT_EQUAL_FATAL(net_parse_cidr("127.0.0.1",
+	    &cfg.webhook_allowed[0]), 0);
+	cfg.nwebhook_allowed = 1;
+	for (i = 0; i < CC_ARRAY_SIZE(explain_rows); i++) {
+		const struct explain_row *r = &explain_rows[i];
+
+		why[0] = '\0';
+		if (r->entry) {
+			CU_ASSERT_EQUAL_FATAL(net_parse_cidr(r->host, &c), 0);
+			EXPECT(webhook_check_allowed_ip(&c, &cfg, why,
+			    sizeof(why)) == 1, "explain row %zu accepted", i);
+		} else {
+			if (r->ep != NULL)
+				CU_ASSERT_EQUAL_FATAL(net_parse_cidr(r->ep,
+				    &ep), 0);
+			CU_ASSERT_EQUAL_FATAL(net_parse_host(r->host, &a), 0);
+			EXPECT(!webhook_addr_explain(&a, &ep, r->ep != NULL,
+			    &cfg, why, sizeof(why)), "explain row %zu "
+			    "accepted", i);
+		}
+		EXPECT(strcmp(why, r->want) == 0, "explain row %zu: \"%s\", "
+		    "want \"%s\"", i, why, r->want);
+	}
+	CU_ASSERT_EQUAL_FATAL(net_parse_cidr("127.0.0.1", &c), 0);
+	EXPECT(webhook_check_allowed_ip(&c, &cfg, why, sizeof(why)) == 0,
+	    "the operator's own address refused");
+}
+
+/*
+ * URLs at save, without DNS: an endpoint's (webhook_check_url with its
+ * allowed_ips) and an invoice's (webhook_check_invoice_url, whose literal
+ * host is its list), and webhook_url_allowlist, which cc-webhooks uses
+ * for invoices at send time.
+ */
+struct url_row {
+	const char	*url;
+	const char	*ep[MAX_ALLOWED];	/* NULL-terminated */
+	int		 endpoint;	/* webhook_check_url's answer */
+	int		 invoice;	/* webhook_check_invoice_url's */
+	size_t		 nlist;		/* webhook_url_allowlist's */
+};
+
+static const struct url_row url_rows[] = {
+	{ "https://93.184.215.14/h", { NULL }, 0, 0, 1 },
+	{ "https://93.184.215.14/h", { "93.184.215.0/24", NULL }, 0, 0, 1 },
+	{ "https://93.184.215.14/h", { "8.8.8.8", NULL }, 1, 0, 1 },
+	{ "http://127.0.0.1:9/", { NULL }, 1, 0, 1 },
+	{ "http://127.0.0.1:9/", LO, 0, 0, 1 },
+	{ "http://0x7f000001/", LO, 0, 0, 1 },
+	{ "http://[::ffff:127.0.0.1]/", LO, 0, 0, 1 },
+	{ "http://127.0.0.3/", { "127.0.0.3", NULL }, 1, 1, 1 },
+	{ "http://[::1]/", { "::1", NULL }, 1, 1, 1 },
+	{ "http://10.1.2.3/", { "10.1.2.3", NULL }, 1, 1, 1 },
+	{ "http://169.254.169.254/", { "169.254.169.254", NULL }, 1, 1, 1 },
+	{ "http://0.0.0.0/", { NULL }, 1, 1, 1 },
+	/* Names: not resolved here (resolve_names false); no list. */
+	{ "http://localhost:9/", { NULL }, 0, 0, 0 },
+	{ "https://merchant.com/webhook", { NULL }, 0, 0, 0 },
+	/* Form. */
+	{ "ftp://127.0.0.1/", LO, 1, 1, 1 },
+	{ "http://user:pw@127.0.0.1/", LO, 1, 1, 1 },
+	{ "not a url", { NULL }, 1, 1, 0 },
+};
+
+static void
+test_check_url(void)
+{
+	struct cc_config cfg;
+	struct net_cidr ep[MAX_ALLOWED], list[1];
+	char why[256];
+	size_t i, n, got;
+	int e, v;
+
+	memset(&cfg, 0, sizeof(cfg));
+	CU_ASSERT_EQUAL_FATAL(net_parse_cidr("127.0.0.1",
+	    &cfg.webhook_allowed[0]), 0);
+	cfg.nwebhook_allowed = 1;
+	for (i = 0; i < CC_ARRAY_SIZE(url_rows); i++) {
+		const struct url_row *r = &url_rows[i];
+
+		n = cidrs(r->ep, ep);
+		e = webhook_check_url(r->url, n > 0 ? ep : NULL, n, &cfg,
+		    false, why, sizeof(why));
+		v = webhook_check_invoice_url(r->url, &cfg, why, sizeof(why));
+		got = webhook_url_allowlist(r->url, list);
+		EXPECT(e == r->endpoint && v == r->invoice && got == r->nlist,
+		    "url row %zu (%s): endpoint %d, invoice %d, list %zu; "
+		    "want %d %d %zu", i, r->url, e, v, got, r->endpoint,
+		    r->invoice, r->nlist);
+	}
+	EXPECT(webhook_url_allowlist("http://0x7f.1:8/x", list) == 1 &&
+	    list[0].prefix == 32 && list[0].addr.bytes[0] == 127 &&
+	    list[0].addr.bytes[3] == 1, "the literal's address, /32");
+}
+
+/* [webhooks] allowed_ips in the configuration: never-classes refused. */
+struct conf_row {
+	const char	*value;
+	bool		 ok;
+	const char	*msg;		/* part of the error when refused */
+};
+
+static const struct conf_row conf_rows[] = {
+	{ "127.0.0.1", true, NULL },
+	{ "127.0.0.1 10.1.2.0/24, fd00:1::/32", true, NULL },
+	{ "10.0.0.0/8", true, NULL },
+	{ "169.254.169.254", false, "169.254.169.254 holds metadata" },
+	{ "10.0.0.0/8 169.254.0.0/16", false, "169.254.0.0/16 holds" },
+	{ "0.0.0.0/0", false, "where webhooks never go" },
+	{ "::/0", false, "where webhooks never go" },
+	{ "224.0.0.0/4", false, "multicast" },
+	{ "fd00::/8", false, "fd00::/8 holds" },
+	{ "10.0.0.1/8", false, "is not an IP address or CIDR" },
+};
+
+static void
+test_config_allowed_ips(void)
+{
+	struct cc_config cfg;
+	char path[] = "/tmp/cc_test_netcheck_XXXXXX", err[512];
+	size_t i;
+	FILE *f;
+	int fd, rc;
+
+	for (i = 0; i < CC_ARRAY_SIZE(conf_rows); i++) {
+		const struct conf_row *r = &conf_rows[i];
+
+		cc_strlcpy(path, "/tmp/cc_test_netcheck_XXXXXX",
+		    sizeof(path));
+		fd = mkstemp(path);
+		CU_ASSERT_FATAL(fd != -1);
+		f = fdopen(fd, "w");
+		CU_ASSERT_FATAL(f != NULL);
+		fprintf(f, "[database]\nurl = postgresql:///x\n[webhooks]\n"
+		    "allowed_ips = %s\n", r->value);
+		CU_ASSERT_FATAL(fclose(f) == 0);
+		err[0] = '\0';
+		rc = config_load(path, &cfg, err, sizeof(err));
+		unlink(path);
+		EXPECT((rc == 0) == r->ok && (r->ok || strstr(err, r->msg) !=
+		    NULL), "config row %zu (%s): %d \"%s\"", i, r->value, rc,
+		    err);
+	}
+}
+
+/*
+ * webhook_endpoint_parse: the body of a create or update, field by field,
+ * with the test stack's operator (127.0.0.1) for allowed_ips entries.
+ */
+struct parse_row {
+	const char	*body;
+	bool		 create;
+	const char	*code;		/* NULL: accepted */
+	const char	*field;
+};
+
+#define EV	"\"events\": [\"invoice.paid\"]"
+
+static const struct parse_row parse_rows[] = {
+	{ "{\"url\": \"https://x.test/\", " EV "}", true, NULL, NULL },
+	{ "{" EV "}", true, "MISSING_FIELD", "url" },
+	{ "{\"url\": \"https://x.test/\"}", true, "MISSING_FIELD", "events" },
+	{ "{\"url\": 5, " EV "}", true, "INVALID_TYPE", "url" },
+	{ "{\"url\": null, " EV "}", true, "MISSING_FIELD", "url" },
+	{ "{\"nope\": 1}", false, "UNKNOWN_FIELD", "nope" },
+	{ "{\"secret\": \"whsec_abcdefghij\"}", false,
+	    "SECRET_NOT_UPDATABLE", "secret" },
+	{ "{\"events\": [\"invoice.paid\", \"invoice.paid\"]}", false,
+	    "INVALID_VALUE", "events" },
+	{ "{\"max_retries\": 1.0}", false, "INVALID_TYPE", "max_retries" },
+	{ "{\"timeout\": 61}", false, "INVALID_VALUE", "timeout" },
+	{ "{\"retry_backoff\": \"linear\", \"enabled\": false}", false, NULL,
+	    NULL },
+	{ "{\"allowed_ips\": [\"127.0.0.1\", \"93.184.215.0/24\"]}", false,
+	    NULL, NULL },
+	{ "{\"allowed_ips\": [\"10.0.0.1/8\"]}", false, "INVALID_VALUE",
+	    "allowed_ips" },
+	{ "{\"allowed_ips\": [\"127.0.0.0/8\"]}", false, "IP_NOT_ALLOWED",
+	    "allowed_ips" },
+	{ "{\"allowed_ips\": [\"0.0.0.0/0\"]}", false, "IP_NOT_ALLOWED",
+	    "allowed_ips" },
+	{ "{\"allowed_ips\": [\"169.254.169.254\"]}", false, "IP_NOT_ALLOWED",
+	    "allowed_ips" },
+};
+
+static void
+test_endpoint_parse(void)
+{
+	static const char full[] = "{\"url\": \"https://x.test/\", "
+	    "\"events\": [\"invoice.paid\", \"invoice.created\"], "
+	    "\"allowed_ips\": [\"8.8.8.8\", \"127.0.0.1\"]}";
+	static const char rotate[] = "{\"secret\": 1}";
+	struct webhook_endpoint_input in;
+	struct input_error e;
+	struct cc_config cfg;
+	json_object *body;
+	char err[200];
+	size_t i;
+	int rc;
+
+	memset(&cfg, 0, sizeof(cfg));
+	CU_ASSERT_EQUAL_FATAL(net_parse_cidr("127.0.0.1",
+	    &cfg.webhook_allowed[0]), 0);
+	cfg.nwebhook_allowed = 1;
+	for (i = 0; i < CC_ARRAY_SIZE(parse_rows); i++) {
+		const struct parse_row *r = &parse_rows[i];
+
+		memset(&e, 0, sizeof(e));
+		body = jsonx_parse(r->body, strlen(r->body), err, sizeof(err));
+		CU_ASSERT_FATAL(body != NULL);
+		rc = webhook_endpoint_parse(body, r->create, &cfg, &in, &e);
+		EXPECT(r->code == NULL ? rc == 0 : rc == -1 &&
+		    e.status == 422 && strcmp(e.code, r->code) == 0 &&
+		    strcmp(e.field, r->field) == 0, "parse row %zu (%s): %d "
+		    "%s %s \"%s\"", i, r->body, rc, e.code, e.field,
+		    e.message);
+		input_error_release(&e);
+		json_object_put(body);
+	}
+
+	/* Defaults of a create, and the lists kept in their order. */
+	body = jsonx_parse(full, strlen(full), err, sizeof(err));
+	CU_ASSERT_FATAL(body != NULL);
+	memset(&e, 0, sizeof(e));
+	CU_ASSERT_EQUAL_FATAL(webhook_endpoint_parse(body, true, &cfg, &in,
+	    &e), 0);
+	EXPECT(in.max_retries == WEBHOOK_DEFAULT_RETRIES &&
+	    in.timeout == WEBHOOK_DEFAULT_TIMEOUT && in.enabled &&
+	    strcmp(in.retry_backoff, "exponential") == 0 &&
+	    in.secret == NULL, "create defaults");
+	EXPECT(in.nevents == 2 && strcmp(in.events[1], "invoice.created") ==
+	    0 && in.nallowed == 2 && strcmp(in.allowed_ips[1],
+	    "127.0.0.1") == 0 && in.has[WEPF_ALLOWED_IPS] &&
+	    !in.has[WEPF_TIMEOUT], "lists in order");
+	json_object_put(body);
+
+	/* rotate-secret takes nothing. */
+	body = jsonx_parse(rotate, strlen(rotate), err, sizeof(err));
+	CU_ASSERT_FATAL(body != NULL);
+	EXPECT(webhook_endpoint_parse_empty(body, &e) == -1 &&
+	    strcmp(e.code, "UNKNOWN_FIELD") == 0 &&
+	    strcmp(e.field, "secret") == 0, "rotate body");
+	EXPECT(webhook_endpoint_parse_empty(NULL, &e) == 0, "empty body");
+	json_object_put(body);
+	for (i = 0; i < WEP__MAX; i++)
+		EXPECT(strcmp(webhook_endpoint_strerror(i),
+		    "unknown result") != 0, "strerror %zu", i);
+	EXPECT(strcmp(webhook_endpoint_strerror(WEP_LIMIT), "at most 16 "
+	    "webhook endpoints may exist per mode; delete one first") == 0,
+	    "limit text");
 }
 
 static const struct cu_test tests[] = {
@@ -898,10 +1407,18 @@ static const struct cu_test tests[] = {
 	{ "net_addr_str", test_addr_str },
 	{ "net_parse_cidr", test_parse_cidr },
 	{ "net_cidr_contains", test_cidr_contains },
-	{ "net_allowed", test_allowed },
+	{ "net_cidr_within", test_cidr_within },
+	{ "net_cidr_may_be", test_cidr_may_be },
+	{ "net_entry_check", test_entry_check },
 	{ "net_addr_from_sockaddr", test_from_sockaddr },
 	{ "webhook_backoff_ms", test_backoff },
-	{ "webhook_addr_ok", test_addr_ok },
+	{ "webhook_addr_ok and net_dest_check", test_addr_ok },
+	{ "webhook_addr_explain and webhook_check_allowed_ip",
+	    test_explain },
+	{ "webhook_check_url, _invoice_url, webhook_url_allowlist",
+	    test_check_url },
+	{ "config [webhooks] allowed_ips", test_config_allowed_ips },
+	{ "webhook_endpoint_parse", test_endpoint_parse },
 	{ "whsig_sign", test_sign },
 	{ "whsig_verify", test_verify },
 	{ "whsig_new_secret", test_new_secret },

@@ -302,12 +302,63 @@ test_config_path(void)
 	    CONFIG_DEFAULT_PATH);
 }
 
+/* [webhooks] allowed_ips in the configuration: never-classes refused. */
+struct conf_row {
+	const char	*value;
+	bool		 ok;
+	const char	*msg;		/* part of the error when refused */
+};
+
+static const struct conf_row conf_rows[] = {
+	{ "127.0.0.1", true, NULL },
+	{ "127.0.0.1 10.1.2.0/24, fd00:1::/32", true, NULL },
+	{ "10.0.0.0/8", true, NULL },
+	{ "169.254.169.254", false, "169.254.169.254 holds metadata" },
+	{ "10.0.0.0/8 169.254.0.0/16", false, "169.254.0.0/16 holds" },
+	{ "0.0.0.0/0", false, "where webhooks never go" },
+	{ "::/0", false, "where webhooks never go" },
+	{ "224.0.0.0/4", false, "multicast" },
+	{ "fd00::/8", false, "fd00::/8 holds" },
+	{ "10.0.0.1/8", false, "is not an IP address or CIDR" },
+};
+
+static void
+test_config_allowed_ips(void)
+{
+	struct cc_config cfg;
+	char path[] = "/tmp/cc_test_netcheck_XXXXXX", err[512];
+	size_t i;
+	FILE *f;
+	int fd, rc;
+
+	for (i = 0; i < CC_ARRAY_SIZE(conf_rows); i++) {
+		const struct conf_row *r = &conf_rows[i];
+
+		cc_strlcpy(path, "/tmp/cc_test_netcheck_XXXXXX",
+		    sizeof(path));
+		fd = mkstemp(path);
+		CU_ASSERT_FATAL(fd != -1);
+		f = fdopen(fd, "w");
+		CU_ASSERT_FATAL(f != NULL);
+		fprintf(f, "[database]\nurl = postgresql:///x\n[webhooks]\n"
+		    "allowed_ips = %s\n", r->value);
+		CU_ASSERT_FATAL(fclose(f) == 0);
+		err[0] = '\0';
+		rc = config_load(path, &cfg, err, sizeof(err));
+		unlink(path);
+		EXPECT((rc == 0) == r->ok && (r->ok || strstr(err, r->msg) !=
+		    NULL), "config row %zu (%s): %d \"%s\"", i, r->value, rc,
+		    err);
+	}
+}
+
 static const struct cu_test tests[] = {
 	{ "config_load errors", test_config_errors },
 	{ "config_load defaults and lookups", test_config_ok },
 	{ "config_path", test_config_path },
 	{ "config contract check without kind",
 	    test_config_contract_without_kind },
+	{ "config [webhooks] allowed_ips", test_config_allowed_ips },
 };
 
 int

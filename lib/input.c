@@ -152,6 +152,9 @@ check_text(const struct source *src, const struct input_field *f,
 			    f->name, "%s must be an http or https URL of at "
 			    "most %d bytes", f->name, CC_MAX_URL);
 		return 0;
+	case INPUT_ARRAY:
+		return input_seterr(e, src->status, src->type_code, f->name,
+		    "%s must be a list", f->name);
 	case INPUT_CHECK:
 		if (!f->check(s))
 			return input_seterr(e, src->status, src->value_code,
@@ -178,9 +181,10 @@ input_json(json_object *obj, const struct input_field *fields, size_t n,
 {
 	const struct input_field *f;
 	json_object *x;
-	size_t i;
+	size_t i, n_el;
 
-	memset(v, 0, n * sizeof(*v));
+	if (n > 0)
+		memset(v, 0, n * sizeof(*v));
 	if (obj != NULL && !json_object_is_type(obj, json_type_object))
 		return input_seterr(e, 400, "INVALID_JSON", NULL,
 		    "the body must be a JSON object");
@@ -219,6 +223,18 @@ input_json(json_object *obj, const struct input_field *fields, size_t n,
 			if (check_text(&body_src, f, jsonx_number_text(x),
 			    0, &v[i], e) == -1)
 				return -1;
+			break;
+		case INPUT_ARRAY:
+			if (!json_object_is_type(x, json_type_array))
+				return input_seterr(e, 422, "INVALID_TYPE",
+				    f->name, "%s must be an array", f->name);
+			v[i].array = x;
+			n_el = json_object_array_length(x);
+			if ((int64_t)n_el < f->lo || (int64_t)n_el > f->hi)
+				return input_seterr(e, 422, "INVALID_VALUE",
+				    f->name, "%s must have %lld to %lld "
+				    "entries", f->name, (long long)f->lo,
+				    (long long)f->hi);
 			break;
 		case INPUT_BOOL:
 			if (!json_object_is_type(x, json_type_boolean))

@@ -44,6 +44,7 @@ enum input_kind {
 	INPUT_CHOICE,	/* one of choices, exactly */
 	INPUT_URL,	/* input_url_ok */
 	INPUT_CHECK,	/* text accepted by check(); what says what it is */
+	INPUT_ARRAY,	/* a JSON array of lo..hi elements (bodies only) */
 	INPUT_KIND__MAX
 };
 
@@ -65,6 +66,7 @@ struct input_value {
 	int64_t		 num;		/* INPUT_INT */
 	bool		 yes;		/* INPUT_BOOL */
 	int		 choice;	/* INPUT_CHOICE: index in choices */
+	json_object	*array;		/* INPUT_ARRAY: the array (borrowed) */
 };
 
 /*
@@ -72,7 +74,8 @@ struct input_value {
  * a key not declared is 422 UNKNOWN_FIELD, an explicit null counts as not
  * given, a missing required field is 422 MISSING_FIELD, a wrong JSON type
  * 422 INVALID_TYPE, a bad length 422 INVALID_LENGTH, anything else 422
- * INVALID_VALUE. 0 with v[0..n-1] filled, or -1 with e set.
+ * INVALID_VALUE. 0 with v[0..n-1] filled, or -1 with e set. With n 0
+ * (v may be NULL) it checks that a body has no fields at all.
  */
 int	input_json(json_object *obj, const struct input_field *, size_t n,
 	    struct input_value *v, struct input_error *e);

@@ -6,7 +6,6 @@
  */
 #include "cc.h"
 
-#include <errno.h>
 
 #include "apikey.h"
 #include "config.h"
@@ -48,15 +47,27 @@ _Static_assert(EV__MAX <= WEBHOOK_ENDPOINT_MAX_EVENTS,
 #define EP_MINE \
 	"id = $1 AND merchant_id = $2 AND mode = $3 AND deleted_at IS NULL"
 
-static const char *const field_names[WEPF__MAX] = {
-	[WEPF_URL] = "url",
-	[WEPF_EVENTS] = "events",
-	[WEPF_SECRET] = "secret",
-	[WEPF_ALLOWED_IPS] = "allowed_ips",
-	[WEPF_MAX_RETRIES] = "max_retries",
-	[WEPF_RETRY_BACKOFF] = "retry_backoff",
-	[WEPF_TIMEOUT] = "timeout",
-	[WEPF_ENABLED] = "enabled",
+static const char *const backoffs[] = { "exponential", "linear", NULL };
+
+/* Every accepted field, declared once (url and events: required to
+ * create). The arrays and the secret are checked further below. */
+static const struct input_field ep_fields[WEPF__MAX] = {
+	[WEPF_URL] = { "url", INPUT_STRING, false, 1, CC_MAX_URL, NULL,
+	    NULL, NULL },
+	[WEPF_EVENTS] = { "events", INPUT_ARRAY, false, 1, EV__MAX, NULL,
+	    NULL, NULL },
+	[WEPF_SECRET] = { "secret", INPUT_STRING, false, 1, WHSEC_MAX, NULL,
+	    NULL, NULL },
+	[WEPF_ALLOWED_IPS] = { "allowed_ips", INPUT_ARRAY, false, 0,
+	    WEBHOOK_MAX_ALLOWED_IPS, NULL, NULL, NULL },
+	[WEPF_MAX_RETRIES] = { "max_retries", INPUT_INT, false, 0,
+	    WEBHOOK_MAX_RETRIES, NULL, NULL, NULL },
+	[WEPF_RETRY_BACKOFF] = { "retry_backoff", INPUT_CHOICE, false, 0, 0,
+	    backoffs, NULL, NULL },
+	[WEPF_TIMEOUT] = { "timeout", INPUT_INT, false, 1,
+	    WEBHOOK_MAX_TIMEOUT, NULL, NULL, NULL },
+	[WEPF_ENABLED] = { "enabled", INPUT_BOOL, false, 0, 0, NULL, NULL,
+	    NULL },
 };
 
 static const char *const rc_text[WEP__MAX] = {
@@ -80,14 +91,6 @@ static const char *
 mode_of(const struct auth *a)
 {
 	return a->test ? "test" : "live";
-}
-
-/* A field name worth echoing back: short, printable UTF-8. */
-static const char *
-nameable(const char *k)
-{
-	return strlen(k) <= 40 && jsonx_utf8_clean(k, strlen(k), false) ?
-	    k : NULL;
 }
 
 /*
@@ -126,51 +129,14 @@ check_url(const char *url, const struct net_cidr *cidrs, size_t n,
 	return 0;
 }
 
-/* An integer field in [lo, hi] into *out. */
-static int
-int_field(json_object *v, const char *field, int lo, int hi, int *out,
-    struct input_error *e)
-{
-	const char *txt;
-	char *end;
-	long long n;
-
-	txt = jsonx_number_text(v);
-	/* "2.0" and "1e3" are not integers here; the text decides. */
-	if (txt == NULL || strpbrk(txt, ".eE") != NULL)
-		return input_seterr(e, 422, "INVALID_TYPE", field,
-		    "%s must be an integer", field);
-	errno = 0;
-	n = strtoll(txt, &end, 10);
-	if (errno != 0 || *end != '\0' || n < lo || n > hi)
-		return input_seterr(e, 422, "INVALID_VALUE", field,
-		    "%s must be between %d and %d", field, lo, hi);
-	*out = (int)n;
-	return 0;
-}
-
 static int
 parse_events(json_object *v, struct webhook_endpoint_input *in,
     struct input_error *e)
 {
-	size_t n, i, j, known = 0;
-	int t;
+	size_t n, i, j;
 
-	for (t = 0; t < EV__MAX; t++)
-		if (events_flags(events_name(t)) & EVF_WEBHOOK)
-			known++;
-	if (!json_object_is_type(v, json_type_array))
-		return input_seterr(e, 422, "INVALID_TYPE", "events",
-		    "events must be an array of event names");
+	/* input_json checked it is an array of 1 to EV__MAX entries. */
 	n = json_object_array_length(v);
-	if (n == 0)
-		return input_seterr(e, 422, "INVALID_VALUE", "events",
-		    "events must name at least one event");
-	/* Unique known names: more than there are is a duplicate. */
-	if (n > known)
-		return input_seterr(e, 422, "INVALID_VALUE", "events",
-		    "events must list each event at most once (%zu exist)",
-		    known);
 	for (i = 0; i < n; i++) {
 		json_object *x = json_object_array_get_idx(v, i);
 		const char *s;
@@ -201,14 +167,9 @@ parse_allowed_ips(json_object *v, const struct cc_config *cfg,
 	char why[200];
 	size_t n, i;
 
-	if (!json_object_is_type(v, json_type_array))
-		return input_seterr(e, 422, "INVALID_TYPE", "allowed_ips",
-		    "allowed_ips must be an array of IP addresses or CIDRs");
+	/* input_json checked it is an array of at most
+	 * WEBHOOK_MAX_ALLOWED_IPS entries. */
 	n = json_object_array_length(v);
-	if (n > WEBHOOK_MAX_ALLOWED_IPS)
-		return input_seterr(e, 422, "INVALID_VALUE", "allowed_ips",
-		    "allowed_ips must have at most %d entries",
-		    WEBHOOK_MAX_ALLOWED_IPS);
 	for (i = 0; i < n; i++) {
 		json_object *x = json_object_array_get_idx(v, i);
 
@@ -234,17 +195,11 @@ parse_allowed_ips(json_object *v, const struct cc_config *cfg,
 }
 
 static int
-parse_secret(json_object *v, struct webhook_endpoint_input *in,
+parse_secret(const char *s, struct webhook_endpoint_input *in,
     struct input_error *e)
 {
-	const char *s;
-	size_t n, i;
+	size_t n = strlen(s), i;
 
-	if (!json_object_is_type(v, json_type_string))
-		return input_seterr(e, 422, "INVALID_TYPE", "secret",
-		    "secret must be a string");
-	s = json_object_get_string(v);
-	n = (size_t)json_object_get_string_len(v);
 	if (strncmp(s, WHSEC_PREFIX, strlen(WHSEC_PREFIX)) != 0)
 		return input_seterr(e, 422, "INVALID_VALUE", "secret",
 		    "secret must start with " WHSEC_PREFIX);
@@ -262,109 +217,56 @@ parse_secret(json_object *v, struct webhook_endpoint_input *in,
 	return 0;
 }
 
-static int
-parse_backoff(json_object *v, struct webhook_endpoint_input *in,
-    struct input_error *e)
-{
-	const char *s;
-
-	if (!json_object_is_type(v, json_type_string))
-		return input_seterr(e, 422, "INVALID_TYPE", "retry_backoff",
-		    "retry_backoff must be a string");
-	s = json_object_get_string(v);
-	if (strcmp(s, "exponential") != 0 && strcmp(s, "linear") != 0)
-		return input_seterr(e, 422, "INVALID_VALUE", "retry_backoff",
-		    "retry_backoff must be exponential or linear");
-	in->retry_backoff = s;
-	return 0;
-}
-
 int
 webhook_endpoint_parse(json_object *body, bool create,
     const struct cc_config *cfg, struct webhook_endpoint_input *in,
     struct input_error *e)
 {
-	json_object *v[WEPF__MAX];
-	size_t i;
+	struct input_field f[WEPF__MAX];
+	struct input_value v[WEPF__MAX];
+	int rc, i;
 
 	memset(in, 0, sizeof(*in));
-	json_object_object_foreach(body, k, val) {
-		bool ok = false;
-
-		(void)val;
-		for (i = 0; i < WEPF__MAX; i++)
-			if (strcmp(k, field_names[i]) == 0)
-				ok = true;
-		if (!ok)
-			return input_seterr(e, 422, "UNKNOWN_FIELD",
-			    nameable(k), "unknown field");
-	}
+	memcpy(f, ep_fields, sizeof(f));
+	f[WEPF_URL].required = create;
+	f[WEPF_EVENTS].required = create;
+	rc = input_json(body, f, WEPF__MAX, v, e);
+	if (rc == -1 && strcmp(e->code, "UNKNOWN_FIELD") == 0)
+		return -1;
+	/* Said before anything else is wrong with the secret. */
 	if (!create && json_object_object_get_ex(body, "secret", NULL))
 		return input_seterr(e, 422, "SECRET_NOT_UPDATABLE", "secret",
 		    "secret cannot be changed by PATCH; use POST "
 		    "/api/v1/webhook-endpoints/{id}/rotate-secret, which "
 		    "returns the new secret");
-	for (i = 0; i < WEPF__MAX; i++) {
-		v[i] = NULL;
-		if (json_object_object_get_ex(body, field_names[i], &v[i]) &&
-		    json_object_is_type(v[i], json_type_null))
-			v[i] = NULL;
-		in->has[i] = v[i] != NULL;
-	}
-	if (create && v[WEPF_URL] == NULL)
-		return input_seterr(e, 422, "MISSING_FIELD", "url",
-		    "url is required");
-	if (v[WEPF_URL] != NULL) {
-		if (!json_object_is_type(v[WEPF_URL], json_type_string))
-			return input_seterr(e, 422, "INVALID_TYPE", "url",
-			    "url must be a string");
-		in->url = json_object_get_string(v[WEPF_URL]);
-	}
-	if (create && v[WEPF_EVENTS] == NULL)
-		return input_seterr(e, 422, "MISSING_FIELD", "events",
-		    "events is required");
-	if (v[WEPF_EVENTS] != NULL &&
-	    parse_events(v[WEPF_EVENTS], in, e) == -1)
+	if (rc == -1)
 		return -1;
-	if (v[WEPF_SECRET] != NULL &&
-	    parse_secret(v[WEPF_SECRET], in, e) == -1)
+	for (i = 0; i < WEPF__MAX; i++)
+		in->has[i] = v[i].given;
+	in->url = v[WEPF_URL].str;
+	if (v[WEPF_EVENTS].given &&
+	    parse_events(v[WEPF_EVENTS].array, in, e) == -1)
 		return -1;
-	if (v[WEPF_ALLOWED_IPS] != NULL &&
-	    parse_allowed_ips(v[WEPF_ALLOWED_IPS], cfg, in, e) == -1)
+	if (v[WEPF_SECRET].given && parse_secret(v[WEPF_SECRET].str, in, e) ==
+	    -1)
 		return -1;
-	in->max_retries = WEBHOOK_DEFAULT_RETRIES;
-	if (v[WEPF_MAX_RETRIES] != NULL && int_field(v[WEPF_MAX_RETRIES],
-	    "max_retries", 0, WEBHOOK_MAX_RETRIES, &in->max_retries, e) == -1)
+	if (v[WEPF_ALLOWED_IPS].given &&
+	    parse_allowed_ips(v[WEPF_ALLOWED_IPS].array, cfg, in, e) == -1)
 		return -1;
-	in->retry_backoff = "exponential";
-	if (v[WEPF_RETRY_BACKOFF] != NULL &&
-	    parse_backoff(v[WEPF_RETRY_BACKOFF], in, e) == -1)
-		return -1;
-	in->timeout = WEBHOOK_DEFAULT_TIMEOUT;
-	if (v[WEPF_TIMEOUT] != NULL && int_field(v[WEPF_TIMEOUT], "timeout",
-	    1, WEBHOOK_MAX_TIMEOUT, &in->timeout, e) == -1)
-		return -1;
-	in->enabled = true;
-	if (v[WEPF_ENABLED] != NULL) {
-		if (!json_object_is_type(v[WEPF_ENABLED], json_type_boolean))
-			return input_seterr(e, 422, "INVALID_TYPE", "enabled",
-			    "enabled must be true or false");
-		in->enabled = json_object_get_boolean(v[WEPF_ENABLED]);
-	}
+	in->max_retries = v[WEPF_MAX_RETRIES].given ?
+	    (int)v[WEPF_MAX_RETRIES].num : WEBHOOK_DEFAULT_RETRIES;
+	in->retry_backoff = v[WEPF_RETRY_BACKOFF].given ?
+	    v[WEPF_RETRY_BACKOFF].str : backoffs[0];
+	in->timeout = v[WEPF_TIMEOUT].given ? (int)v[WEPF_TIMEOUT].num :
+	    WEBHOOK_DEFAULT_TIMEOUT;
+	in->enabled = v[WEPF_ENABLED].given ? v[WEPF_ENABLED].yes : true;
 	return 0;
 }
 
 int
 webhook_endpoint_parse_empty(json_object *body, struct input_error *e)
 {
-	if (body == NULL)
-		return 0;
-	json_object_object_foreach(body, k, val) {
-		(void)val;
-		return input_seterr(e, 422, "UNKNOWN_FIELD", nameable(k),
-		    "unknown field");
-	}
-	return 0;
+	return input_json(body, NULL, 0, NULL, e);
 }
 
 /* The endpoint object of row r's "endpoint" column, with the secret. */

@@ -164,53 +164,52 @@ apikey_syntax_ok(const char *s)
 	return true;
 }
 
+/* Scope bits of an array literal as PostgreSQL prints it: {a,b}. */
+static unsigned
+scopes_from_literal(const char *text)
+{
+	char tmp[512], *tok, *save = NULL;
+	unsigned set = 0, bit;
+
+	cc_strlcpy(tmp, text, sizeof(tmp));
+	for (tok = strtok_r(tmp, "{},\"", &save); tok != NULL;
+	    tok = strtok_r(NULL, "{},\"", &save))
+		if (scope_from_name(tok, &bit) == 0)
+			set |= bit;
+	return set;
+}
+
 int
 apikey_authenticate(struct db *db, const char *secret, struct auth *a)
 {
 	static const char sql[] =
-	    "SELECT id, merchant_id, mode, prefix, suffix, scopes::text[] "
-	    "FROM api_keys WHERE secret_hash = $1::bytea "
-	    "AND revoked_at IS NULL";
+	    "SELECT id, merchant_id, mode, prefix, suffix, "
+	    "scopes::text[] AS scopes FROM api_keys "
+	    "WHERE secret_hash = $1::bytea AND revoked_at IS NULL";
+	struct db_params p;
 	uint8_t hash[32];
-	char hex[2 + 65];
-	const char *params[1];
 	PGresult *res;
-	const char *scopetxt;
 	int rc = 1;
 
 	memset(a, 0, sizeof(*a));
 	if (!apikey_syntax_ok(secret))
 		return 1;
 	apikey_hash(secret, hash);
-	hex[0] = '\\';
-	hex[1] = 'x';
-	hex_encode(hash, sizeof(hash), hex + 2);
-	params[0] = hex;
-	res = db_query(db, sql, 1, params);
+	db_params_init(&p);
+	db_param_bytea(&p, hash, sizeof(hash));
+	res = db_run(db, sql, &p);
+	db_params_release(&p);
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) != 1)
 		goto out;
-	cc_strlcpy(a->key_id, PQgetvalue(res, 0, 0), sizeof(a->key_id));
-	cc_strlcpy(a->merchant_id, PQgetvalue(res, 0, 1),
+	cc_strlcpy(a->key_id, db_val(res, 0, "id"), sizeof(a->key_id));
+	cc_strlcpy(a->merchant_id, db_val(res, 0, "merchant_id"),
 	    sizeof(a->merchant_id));
-	a->test = strcmp(PQgetvalue(res, 0, 2), "test") == 0;
+	a->test = strcmp(db_val(res, 0, "mode"), "test") == 0;
 	snprintf(a->actor, sizeof(a->actor), "api_key:%s***%s",
-	    PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 4));
-	/* scopes arrive as a text array literal: {a,b} */
-	scopetxt = PQgetvalue(res, 0, 5);
-	{
-		char tmp[512], *tok, *save = NULL;
-
-		cc_strlcpy(tmp, scopetxt, sizeof(tmp));
-		for (tok = strtok_r(tmp, "{},\"", &save); tok != NULL;
-		    tok = strtok_r(NULL, "{},\"", &save)) {
-			unsigned bit;
-
-			if (scope_from_name(tok, &bit) == 0)
-				a->scopes |= bit;
-		}
-	}
+	    db_val(res, 0, "prefix"), db_val(res, 0, "suffix"));
+	a->scopes = scopes_from_literal(db_val(res, 0, "scopes"));
 	rc = 0;
 out:
 	PQclear(res);

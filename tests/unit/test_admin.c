@@ -1,11 +1,14 @@
 /*
  * Unit tests of the pure parts of the modules behind cc-admin: merchant
- * names and every result's message.
+ * names, every result's message and API key scopes as the database
+ * prints them (the key module is included to reach its static helper).
  */
 #include "cc.h"
 
 #include "cu_run.h"
 #include "merchant.h"
+
+#include "../../lib/apikey.c"
 
 static void
 test_merchant_names(void)
@@ -44,6 +47,8 @@ test_messages(void)
 
 	for (i = 0; i < MERCHANT_ERR__MAX; i++)
 		EXPECT(merchant_strerror(i)[0] != '\0', "merchant %d", i);
+	for (i = 0; i < APIKEY_ERR__MAX; i++)
+		EXPECT(apikey_strerror(i)[0] != '\0', "apikey %d", i);
 	EXPECT(strcmp(merchant_strerror(MERCHANT_ERR__MAX),
 	    "unknown error") == 0, "merchant out of range");
 	EXPECT(strstr(merchant_strerror(MERCHANT_ENAME), "200") != NULL,
@@ -51,9 +56,36 @@ test_messages(void)
 	    merchant_strerror(MERCHANT_ENAME));
 }
 
+static void
+test_scope_literals(void)
+{
+	static const struct {
+		const char	*text;
+		unsigned	 want;
+	} rows[] = {
+		{ "{*}", SCOPE_ALL },
+		{ "{\"*\"}", SCOPE_ALL },
+		{ "{invoices:create,invoices:read}",
+		    SCOPE_INVOICES_CREATE | SCOPE_INVOICES_READ },
+		{ "{analytics:read}", SCOPE_ANALYTICS_READ },
+		{ "{analytics:read,gold}", SCOPE_ANALYTICS_READ },
+		{ "{}", 0 },
+		{ "", 0 },
+	};
+	size_t i;
+	unsigned got;
+
+	for (i = 0; i < CC_ARRAY_SIZE(rows); i++) {
+		got = scopes_from_literal(rows[i].text);
+		EXPECT(got == rows[i].want, "%s: %#x, want %#x",
+		    rows[i].text, got, rows[i].want);
+	}
+}
+
 static const struct cu_test tests[] = {
 	{ "merchant names", test_merchant_names },
 	{ "result messages", test_messages },
+	{ "scopes as the database prints them", test_scope_literals },
 };
 
 int

@@ -1,14 +1,15 @@
 /*
  * Unit tests of the pure parts of the modules behind cc-admin: merchant
  * names, every result's message, API key scopes as the database prints
- * them and wallet keys (one spelling, private keys refused,
- * fingerprints). The wallet and key modules are included to reach their
- * static helpers.
+ * them, wallet keys (one spelling, private keys refused, fingerprints) and
+ * the webhook statuses and summary names. The wallet and key modules are
+ * included to reach their static helpers.
  */
 #include "cc.h"
 
 #include "cu_run.h"
 #include "merchant.h"
+#include "whadmin.h"
 
 #include "../../lib/apikey.c"
 #include "../../lib/wallet.c"
@@ -61,6 +62,8 @@ test_messages(void)
 		EXPECT(apikey_strerror(i)[0] != '\0', "apikey %d", i);
 	for (i = 0; i < WALLET_ERR__MAX; i++)
 		EXPECT(wallet_strerror(i)[0] != '\0', "wallet %d", i);
+	for (i = 0; i < WHADMIN_ERR__MAX; i++)
+		EXPECT(whadmin_strerror(i)[0] != '\0', "whadmin %d", i);
 	EXPECT(strcmp(merchant_strerror(MERCHANT_ERR__MAX),
 	    "unknown error") == 0, "merchant out of range");
 	EXPECT(strcmp(wallet_strerror(-1), "unknown error") == 0,
@@ -146,12 +149,34 @@ test_wallet_fingerprint(void)
 	EXPECT(strcmp(fp, "***") == 0, "empty: %s", fp);
 }
 
+static void
+test_webhook_names(void)
+{
+	static const char *const good[] = { "pending", "delivered", "failed",
+	    "cancelled" };
+	static const char *const bad[] = { "", "Pending", "pending ", "dead",
+	    "failed,pending" };
+	size_t i;
+	int s;
+
+	for (i = 0; i < CC_ARRAY_SIZE(good); i++)
+		EXPECT(whadmin_status_ok(good[i]), "%s", good[i]);
+	for (i = 0; i < CC_ARRAY_SIZE(bad); i++)
+		EXPECT(!whadmin_status_ok(bad[i]), "'%s'", bad[i]);
+	for (s = 0; s < WHADMIN_STAT__MAX; s++)
+		EXPECT(whadmin_stat_name(s) != NULL, "stat %d", s);
+	EXPECT(strcmp(whadmin_stat_name(WHADMIN_OLDEST_DUE),
+	    "oldest_due_seconds") == 0, "oldest_due_seconds");
+	EXPECT(whadmin_stat_name(WHADMIN_STAT__MAX) == NULL, "out of range");
+}
+
 static const struct cu_test tests[] = {
 	{ "merchant names", test_merchant_names },
 	{ "result messages", test_messages },
 	{ "scopes as the database prints them", test_scope_literals },
 	{ "wallet keys", test_wallet_keys },
 	{ "wallet fingerprints", test_wallet_fingerprint },
+	{ "webhook statuses and summary names", test_webhook_names },
 };
 
 int

@@ -3,6 +3,11 @@
  * wallets, exchange rates and webhook deliveries. Every command has
  * --help; --json (anywhere on the line) prints one JSON value on stdout;
  * failures exit non-zero with a message on stderr.
+ *
+ * This file parses arguments, calls lib/ and prints: the SQL lives in the
+ * modules (merchant, apikey, wallet, rates, whadmin, migrate), and what
+ * cc-admin prints of an error is the module's own message, never the
+ * database's text.
  */
 #include "cc.h"
 
@@ -11,16 +16,19 @@
 
 #include "address.h"
 #include "apikey.h"
+#include "audit.h"
 #include "bip32.h"
 #include "config.h"
 #include "db.h"
-#include "ids.h"
 #include "jsonx.h"
 #include "log.h"
+#include "merchant.h"
 #include "migrate.h"
 #include "money.h"
 #include "rates.h"
 #include "util.h"
+#include "wallet.h"
+#include "whadmin.h"
 
 #define MAX_OPTS 32
 
@@ -33,9 +41,34 @@ struct opts {
 	bool		 help;
 };
 
+/*
+ * One word after the command ("key create"), or the command itself when
+ * name is NULL ("migrate"): its handler, the rest of its usage line, the
+ * options it takes and how many words follow it.
+ */
+struct subcmd {
+	const char		*name;
+	int			(*fn)(const struct opts *);
+	const char		*usage;
+	const char *const	*options;
+	size_t			 args;
+};
+
+struct cmd {
+	const char		*name;
+	const char		*help;	/* its cc-admin --help line */
+	const struct subcmd	*subs;
+	size_t			 nsubs;
+	const char		*notes;	/* after the usage lines */
+};
+
+static const struct audit_actor admin = { AUDIT_ACTOR_ADMIN, NULL, NULL,
+    NULL };
+
 static bool		 json_out;
 static struct cc_config	 cfg;
 static struct db	*db;
+static struct buf	 usage_text;	/* the running command's usage */
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
 die(const char *fmt, ...)
@@ -62,27 +95,23 @@ opt(const struct opts *o, const char *name)
 }
 
 static const char *
-need(const struct opts *o, const char *name, const char *usage)
+need(const struct opts *o, const char *name)
 {
 	const char *v = opt(o, name);
 
 	if (v == NULL || *v == '\0')
-		die("--%s is required\nusage: %s", name, usage);
+		die("--%s is required\nusage: %s", name, usage_text.data);
 	return v;
 }
 
 /* Options are "--name value"; "--help" and positionals are kept apart. */
 static void
-parse_opts(int argc, char **argv, const char *const *allowed,
-    struct opts *o)
+parse_opts(int argc, char **argv, struct opts *o)
 {
 	int i;
 
 	memset(o, 0, sizeof(*o));
 	for (i = 0; i < argc; i++) {
-		size_t j;
-		bool ok = false;
-
 		if (strcmp(argv[i], "--help") == 0 ||
 		    strcmp(argv[i], "-h") == 0) {
 			o->help = true;
@@ -94,17 +123,27 @@ parse_opts(int argc, char **argv, const char *const *allowed,
 			o->pos[o->npos++] = argv[i];
 			continue;
 		}
-		for (j = 0; allowed[j] != NULL; j++)
-			if (strcmp(argv[i] + 2, allowed[j]) == 0)
-				ok = true;
-		if (!ok)
-			die("unknown option %s (see --help)", argv[i]);
 		if (i + 1 >= argc)
 			die("%s needs a value", argv[i]);
 		if (o->n == MAX_OPTS)
 			die("too many options");
 		o->names[o->n] = argv[i] + 2;
 		o->vals[o->n++] = argv[++i];
+	}
+}
+
+/* Refuses an option the sub-command does not take. */
+static void
+check_opts(const struct opts *o, const char *const *allowed)
+{
+	size_t i, j;
+
+	for (i = 0; i < o->n; i++) {
+		for (j = 0; allowed[j] != NULL; j++)
+			if (strcmp(o->names[i], allowed[j]) == 0)
+				break;
+		if (allowed[j] == NULL)
+			die("unknown option --%s (see --help)", o->names[i]);
 	}
 }
 
@@ -120,18 +159,6 @@ connect_db(void)
 		die("%s", err);
 }
 
-static PGresult *
-query(const char *sql, int n, const char *const *p)
-{
-	PGresult *res;
-
-	connect_db();
-	res = db_query(db, sql, n, p);
-	if (res == NULL)
-		die("database error: %s", db_last_error(db));
-	return res;
-}
-
 static void
 print_json(json_object *o)
 {
@@ -139,144 +166,91 @@ print_json(json_object *o)
 	    JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
-/* Writes an audit row for an administrative change. */
-static void
-audit(const char *merchant, const char *event, json_object *details)
+/*
+ * Ends a command: its result as JSON under --json (the text form was
+ * printed as it went).
+ */
+static int
+done(json_object *o)
 {
-	static const char sql[] =
-	    "INSERT INTO audit_log (id, merchant_id, event, actor, details) "
-	    "VALUES ($1, $2, $3, 'admin:cc-admin', $4::jsonb)";
-	char id[IDS_MAX_LEN];
-	const char *p[4];
-
-	ids_new("audit_", id, sizeof(id));
-	p[0] = id;
-	p[1] = merchant;
-	p[2] = event;
-	p[3] = details ? jsonx_text(details) : "{}";
-	PQclear(query(sql, 4, p));
+	if (json_out)
+		print_json(o);
+	json_object_put(o);
+	return 0;
 }
 
 /* --- migrate ---------------------------------------------------------- */
 
 static int
-cmd_migrate(int argc, char **argv)
+cmd_migrate(const struct opts *o)
 {
-	static const char *const allowed[] = { "dir", NULL };
-	static const char usage[] = "cc-admin migrate [--dir DIR]\n"
-	    "Applies the pending SQL migrations (default dir "
-	    MIGRATE_DEFAULT_DIR "), each in a transaction.";
-	struct opts o;
 	const char *dir;
 	char err[1024];
+	json_object *r;
 	int n;
 
-	parse_opts(argc, argv, allowed, &o);
-	if (o.help) {
-		puts(usage);
-		return 0;
-	}
-	dir = opt(&o, "dir") ? opt(&o, "dir") : MIGRATE_DEFAULT_DIR;
+	dir = opt(o, "dir") ? opt(o, "dir") : MIGRATE_DEFAULT_DIR;
 	connect_db();
 	n = migrate_run(db, dir, !json_out, err, sizeof(err));
 	if (n < 0)
 		die("%s", err);
-	if (json_out) {
-		json_object *r = json_object_new_object();
-
-		jsonx_add(r, "applied", json_object_new_int(n));
-		print_json(r);
-		json_object_put(r);
-	} else
+	r = json_object_new_object();
+	jsonx_add(r, "applied", json_object_new_int(n));
+	if (!json_out)
 		printf("%d migration(s) applied\n", n);
-	return 0;
+	return done(r);
 }
 
 /* --- merchant --------------------------------------------------------- */
 
 static int
-cmd_merchant(int argc, char **argv)
+cmd_merchant_create(const struct opts *o)
 {
-	static const char *const allowed[] = { "name", NULL };
-	static const char usage[] =
-	    "cc-admin merchant create --name NAME\n"
-	    "cc-admin merchant list";
-	struct opts o;
+	const char *name = need(o, "name");
+	struct merchant_new m;
+	enum merchant_err e;
+	json_object *r;
 
-	parse_opts(argc, argv, allowed, &o);
-	if (o.help || o.npos != 1) {
-		puts(usage);
-		return o.help ? 0 : 2;
-	}
-	if (strcmp(o.pos[0], "create") == 0) {
-		static const char sql[] = "INSERT INTO merchants (id, name) "
-		    "VALUES ($1, $2) RETURNING cc_ts(created_at)";
-		const char *name = need(&o, "name", usage);
-		char id[IDS_MAX_LEN];
-		const char *p[2] = { id, name };
-		json_object *r, *d;
-		PGresult *res;
-
-		if (strlen(name) > 200 || !jsonx_utf8_clean(name,
-		    strlen(name), false))
-			die("--name must be 1-200 characters of text");
-		ids_new("mer_", id, sizeof(id));
-		res = query(sql, 2, p);
-		r = json_object_new_object();
-		jsonx_add_str(r, "id", id);
-		jsonx_add_str(r, "name", name);
-		jsonx_add_str(r, "created_at", PQgetvalue(res, 0, 0));
-		PQclear(res);
-		d = json_object_new_object();
-		jsonx_add_str(d, "name", name);
-		audit(id, "merchant.created", d);
-		json_object_put(d);
-		if (json_out)
-			print_json(r);
-		else
-			printf("%s\t%s\n", id, name);
-		json_object_put(r);
-		return 0;
-	}
-	if (strcmp(o.pos[0], "list") == 0) {
-		static const char sql[] = "SELECT id, name, cc_ts(created_at) "
-		    "FROM merchants ORDER BY created_at, id";
-		PGresult *res = query(sql, 0, NULL);
-		json_object *arr = json_object_new_array();
-		int i;
-
-		for (i = 0; i < PQntuples(res); i++) {
-			json_object *r = json_object_new_object();
-
-			jsonx_add_str(r, "id", PQgetvalue(res, i, 0));
-			jsonx_add_str(r, "name", PQgetvalue(res, i, 1));
-			jsonx_add_str(r, "created_at", PQgetvalue(res, i, 2));
-			json_object_array_add(arr, r);
-			if (!json_out)
-				printf("%s\t%s\t%s\n", PQgetvalue(res, i, 0),
-				    PQgetvalue(res, i, 2),
-				    PQgetvalue(res, i, 1));
-		}
-		if (json_out)
-			print_json(arr);
-		json_object_put(arr);
-		PQclear(res);
-		return 0;
-	}
-	die("unknown merchant command '%s'\nusage: %s", o.pos[0], usage);
+	if (!merchant_name_ok(name))
+		die("--name must be 1-%d characters of text",
+		    MERCHANT_NAME_MAX);
+	connect_db();
+	e = merchant_create(db, &admin, name, &m);
+	if (e != MERCHANT_OK)
+		die("%s", merchant_strerror(e));
+	r = json_object_new_object();
+	jsonx_add_str(r, "id", m.id);
+	jsonx_add_str(r, "name", name);
+	jsonx_add_str(r, "created_at", m.created_at);
+	if (!json_out)
+		printf("%s\t%s\n", m.id, name);
+	return done(r);
 }
 
 static void
-require_merchant(const char *id)
+merchant_row(const struct merchant *m, void *arg)
 {
-	static const char sql[] = "SELECT 1 FROM merchants WHERE id = $1";
-	const char *p[1] = { id };
-	PGresult *res = query(sql, 1, p);
-	int n = PQntuples(res);
+	json_object *r = json_object_new_object();
 
-	PQclear(res);
-	if (n != 1)
-		die("no such merchant: %s", id);
+	jsonx_add_str(r, "id", m->id);
+	jsonx_add_str(r, "name", m->name);
+	jsonx_add_str(r, "created_at", m->created_at);
+	json_object_array_add(arg, r);
+	if (!json_out)
+		printf("%s\t%s\t%s\n", m->id, m->created_at, m->name);
+}
+
+static int
+cmd_merchant_list(const struct opts *o)
+{
+	json_object *arr = json_object_new_array();
+	enum merchant_err e;
+
+	connect_db();
+	e = merchant_list(db, merchant_row, arr);
+	if (e != MERCHANT_OK)
+		die("%s", merchant_strerror(e));
+	return done(arr);
 }
 
 /* --- key -------------------------------------------------------------- */
@@ -294,32 +268,15 @@ scopes_json(unsigned scopes)
 	return arr;
 }
 
-static int
-key_create(const struct opts *o, const char *usage)
+/* The scopes of every --scope, each one the type may carry. */
+static unsigned
+parse_scopes(const struct opts *o, enum apikey_type type,
+    const char *type_name)
 {
-	static const char sql[] =
-	    "INSERT INTO api_keys (id, merchant_id, mode, prefix, suffix, "
-	    "secret_hash, scopes) VALUES ($1, $2, $3, $4, $5, $6::bytea, "
-	    "$7::text[]) RETURNING cc_ts(created_at)";
-	const char *merchant = need(o, "merchant", usage);
-	const char *type_name = need(o, "type", usage);
-	enum apikey_type type;
-	unsigned scopes = 0, allowed;
-	char id[IDS_MAX_LEN], secret[APIKEY_MAX_SECRET], masked[64];
-	char hex[2 + 65], arr[512];
-	uint8_t hash[32];
-	const char *names[16], *p[7];
-	json_object *r;
-	PGresult *res;
+	unsigned scopes = 0, allowed = apikey_type_scopes(type), bit;
 	size_t i;
-	int n, k;
 
-	if (apikey_type_from_name(type_name, &type) == -1)
-		die("--type must be live, test, invoices or analytics");
-	allowed = apikey_type_scopes(type);
 	for (i = 0; i < o->n; i++) {
-		unsigned bit;
-
 		if (strcmp(o->names[i], "scope") != 0)
 			continue;
 		if (scope_from_name(o->vals[i], &bit) == -1)
@@ -331,664 +288,415 @@ key_create(const struct opts *o, const char *usage)
 			    o->vals[i]);
 		scopes |= bit;
 	}
-	if (scopes == 0)
-		scopes = allowed;
-	require_merchant(merchant);
-	apikey_generate(type, secret, sizeof(secret));
-	apikey_hash(secret, hash);
-	hex[0] = '\\';
-	hex[1] = 'x';
-	hex_encode(hash, sizeof(hash), hex + 2);
-	n = scope_names(scopes, names, CC_ARRAY_SIZE(names));
-	cc_strlcpy(arr, "{", sizeof(arr));
-	for (k = 0; k < n; k++) {
-		size_t len = strlen(arr);
+	return scopes != 0 ? scopes : allowed;
+}
 
-		snprintf(arr + len, sizeof(arr) - len, "%s\"%s\"",
-		    k ? "," : "", names[k]);
-	}
-	cc_strlcpy(arr + strlen(arr), "}", sizeof(arr) - strlen(arr));
-	ids_new("key_", id, sizeof(id));
-	p[0] = id;
-	p[1] = merchant;
-	p[2] = apikey_type_test(type) ? "test" : "live";
-	p[3] = apikey_prefix(type);
-	p[4] = secret + strlen(secret) - 3;
-	p[5] = hex;
-	p[6] = arr;
-	res = query(sql, 7, p);
-	apikey_mask(apikey_prefix(type), p[4], masked, sizeof(masked));
+static int
+cmd_key_create(const struct opts *o)
+{
+	const char *merchant = need(o, "merchant");
+	const char *type_name = need(o, "type");
+	struct apikey_new k;
+	enum apikey_type type;
+	enum apikey_err e;
+	unsigned scopes;
+	json_object *r;
+
+	if (apikey_type_from_name(type_name, &type) == -1)
+		die("--type must be live, test, invoices or analytics");
+	scopes = parse_scopes(o, type, type_name);
+	connect_db();
+	e = apikey_create(db, &admin, merchant, type, scopes, &k);
+	if (e == APIKEY_ENOMERCHANT)
+		die("%s: %s", apikey_strerror(e), merchant);
+	if (e != APIKEY_OK)
+		die("%s", apikey_strerror(e));
 	r = json_object_new_object();
-	jsonx_add_str(r, "id", id);
+	jsonx_add_str(r, "id", k.id);
 	jsonx_add_str(r, "merchant_id", merchant);
 	jsonx_add_str(r, "type", type_name);
-	jsonx_add_str(r, "mode", p[2]);
+	jsonx_add_str(r, "mode", apikey_type_test(type) ? "test" : "live");
 	jsonx_add(r, "scopes", scopes_json(scopes));
-	jsonx_add_str(r, "secret", secret);
-	jsonx_add_str(r, "masked", masked);
-	jsonx_add_str(r, "created_at", PQgetvalue(res, 0, 0));
-	PQclear(res);
-	{
-		json_object *d = json_object_new_object();
-
-		jsonx_add_str(d, "key_id", id);
-		jsonx_add_str(d, "key", masked);
-		audit(merchant, "api_key.created", d);
-		json_object_put(d);
-	}
-	if (json_out)
-		print_json(r);
-	else
+	jsonx_add_str(r, "secret", k.secret);
+	jsonx_add_str(r, "masked", k.masked);
+	jsonx_add_str(r, "created_at", k.created_at);
+	if (!json_out)
 		printf("%s\t%s\n(the secret is shown only now; store it "
-		    "safely)\n", id, secret);
-	json_object_put(r);
-	return 0;
+		    "safely)\n", k.id, k.secret);
+	return done(r);
+}
+
+static void
+key_row(const struct apikey_row *k, void *arg)
+{
+	json_object *r = json_object_new_object();
+	const char *names[16];
+	int n, i;
+
+	jsonx_add_str(r, "id", k->id);
+	jsonx_add_str(r, "merchant_id", k->merchant_id);
+	jsonx_add_str(r, "mode", k->mode);
+	jsonx_add_str(r, "key", k->masked);
+	jsonx_add(r, "scopes", scopes_json(k->scopes));
+	jsonx_add_str(r, "created_at", k->created_at);
+	jsonx_add_str(r, "revoked_at", k->revoked_at);
+	json_object_array_add(arg, r);
+	if (json_out)
+		return;
+	printf("%s\t%s\t%s\t", k->id, k->merchant_id, k->masked);
+	n = scope_names(k->scopes, names, CC_ARRAY_SIZE(names));
+	for (i = 0; i < n; i++)
+		printf("%s%s", i ? " " : "", names[i]);
+	printf("\t%s%s\n", k->created_at, k->revoked_at ? "\trevoked" : "");
 }
 
 static int
-key_list(const struct opts *o)
+cmd_key_list(const struct opts *o)
 {
-	static const char sql[] =
-	    "SELECT id, merchant_id, mode, prefix, suffix, "
-	    "array_to_string(scopes, ' '), cc_ts(created_at), "
-	    "cc_ts(revoked_at) FROM api_keys "
-	    "WHERE $1::text IS NULL OR merchant_id = $1 "
-	    "ORDER BY created_at, id";
-	const char *p[1] = { opt(o, "merchant") };
-	PGresult *res = query(sql, 1, p);
 	json_object *arr = json_object_new_array();
-	int i;
+	enum apikey_err e;
 
-	for (i = 0; i < PQntuples(res); i++) {
-		json_object *r = json_object_new_object(), *sc;
-		char masked[64], tmp[256], *tok, *save = NULL;
-
-		apikey_mask(PQgetvalue(res, i, 3), PQgetvalue(res, i, 4),
-		    masked, sizeof(masked));
-		jsonx_add_str(r, "id", PQgetvalue(res, i, 0));
-		jsonx_add_str(r, "merchant_id", PQgetvalue(res, i, 1));
-		jsonx_add_str(r, "mode", PQgetvalue(res, i, 2));
-		jsonx_add_str(r, "key", masked);
-		sc = json_object_new_array();
-		cc_strlcpy(tmp, PQgetvalue(res, i, 5), sizeof(tmp));
-		for (tok = strtok_r(tmp, " ", &save); tok != NULL;
-		    tok = strtok_r(NULL, " ", &save))
-			json_object_array_add(sc, json_object_new_string(tok));
-		jsonx_add(r, "scopes", sc);
-		jsonx_add_str(r, "created_at", PQgetvalue(res, i, 6));
-		jsonx_add_str(r, "revoked_at", db_get(res, i, 7));
-		json_object_array_add(arr, r);
-		if (!json_out)
-			printf("%s\t%s\t%s\t%s\t%s%s\n",
-			    PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
-			    masked, PQgetvalue(res, i, 5),
-			    PQgetvalue(res, i, 6),
-			    db_get(res, i, 7) ? "\trevoked" : "");
-	}
-	if (json_out)
-		print_json(arr);
-	json_object_put(arr);
-	PQclear(res);
-	return 0;
+	connect_db();
+	e = apikey_list(db, opt(o, "merchant"), key_row, arr);
+	if (e != APIKEY_OK)
+		die("%s", apikey_strerror(e));
+	return done(arr);
 }
 
 static int
-key_revoke(const struct opts *o, const char *usage)
+cmd_key_revoke(const struct opts *o)
 {
-	static const char sql[] =
-	    "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) "
-	    "WHERE id = $1 RETURNING merchant_id, prefix, suffix, "
-	    "cc_ts(revoked_at)";
-	const char *p[1];
-	json_object *r, *d;
-	char masked[64];
-	PGresult *res;
+	const char *id = o->pos[1];
+	struct apikey_revoked k;
+	enum apikey_err e;
+	json_object *r;
 
-	if (o->npos != 2)
-		die("usage: %s", usage);
-	p[0] = o->pos[1];
-	res = query(sql, 1, p);
-	if (PQntuples(res) != 1)
-		die("no such key: %s", p[0]);
-	apikey_mask(PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2), masked,
-	    sizeof(masked));
+	connect_db();
+	e = apikey_revoke(db, &admin, id, &k);
+	if (e == APIKEY_ENOTFOUND)
+		die("%s: %s", apikey_strerror(e), id);
+	if (e != APIKEY_OK)
+		die("%s", apikey_strerror(e));
 	r = json_object_new_object();
-	jsonx_add_str(r, "id", p[0]);
-	jsonx_add_str(r, "key", masked);
-	jsonx_add_str(r, "revoked_at", PQgetvalue(res, 0, 3));
-	d = json_object_new_object();
-	jsonx_add_str(d, "key_id", p[0]);
-	jsonx_add_str(d, "key", masked);
-	audit(PQgetvalue(res, 0, 0), "api_key.revoked", d);
-	json_object_put(d);
-	PQclear(res);
-	if (json_out)
-		print_json(r);
-	else
-		printf("revoked %s (%s)\n", p[0], masked);
-	json_object_put(r);
-	return 0;
-}
-
-static int
-cmd_key(int argc, char **argv)
-{
-	static const char *const allowed[] = { "merchant", "type", "scope",
-	    NULL };
-	static const char usage[] =
-	    "cc-admin key create --merchant ID --type live|test|invoices|"
-	    "analytics [--scope SCOPE]...\n"
-	    "cc-admin key list [--merchant ID]\n"
-	    "cc-admin key revoke KEY_ID\n"
-	    "Scopes: invoices:create invoices:read invoices:cancel "
-	    "invoices:refund\n        analytics:read webhooks:manage * "
-	    "(default: all the type allows)";
-	struct opts o;
-
-	parse_opts(argc, argv, allowed, &o);
-	if (o.help || o.npos < 1) {
-		puts(usage);
-		return o.help ? 0 : 2;
-	}
-	if (strcmp(o.pos[0], "create") == 0)
-		return key_create(&o, usage);
-	if (strcmp(o.pos[0], "list") == 0)
-		return key_list(&o);
-	if (strcmp(o.pos[0], "revoke") == 0)
-		return key_revoke(&o, usage);
-	die("unknown key command '%s'\nusage: %s", o.pos[0], usage);
+	jsonx_add_str(r, "id", id);
+	jsonx_add_str(r, "key", k.masked);
+	jsonx_add_str(r, "revoked_at", k.revoked_at);
+	if (!json_out)
+		printf("revoked %s (%s)\n", id, k.masked);
+	return done(r);
 }
 
 /* --- wallet ----------------------------------------------------------- */
 
 static int
-wallet_add(const struct opts *o, const char *usage)
+cmd_wallet_add(const struct opts *o)
 {
-	static const char sql[] =
-	    "SELECT cc_wallet_add($1, $2, $3, $4)";
-	const char *merchant = need(o, "merchant", usage);
-	const char *network = need(o, "network", usage);
-	const char *xpub = need(o, "xpub", usage);
+	const char *merchant = need(o, "merchant");
+	const char *network = need(o, "network");
+	const char *xpub = need(o, "xpub");
 	const struct cc_network *net;
-	struct bip32_pub key;
-	enum bip32_err be;
-	char id[IDS_MAX_LEN], first[ADDRESS_MAX_LEN], fp[24], canon[128];
-	const char *p[4];
-	json_object *r, *d;
-	PGresult *res;
+	struct wallet_new w;
+	enum wallet_err e;
+	enum bip32_err why;
+	json_object *r;
 
 	net = config_network(&cfg, network);
 	if (net == NULL)
 		die("unknown network '%s' (configured in %s)", network,
 		    cfg.path);
-	be = bip32_parse(xpub, &key);
-	if (be != BIP32_OK)
-		die("--xpub: %s", bip32_strerror(be));
-	if (address_derive(net->kind, &key, 0, first, sizeof(first)) == -1)
-		die("--xpub: cannot derive addresses from this key");
-	/* One spelling per key (a tpub is stored as the same xpub), so that
-	 * the database can refuse a key used twice on a network. */
-	key.version = BIP32_VERSION_XPUB;
-	if (bip32_serialize(&key, canon, sizeof(canon)) != BIP32_OK)
-		die("--xpub: cannot serialize the key");
-	xpub = canon;
-	require_merchant(merchant);
-	ids_new("wal_", id, sizeof(id));
-	p[0] = id;
-	p[1] = merchant;
-	p[2] = network;
-	p[3] = xpub;
 	connect_db();
-	res = db_query(db, sql, 4, p);
-	if (res == NULL) {
-		if (strcmp(db_last_sqlstate(db), "23505") != 0)
-			die("database error: %s", db_last_error(db));
-		if (strstr(db_last_error(db), "wallets_network_xpub") != NULL)
-			die("this key already belongs to a wallet on %s: each "
-			    "wallet needs its own account key", network);
-		die("merchant %s already has a wallet on %s", merchant,
-		    network);
+	e = wallet_add(db, &admin, merchant, net, xpub, &w, &why);
+	switch (e) {
+	case WALLET_OK:
+		break;
+	case WALLET_EKEY:
+		die("--xpub: %s", bip32_strerror(why));
+	case WALLET_EDERIVE:
+		die("--xpub: %s", wallet_strerror(e));
+	case WALLET_ENOMERCHANT:
+		die("%s: %s", wallet_strerror(e), merchant);
+	case WALLET_EHAS_WALLET:
+	case WALLET_EKEY_TAKEN:
+		die("%s (merchant %s, network %s)", wallet_strerror(e),
+		    merchant, network);
+	default:
+		die("%s", wallet_strerror(e));
 	}
-	PQclear(res);
-	/* Only a fingerprint of the key goes to the audit log. */
-	snprintf(fp, sizeof(fp), "%.8s...%s", xpub, xpub + strlen(xpub) - 4);
 	r = json_object_new_object();
-	jsonx_add_str(r, "id", id);
+	jsonx_add_str(r, "id", w.id);
 	jsonx_add_str(r, "merchant_id", merchant);
 	jsonx_add_str(r, "network", network);
-	jsonx_add_str(r, "xpub", fp);
+	jsonx_add_str(r, "xpub", w.fingerprint);
 	jsonx_add_str(r, "derivation", "xpub/0/i");
-	jsonx_add_str(r, "first_address", first);
-	d = json_object_new_object();
-	jsonx_add_str(d, "wallet_id", id);
-	jsonx_add_str(d, "network", network);
-	jsonx_add_str(d, "xpub", fp);
-	audit(merchant, "wallet.added", d);
-	json_object_put(d);
-	if (json_out)
-		print_json(r);
-	else
-		printf("%s\t%s\tfirst address %s (xpub/0/0)\n", id, network,
-		    first);
-	json_object_put(r);
-	return 0;
+	jsonx_add_str(r, "first_address", w.first_address);
+	if (!json_out)
+		printf("%s\t%s\tfirst address %s (xpub/0/0)\n", w.id, network,
+		    w.first_address);
+	return done(r);
+}
+
+static void
+wallet_row(const struct wallet_row *w, void *arg)
+{
+	json_object *r = json_object_new_object();
+
+	jsonx_add_str(r, "id", w->id);
+	jsonx_add_str(r, "merchant_id", w->merchant_id);
+	jsonx_add_str(r, "network", w->network);
+	jsonx_add_str(r, "xpub", w->fingerprint);
+	jsonx_add_str(r, "created_at", w->created_at);
+	json_object_array_add(arg, r);
+	if (!json_out)
+		printf("%s\t%s\t%s\t%s\n", w->id, w->merchant_id, w->network,
+		    w->fingerprint);
 }
 
 static int
-wallet_list(const struct opts *o)
+cmd_wallet_list(const struct opts *o)
 {
-	static const char sql[] =
-	    "SELECT id, merchant_id, network, xpub, cc_ts(created_at) "
-	    "FROM wallets WHERE $1::text IS NULL OR merchant_id = $1 "
-	    "ORDER BY created_at, id";
-	const char *p[1] = { opt(o, "merchant") };
-	PGresult *res = query(sql, 1, p);
 	json_object *arr = json_object_new_array();
-	int i;
+	enum wallet_err e;
 
-	for (i = 0; i < PQntuples(res); i++) {
-		json_object *r = json_object_new_object();
-		const char *x = PQgetvalue(res, i, 3);
-		char fp[24];
-
-		snprintf(fp, sizeof(fp), "%.8s...%s", x, x + strlen(x) - 4);
-		jsonx_add_str(r, "id", PQgetvalue(res, i, 0));
-		jsonx_add_str(r, "merchant_id", PQgetvalue(res, i, 1));
-		jsonx_add_str(r, "network", PQgetvalue(res, i, 2));
-		jsonx_add_str(r, "xpub", fp);
-		jsonx_add_str(r, "created_at", PQgetvalue(res, i, 4));
-		json_object_array_add(arr, r);
-		if (!json_out)
-			printf("%s\t%s\t%s\t%s\n", PQgetvalue(res, i, 0),
-			    PQgetvalue(res, i, 1), PQgetvalue(res, i, 2), fp);
-	}
-	if (json_out)
-		print_json(arr);
-	json_object_put(arr);
-	PQclear(res);
-	return 0;
-}
-
-static int
-cmd_wallet(int argc, char **argv)
-{
-	static const char *const allowed[] = { "merchant", "network", "xpub",
-	    NULL };
-	static const char usage[] =
-	    "cc-admin wallet add --merchant ID --network NETWORK --xpub XPUB\n"
-	    "cc-admin wallet list [--merchant ID]\n"
-	    "XPUB is an extended public key (xpub... or tpub...) at account "
-	    "level;\ninvoice addresses derive from XPUB/0/i.";
-	struct opts o;
-
-	parse_opts(argc, argv, allowed, &o);
-	if (o.help || o.npos != 1) {
-		puts(usage);
-		return o.help ? 0 : 2;
-	}
-	if (strcmp(o.pos[0], "add") == 0)
-		return wallet_add(&o, usage);
-	if (strcmp(o.pos[0], "list") == 0)
-		return wallet_list(&o);
-	die("unknown wallet command '%s'\nusage: %s", o.pos[0], usage);
+	connect_db();
+	e = wallet_list(db, opt(o, "merchant"), wallet_row, arr);
+	if (e != WALLET_OK)
+		die("%s", wallet_strerror(e));
+	return done(arr);
 }
 
 /* --- rate ------------------------------------------------------------- */
 
 static int
-cmd_rate(int argc, char **argv)
+cmd_rate_set(const struct opts *o)
 {
-	static const char *const allowed[] = { "crypto", "currency", "rate",
-	    "source", NULL };
-	static const char usage[] =
-	    "cc-admin rate set --crypto SYMBOL --currency CODE --rate DECIMAL "
-	    "[--source NAME]\n"
-	    "cc-admin rate list\n"
-	    "RATE is the price of one whole crypto unit in CODE (ETH/USD "
-	    "3000.50).";
-	struct opts o;
+	const char *crypto = need(o, "crypto");
+	const char *cur = need(o, "currency");
+	const char *rate = need(o, "rate");
+	const char *src = opt(o, "source") ? opt(o, "source") : "manual";
+	struct money_dec d;
+	enum money_err me;
+	json_object *r;
 
-	parse_opts(argc, argv, allowed, &o);
-	if (o.help || o.npos != 1) {
-		puts(usage);
-		return o.help ? 0 : 2;
-	}
-	if (strcmp(o.pos[0], "set") == 0) {
-		const char *crypto = need(&o, "crypto", usage);
-		const char *cur = need(&o, "currency", usage);
-		const char *rate = need(&o, "rate", usage);
-		const char *src = opt(&o, "source") ? opt(&o, "source") :
-		    "manual";
-		struct money_dec d;
-		enum money_err me;
-		json_object *r;
+	if (!config_known_crypto(&cfg, crypto))
+		die("--crypto: %s is not an asset of any configured network",
+		    crypto);
+	if (money_currency_exponent(cur) < 0)
+		die("--currency: %s is not an ISO 4217 code", cur);
+	me = money_parse_dec(rate, RATES_MAX_SCALE, &d);
+	if (me != MONEY_OK)
+		die("--rate: %s", money_strerror(me));
+	if (d.mant == 0)
+		die("--rate must be greater than zero");
+	if (strlen(src) > RATES_SOURCE_MAX)
+		die("--source is too long (at most %d bytes)",
+		    RATES_SOURCE_MAX);
+	if (!jsonx_utf8_clean(src, strlen(src), false))
+		die("--source must be text without control characters");
+	connect_db();
+	if (rates_set(db, crypto, cur, rate, src) == -1)
+		die("database error");
+	r = json_object_new_object();
+	jsonx_add_str(r, "crypto", crypto);
+	jsonx_add_str(r, "currency", cur);
+	jsonx_add(r, "rate", jsonx_decimal(rate));
+	jsonx_add_str(r, "source", src);
+	if (!json_out)
+		printf("%s/%s = %s (%s)\n", crypto, cur, rate, src);
+	return done(r);
+}
 
-		if (!config_known_crypto(&cfg, crypto))
-			die("--crypto: %s is not an asset of any configured "
-			    "network", crypto);
-		if (money_currency_exponent(cur) < 0)
-			die("--currency: %s is not an ISO 4217 code", cur);
-		me = money_parse_dec(rate, RATES_MAX_SCALE, &d);
-		if (me != MONEY_OK)
-			die("--rate: %s", money_strerror(me));
-		if (d.mant == 0)
-			die("--rate must be greater than zero");
-		if (strlen(src) > 64)
-			die("--source is too long");
-		connect_db();
-		if (rates_set(db, crypto, cur, rate, src) == -1)
-			die("database error: %s", db_last_error(db));
-		r = json_object_new_object();
-		jsonx_add_str(r, "crypto", crypto);
-		jsonx_add_str(r, "currency", cur);
-		jsonx_add(r, "rate", jsonx_decimal(rate));
-		jsonx_add_str(r, "source", src);
-		if (json_out)
-			print_json(r);
-		else
-			printf("%s/%s = %s (%s)\n", crypto, cur, rate, src);
-		json_object_put(r);
-		return 0;
-	}
-	if (strcmp(o.pos[0], "list") == 0) {
-		static const char sql[] = "SELECT crypto, currency, "
-		    "rate::text, source, cc_ts(updated_at) FROM rates "
-		    "ORDER BY crypto, currency";
-		PGresult *res = query(sql, 0, NULL);
-		json_object *arr = json_object_new_array();
-		int i;
+static void
+rate_row(const struct rates_row *x, void *arg)
+{
+	json_object *r = json_object_new_object();
 
-		for (i = 0; i < PQntuples(res); i++) {
-			json_object *r = json_object_new_object();
+	jsonx_add_str(r, "crypto", x->crypto);
+	jsonx_add_str(r, "currency", x->currency);
+	jsonx_add(r, "rate", jsonx_decimal(x->rate));
+	jsonx_add_str(r, "source", x->source);
+	jsonx_add_str(r, "updated_at", x->updated_at);
+	json_object_array_add(arg, r);
+	if (!json_out)
+		printf("%s/%s\t%s\t%s\t%s\n", x->crypto, x->currency,
+		    x->rate, x->source, x->updated_at);
+}
 
-			jsonx_add_str(r, "crypto", PQgetvalue(res, i, 0));
-			jsonx_add_str(r, "currency", PQgetvalue(res, i, 1));
-			jsonx_add(r, "rate", jsonx_decimal(PQgetvalue(res, i,
-			    2)));
-			jsonx_add_str(r, "source", PQgetvalue(res, i, 3));
-			jsonx_add_str(r, "updated_at", PQgetvalue(res, i, 4));
-			json_object_array_add(arr, r);
-			if (!json_out)
-				printf("%s/%s\t%s\t%s\t%s\n",
-				    PQgetvalue(res, i, 0),
-				    PQgetvalue(res, i, 1),
-				    PQgetvalue(res, i, 2),
-				    PQgetvalue(res, i, 3),
-				    PQgetvalue(res, i, 4));
-		}
-		if (json_out)
-			print_json(arr);
-		json_object_put(arr);
-		PQclear(res);
-		return 0;
-	}
-	die("unknown rate command '%s'\nusage: %s", o.pos[0], usage);
+static int
+cmd_rate_list(const struct opts *o)
+{
+	json_object *arr = json_object_new_array();
+
+	connect_db();
+	if (rates_list(db, rate_row, arr) == -1)
+		die("database error");
+	return done(arr);
 }
 
 /* --- webhook ---------------------------------------------------------- */
 
-/* "a,b,c" as a JSON array of strings. */
-static json_object *
-split_list(const char *text)
+static void
+endpoint_row(const struct whadmin_endpoint *e, void *arg)
 {
-	json_object *arr = json_object_new_array();
-	char *copy = xstrdup(text), *s, *save = NULL;
+	json_object *r = json_object_new_object(), *ev;
+	size_t i;
 
-	for (s = strtok_r(copy, ",", &save); s != NULL;
-	    s = strtok_r(NULL, ",", &save))
-		json_object_array_add(arr, json_object_new_string(s));
-	free(copy);
-	return arr;
-}
-
-static int
-webhook_endpoints(const struct opts *o)
-{
-	static const char sql[] =
-	    "SELECT id, merchant_id, mode, url, array_to_string(events, ','), "
-	    "enabled, cc_ts(created_at), cc_ts(deleted_at) "
-	    "FROM webhook_endpoints WHERE ($1::text IS NULL OR "
-	    "merchant_id = $1) ORDER BY merchant_id, created_at";
-	const char *p[1] = { opt(o, "merchant") };
-	PGresult *res = query(sql, 1, p);
-	json_object *arr = json_object_new_array();
-	int i;
-
-	for (i = 0; i < PQntuples(res); i++) {
-		json_object *r = json_object_new_object();
-		bool on = PQgetvalue(res, i, 5)[0] == 't';
-
-		jsonx_add_str(r, "id", PQgetvalue(res, i, 0));
-		jsonx_add_str(r, "merchant_id", PQgetvalue(res, i, 1));
-		jsonx_add_str(r, "mode", PQgetvalue(res, i, 2));
-		jsonx_add_str(r, "url", PQgetvalue(res, i, 3));
-		jsonx_add(r, "events", split_list(PQgetvalue(res, i, 4)));
-		jsonx_add(r, "enabled", json_object_new_boolean(on));
-		jsonx_add_str(r, "created_at", PQgetvalue(res, i, 6));
-		jsonx_add_str(r, "deleted_at", db_get(res, i, 7));
-		json_object_array_add(arr, r);
-		if (!json_out)
-			printf("%s\t%s\t%s\t%s\t%s\t%s\n",
-			    PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
-			    PQgetvalue(res, i, 2), PQgetvalue(res, i, 3),
-			    PQgetvalue(res, i, 4), !PQgetisnull(res, i, 7) ?
-			    "deleted" : on ? "enabled" : "disabled");
-	}
+	jsonx_add_str(r, "id", e->id);
+	jsonx_add_str(r, "merchant_id", e->merchant_id);
+	jsonx_add_str(r, "mode", e->mode);
+	jsonx_add_str(r, "url", e->url);
+	ev = json_object_new_array();
+	for (i = 0; i < e->nevents; i++)
+		json_object_array_add(ev, json_object_new_string(
+		    e->events[i]));
+	jsonx_add(r, "events", ev);
+	jsonx_add(r, "enabled", json_object_new_boolean(e->enabled));
+	jsonx_add_str(r, "created_at", e->created_at);
+	jsonx_add_str(r, "deleted_at", e->deleted_at);
+	json_object_array_add(arg, r);
 	if (json_out)
-		print_json(arr);
-	json_object_put(arr);
-	PQclear(res);
-	return 0;
+		return;
+	printf("%s\t%s\t%s\t%s\t", e->id, e->merchant_id, e->mode, e->url);
+	for (i = 0; i < e->nevents; i++)
+		printf("%s%s", i ? "," : "", e->events[i]);
+	printf("\t%s\n", e->deleted_at != NULL ? "deleted" : e->enabled ?
+	    "enabled" : "disabled");
 }
 
 static int
-webhook_deliveries(const struct opts *o, const char *usage)
+cmd_webhook_endpoints(const struct opts *o)
 {
-	static const char sql[] =
-	    "SELECT d.id, d.merchant_id, ev.type, coalesce(ep.url, d.url), "
-	    "d.status, d.attempts, d.response_code, d.last_error, "
-	    "cc_ts(d.created_at), cc_ts(d.next_attempt_at), d.invoice_id "
-	    "FROM webhook_deliveries d JOIN events ev ON ev.seq = d.event_seq "
-	    "LEFT JOIN webhook_endpoints ep ON ep.id = d.endpoint_id "
-	    "WHERE ($1::text IS NULL OR d.merchant_id = $1) "
-	    "AND ($2::text IS NULL OR d.status = $2) "
-	    "ORDER BY d.created_at DESC, d.id DESC LIMIT $3::int";
-	const char *status = opt(o, "status"), *limit = opt(o, "limit");
-	const char *p[3];
-	json_object *arr;
-	PGresult *res;
-	char *end;
-	long n = 50;
-	int i;
+	json_object *arr = json_object_new_array();
+	enum whadmin_err e;
 
-	if (status != NULL && strcmp(status, "pending") != 0 &&
-	    strcmp(status, "delivered") != 0 &&
-	    strcmp(status, "failed") != 0 && strcmp(status, "cancelled") != 0)
+	connect_db();
+	e = whadmin_endpoints(db, opt(o, "merchant"), endpoint_row, arr);
+	if (e != WHADMIN_OK)
+		die("%s", whadmin_strerror(e));
+	return done(arr);
+}
+
+static void
+delivery_row(const struct whadmin_delivery *d, void *arg)
+{
+	json_object *r = json_object_new_object();
+
+	jsonx_add_str(r, "id", d->id);
+	jsonx_add_str(r, "merchant_id", d->merchant_id);
+	jsonx_add_str(r, "invoice_id", d->invoice_id);
+	jsonx_add_str(r, "event", d->event);
+	jsonx_add_str(r, "url", d->url);
+	jsonx_add_str(r, "status", d->status);
+	jsonx_add(r, "attempts", json_object_new_int(d->attempts));
+	jsonx_add(r, "response_code", d->has_response_code ?
+	    json_object_new_int(d->response_code) : NULL);
+	jsonx_add_str(r, "last_error", d->last_error);
+	jsonx_add_str(r, "created_at", d->created_at);
+	jsonx_add_str(r, "next_attempt_at", d->next_attempt_at);
+	json_object_array_add(arg, r);
+	if (!json_out)
+		printf("%s\t%s\t%s\t%s\t%d\t%s\t%s\n", d->id, d->created_at,
+		    d->event, d->status, d->attempts, d->url,
+		    d->last_error ? d->last_error : "");
+}
+
+static int
+cmd_webhook_deliveries(const struct opts *o)
+{
+	const char *limit = opt(o, "limit");
+	struct whadmin_filter f;
+	json_object *arr;
+	enum whadmin_err e;
+	long long n;
+	char *end;
+
+	f.merchant_id = opt(o, "merchant");
+	f.status = opt(o, "status");
+	f.limit = WHADMIN_DEFAULT_LIMIT;
+	if (f.status != NULL && !whadmin_status_ok(f.status))
 		die("--status must be pending, delivered, failed or "
-		    "cancelled\nusage: %s", usage);
+		    "cancelled\nusage: %s", usage_text.data);
 	if (limit != NULL) {
 		errno = 0;
-		n = strtol(limit, &end, 10);
-		if (errno != 0 || *end != '\0' || n < 1 || n > 10000)
-			die("--limit must be 1..10000");
+		n = strtoll(limit, &end, 10);
+		if (errno != 0 || end == limit || *end != '\0' || n < 1 ||
+		    n > WHADMIN_MAX_LIMIT)
+			die("--limit must be 1..%d", WHADMIN_MAX_LIMIT);
+		f.limit = (int)n;
 	}
-	p[0] = opt(o, "merchant");
-	p[1] = status;
-	p[2] = limit != NULL ? limit : "50";
-	res = query(sql, 3, p);
+	connect_db();
 	arr = json_object_new_array();
-	for (i = 0; i < PQntuples(res); i++) {
-		json_object *r = json_object_new_object();
-
-		jsonx_add_str(r, "id", PQgetvalue(res, i, 0));
-		jsonx_add_str(r, "merchant_id", PQgetvalue(res, i, 1));
-		jsonx_add_str(r, "invoice_id", db_get(res, i, 10));
-		jsonx_add_str(r, "event", PQgetvalue(res, i, 2));
-		jsonx_add_str(r, "url", PQgetvalue(res, i, 3));
-		jsonx_add_str(r, "status", PQgetvalue(res, i, 4));
-		jsonx_add(r, "attempts", json_object_new_int((int)strtol(
-		    PQgetvalue(res, i, 5), NULL, 10)));
-		jsonx_add(r, "response_code", PQgetisnull(res, i, 6) ? NULL :
-		    json_object_new_int((int)strtol(PQgetvalue(res, i, 6),
-		    NULL, 10)));
-		jsonx_add_str(r, "last_error", db_get(res, i, 7));
-		jsonx_add_str(r, "created_at", PQgetvalue(res, i, 8));
-		jsonx_add_str(r, "next_attempt_at", strcmp(PQgetvalue(res, i,
-		    4), "pending") == 0 ? PQgetvalue(res, i, 9) : NULL);
-		json_object_array_add(arr, r);
-		if (!json_out)
-			printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
-			    PQgetvalue(res, i, 0), PQgetvalue(res, i, 8),
-			    PQgetvalue(res, i, 2), PQgetvalue(res, i, 4),
-			    PQgetvalue(res, i, 5), PQgetvalue(res, i, 3),
-			    db_get(res, i, 7) ? db_get(res, i, 7) : "");
-	}
-	if (json_out)
-		print_json(arr);
-	json_object_put(arr);
-	PQclear(res);
-	return 0;
+	e = whadmin_deliveries(db, &f, delivery_row, arr);
+	if (e != WHADMIN_OK)
+		die("%s", whadmin_strerror(e));
+	return done(arr);
 }
 
-/*
- * Sends a failed or cancelled delivery once more, now. Its retries are
- * spent, so a failure marks it failed again at once.
- */
 static int
-webhook_retry(const char *id)
+cmd_webhook_retry(const struct opts *o)
 {
-	static const char sql[] =
-	    "UPDATE webhook_deliveries d SET status = 'pending', "
-	    "next_attempt_at = now(), leased_until = NULL, failed_at = NULL "
-	    "WHERE d.id = $1 AND d.status IN ('failed', 'cancelled') "
-	    "AND NOT EXISTS (SELECT 1 FROM webhook_endpoints e WHERE "
-	    "e.id = d.endpoint_id AND (e.deleted_at IS NOT NULL OR "
-	    "NOT e.enabled)) RETURNING merchant_id";
-	static const char state_sql[] =
-	    "SELECT status FROM webhook_deliveries WHERE id = $1";
-	const char *p[1] = { id };
-	json_object *d, *r;
-	PGresult *res;
+	const char *id = o->pos[1];
+	enum whadmin_err e;
+	char status[16];
+	json_object *r;
 
-	if (!ids_valid("whd_", id))
-		die("%s is not a delivery id (whd_...)", id);
-	res = query(sql, 1, p);
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		res = query(state_sql, 1, p);
-		if (PQntuples(res) == 0)
-			die("no delivery %s", id);
-		die("delivery %s is %s%s", id, PQgetvalue(res, 0, 0),
-		    strcmp(PQgetvalue(res, 0, 0), "failed") == 0 ||
-		    strcmp(PQgetvalue(res, 0, 0), "cancelled") == 0 ?
-		    ", and its endpoint is disabled or deleted" :
-		    "; only failed or cancelled ones are sent again");
+	connect_db();
+	e = whadmin_retry(db, &admin, id, status, sizeof(status));
+	switch (e) {
+	case WHADMIN_OK:
+		break;
+	case WHADMIN_EBADID:
+		die("%s is %s", id, whadmin_strerror(e));
+	case WHADMIN_ENOTFOUND:
+		die("%s: %s", whadmin_strerror(e), id);
+	case WHADMIN_EENDPOINT:
+		die("delivery %s is %s, and %s", id, status,
+		    whadmin_strerror(e));
+	case WHADMIN_ENOTFINAL:
+		die("delivery %s is %s; %s", id, status, whadmin_strerror(e));
+	default:
+		die("%s", whadmin_strerror(e));
 	}
-	d = json_object_new_object();
-	jsonx_add_str(d, "delivery_id", id);
-	audit(PQgetvalue(res, 0, 0), "webhook_delivery.retried", d);
-	json_object_put(d);
-	PQclear(res);
 	r = json_object_new_object();
 	jsonx_add_str(r, "id", id);
 	jsonx_add_str(r, "status", "pending");
-	if (json_out)
-		print_json(r);
-	else
+	if (!json_out)
 		printf("%s queued; cc-webhooks sends it on its next pass\n",
 		    id);
-	json_object_put(r);
-	return 0;
+	return done(r);
 }
 
 /* What an operator looks at first: the queue's depth and age. */
 static int
-webhook_summary(void)
+cmd_webhook_summary(const struct opts *o)
 {
-	static const char sql[] =
-	    "SELECT count(*) FILTER (WHERE status = 'pending'), "
-	    "count(*) FILTER (WHERE status = 'pending' AND "
-	    "next_attempt_at <= now()), "
-	    "coalesce(extract(epoch FROM now() - min(next_attempt_at) "
-	    "FILTER (WHERE status = 'pending' AND next_attempt_at <= now()))"
-	    "::bigint, 0), "
-	    "count(*) FILTER (WHERE status = 'failed' AND failed_at > "
-	    "now() - interval '24 hours'), "
-	    "count(*) FILTER (WHERE status = 'delivered' AND delivered_at > "
-	    "now() - interval '24 hours') "
-	    "FROM webhook_deliveries WHERE status = 'pending' OR "
-	    "created_at > now() - interval '7 days'";
-	static const char *const names[] = { "pending", "due",
-	    "oldest_due_seconds", "failed_24h", "delivered_24h" };
-	PGresult *res = query(sql, 0, NULL);
-	json_object *r = json_object_new_object();
-	size_t i;
+	struct whadmin_summary s;
+	enum whadmin_err e;
+	json_object *r;
+	int i;
 
-	for (i = 0; i < CC_ARRAY_SIZE(names); i++) {
-		jsonx_add(r, names[i], json_object_new_int64(strtoll(
-		    PQgetvalue(res, 0, (int)i), NULL, 10)));
+	connect_db();
+	e = whadmin_summary(db, &s);
+	if (e != WHADMIN_OK)
+		die("%s", whadmin_strerror(e));
+	r = json_object_new_object();
+	for (i = 0; i < WHADMIN_STAT__MAX; i++) {
+		jsonx_add(r, whadmin_stat_name(i),
+		    json_object_new_int64(s.v[i]));
 		if (!json_out)
-			printf("%-20s %s\n", names[i],
-			    PQgetvalue(res, 0, (int)i));
+			printf("%-20s %lld\n", whadmin_stat_name(i),
+			    (long long)s.v[i]);
 	}
-	if (json_out)
-		print_json(r);
-	json_object_put(r);
-	PQclear(res);
-	return 0;
-}
-
-static int
-cmd_webhook(int argc, char **argv)
-{
-	static const char *const allowed[] = { "merchant", "status", "limit",
-	    NULL };
-	static const char usage[] =
-	    "cc-admin webhook endpoints [--merchant ID]\n"
-	    "cc-admin webhook deliveries [--merchant ID] "
-	    "[--status pending|delivered|failed|cancelled] [--limit N]\n"
-	    "cc-admin webhook retry whd_...\n"
-	    "cc-admin webhook summary\n"
-	    "endpoints lists endpoints (never their secrets); deliveries the "
-	    "newest 50 (or N);\nretry sends a failed or cancelled delivery "
-	    "once more; summary shows the queue:\npending, due now, the "
-	    "oldest due delivery's wait, and the last day's outcomes.";
-	struct opts o;
-
-	parse_opts(argc, argv, allowed, &o);
-	if (o.help || o.npos < 1) {
-		puts(usage);
-		return o.help ? 0 : 2;
-	}
-	if (strcmp(o.pos[0], "endpoints") == 0 && o.npos == 1)
-		return webhook_endpoints(&o);
-	if (strcmp(o.pos[0], "deliveries") == 0 && o.npos == 1)
-		return webhook_deliveries(&o, usage);
-	if (strcmp(o.pos[0], "retry") == 0 && o.npos == 2)
-		return webhook_retry(o.pos[1]);
-	if (strcmp(o.pos[0], "summary") == 0 && o.npos == 1)
-		return webhook_summary();
-	die("unknown webhook command\nusage: %s", usage);
+	return done(r);
 }
 
 /* --- network ---------------------------------------------------------- */
 
 static int
-cmd_network(int argc, char **argv)
+cmd_network_list(const struct opts *o)
 {
-	static const char *const allowed[] = { NULL };
-	static const char usage[] = "cc-admin network list\n"
-	    "Shows the networks and assets of the configuration.";
-	json_object *arr;
-	struct opts o;
+	json_object *arr = json_object_new_array();
 	size_t i, j;
 
-	parse_opts(argc, argv, allowed, &o);
-	if (o.help || o.npos != 1 || strcmp(o.pos[0], "list") != 0) {
-		puts(usage);
-		return o.help ? 0 : 2;
-	}
-	arr = json_object_new_array();
 	for (i = 0; i < cfg.nnetworks; i++) {
 		const struct cc_network *n = &cfg.networks[i];
 		json_object *r = json_object_new_object(), *as;
@@ -1002,45 +710,168 @@ cmd_network(int argc, char **argv)
 		    json_object_new_int(n->confirmations));
 		as = json_object_new_array();
 		for (j = 0; j < n->nassets; j++) {
-			json_object *a = json_object_new_object();
+			const struct cc_asset *a = &n->assets[j];
+			json_object *x = json_object_new_object();
 
-			jsonx_add_str(a, "symbol", n->assets[j].symbol);
-			jsonx_add(a, "decimals",
-			    json_object_new_int(n->assets[j].decimals));
-			jsonx_add_str(a, "contract", n->assets[j].native ?
-			    NULL : n->assets[j].contract);
-			json_object_array_add(as, a);
+			jsonx_add_str(x, "symbol", a->symbol);
+			jsonx_add(x, "decimals",
+			    json_object_new_int(a->decimals));
+			jsonx_add_str(x, "contract", a->native ? NULL :
+			    a->contract);
+			json_object_array_add(as, x);
 			if (!json_out)
 				printf("%s\t%s\t%s\t%s\t%d\t%s\n", n->name,
 				    address_kind_name(n->kind),
-				    n->test ? "test" : "live",
-				    n->assets[j].symbol,
-				    n->assets[j].decimals,
-				    n->assets[j].native ? "native" :
-				    n->assets[j].contract);
+				    n->test ? "test" : "live", a->symbol,
+				    a->decimals, a->native ? "native" :
+				    a->contract);
 		}
 		jsonx_add(r, "assets", as);
 		json_object_array_add(arr, r);
 	}
-	if (json_out)
-		print_json(arr);
-	json_object_put(arr);
-	return 0;
+	return done(arr);
 }
 
-static const struct {
-	const char	*name;
-	int		(*fn)(int, char **);
-	const char	*help;
-} commands[] = {
-	{ "migrate", cmd_migrate, "apply pending database migrations" },
-	{ "merchant", cmd_merchant, "create and list merchants" },
-	{ "key", cmd_key, "create, list and revoke API keys" },
-	{ "wallet", cmd_wallet, "add and list extended public keys" },
-	{ "rate", cmd_rate, "set and list exchange rates" },
-	{ "network", cmd_network, "show configured networks and assets" },
-	{ "webhook", cmd_webhook, "inspect endpoints and deliveries, retry" },
+/* --- the command table ------------------------------------------------ */
+
+static const char *const no_opts[] = { NULL };
+static const char *const dir_opts[] = { "dir", NULL };
+static const char *const name_opts[] = { "name", NULL };
+static const char *const merchant_opts[] = { "merchant", NULL };
+static const char *const key_opts[] = { "merchant", "type", "scope", NULL };
+static const char *const wallet_opts[] = { "merchant", "network", "xpub",
+    NULL };
+static const char *const rate_opts[] = { "crypto", "currency", "rate",
+    "source", NULL };
+static const char *const delivery_opts[] = { "merchant", "status", "limit",
+    NULL };
+
+static const struct subcmd migrate_subs[] = {
+	{ NULL, cmd_migrate, "[--dir DIR]", dir_opts, 0 },
 };
+
+static const struct subcmd merchant_subs[] = {
+	{ "create", cmd_merchant_create, "--name NAME", name_opts, 0 },
+	{ "list", cmd_merchant_list, "", no_opts, 0 },
+};
+
+static const struct subcmd key_subs[] = {
+	{ "create", cmd_key_create, "--merchant ID --type live|test|invoices|"
+	    "analytics [--scope SCOPE]...", key_opts, 0 },
+	{ "list", cmd_key_list, "[--merchant ID]", merchant_opts, 0 },
+	{ "revoke", cmd_key_revoke, "KEY_ID", no_opts, 1 },
+};
+
+static const struct subcmd wallet_subs[] = {
+	{ "add", cmd_wallet_add, "--merchant ID --network NETWORK --xpub XPUB",
+	    wallet_opts, 0 },
+	{ "list", cmd_wallet_list, "[--merchant ID]", merchant_opts, 0 },
+};
+
+static const struct subcmd rate_subs[] = {
+	{ "set", cmd_rate_set, "--crypto SYMBOL --currency CODE "
+	    "--rate DECIMAL [--source NAME]", rate_opts, 0 },
+	{ "list", cmd_rate_list, "", no_opts, 0 },
+};
+
+static const struct subcmd network_subs[] = {
+	{ "list", cmd_network_list, "", no_opts, 0 },
+};
+
+static const struct subcmd webhook_subs[] = {
+	{ "endpoints", cmd_webhook_endpoints, "[--merchant ID]", merchant_opts,
+	    0 },
+	{ "deliveries", cmd_webhook_deliveries, "[--merchant ID] "
+	    "[--status pending|delivered|failed|cancelled] [--limit N]",
+	    delivery_opts, 0 },
+	{ "retry", cmd_webhook_retry, "whd_...", no_opts, 1 },
+	{ "summary", cmd_webhook_summary, "", no_opts, 0 },
+};
+
+#define SUBS(a)	a, CC_ARRAY_SIZE(a)
+
+static const struct cmd commands[] = {
+	{ "migrate", "apply pending database migrations", SUBS(migrate_subs),
+	    "Applies the pending SQL migrations (default dir "
+	    MIGRATE_DEFAULT_DIR "), each in a transaction." },
+	{ "merchant", "create and list merchants", SUBS(merchant_subs),
+	    NULL },
+	{ "key", "create, list and revoke API keys", SUBS(key_subs),
+	    "Scopes: invoices:create invoices:read invoices:cancel "
+	    "invoices:refund\n        analytics:read webhooks:manage * "
+	    "(default: all the type allows)" },
+	{ "wallet", "add and list extended public keys", SUBS(wallet_subs),
+	    "XPUB is an extended public key (xpub... or tpub...) at account "
+	    "level;\ninvoice addresses derive from XPUB/0/i." },
+	{ "rate", "set and list exchange rates", SUBS(rate_subs),
+	    "RATE is the price of one whole crypto unit in CODE (ETH/USD "
+	    "3000.50)." },
+	{ "network", "show configured networks and assets",
+	    SUBS(network_subs),
+	    "Shows the networks and assets of the configuration." },
+	{ "webhook", "inspect endpoints and deliveries, retry",
+	    SUBS(webhook_subs),
+	    "endpoints lists endpoints (never their secrets); deliveries the "
+	    "newest " CC_XSTR(WHADMIN_DEFAULT_LIMIT) " (or N);\nretry sends "
+	    "a failed or cancelled delivery once more; summary shows the "
+	    "queue:\npending, due now, the oldest due delivery's wait, and "
+	    "the last day's outcomes." },
+};
+
+/* "cc-admin key create --merchant ID ...", one line per sub-command. */
+static void
+build_usage(const struct cmd *c)
+{
+	size_t i;
+
+	buf_reset(&usage_text);
+	for (i = 0; i < c->nsubs; i++) {
+		const struct subcmd *s = &c->subs[i];
+
+		buf_printf(&usage_text, "%scc-admin %s", i ? "\n" : "",
+		    c->name);
+		if (s->name != NULL)
+			buf_printf(&usage_text, " %s", s->name);
+		if (s->usage[0] != '\0')
+			buf_printf(&usage_text, " %s", s->usage);
+	}
+	if (c->notes != NULL)
+		buf_printf(&usage_text, "\n%s", c->notes);
+}
+
+/* Finds the sub-command, checks its words and options, runs it. */
+static int
+run(const struct cmd *c, int argc, char **argv)
+{
+	const struct subcmd *s = NULL;
+	size_t i, first = 1;
+	struct opts o;
+
+	build_usage(c);
+	parse_opts(argc, argv, &o);
+	if (o.help) {
+		puts(usage_text.data);
+		return 0;
+	}
+	if (c->subs[0].name == NULL) {
+		s = &c->subs[0];
+		first = 0;
+	} else if (o.npos == 0) {
+		puts(usage_text.data);
+		return 2;
+	} else {
+		for (i = 0; i < c->nsubs; i++)
+			if (strcmp(o.pos[0], c->subs[i].name) == 0)
+				s = &c->subs[i];
+		if (s == NULL)
+			die("unknown %s command '%s'\nusage: %s", c->name,
+			    o.pos[0], usage_text.data);
+	}
+	if (o.npos != first + s->args)
+		die("usage: %s", usage_text.data);
+	check_opts(&o, s->options);
+	return s->fn(&o);
+}
 
 static void
 usage(FILE *f)
@@ -1066,6 +897,7 @@ main(int argc, char **argv)
 
 	log_set_program("cc-admin");
 	log_set_level(LOG_LVL_WARN);
+	buf_init(&usage_text, 0);
 	path = config_path(argc, argv);
 	/* Global flags are accepted anywhere on the line. */
 	for (i = 1; i < argc; i++) {
@@ -1097,10 +929,11 @@ main(int argc, char **argv)
 	for (i = 1; i < n; i++)
 		if (strcmp(args[i], "--help") == 0 ||
 		    strcmp(args[i], "-h") == 0)
-			return commands[c].fn(n - 1, args + 1);
-	if (config_load(path, &cfg, err, sizeof(err)) == -1)
+			break;
+	if (i == n && config_load(path, &cfg, err, sizeof(err)) == -1)
 		die("%s", err);
-	rc = commands[c].fn(n - 1, args + 1);
+	rc = run(&commands[c], n - 1, args + 1);
 	db_free(db);
+	buf_release(&usage_text);
 	return rc;
 }

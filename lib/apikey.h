@@ -1,15 +1,19 @@
 /*
- * API keys: generation, hashing at rest, masking, scopes, and the lookup
- * that authenticates a request. The secret is shown once at creation; only
- * its SHA-256 is stored (the secret has 200 random bits, so a fast hash is
- * enough: there is nothing to brute-force).
+ * API keys: generation, hashing at rest, masking, scopes, the lookup that
+ * authenticates a request, and the operator's create, list and revoke.
+ * The secret is shown once at creation; only its SHA-256 is stored (the
+ * secret has 200 random bits, so a fast hash is enough: there is nothing
+ * to brute-force).
  */
 #ifndef CC_APIKEY_H
 #define CC_APIKEY_H
 
 #include "cc.h"
 
+#include "ids.h"
+
 struct db;
+struct audit_actor;
 
 enum apikey_type { APIKEY_LIVE, APIKEY_TEST, APIKEY_INVOICES,
     APIKEY_ANALYTICS, APIKEY__MAX };
@@ -66,5 +70,63 @@ bool		 apikey_syntax_ok(const char *secret);
  */
 int		 apikey_authenticate(struct db *, const char *secret,
 		    struct auth *);
+
+/*
+ * The operator's side: create, list, revoke. Each change writes its audit
+ * row (the key masked, never the secret) in the same transaction.
+ */
+enum apikey_err {
+	APIKEY_OK,
+	APIKEY_ENOMERCHANT,
+	APIKEY_ENOTFOUND,	/* no key with this id */
+	APIKEY_EDB,		/* logged by lib/db.c */
+	APIKEY_ERR__MAX
+};
+
+/* A new key. secret is shown once and never stored. */
+struct apikey_new {
+	char		 id[IDS_MAX_LEN];
+	char		 secret[APIKEY_MAX_SECRET];
+	char		 masked[APIKEY_MASK_LEN];
+	char		 created_at[32];	/* RFC 3339 UTC */
+};
+
+/* A key as listed; the strings live as long as the callback runs. */
+struct apikey_row {
+	const char	*id;
+	const char	*merchant_id;
+	const char	*mode;		/* "live" or "test" */
+	char		 masked[APIKEY_MASK_LEN];
+	unsigned	 scopes;
+	const char	*created_at;
+	const char	*revoked_at;	/* NULL while the key works */
+};
+
+/* What a revocation touched. */
+struct apikey_revoked {
+	char		 merchant_id[IDS_MAX_LEN];
+	char		 masked[APIKEY_MASK_LEN];
+	char		 revoked_at[32];
+};
+
+/* A static message ("no such merchant"); never NULL. */
+const char	*apikey_strerror(enum apikey_err);
+/*
+ * Makes a key of a type for a merchant with scopes (a subset of
+ * apikey_type_scopes(type), which the caller checked). The secret is in
+ * out and nowhere else.
+ */
+enum apikey_err	 apikey_create(struct db *, const struct audit_actor *,
+		    const char *merchant_id, enum apikey_type, unsigned scopes,
+		    struct apikey_new *out);
+/* Calls fn for each key (of one merchant unless NULL), oldest first. */
+enum apikey_err	 apikey_list(struct db *, const char *merchant_id,
+		    void (*fn)(const struct apikey_row *, void *), void *arg);
+/*
+ * Revokes a key; revoking a revoked key keeps its first revoked_at (and
+ * still writes an audit row: someone asked).
+ */
+enum apikey_err	 apikey_revoke(struct db *, const struct audit_actor *,
+		    const char *key_id, struct apikey_revoked *out);
 
 #endif

@@ -13,5 +13,8 @@
 #include "banned.h"
 
 #define CC_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* A macro's value as a string literal: "1-" CC_XSTR(MAX) " bytes". */
+#define CC_STR(x)	#x
+#define CC_XSTR(x)	CC_STR(x)
 
 #endif

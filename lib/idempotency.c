@@ -1,7 +1,6 @@
 /* Stored first responses for Idempotency-Key requests. */
 #include "cc.h"
 
-#include <errno.h>
 #include <openssl/evp.h>
 
 #include "db.h"
@@ -53,52 +52,47 @@ idem_claim(struct db *db, const char *merchant, const char *mode,
 	    "WHERE idempotency_keys.created_at < now() - interval '24 hours' "
 	    "RETURNING 1";
 	static const char read_sql[] =
-	    "SELECT request_hash = $4::bytea, status, response "
+	    "SELECT request_hash = $4::bytea AS same, status, response "
 	    "FROM idempotency_keys WHERE merchant_id = $1 AND mode = $2 "
 	    "AND key = $3";
-	char hex[2 + 65];
-	const char *params[4];
-	PGresult *res;
 	enum idem_state st = IDEM_ERROR;
+	struct db_params p;
+	PGresult *res;
+	int64_t v;
 
-	hex[0] = '\\';
-	hex[1] = 'x';
-	hex_encode(hash, 32, hex + 2);
-	params[0] = merchant;
-	params[1] = mode;
-	params[2] = key;
-	params[3] = hex;
+	db_params_init(&p);
+	db_param(&p, merchant);
+	db_param(&p, mode);
+	db_param(&p, key);
+	db_param_bytea(&p, hash, 32);
 	*response = NULL;
 	if (db_begin(db) == -1)
-		return IDEM_ERROR;
-	res = db_query(db, claim_sql, 4, params);
+		goto out;
+	res = db_run(db, claim_sql, &p);
 	if (res == NULL)
 		goto fail;
 	if (PQntuples(res) == 1) {
 		PQclear(res);
-		return IDEM_NEW;
+		st = IDEM_NEW;
+		goto out;
 	}
 	PQclear(res);
-	res = db_query(db, read_sql, 4, params);
+	res = db_run(db, read_sql, &p);
 	if (res == NULL || PQntuples(res) != 1)
 		goto fail;
-	if (PQgetvalue(res, 0, 0)[0] != 't')
+	if (strcmp(db_val(res, 0, "same"), "t") != 0)
 		st = IDEM_MISMATCH;
-	else if (db_get(res, 0, 1) != NULL && db_get(res, 0, 2) != NULL) {
-		char *end;
-		long v;
-
-		errno = 0;
-		v = strtol(PQgetvalue(res, 0, 1), &end, 10);
-		if (errno == 0 && *end == '\0' && v >= 100 && v < 600) {
-			*status = (int)v;
-			*response = xstrdup(PQgetvalue(res, 0, 2));
-			st = IDEM_REPLAY;
-		}
+	else if (db_val(res, 0, "response") != NULL &&
+	    db_val_int64(res, 0, "status", &v) == 0 && v >= 100 && v < 600) {
+		*status = (int)v;
+		*response = xstrdup(db_val(res, 0, "response"));
+		st = IDEM_REPLAY;
 	}
 fail:
 	PQclear(res);
 	db_rollback(db);
+out:
+	db_params_release(&p);
 	return st;
 }
 
@@ -109,11 +103,18 @@ idem_complete(struct db *db, const char *merchant, const char *mode,
 	static const char sql[] =
 	    "UPDATE idempotency_keys SET status = $4::int, response = $5 "
 	    "WHERE merchant_id = $1 AND mode = $2 AND key = $3";
-	char st[8];
-	const char *params[5] = { merchant, mode, key, st, response };
+	struct db_params p;
+	int rc;
 
-	snprintf(st, sizeof(st), "%d", status);
-	if (db_command(db, sql, 5, params) == -1) {
+	db_params_init(&p);
+	db_param(&p, merchant);
+	db_param(&p, mode);
+	db_param(&p, key);
+	db_param_int(&p, status);
+	db_param(&p, response);
+	rc = db_run_command(db, sql, &p);
+	db_params_release(&p);
+	if (rc == -1) {
 		db_rollback(db);
 		return -1;
 	}

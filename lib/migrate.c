@@ -117,12 +117,14 @@ migrate_run(struct db *db, const char *dir, bool verbose, char *err,
 	}
 	for (i = 0; i < n; i++) {
 		char path[1024], version[64], *sql;
-		const char *p[1] = { version };
+		struct db_params p;
 		bool done;
 
 		snprintf(version, sizeof(version), "%.*s",
 		    (int)(strlen(names[i]) - 4), names[i]);
-		res = db_query(db, check_sql, 1, p);
+		db_params_init(&p);
+		db_param(&p, version);
+		res = db_run(db, check_sql, &p);
 		if (res == NULL) {
 			snprintf(err, errlen, "%s", db_last_error(db));
 			goto unlock;
@@ -141,7 +143,7 @@ migrate_run(struct db *db, const char *dir, bool verbose, char *err,
 			goto unlock;
 		err[0] = '\0';
 		if (db_begin(db) == -1 || exec_script(db, sql, err,
-		    errlen) == -1 || db_command(db, record_sql, 1, p) == -1 ||
+		    errlen) == -1 || db_run_command(db, record_sql, &p) == -1 ||
 		    db_commit(db) == -1) {
 			char msg[512];
 

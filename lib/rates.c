@@ -37,7 +37,45 @@ rates_set(struct db *db, const char *crypto, const char *currency,
 	    "VALUES ($1, $2, $3::numeric, $4) "
 	    "ON CONFLICT (crypto, currency) DO UPDATE SET rate = "
 	    "EXCLUDED.rate, source = EXCLUDED.source, updated_at = now()";
-	const char *p[4] = { crypto, currency, rate, source };
+	struct db_params p;
+	int rc;
 
-	return db_command(db, sql, 4, p);
+	db_params_init(&p);
+	db_param(&p, crypto);
+	db_param(&p, currency);
+	db_param(&p, rate);
+	db_param(&p, source);
+	rc = db_run_command(db, sql, &p);
+	db_params_release(&p);
+	return rc;
+}
+
+int
+rates_list(struct db *db, void (*fn)(const struct rates_row *, void *),
+    void *arg)
+{
+	static const char sql[] =
+	    "SELECT crypto, currency, rate::text AS rate, source, "
+	    "cc_ts(updated_at) AS updated_at FROM rates "
+	    "ORDER BY crypto, currency";
+	struct db_params p;
+	PGresult *res;
+	int i;
+
+	db_params_init(&p);
+	res = db_run(db, sql, &p);
+	if (res == NULL)
+		return -1;
+	for (i = 0; i < PQntuples(res); i++) {
+		struct rates_row r;
+
+		r.crypto = db_val(res, i, "crypto");
+		r.currency = db_val(res, i, "currency");
+		r.rate = db_val(res, i, "rate");
+		r.source = db_val(res, i, "source");
+		r.updated_at = db_val(res, i, "updated_at");
+		fn(&r, arg);
+	}
+	PQclear(res);
+	return 0;
 }

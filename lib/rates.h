@@ -14,6 +14,17 @@ struct db;
 struct cc_asset;
 
 #define RATES_MAX_SCALE 18
+/* Bytes of a rate's source name ("manual", "coingecko"). */
+#define RATES_SOURCE_MAX 64
+
+/* A stored rate as listed; the strings live as long as the callback. */
+struct rates_row {
+	const char	*crypto;
+	const char	*currency;
+	const char	*rate;		/* exact decimal text */
+	const char	*source;
+	const char	*updated_at;	/* RFC 3339 UTC */
+};
 
 /*
  * Resolves a rate from an optional table value (rate_text, source, both
@@ -23,8 +34,11 @@ struct cc_asset;
 int	rates_resolve(const struct cc_asset *, const char *currency,
 	    const char *rate_text, const char *source_text,
 	    struct money_dec *rate, char *source, size_t sourcelen);
-/* Stores a rate; 0 or -1. */
+/* Stores a rate; 0 or -1 (the database error is logged). */
 int	rates_set(struct db *, const char *crypto, const char *currency,
 	    const char *rate, const char *source);
+/* Calls fn for each stored rate by crypto, then currency; 0 or -1. */
+int	rates_list(struct db *,
+	    void (*fn)(const struct rates_row *, void *), void *arg);
 
 #endif

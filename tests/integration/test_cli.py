@@ -140,6 +140,51 @@ class CliTest(unittest.TestCase):
         nets = {x["network"] for x in admin("wallet", "list", "--merchant", m)}
         self.assertEqual(nets, {"ethereum", "tron"})
 
+    def test_xpub_never_shown_in_full(self):
+        """A key refused because another wallet has it is not repeated:
+        not on stdout or stderr, not in the audit log, not in any log of
+        the stack (the database server's included)."""
+        xpub = random_xpub()
+        keys = (xpub, to_tpub(xpub))
+        first = admin("merchant", "create", "--name", "Key Owner")["id"]
+        second = admin("merchant", "create", "--name", "Key Copier")["id"]
+        seen = []
+        p = run("--json", "wallet", "add", "--merchant", first, "--network", "anvil",
+                "--xpub", xpub)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        seen += [p.stdout, p.stderr]
+        for flags in ([], ["--json"]):
+            for k in keys:
+                p = run(*flags, "wallet", "add", "--merchant", second, "--network", "anvil",
+                        "--xpub", k)
+                self.assertNotEqual(p.returncode, 0)
+                self.assertIn("already belongs to a wallet", p.stderr)
+                self.assertEqual(p.stdout, "")
+                seen += [p.stdout, p.stderr]
+            p = run(*flags, "wallet", "add", "--merchant", first, "--network", "anvil",
+                    "--xpub", random_xpub())
+            self.assertIn("already has a wallet", p.stderr)
+            seen += [p.stdout, p.stderr]
+            p = run(*flags, "wallet", "list", "--merchant", first)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            seen += [p.stdout, p.stderr]
+        seen += psql("SELECT details::text FROM audit_log WHERE merchant_id IN ('%s', '%s')"
+                     % (first, second))
+        seen = [("cc-admin and audit_log", "\n".join(seen))]
+        logs = [os.path.join(ENV["CC_PG_HOST"], "postgresql.log")]
+        for top, _, files in os.walk(os.path.join(ENV["CC_STACK_DIR"], "log")):
+            logs += [os.path.join(top, f) for f in files]
+        for path in logs:
+            if os.path.isfile(path):
+                with open(path, errors="replace") as f:
+                    seen.append((path, f.read()))
+        # Not whole, and no run of 16 characters of it either (the
+        # fingerprint shows 8 and 4; a masked database error 4).
+        for where, text in seen:
+            for k in keys:
+                runs = [k[i:i + 16] for i in range(len(k) - 15) if k[i:i + 16] in text]
+                self.assertEqual(runs, [], "the key shows in " + where)
+
     def test_rates_and_networks(self):
         r = admin("rate", "set", "--crypto", "ETH", "--currency", "JPY", "--rate", "450000.5")
         self.assertEqual(r["rate"], 450000.5)

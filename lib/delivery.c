@@ -133,13 +133,44 @@ delivery_inflight(const struct delivery *d)
 	return d->inflight;
 }
 
+/*
+ * Why a connect was refused, for the attempt log: the address, its class
+ * and which side of the two-party rule said no.
+ */
+static void
+refusal(struct job *j, const struct net_addr *a)
+{
+	const struct cc_config *cfg = j->cfg;
+	const char *why;
+	char txt[NET_ADDR_STRLEN];
+
+	switch (net_dest_check(a, cfg->webhook_allowed,
+	    cfg->nwebhook_allowed, j->nallowed > 0 ? j->allowed : NULL,
+	    j->nallowed)) {
+	case NET_UNLISTED:
+		why = "allowed_ips does not cover it";
+		break;
+	case NET_UNNAMED:
+		why = "allowed_ips does not list it";
+		break;
+	case NET_UNPERMITTED:
+		why = "the server's configuration does not permit it";
+		break;
+	default:
+		why = "webhooks never go there";
+		break;
+	}
+	net_addr_str(a, txt, sizeof(txt));
+	snprintf(j->blocked, sizeof(j->blocked), "refused: %s is a %s "
+	    "address and %s", txt, net_class_name(net_classify(a)), why);
+}
+
 /* The last gate before connect(2): see lib/delivery.h. */
 static curl_socket_t
 open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *sa)
 {
 	struct job *j = arg;
 	struct net_addr a;
-	char why[200];
 
 	if (purpose != CURLSOCKTYPE_IPCXN)
 		return CURL_SOCKET_BAD;
@@ -148,9 +179,8 @@ open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *sa)
 		    "family %d", sa->family);
 		return CURL_SOCKET_BAD;
 	}
-	if (!webhook_addr_explain(&a, j->allowed, j->nallowed, j->cfg, why,
-	    sizeof(why))) {
-		snprintf(j->blocked, sizeof(j->blocked), "refused: %s", why);
+	if (!webhook_addr_ok(&a, j->allowed, j->nallowed, j->cfg)) {
+		refusal(j, &a);
 		return CURL_SOCKET_BAD;
 	}
 	return socket(sa->family, sa->socktype, sa->protocol);

@@ -166,9 +166,8 @@ apikey_syntax_ok(const char *s)
 	return true;
 }
 
-/* Scope bits of an array literal as PostgreSQL prints it: {a,b}. */
-static unsigned
-scopes_from_literal(const char *text)
+unsigned
+apikey_scopes_from_literal(const char *text)
 {
 	char tmp[512], *tok, *save = NULL;
 	unsigned set = 0, bit;
@@ -211,7 +210,7 @@ apikey_authenticate(struct db *db, const char *secret, struct auth *a)
 	a->test = strcmp(db_val(res, 0, "mode"), "test") == 0;
 	snprintf(a->actor, sizeof(a->actor), "api_key:%s***%s",
 	    db_val(res, 0, "prefix"), db_val(res, 0, "suffix"));
-	a->scopes = scopes_from_literal(db_val(res, 0, "scopes"));
+	a->scopes = apikey_scopes_from_literal(db_val(res, 0, "scopes"));
 	rc = 0;
 out:
 	PQclear(res);
@@ -327,7 +326,7 @@ apikey_list(struct db *db, const char *merchant_id,
 		k.mode = db_val(res, i, "mode");
 		apikey_mask(db_val(res, i, "prefix"), db_val(res, i,
 		    "suffix"), k.masked, sizeof(k.masked));
-		k.scopes = scopes_from_literal(db_val(res, i, "scopes"));
+		k.scopes = apikey_scopes_from_literal(db_val(res, i, "scopes"));
 		k.created_at = db_val(res, i, "created_at");
 		k.revoked_at = db_val(res, i, "revoked_at");
 		fn(&k, arg);

@@ -129,4 +129,10 @@ enum apikey_err	 apikey_list(struct db *, const char *merchant_id,
 enum apikey_err	 apikey_revoke(struct db *, const struct audit_actor *,
 		    const char *key_id, struct apikey_revoked *out);
 
+/*
+ * Scope bits of a text[] as PostgreSQL prints it ("{a,b}", "{\"*\"}");
+ * unknown names are ignored.
+ */
+unsigned	 apikey_scopes_from_literal(const char *);
+
 #endif

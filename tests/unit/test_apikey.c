@@ -196,11 +196,49 @@ test_apikey_names(void)
 	check_str("apikey_mask", "truncated", mask, "sk_live_");
 }
 
+static void
+test_scope_literals(void)
+{
+	static const struct {
+		const char	*text;
+		unsigned	 want;
+	} rows[] = {
+		{ "{*}", SCOPE_ALL },
+		{ "{\"*\"}", SCOPE_ALL },
+		{ "{invoices:create,invoices:read}",
+		    SCOPE_INVOICES_CREATE | SCOPE_INVOICES_READ },
+		{ "{analytics:read}", SCOPE_ANALYTICS_READ },
+		{ "{analytics:read,gold}", SCOPE_ANALYTICS_READ },
+		{ "{}", 0 },
+		{ "", 0 },
+	};
+	size_t i;
+	unsigned got;
+
+	for (i = 0; i < CC_ARRAY_SIZE(rows); i++) {
+		got = apikey_scopes_from_literal(rows[i].text);
+		EXPECT(got == rows[i].want, "%s: %#x, want %#x",
+		    rows[i].text, got, rows[i].want);
+	}
+}
+
+/* Every result has a message of its own; out of range is not a crash. */
+static void
+test_messages(void)
+{
+	int i;
+
+	for (i = 0; i < APIKEY_ERR__MAX; i++)
+		EXPECT(apikey_strerror(i)[0] != '\0', "apikey %d", i);
+}
+
 static const struct cu_test tests[] = {
 	{ "apikey_syntax_ok", test_apikey_syntax },
 	{ "apikey names, scopes, mask", test_apikey_names },
 	{ "apikey_syntax_ok takes unknown prefixes",
 	    test_apikey_unknown_prefix },
+	{ "scopes as the database prints them", test_scope_literals },
+	{ "result messages", test_messages },
 };
 
 int

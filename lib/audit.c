@@ -18,6 +18,8 @@ static const char *const names[AUDIT__MAX] = {
 	[AUDIT_WEBHOOK_ENDPOINT_SECRET_ROTATED] =
 	    "webhook_endpoint.secret_rotated",
 	[AUDIT_WEBHOOK_DELIVERY_RETRIED] = "webhook_delivery.retried",
+	[AUDIT_INVOICE_WEBHOOK_SECRET_ROTATED] =
+	    "invoice_webhook_secret.rotated",
 };
 
 const char *

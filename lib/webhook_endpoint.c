@@ -8,6 +8,7 @@
 
 
 #include "apikey.h"
+#include "audit.h"
 #include "config.h"
 #include "db.h"
 #include "events.h"
@@ -301,32 +302,19 @@ params_mine(struct db_params *p, const char *id, const struct auth *a)
 	db_param(p, mode_of(a));
 }
 
-/* One audit_log row in the caller's transaction: 0 or -1. */
+/* The audit row of a change to endpoint_id, in the caller's transaction. */
 static int
 audit(struct db *db, const struct auth *a, const struct req_meta *m,
-    const char *event, const char *endpoint_id)
+    enum audit_event event, const char *endpoint_id)
 {
-	static const char sql[] =
-	    "INSERT INTO audit_log (id, merchant_id, invoice_id, event, "
-	    "actor, ip_address, user_agent, request_id, details) VALUES "
-	    "($1, $2, NULL, $3, $4, $5, $6, $7, "
-	    "jsonb_build_object('endpoint_id', $8::text))";
-	struct db_params p;
-	char id[IDS_MAX_LEN];
+	struct audit_actor who = { a->actor, m->ip, m->user_agent,
+	    m->request_id };
+	json_object *d = json_object_new_object();
 	int rc;
 
-	ids_new("audit_", id, sizeof(id));
-	db_params_init(&p);
-	db_param(&p, id);
-	db_param(&p, a->merchant_id);
-	db_param(&p, event);
-	db_param(&p, a->actor);
-	db_param(&p, m->ip);
-	db_param(&p, m->user_agent);
-	db_param(&p, m->request_id);
-	db_param(&p, endpoint_id);
-	rc = db_run_command(db, sql, &p);
-	db_params_release(&p);
+	jsonx_add_str(d, "endpoint_id", endpoint_id);
+	rc = audit_write(db, &who, event, a->merchant_id, NULL, d);
+	json_object_put(d);
 	return rc;
 }
 
@@ -414,7 +402,7 @@ webhook_endpoint_create(struct db *db, const struct cc_config *cfg,
 	}
 	*out = ep_object(res, 0, secret);
 	if (*out == NULL ||
-	    audit(db, a, m, "webhook_endpoint.created", id) == -1 ||
+	    audit(db, a, m, AUDIT_WEBHOOK_ENDPOINT_CREATED, id) == -1 ||
 	    db_commit(db) == -1)
 		goto rollback;
 	rc = WEP_OK;
@@ -644,7 +632,7 @@ webhook_endpoint_update(struct db *db, const struct cc_config *cfg,
 		goto rollback;
 	*out = ep_object(res, 0, NULL);
 	if (*out == NULL ||
-	    audit(db, a, m, "webhook_endpoint.updated", id) == -1 ||
+	    audit(db, a, m, AUDIT_WEBHOOK_ENDPOINT_UPDATED, id) == -1 ||
 	    db_commit(db) == -1)
 		goto rollback;
 	rc = WEP_OK;
@@ -685,7 +673,7 @@ webhook_endpoint_delete(struct db *db, const struct auth *a,
 		goto rollback;
 	}
 	if (cancel_pending(db, id, "endpoint deleted") == -1 ||
-	    audit(db, a, m, "webhook_endpoint.deleted", id) == -1 ||
+	    audit(db, a, m, AUDIT_WEBHOOK_ENDPOINT_DELETED, id) == -1 ||
 	    db_commit(db) == -1)
 		goto rollback;
 	*out = json_object_new_object();
@@ -732,7 +720,7 @@ webhook_endpoint_rotate(struct db *db, const struct auth *a,
 	}
 	*out = ep_object(res, 0, secret);
 	if (*out == NULL ||
-	    audit(db, a, m, "webhook_endpoint.secret_rotated", id) == -1 ||
+	    audit(db, a, m, AUDIT_WEBHOOK_ENDPOINT_SECRET_ROTATED, id) == -1 ||
 	    db_commit(db) == -1)
 		goto rollback;
 	rc = WEP_OK;
@@ -762,31 +750,30 @@ webhook_endpoint_rotate_invoice_secret(struct db *db, const struct auth *a,
 	    "mode, secret) VALUES ($1, $2, $3, $4) ON CONFLICT (merchant_id, "
 	    "mode) DO UPDATE SET secret = EXCLUDED.secret, "
 	    "created_at = clock_timestamp() RETURNING id, created_at), "
-	    "au AS (INSERT INTO audit_log (id, merchant_id, invoice_id, "
-	    "event, actor, ip_address, user_agent, request_id, details) "
-	    "SELECT $5, $2, NULL, 'invoice_webhook_secret.rotated', $6, $7, "
-	    "$8, $9, jsonb_build_object('secret_id', s.id) FROM s) "
+	    "au AS (" AUDIT_INSERT_FROM("s", "$5::jsonb || "
+	    "jsonb_build_object('details', jsonb_build_object('secret_id', "
+	    "s.id))") ") "
 	    "SELECT id, cc_ts(created_at) AS created_at FROM s";
 	enum webhook_endpoint_rc rc = WEP_ERROR;
 	struct db_params p;
 	PGresult *res;
-	char id[IDS_MAX_LEN], aud[IDS_MAX_LEN], secret[WHSIG_SECRET_SIZE];
+	struct audit_actor who = { a->actor, m->ip, m->user_agent,
+	    m->request_id };
+	struct audit_row row;
+	char id[IDS_MAX_LEN], secret[WHSIG_SECRET_SIZE];
 	const char *sid, *created;
 
 	*out = NULL;
 	ids_new("whk_", id, sizeof(id));
-	ids_new("audit_", aud, sizeof(aud));
 	whsig_new_secret(secret, sizeof(secret));
+	audit_row_init(&row, &who, AUDIT_INVOICE_WEBHOOK_SECRET_ROTATED,
+	    a->merchant_id, NULL, NULL);
 	db_params_init(&p);
 	db_param(&p, id);
 	db_param(&p, a->merchant_id);
 	db_param(&p, mode_of(a));
 	db_param(&p, secret);
-	db_param(&p, aud);
-	db_param(&p, a->actor);
-	db_param(&p, m->ip);
-	db_param(&p, m->user_agent);
-	db_param(&p, m->request_id);
+	db_param(&p, audit_row_text(&row));
 	res = db_run(db, sql, &p);
 	if (res == NULL || PQntuples(res) != 1)
 		goto out;
@@ -804,5 +791,6 @@ out:
 	explicit_bzero(secret, sizeof(secret));
 	PQclear(res);
 	db_params_release(&p);
+	audit_row_release(&row);
 	return rc;
 }

@@ -53,7 +53,8 @@ static const char *const backoffs[] = { "exponential", "linear", NULL };
 /* Every accepted field, declared once (url and events: required to
  * create). The arrays and the secret are checked further below. */
 static const struct input_field ep_fields[WEPF__MAX] = {
-	[WEPF_URL] = { "url", INPUT_STRING, false, 1, CC_MAX_URL, NULL,
+	/* Any text: check_url says what is wrong with it, length too. */
+	[WEPF_URL] = { "url", INPUT_STRING, false, 0, CC_MAX_BODY, NULL,
 	    NULL, NULL },
 	[WEPF_EVENTS] = { "events", INPUT_ARRAY, false, 1, EV__MAX, NULL,
 	    NULL, NULL },

@@ -20,51 +20,43 @@
 #include "rates.h"
 #include "util.h"
 
-/* Columns of every invoice read; COL_* index them. */
+/*
+ * Columns of every invoice read, read back by name. Computed columns are
+ * named after the field they fill; a statement that orders by a stored
+ * column qualifies it (invoices.created_at), since a bare name in ORDER
+ * BY means the output column.
+ */
 #define INVOICE_COLS \
-	"id, status, title, description, items::text, currency, " \
+	"id, status, title, description, items::text AS items, currency, " \
 	"currency_exp, subtotal_minor, tax_minor, total_minor, " \
-	"crypto_currency, network, crypto_decimals, crypto_amount::text, " \
-	"rate::text, rate_source, cc_ts(rate_locked_at), " \
-	"cc_ts(rate_expires_at), address, underpay_minor, overpay_minor, " \
-	"overpay_action, webhook_url, return_url, cancel_url, " \
-	"metadata::text, cc_ts(created_at), cc_ts(expires_at), " \
-	"cc_ts(paid_at), cc_ts(cancelled_at), cancel_reason, mode, " \
-	"(extract(epoch FROM created_at) * 1000000)::bigint, " \
+	"crypto_currency, network, crypto_decimals, " \
+	"crypto_amount::text AS crypto_amount, rate::text AS rate, " \
+	"rate_source, cc_ts(rate_locked_at) AS rate_locked_at, " \
+	"cc_ts(rate_expires_at) AS rate_expires_at, address, " \
+	"underpay_minor, overpay_minor, overpay_action, webhook_url, " \
+	"return_url, cancel_url, metadata::text AS metadata, " \
+	"cc_ts(created_at) AS created_at, cc_ts(expires_at) AS expires_at, " \
+	"cc_ts(paid_at) AS paid_at, cc_ts(cancelled_at) AS cancelled_at, " \
+	"cancel_reason, mode, " \
+	"(extract(epoch FROM created_at) * 1000000)::bigint AS created_us, " \
 	"refund_partial_payments"
 
 /* What counts toward payment_progress: confirmed, and still confirming. */
 #define PROGRESS_COLS \
 	"(SELECT coalesce(sum(amount), 0) FROM payments p WHERE " \
 	"p.invoice_id = invoices.id AND p.status = 'confirmed' AND NOT " \
-	"p.late)::text, " \
+	"p.late)::text AS confirmed_units, " \
 	"(SELECT coalesce(sum(amount), 0) FROM payments p WHERE " \
 	"p.invoice_id = invoices.id AND p.status IN ('detected', " \
-	"'confirming') AND NOT p.late)::text"
+	"'confirming') AND NOT p.late)::text AS confirming_units"
 
-enum col { COL_ID, COL_STATUS, COL_TITLE, COL_DESCRIPTION, COL_ITEMS,
-    COL_CURRENCY, COL_EXP, COL_SUBTOTAL, COL_TAX, COL_TOTAL, COL_CRYPTO,
-    COL_NETWORK, COL_DECIMALS, COL_CRYPTO_AMOUNT, COL_RATE, COL_RATE_SOURCE,
-    COL_RATE_LOCKED, COL_RATE_EXPIRES, COL_ADDRESS, COL_UNDERPAY,
-    COL_OVERPAY, COL_OVERPAY_ACTION, COL_WEBHOOK_URL, COL_RETURN_URL,
-    COL_CANCEL_URL, COL_METADATA, COL_CREATED, COL_EXPIRES, COL_PAID,
-    COL_CANCELLED, COL_CANCEL_REASON, COL_MODE, COL_CREATED_US,
-    COL_REFUND_PARTIAL, COL__MAX };
-
+/* A whole-number column; 0 if NULL or unreadable. */
 static int64_t
-col_int(const PGresult *res, int r, enum col c)
+val_int(const PGresult *res, int r, const char *col)
 {
-	const char *s = db_get(res, r, (int)c);
-	char *end;
-	long long v;
+	int64_t v;
 
-	if (s == NULL)
-		return 0;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return 0;
-	return v;
+	return db_val_int64(res, r, col, &v) == 0 ? v : 0;
 }
 
 static void
@@ -130,62 +122,62 @@ row_to_json(const struct cc_config *cfg, const PGresult *res, int r)
 {
 	json_object *o, *x, *t;
 	char amt[MONEY_TEXT_MAX], url[640];
-	int exp = (int)col_int(res, r, COL_EXP);
-	int dec = (int)col_int(res, r, COL_DECIMALS);
-	const char *id = db_get(res, r, COL_ID);
-	const char *crypto = db_get(res, r, COL_CRYPTO);
+	int exp = (int)val_int(res, r, "currency_exp");
+	int dec = (int)val_int(res, r, "crypto_decimals");
+	const char *id = db_val(res, r, "id");
+	const char *crypto = db_val(res, r, "crypto_currency");
 
 	o = json_object_new_object();
 	jsonx_add_str(o, "id", id);
 	jsonx_add_str(o, "object", "invoice");
 	jsonx_add(o, "livemode", json_object_new_boolean(
-	    strcmp(db_get(res, r, COL_MODE), "live") == 0));
-	jsonx_add_str(o, "status", db_get(res, r, COL_STATUS));
-	jsonx_add_str(o, "title", db_get(res, r, COL_TITLE));
-	jsonx_add_str(o, "description", db_get(res, r, COL_DESCRIPTION));
-	jsonx_add(o, "items", stored_json(db_get(res, r, COL_ITEMS), "[]"));
-	add_minor(o, "subtotal", col_int(res, r, COL_SUBTOTAL), exp);
-	add_minor(o, "tax", col_int(res, r, COL_TAX), exp);
-	add_minor(o, "total", col_int(res, r, COL_TOTAL), exp);
-	jsonx_add_str(o, "currency", db_get(res, r, COL_CURRENCY));
+	    strcmp(db_val(res, r, "mode"), "live") == 0));
+	jsonx_add_str(o, "status", db_val(res, r, "status"));
+	jsonx_add_str(o, "title", db_val(res, r, "title"));
+	jsonx_add_str(o, "description", db_val(res, r, "description"));
+	jsonx_add(o, "items", stored_json(db_val(res, r, "items"), "[]"));
+	add_minor(o, "subtotal", val_int(res, r, "subtotal_minor"), exp);
+	add_minor(o, "tax", val_int(res, r, "tax_minor"), exp);
+	add_minor(o, "total", val_int(res, r, "total_minor"), exp);
+	jsonx_add_str(o, "currency", db_val(res, r, "currency"));
 	jsonx_add_str(o, "crypto_currency", crypto);
-	jsonx_add_str(o, "network", db_get(res, r, COL_NETWORK));
-	if (money_format_units_text(db_get(res, r, COL_CRYPTO_AMOUNT), dec,
+	jsonx_add_str(o, "network", db_val(res, r, "network"));
+	if (money_format_units_text(db_val(res, r, "crypto_amount"), dec,
 	    amt, sizeof(amt)) != 0)
 		cc_strlcpy(amt, "0", sizeof(amt));
 	if (strcmp(crypto, "USDT") == 0)
 		jsonx_add(o, "usdt_amount", jsonx_decimal(amt));
 	jsonx_add(o, "crypto_amount", jsonx_decimal(amt));
 	jsonx_add_str(o, "crypto_amount_units",
-	    db_get(res, r, COL_CRYPTO_AMOUNT));
-	jsonx_add_str(o, "address", db_get(res, r, COL_ADDRESS));
+	    db_val(res, r, "crypto_amount"));
+	jsonx_add_str(o, "address", db_val(res, r, "address"));
 	snprintf(url, sizeof(url), "%s/invoice/%s/qr?size=256",
 	    cfg->public_url, id);
 	jsonx_add_str(o, "qr_code_url", url);
 	snprintf(url, sizeof(url), "%s/invoice/%s", cfg->pay_url, id);
 	jsonx_add_str(o, "customer_url", url);
-	jsonx_add_str(o, "expires_at", db_get(res, r, COL_EXPIRES));
-	jsonx_add_str(o, "created_at", db_get(res, r, COL_CREATED));
-	jsonx_add_str(o, "paid_at", db_get(res, r, COL_PAID));
-	jsonx_add_str(o, "cancelled_at", db_get(res, r, COL_CANCELLED));
+	jsonx_add_str(o, "expires_at", db_val(res, r, "expires_at"));
+	jsonx_add_str(o, "created_at", db_val(res, r, "created_at"));
+	jsonx_add_str(o, "paid_at", db_val(res, r, "paid_at"));
+	jsonx_add_str(o, "cancelled_at", db_val(res, r, "cancelled_at"));
 	x = json_object_new_object();
-	jsonx_add(x, "rate", jsonx_decimal(db_get(res, r, COL_RATE)));
-	jsonx_add_str(x, "source", db_get(res, r, COL_RATE_SOURCE));
-	jsonx_add_str(x, "locked_at", db_get(res, r, COL_RATE_LOCKED));
-	jsonx_add_str(x, "expires_at", db_get(res, r, COL_RATE_EXPIRES));
+	jsonx_add(x, "rate", jsonx_decimal(db_val(res, r, "rate")));
+	jsonx_add_str(x, "source", db_val(res, r, "rate_source"));
+	jsonx_add_str(x, "locked_at", db_val(res, r, "rate_locked_at"));
+	jsonx_add_str(x, "expires_at", db_val(res, r, "rate_expires_at"));
 	jsonx_add(o, "exchange_rate", x);
 	t = json_object_new_object();
 	add_minor(t, "underpayment_threshold",
-	    col_int(res, r, COL_UNDERPAY), exp);
+	    val_int(res, r, "underpay_minor"), exp);
 	add_minor(t, "overpayment_threshold",
-	    col_int(res, r, COL_OVERPAY), exp);
+	    val_int(res, r, "overpay_minor"), exp);
 	jsonx_add_str(t, "overpayment_action",
-	    db_get(res, r, COL_OVERPAY_ACTION));
+	    db_val(res, r, "overpay_action"));
 	jsonx_add(o, "payment_tolerance", t);
-	jsonx_add_str(o, "webhook_url", db_get(res, r, COL_WEBHOOK_URL));
-	jsonx_add_str(o, "return_url", db_get(res, r, COL_RETURN_URL));
-	jsonx_add_str(o, "cancel_url", db_get(res, r, COL_CANCEL_URL));
-	jsonx_add(o, "metadata", stored_json(db_get(res, r, COL_METADATA),
+	jsonx_add_str(o, "webhook_url", db_val(res, r, "webhook_url"));
+	jsonx_add_str(o, "return_url", db_val(res, r, "return_url"));
+	jsonx_add_str(o, "cancel_url", db_val(res, r, "cancel_url"));
+	jsonx_add(o, "metadata", stored_json(db_val(res, r, "metadata"),
 	    "{}"));
 	return o;
 }
@@ -196,20 +188,20 @@ row_to_json(const struct cc_config *cfg, const PGresult *res, int r)
  * rounded down; percent with two decimals, rounded down.
  */
 static json_object *
-progress_json(const PGresult *res, int r, const char *confirmed,
-    const char *pending)
+progress_json(const PGresult *res, int r)
 {
 	json_object *o = json_object_new_object();
-	int exp = (int)col_int(res, r, COL_EXP);
-	int dec = (int)col_int(res, r, COL_DECIMALS);
-	int64_t total = col_int(res, r, COL_TOTAL), got = 0, wait = 0, pct;
+	int exp = (int)val_int(res, r, "currency_exp");
+	int dec = (int)val_int(res, r, "crypto_decimals");
+	int64_t total = val_int(res, r, "total_minor"), got = 0, wait = 0, pct;
 	unsigned __int128 cu = 0, pu = 0;
 	struct money_dec rate;
 	char txt[48];
 
-	if (money_parse_dec(db_get(res, r, COL_RATE), 38, &rate) != MONEY_OK ||
-	    money_str_to_u128(confirmed, &cu) != MONEY_OK ||
-	    money_str_to_u128(pending, &pu) != MONEY_OK ||
+	if (money_parse_dec(db_val(res, r, "rate"), 38, &rate) != MONEY_OK ||
+	    money_str_to_u128(db_val(res, r, "confirmed_units"), &cu) !=
+	    MONEY_OK || money_str_to_u128(db_val(res, r, "confirming_units"),
+	    &pu) != MONEY_OK ||
 	    money_crypto_to_fiat(cu, dec, &rate, exp, &got) != MONEY_OK ||
 	    money_crypto_to_fiat(pu, dec, &rate, exp, &wait) != MONEY_OK)
 		got = wait = 0;
@@ -235,42 +227,41 @@ static void
 add_merchant_fields(const struct cc_config *cfg, json_object *o,
     const PGresult *res, int r)
 {
-	const char *refund = db_get(res, r, COL_REFUND_PARTIAL);
-	const char *id = db_get(res, r, COL_ID);
-	int dec = (int)col_int(res, r, COL_DECIMALS);
+	const char *refund = db_val(res, r, "refund_partial_payments");
+	const char *id = db_val(res, r, "id");
+	int dec = (int)val_int(res, r, "crypto_decimals");
 	const struct cc_network *net;
 	json_object *payments, *list;
 	size_t i, n;
 
-	if (db_get(res, r, COL_CANCELLED) != NULL) {
+	if (db_val(res, r, "cancelled_at") != NULL) {
 		jsonx_add_str(o, "cancellation_reason",
-		    db_get(res, r, COL_CANCEL_REASON));
+		    db_val(res, r, "cancel_reason"));
 		jsonx_add(o, "refund_partial_payments",
 		    json_object_new_boolean(refund && *refund == 't'));
 	}
-	jsonx_add_str(o, "expired_at", db_get(res, r, COL__MAX + 5));
-	jsonx_add_str(o, "overpaid_at", db_get(res, r, COL__MAX + 4));
-	payments = stored_json(db_get(res, r, COL__MAX + 1), "[]");
+	jsonx_add_str(o, "expired_at", db_val(res, r, "expired_at"));
+	jsonx_add_str(o, "overpaid_at", db_val(res, r, "overpaid_at"));
+	payments = stored_json(db_val(res, r, "payments"), "[]");
 	amounts_from_units(payments, dec, id);
-	net = config_network(cfg, db_get(res, r, COL_NETWORK));
+	net = config_network(cfg, db_val(res, r, "network"));
 	n = json_object_array_length(payments);
 	for (i = 0; i < n && net != NULL; i++)
 		jsonx_add(json_object_array_get_idx(payments, i),
 		    "required_confirmations",
 		    json_object_new_int(net->confirmations));
 	jsonx_add(o, "payments", payments);
-	jsonx_add(o, "payment_progress", progress_json(res, r,
-	    db_get(res, r, COL__MAX + 6), db_get(res, r, COL__MAX + 7)));
-	list = stored_json(db_get(res, r, COL__MAX + 2), "[]");
+	jsonx_add(o, "payment_progress", progress_json(res, r));
+	list = stored_json(db_val(res, r, "credits"), "[]");
 	amounts_from_units(list, dec, id);
 	jsonx_add(o, "credits", list);
-	list = stored_json(db_get(res, r, COL__MAX + 3), "[]");
+	list = stored_json(db_val(res, r, "refunds"), "[]");
 	amounts_from_units(list, dec, id);
 	jsonx_add(o, "refunds", list);
-	jsonx_add(o, "audit_log", stored_json(db_get(res, r, COL__MAX),
+	jsonx_add(o, "audit_log", stored_json(db_val(res, r, "audit_log"),
 	    "[]"));
-	jsonx_add(o, "webhook_deliveries", stored_json(db_get(res, r,
-	    COL__MAX + 8), "[]"));
+	jsonx_add(o, "webhook_deliveries", stored_json(db_val(res, r,
+	    "webhook_deliveries"), "[]"));
 }
 
 /*
@@ -343,8 +334,8 @@ invoice_create(struct db *db, const struct cc_config *cfg,
     struct input_error *e)
 {
 	static const char wallet_sql[] =
-	    "SELECT w.id, w.xpub, nextval(w.seq_name::regclass), "
-	    "r.rate::text, r.source FROM wallets w "
+	    "SELECT w.id, w.xpub, nextval(w.seq_name::regclass) AS "
+	    "derivation_index, r.rate::text AS rate, r.source FROM wallets w "
 	    "LEFT JOIN rates r ON r.crypto = $3 AND r.currency = $4 "
 	    "WHERE w.merchant_id = $1 AND w.network = $2";
 	static const char insert_sql[] =
@@ -383,8 +374,7 @@ invoice_create(struct db *db, const struct cc_config *cfg,
 	char under[32], over[32], lock[16], expires[16], rate_txt[64];
 	char idx_txt[24], wallet_id[64], crypto_txt[MONEY_TEXT_MAX];
 	const char *params[37];
-	long long idx;
-	char *end;
+	int64_t idx;
 	int rc = -1, k;
 
 	*out = NULL;
@@ -419,28 +409,26 @@ invoice_create(struct db *db, const struct cc_config *cfg,
 		    "the merchant has no wallet on this network; add one "
 		    "with cc-admin wallet add");
 	}
-	cc_strlcpy(wallet_id, PQgetvalue(res, 0, 0), sizeof(wallet_id));
-	k = rates_resolve(asset, in->currency, db_get(res, 0, 3),
-	    db_get(res, 0, 4), &rate, source, sizeof(source));
+	cc_strlcpy(wallet_id, db_val(res, 0, "id"), sizeof(wallet_id));
+	k = rates_resolve(asset, in->currency, db_val(res, 0, "rate"),
+	    db_val(res, 0, "source"), &rate, source, sizeof(source));
 	if (k == 1) {
 		PQclear(res);
 		return reject(e, "RATE_UNAVAILABLE", "crypto_currency",
 		    "no exchange rate is available for this crypto_currency "
 		    "and currency");
 	}
-	errno = 0;
-	idx = strtoll(PQgetvalue(res, 0, 2), &end, 10);
-	if (k == -1 || errno != 0 || *end != '\0' || idx < 0 ||
-	    idx > 0x7fffffffLL) {
+	if (k == -1 || db_val_int64(res, 0, "derivation_index", &idx) == -1 ||
+	    idx < 0 || idx > 0x7fffffffLL) {
 		log_error("wallet %s: bad stored rate or index", wallet_id);
 		goto out;
 	}
-	if (derive_address(net->kind, PQgetvalue(res, 0, 1), (uint32_t)idx,
+	if (derive_address(net->kind, db_val(res, 0, "xpub"), (uint32_t)idx,
 	    address, sizeof(address)) == -1) {
 		/* A bad stored key, or an index without a valid key
 		 * (p < 2^-127): the next request takes the next index. */
 		log_error("wallet %s: cannot derive index %lld", wallet_id,
-		    idx);
+		    (long long)idx);
 		goto out;
 	}
 	PQclear(res);
@@ -468,7 +456,7 @@ invoice_create(struct db *db, const struct cc_config *cfg,
 	snprintf(decs, sizeof(decs), "%d", asset->decimals);
 	snprintf(lock, sizeof(lock), "%lld", (long long)in->price_lock);
 	snprintf(expires, sizeof(expires), "%lld", (long long)in->expires_in);
-	snprintf(idx_txt, sizeof(idx_txt), "%lld", idx);
+	snprintf(idx_txt, sizeof(idx_txt), "%lld", (long long)idx);
 	snprintf(under, sizeof(under), "%lld", (long long)in->underpay_minor);
 	snprintf(over, sizeof(over), "%lld", (long long)in->overpay_minor);
 
@@ -529,7 +517,7 @@ invoice_get(struct db *db, const struct cc_config *cfg, const struct auth *a,
 	    "cc_ts(l.created_at), 'actor', l.actor, 'ip_address', "
 	    "l.ip_address, 'user_agent', l.user_agent, 'request_id', "
 	    "l.request_id) ORDER BY l.seq), '[]')::text FROM audit_log l "
-	    "WHERE l.invoice_id = invoices.id), "
+	    "WHERE l.invoice_id = invoices.id) AS audit_log, "
 	    "(SELECT coalesce(json_agg(json_build_object('id', p.id, "
 	    "'amount', p.amount::text, "
 	    "'asset', p.asset, 'tx_hash', p.tx_hash, 'status', p.status, "
@@ -538,18 +526,19 @@ invoice_get(struct db *db, const struct cc_config *cfg, const struct auth *a,
 	    "cc_ts(p.detected_at), 'confirmed_at', cc_ts(p.confirmed_at), "
 	    "'reverted_at', cc_ts(p.reverted_at), 'late', p.late, "
 	    "'network_fee', NULL) ORDER BY p.detected_at, p.id), '[]')::text "
-	    "FROM payments p WHERE p.invoice_id = invoices.id), "
+	    "FROM payments p WHERE p.invoice_id = invoices.id) AS payments, "
 	    "(SELECT coalesce(json_agg(json_build_object('id', c.id, "
 	    "'amount', c.amount::text, "
 	    "'asset', c.asset, 'reason', c.reason, 'created_at', "
 	    "cc_ts(c.created_at)) ORDER BY c.created_at, c.id), '[]')::text "
-	    "FROM credits c WHERE c.invoice_id = invoices.id), "
+	    "FROM credits c WHERE c.invoice_id = invoices.id) AS credits, "
 	    "(SELECT coalesce(json_agg(json_build_object('id', r.id, "
 	    "'amount', r.amount::text, "
 	    "'asset', r.asset, 'reason', r.reason, 'status', r.status, "
 	    "'created_at', cc_ts(r.created_at)) ORDER BY r.created_at, r.id), "
-	    "'[]')::text FROM refunds r WHERE r.invoice_id = invoices.id), "
-	    "cc_ts(overpaid_at), cc_ts(expired_at), "
+	    "'[]')::text FROM refunds r WHERE r.invoice_id = invoices.id) "
+	    "AS refunds, cc_ts(overpaid_at) AS overpaid_at, "
+	    "cc_ts(expired_at) AS expired_at, "
 	    PROGRESS_COLS ", "
 	    /* Every delivery of the invoice's events, with its attempts. */
 	    "(SELECT coalesce(json_agg(json_build_object('id', d.id, "
@@ -569,8 +558,8 @@ invoice_get(struct db *db, const struct cc_config *cfg, const struct auth *a,
 	    "ORDER BY d.created_at, d.id), '[]')::text "
 	    "FROM webhook_deliveries d JOIN events ev ON ev.seq = d.event_seq "
 	    "LEFT JOIN webhook_endpoints ep ON ep.id = d.endpoint_id "
-	    "WHERE d.invoice_id = invoices.id)"
-	    " FROM invoices WHERE id = $1 AND merchant_id = $2 AND mode = $3";
+	    "WHERE d.invoice_id = invoices.id) AS webhook_deliveries "
+	    "FROM invoices WHERE id = $1 AND merchant_id = $2 AND mode = $3";
 	const char *params[3] = { id, a->merchant_id, mode_name(a) };
 	PGresult *res;
 	int rc;
@@ -720,8 +709,8 @@ invoice_list(struct db *db, const struct cc_config *cfg,
 	}
 	snprintf(limit, sizeof(limit), "%d", f->limit + 1);
 	params[n++] = limit;
-	buf_printf(&sql, " ORDER BY created_at DESC, id DESC LIMIT $%d::int",
-	    n);
+	buf_printf(&sql, " ORDER BY invoices.created_at DESC, invoices.id DESC "
+	    "LIMIT $%d::int", n);
 
 	res = db_exec(db, sql.data, n, params);
 	if (res == NULL)
@@ -737,8 +726,8 @@ invoice_list(struct db *db, const struct cc_config *cfg,
 	if (rows > f->limit) {
 		char cursor[200];
 
-		invoice_cursor_encode(col_int(res, f->limit - 1,
-		    COL_CREATED_US), db_get(res, f->limit - 1, COL_ID), cursor,
+		invoice_cursor_encode(val_int(res, f->limit - 1,
+		    "created_us"), db_val(res, f->limit - 1, "id"), cursor,
 		    sizeof(cursor));
 		jsonx_add_str(list, "next_cursor", cursor);
 	} else
@@ -830,13 +819,14 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 	    "amount, reason) SELECT $12, $2, id, crypto_currency, amount, "
 	    "'cancelled' FROM got) "
 	    /* The refund's event is written in C: SQL rounds amounts. */
-	    "SELECT (SELECT count(*) FROM upd), (SELECT count(*) FROM "
-	    "(SELECT pg_notify('" EVENTS_CHANNEL "', seq::text) FROM ev) n), "
-	    "(SELECT amount::text FROM got), "
-	    "(SELECT crypto_decimals FROM got), "
-	    "(SELECT crypto_currency FROM got)";
+	    "SELECT (SELECT count(*) FROM upd) AS cancelled, "
+	    "(SELECT count(*) FROM (SELECT pg_notify('" EVENTS_CHANNEL "', "
+	    "seq::text) FROM ev) n) AS notified, "
+	    "(SELECT amount::text FROM got) AS refund_units, "
+	    "(SELECT crypto_decimals FROM got) AS crypto_decimals, "
+	    "(SELECT crypto_currency FROM got) AS crypto_currency";
 	static const char state_sql[] =
-	    "SELECT status, expires_at <= now() FROM invoices "
+	    "SELECT status, expires_at <= now() AS past_expiry FROM invoices "
 	    "WHERE id = $1 AND merchant_id = $2 AND mode = $3";
 	char evt[IDS_MAX_LEN], aud[IDS_MAX_LEN], ref[IDS_MAX_LEN];
 	const char *params[12];
@@ -869,10 +859,11 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 	res = db_query(db, cancel_sql, 12, params);
 	if (res == NULL)
 		goto fail;
-	rc = strcmp(PQgetvalue(res, 0, 0), "1") == 0 ? 0 : 1;
-	if (rc == 0 && db_get(res, 0, 2) != NULL &&
-	    add_refunded_event(db, id, ref, db_get(res, 0, 2),
-	    db_get(res, 0, 3), db_get(res, 0, 4)) == -1)
+	rc = strcmp(db_val(res, 0, "cancelled"), "1") == 0 ? 0 : 1;
+	if (rc == 0 && db_val(res, 0, "refund_units") != NULL &&
+	    add_refunded_event(db, id, ref, db_val(res, 0, "refund_units"),
+	    db_val(res, 0, "crypto_decimals"),
+	    db_val(res, 0, "crypto_currency")) == -1)
 		goto fail;
 	PQclear(res);
 	if (rc != 0)
@@ -889,8 +880,8 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 		PQclear(res);
 		return 1;
 	}
-	status = PQgetvalue(res, 0, 0);
-	past = PQgetvalue(res, 0, 1)[0] == 't';
+	status = db_val(res, 0, "status");
+	past = db_val(res, 0, "past_expiry")[0] == 't';
 	if (strcmp(status, "cancelled") == 0)
 		rc = conflict(e, "INVOICE_ALREADY_CANCELLED",
 		    "the invoice is already cancelled");
@@ -923,11 +914,12 @@ invoice_public(struct db *db, const struct cc_config *cfg, const char *id,
 	    "'tx_hash', p.tx_hash, 'detected_at', cc_ts(p.detected_at), "
 	    "'confirmed_at', cc_ts(p.confirmed_at)) ORDER BY p.detected_at, "
 	    "p.id), '[]')::text FROM payments p WHERE p.invoice_id = "
-	    "invoices.id AND p.status <> 'reverted' AND NOT p.late), "
-	    PROGRESS_COLS ", "
-	    "greatest(0, ceil(extract(epoch FROM expires_at - now())))::bigint, "
+	    "invoices.id AND p.status <> 'reverted' AND NOT p.late) "
+	    "AS payments, " PROGRESS_COLS ", "
+	    "greatest(0, ceil(extract(epoch FROM expires_at - now())))::bigint "
+	    "AS time_remaining, "
 	    "(SELECT name FROM merchants m WHERE m.id = merchant_id) "
-	    "FROM invoices WHERE id = $1";
+	    "AS merchant_name FROM invoices WHERE id = $1";
 	/* What a customer may see: no metadata, webhook or merchant data. */
 	static const char *const public_keys[] = { "id", "object", "livemode",
 	    "status", "title", "description", "items", "subtotal", "tax",
@@ -958,24 +950,23 @@ invoice_public(struct db *db, const struct cc_config *cfg, const char *id,
 			jsonx_add(o, public_keys[i], json_object_get(v));
 	json_object_put(all);
 	m = json_object_new_object();
-	jsonx_add_str(m, "name", db_get(res, 0, COL__MAX + 4));
+	jsonx_add_str(m, "name", db_val(res, 0, "merchant_name"));
 	jsonx_add(o, "merchant", m);
-	payments = stored_json(db_get(res, 0, COL__MAX), "[]");
-	amounts_from_units(payments, (int)col_int(res, 0, COL_DECIMALS),
-	    db_get(res, 0, COL_ID));
-	net = config_network(cfg, db_get(res, 0, COL_NETWORK));
+	payments = stored_json(db_val(res, 0, "payments"), "[]");
+	amounts_from_units(payments, (int)val_int(res, 0, "crypto_decimals"),
+	    db_val(res, 0, "id"));
+	net = config_network(cfg, db_val(res, 0, "network"));
 	n = json_object_array_length(payments);
 	for (i = 0; i < n && net != NULL; i++)
 		jsonx_add(json_object_array_get_idx(payments, i),
 		    "required_confirmations",
 		    json_object_new_int(net->confirmations));
 	jsonx_add(o, "payments", payments);
-	jsonx_add(o, "payment_progress", progress_json(res, 0,
-	    db_get(res, 0, COL__MAX + 1), db_get(res, 0, COL__MAX + 2)));
-	status = db_get(res, 0, COL_STATUS);
+	jsonx_add(o, "payment_progress", progress_json(res, 0));
+	status = db_val(res, 0, "status");
 	open = strcmp(status, "created") == 0 || strcmp(status, "pending") == 0;
 	jsonx_add(o, "time_remaining", json_object_new_int64(open ?
-	    col_int(res, 0, (enum col)(COL__MAX + 3)) : 0));
+	    val_int(res, 0, "time_remaining") : 0));
 	PQclear(res);
 	*out = o;
 	return 0;

@@ -368,12 +368,11 @@ invoice_create(struct db *db, const struct cc_config *cfg,
 	struct money_dec rate;
 	unsigned __int128 units;
 	PGresult *res = NULL;
+	struct db_params p;
 	char id[IDS_MAX_LEN], evt[IDS_MAX_LEN], aud[IDS_MAX_LEN];
 	char address[ADDRESS_MAX_LEN], source[64], units_txt[48];
-	char sub[32], tax[32], tot[32], totdec[40], decs[8], exps[8];
-	char under[32], over[32], lock[16], expires[16], rate_txt[64];
-	char idx_txt[24], wallet_id[64], crypto_txt[MONEY_TEXT_MAX];
-	const char *params[37];
+	char totdec[40], rate_txt[64], wallet_id[64];
+	char crypto_txt[MONEY_TEXT_MAX];
 	int64_t idx;
 	int rc = -1, k;
 
@@ -396,11 +395,13 @@ invoice_create(struct db *db, const struct cc_config *cfg,
 	}
 	asset = config_asset(net, in->crypto_currency);
 
-	params[0] = a->merchant_id;
-	params[1] = net->name;
-	params[2] = asset->symbol;
-	params[3] = in->currency;
-	res = db_query(db, wallet_sql, 4, params);
+	db_params_init(&p);
+	db_param(&p, a->merchant_id);
+	db_param(&p, net->name);
+	db_param(&p, asset->symbol);
+	db_param(&p, in->currency);
+	res = db_run(db, wallet_sql, &p);
+	db_params_release(&p);
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) != 1) {
@@ -447,57 +448,49 @@ invoice_create(struct db *db, const struct cc_config *cfg,
 	money_format_units(units, asset->decimals, crypto_txt,
 	    sizeof(crypto_txt));
 	money_format_dec(&rate, rate_txt, sizeof(rate_txt));
-	snprintf(sub, sizeof(sub), "%lld", (long long)in->subtotal_minor);
-	snprintf(tax, sizeof(tax), "%lld", (long long)in->tax_minor);
-	snprintf(tot, sizeof(tot), "%lld", (long long)in->total_minor);
 	money_format_minor(in->total_minor, in->exponent, totdec,
 	    sizeof(totdec));
-	snprintf(exps, sizeof(exps), "%d", in->exponent);
-	snprintf(decs, sizeof(decs), "%d", asset->decimals);
-	snprintf(lock, sizeof(lock), "%lld", (long long)in->price_lock);
-	snprintf(expires, sizeof(expires), "%lld", (long long)in->expires_in);
-	snprintf(idx_txt, sizeof(idx_txt), "%lld", (long long)idx);
-	snprintf(under, sizeof(under), "%lld", (long long)in->underpay_minor);
-	snprintf(over, sizeof(over), "%lld", (long long)in->overpay_minor);
 
-	params[0] = id;
-	params[1] = a->merchant_id;
-	params[2] = mode_name(a);
-	params[3] = in->title;
-	params[4] = in->description;
-	params[5] = jsonx_text(in->items);
-	params[6] = in->currency;
-	params[7] = exps;
-	params[8] = sub;
-	params[9] = tax;
-	params[10] = tot;
-	params[11] = totdec;
-	params[12] = asset->symbol;
-	params[13] = net->name;
-	params[14] = decs;
-	params[15] = units_txt;
-	params[16] = rate_txt;
-	params[17] = source;
-	params[18] = lock;
-	params[19] = wallet_id;
-	params[20] = idx_txt;
-	params[21] = address;
-	params[22] = under;
-	params[23] = over;
-	params[24] = in->overpay_action;
-	params[25] = in->webhook_url;
-	params[26] = in->return_url;
-	params[27] = in->cancel_url;
-	params[28] = in->metadata;
-	params[29] = expires;
-	params[30] = evt;
-	params[31] = aud;
-	params[32] = a->actor;
-	params[33] = m->ip;
-	params[34] = m->user_agent;
-	params[35] = m->request_id;
-	params[36] = crypto_txt;
-	res = db_query(db, insert_sql, 37, params);
+	db_params_init(&p);
+	db_param(&p, id);				/* $1 */
+	db_param(&p, a->merchant_id);
+	db_param(&p, mode_name(a));
+	db_param(&p, in->title);
+	db_param(&p, in->description);			/* $5 */
+	db_param(&p, jsonx_text(in->items));
+	db_param(&p, in->currency);
+	db_param_int(&p, in->exponent);
+	db_param_int(&p, in->subtotal_minor);
+	db_param_int(&p, in->tax_minor);		/* $10 */
+	db_param_int(&p, in->total_minor);
+	db_param(&p, totdec);
+	db_param(&p, asset->symbol);
+	db_param(&p, net->name);
+	db_param_int(&p, asset->decimals);		/* $15 */
+	db_param(&p, units_txt);
+	db_param(&p, rate_txt);
+	db_param(&p, source);
+	db_param_int(&p, in->price_lock);
+	db_param(&p, wallet_id);			/* $20 */
+	db_param_int(&p, idx);
+	db_param(&p, address);
+	db_param_int(&p, in->underpay_minor);
+	db_param_int(&p, in->overpay_minor);
+	db_param(&p, in->overpay_action);		/* $25 */
+	db_param(&p, in->webhook_url);
+	db_param(&p, in->return_url);
+	db_param(&p, in->cancel_url);
+	db_param(&p, in->metadata);
+	db_param_int(&p, in->expires_in);		/* $30 */
+	db_param(&p, evt);
+	db_param(&p, aud);
+	db_param(&p, a->actor);
+	db_param(&p, m->ip);
+	db_param(&p, m->user_agent);			/* $35 */
+	db_param(&p, m->request_id);
+	db_param(&p, crypto_txt);
+	res = db_run(db, insert_sql, &p);
+	db_params_release(&p);
 	if (res == NULL || PQntuples(res) != 1)
 		goto out;
 	*out = row_to_json(cfg, res, 0);
@@ -560,14 +553,19 @@ invoice_get(struct db *db, const struct cc_config *cfg, const struct auth *a,
 	    "LEFT JOIN webhook_endpoints ep ON ep.id = d.endpoint_id "
 	    "WHERE d.invoice_id = invoices.id) AS webhook_deliveries "
 	    "FROM invoices WHERE id = $1 AND merchant_id = $2 AND mode = $3";
-	const char *params[3] = { id, a->merchant_id, mode_name(a) };
+	struct db_params p;
 	PGresult *res;
 	int rc;
 
 	*out = NULL;
 	if (!ids_valid("inv_", id))
 		return 1;
-	res = db_query(db, sql, 3, params);
+	db_params_init(&p);
+	db_param(&p, id);
+	db_param(&p, a->merchant_id);
+	db_param(&p, mode_name(a));
+	res = db_run(db, sql, &p);
+	db_params_release(&p);
 	if (res == NULL)
 		return -1;
 	rc = 1;
@@ -648,12 +646,12 @@ int
 invoice_list(struct db *db, const struct cc_config *cfg,
     const struct auth *a, const struct invoice_filter *f, json_object **out)
 {
-	const char *params[12];
-	char cur_us[24], after[24], before[24], limit[16], *pattern = NULL;
+	struct db_params p;
+	char *pattern = NULL;
 	struct buf sql;
 	PGresult *res = NULL;
 	json_object *list, *data;
-	int n = 0, rows, i, rc = -1;
+	int rows, i, rc = -1;
 
 	*out = NULL;
 	/*
@@ -661,58 +659,60 @@ invoice_list(struct db *db, const struct cc_config *cfg,
 	 * value is a parameter.
 	 */
 	buf_init(&sql, 0);
+	db_params_init(&p);
 	buf_puts(&sql, "SELECT " INVOICE_COLS " FROM invoices "
 	    "WHERE merchant_id = $1 AND mode = $2");
-	params[n++] = a->merchant_id;
-	params[n++] = mode_name(a);
+	db_param(&p, a->merchant_id);
+	db_param(&p, mode_name(a));
 	if (f->status != NULL) {
-		params[n++] = f->status;
-		buf_printf(&sql, " AND status = $%d", n);
+		db_param(&p, f->status);
+		buf_printf(&sql, " AND status = $%d", p.n);
 	}
 	if (f->currency[0] != '\0') {
-		params[n++] = f->currency;
-		buf_printf(&sql, " AND currency = $%d", n);
+		db_param(&p, f->currency);
+		buf_printf(&sql, " AND currency = $%d", p.n);
 	}
 	if (f->has_after) {
-		snprintf(after, sizeof(after), "%lld", (long long)f->after_us);
-		params[n++] = after;
+		db_param_int(&p, f->after_us);
 		buf_printf(&sql, " AND created_at > timestamptz 'epoch' + "
-		    "$%d::bigint * interval '1 microsecond'", n);
+		    "$%d::bigint * interval '1 microsecond'", p.n);
 	}
 	if (f->has_before) {
-		snprintf(before, sizeof(before), "%lld",
-		    (long long)f->before_us);
-		params[n++] = before;
+		db_param_int(&p, f->before_us);
 		buf_printf(&sql, " AND created_at < timestamptz 'epoch' + "
-		    "$%d::bigint * interval '1 microsecond'", n);
+		    "$%d::bigint * interval '1 microsecond'", p.n);
 	}
 	if (f->amount_gte != NULL) {
-		params[n++] = f->amount_gte;
-		buf_printf(&sql, " AND total >= $%d::numeric", n);
+		db_param(&p, f->amount_gte);
+		buf_printf(&sql, " AND total >= $%d::numeric", p.n);
 	}
 	if (f->amount_lte != NULL) {
-		params[n++] = f->amount_lte;
-		buf_printf(&sql, " AND total <= $%d::numeric", n);
+		db_param(&p, f->amount_lte);
+		buf_printf(&sql, " AND total <= $%d::numeric", p.n);
 	}
 	if (f->search != NULL) {
 		pattern = like_pattern(f->search);
-		params[n++] = pattern;
-		buf_printf(&sql, " AND search_text LIKE lower($%d)", n);
+		db_param(&p, pattern);
+		buf_printf(&sql, " AND search_text LIKE lower($%d)", p.n);
 	}
 	if (f->has_cursor) {
-		snprintf(cur_us, sizeof(cur_us), "%lld",
-		    (long long)f->cursor_us);
-		params[n++] = cur_us;
-		params[n++] = f->cursor_id;
+		db_param_int(&p, f->cursor_us);
+		db_param(&p, f->cursor_id);
 		buf_printf(&sql, " AND (created_at, id) < (timestamptz 'epoch' "
-		    "+ $%d::bigint * interval '1 microsecond', $%d)", n - 1, n);
+		    "+ $%d::bigint * interval '1 microsecond', $%d)", p.n - 1,
+		    p.n);
 	}
-	snprintf(limit, sizeof(limit), "%d", f->limit + 1);
-	params[n++] = limit;
-	buf_printf(&sql, " ORDER BY invoices.created_at DESC, invoices.id DESC "
-	    "LIMIT $%d::int", n);
+	db_param_int(&p, f->limit + 1);
+	buf_printf(&sql, " ORDER BY invoices.created_at DESC, "
+	    "invoices.id DESC LIMIT $%d::int", p.n);
 
-	res = db_exec(db, sql.data, n, params);
+	/*
+	 * Not db_run: the text differs from call to call, and db_run
+	 * prepares statements by address. At most 12 parameters here.
+	 */
+	if (p.overflow)
+		goto out;
+	res = db_exec(db, sql.data, p.n, p.v);
 	if (res == NULL)
 		goto out;
 	rows = PQntuples(res);
@@ -736,6 +736,7 @@ invoice_list(struct db *db, const struct cc_config *cfg,
 	rc = 0;
 out:
 	PQclear(res);
+	db_params_release(&p);
 	free(pattern);
 	buf_release(&sql);
 	return rc;
@@ -829,7 +830,7 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 	    "SELECT status, expires_at <= now() AS past_expiry FROM invoices "
 	    "WHERE id = $1 AND merchant_id = $2 AND mode = $3";
 	char evt[IDS_MAX_LEN], aud[IDS_MAX_LEN], ref[IDS_MAX_LEN];
-	const char *params[12];
+	struct db_params p;
 	PGresult *res;
 	const char *status;
 	bool past;
@@ -841,22 +842,24 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 	ids_new("evt_", evt, sizeof(evt));
 	ids_new("audit_", aud, sizeof(aud));
 	ids_new("ref_", ref, sizeof(ref));
-	params[0] = id;
-	params[1] = a->merchant_id;
-	params[2] = mode_name(a);
-	params[3] = reason;
-	params[4] = refund_partial ? "true" : "false";
-	params[5] = evt;
-	params[6] = aud;
-	params[7] = a->actor;
-	params[8] = m->ip;
-	params[9] = m->user_agent;
-	params[10] = m->request_id;
-	params[11] = ref;
 	/* The cancellation, its refund and the refund's event: all or none. */
 	if (db_begin(db) == -1)
 		return -1;
-	res = db_query(db, cancel_sql, 12, params);
+	db_params_init(&p);
+	db_param(&p, id);
+	db_param(&p, a->merchant_id);
+	db_param(&p, mode_name(a));
+	db_param(&p, reason);
+	db_param_bool(&p, refund_partial);
+	db_param(&p, evt);
+	db_param(&p, aud);
+	db_param(&p, a->actor);
+	db_param(&p, m->ip);
+	db_param(&p, m->user_agent);
+	db_param(&p, m->request_id);
+	db_param(&p, ref);
+	res = db_run(db, cancel_sql, &p);
+	db_params_release(&p);
 	if (res == NULL)
 		goto fail;
 	rc = strcmp(db_val(res, 0, "cancelled"), "1") == 0 ? 0 : 1;
@@ -873,7 +876,12 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 	if (rc == 0)
 		return invoice_get(db, cfg, a, id, out) == 0 ? 0 : -1;
 
-	res = db_query(db, state_sql, 3, params);
+	db_params_init(&p);
+	db_param(&p, id);
+	db_param(&p, a->merchant_id);
+	db_param(&p, mode_name(a));
+	res = db_run(db, state_sql, &p);
+	db_params_release(&p);
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) != 1) {
@@ -916,8 +924,8 @@ invoice_public(struct db *db, const struct cc_config *cfg, const char *id,
 	    "p.id), '[]')::text FROM payments p WHERE p.invoice_id = "
 	    "invoices.id AND p.status <> 'reverted' AND NOT p.late) "
 	    "AS payments, " PROGRESS_COLS ", "
-	    "greatest(0, ceil(extract(epoch FROM expires_at - now())))::bigint "
-	    "AS time_remaining, "
+	    "greatest(0, ceil(extract(epoch FROM expires_at - now())))"
+	    "::bigint AS time_remaining, "
 	    "(SELECT name FROM merchants m WHERE m.id = merchant_id) "
 	    "AS merchant_name FROM invoices WHERE id = $1";
 	/* What a customer may see: no metadata, webhook or merchant data. */
@@ -927,7 +935,7 @@ invoice_public(struct db *db, const struct cc_config *cfg, const char *id,
 	    "crypto_amount", "crypto_amount_units", "address", "qr_code_url",
 	    "customer_url", "expires_at", "created_at", "paid_at",
 	    "cancelled_at", "return_url", "cancel_url", NULL };
-	const char *params[1] = { id };
+	struct db_params p;
 	const struct cc_network *net;
 	json_object *all, *o, *v, *payments, *m;
 	PGresult *res;
@@ -936,7 +944,10 @@ invoice_public(struct db *db, const struct cc_config *cfg, const char *id,
 	bool open;
 
 	*out = NULL;
-	res = db_query(db, sql, 1, params);
+	db_params_init(&p);
+	db_param(&p, id);
+	res = db_run(db, sql, &p);
+	db_params_release(&p);
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) != 1) {

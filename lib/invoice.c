@@ -354,14 +354,14 @@ invoice_create(struct db *db, const struct cc_config *cfg,
 	    "$26, $27, $28, $29::jsonb, now(), now() + make_interval(secs => "
 	    "$30::int)) RETURNING " INVOICE_COLS "), "
 	    "ev AS (INSERT INTO events (id, invoice_id, merchant_id, type, "
-	    "data) SELECT $31, id, $2, 'invoice.created', "
+	    "data) SELECT $31, id, $2, $38, "
 	    "jsonb_build_object('invoice_id', id, 'status', 'created', "
 	    "'total_amount', $12::numeric, 'currency', currency, "
 	    "'crypto_currency', crypto_currency, 'network', network, "
 	    "'crypto_amount', $37::numeric, 'address', address) FROM inv), "
-	    "au AS (INSERT INTO audit_log (id, merchant_id, invoice_id, event, "
-	    "actor, ip_address, user_agent, request_id) SELECT $32, $2, id, "
-	    "'invoice.created', $33, $34, $35, $36 FROM inv) "
+	    "au AS (INSERT INTO audit_log (id, merchant_id, invoice_id, "
+	    "event, actor, ip_address, user_agent, request_id) "
+	    "SELECT $32, $2, id, $38, $33, $34, $35, $36 FROM inv) "
 	    "SELECT * FROM inv";
 	const struct cc_network *net;
 	const struct cc_asset *asset;
@@ -489,6 +489,8 @@ invoice_create(struct db *db, const struct cc_config *cfg,
 	db_param(&p, m->user_agent);			/* $35 */
 	db_param(&p, m->request_id);
 	db_param(&p, crypto_txt);
+	/* The audit row names the change as the event does. */
+	db_param(&p, events_name(EV_INVOICE_CREATED));
 	res = db_run(db, insert_sql, &p);
 	db_params_release(&p);
 	if (res == NULL || PQntuples(res) != 1)
@@ -803,13 +805,13 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 	    "AND status IN ('created', 'pending') AND expires_at > now() "
 	    "RETURNING id, crypto_currency, crypto_decimals), "
 	    "ev AS (INSERT INTO events (id, invoice_id, merchant_id, type, "
-	    "data) SELECT $6, id, $2, 'invoice.cancelled', "
+	    "data) SELECT $6, id, $2, $13, "
 	    "jsonb_build_object('invoice_id', id, 'status', 'cancelled', "
 	    "'reason', $4::text, 'refund_partial_payments', $5::boolean) "
 	    "FROM upd RETURNING seq), "
-	    "au AS (INSERT INTO audit_log (id, merchant_id, invoice_id, event, "
-	    "actor, ip_address, user_agent, request_id, details) "
-	    "SELECT $7, $2, id, 'invoice.cancelled', $8, $9, $10, $11, "
+	    "au AS (INSERT INTO audit_log (id, merchant_id, invoice_id, "
+	    "event, actor, ip_address, user_agent, request_id, details) "
+	    "SELECT $7, $2, id, $13, $8, $9, $10, $11, "
 	    "jsonb_build_object('reason', $4::text) FROM upd), "
 	    /* What the invoice had received goes back when asked. */
 	    "got AS (SELECT upd.id, upd.crypto_currency, upd.crypto_decimals, "
@@ -858,6 +860,7 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 	db_param(&p, m->user_agent);
 	db_param(&p, m->request_id);
 	db_param(&p, ref);
+	db_param(&p, events_name(EV_INVOICE_CANCELLED));
 	res = db_run(db, cancel_sql, &p);
 	db_params_release(&p);
 	if (res == NULL)

@@ -315,7 +315,7 @@ mode_name(const struct auth *a)
 	return a->test ? "test" : "live";
 }
 
-static int
+static enum invoice_result
 reject(struct input_error *e, const char *code, const char *field,
     const char *msg)
 {
@@ -324,10 +324,10 @@ reject(struct input_error *e, const char *code, const char *field,
 	cc_strlcpy(e->code, code, sizeof(e->code));
 	cc_strlcpy(e->field, field, sizeof(e->field));
 	cc_strlcpy(e->message, msg, sizeof(e->message));
-	return 1;
+	return INVOICE_INVALID;
 }
 
-int
+enum invoice_result
 invoice_create(struct db *db, const struct cc_config *cfg,
     const struct auth *a, const struct req_meta *m,
     const struct invoice_input *in, json_object **out,
@@ -374,7 +374,8 @@ invoice_create(struct db *db, const struct cc_config *cfg,
 	char totdec[40], rate_txt[64], wallet_id[64];
 	char crypto_txt[MONEY_TEXT_MAX];
 	int64_t idx;
-	int rc = -1, k;
+	enum invoice_result rc = INVOICE_BROKEN;
+	int k;
 
 	*out = NULL;
 	if (in->network[0] != '\0') {
@@ -403,7 +404,7 @@ invoice_create(struct db *db, const struct cc_config *cfg,
 	res = db_run(db, wallet_sql, &p);
 	db_params_release(&p);
 	if (res == NULL)
-		return -1;
+		return INVOICE_DB_UNAVAILABLE;
 	if (PQntuples(res) != 1) {
 		PQclear(res);
 		return reject(e, "WALLET_NOT_CONFIGURED", "network",
@@ -493,16 +494,20 @@ invoice_create(struct db *db, const struct cc_config *cfg,
 	db_param(&p, events_name(EV_INVOICE_CREATED));
 	res = db_run(db, insert_sql, &p);
 	db_params_release(&p);
-	if (res == NULL || PQntuples(res) != 1)
+	if (res == NULL) {
+		rc = INVOICE_DB_UNAVAILABLE;
+		goto out;
+	}
+	if (PQntuples(res) != 1)
 		goto out;
 	*out = row_to_json(cfg, res, 0);
-	rc = 0;
+	rc = INVOICE_OK;
 out:
 	PQclear(res);
 	return rc;
 }
 
-int
+enum invoice_result
 invoice_get(struct db *db, const struct cc_config *cfg, const struct auth *a,
     const char *id, json_object **out)
 {
@@ -557,11 +562,11 @@ invoice_get(struct db *db, const struct cc_config *cfg, const struct auth *a,
 	    "FROM invoices WHERE id = $1 AND merchant_id = $2 AND mode = $3";
 	struct db_params p;
 	PGresult *res;
-	int rc;
+	enum invoice_result rc;
 
 	*out = NULL;
 	if (!ids_valid("inv_", id))
-		return 1;
+		return INVOICE_NOT_FOUND;
 	db_params_init(&p);
 	db_param(&p, id);
 	db_param(&p, a->merchant_id);
@@ -569,12 +574,12 @@ invoice_get(struct db *db, const struct cc_config *cfg, const struct auth *a,
 	res = db_run(db, sql, &p);
 	db_params_release(&p);
 	if (res == NULL)
-		return -1;
-	rc = 1;
+		return INVOICE_DB_UNAVAILABLE;
+	rc = INVOICE_NOT_FOUND;
 	if (PQntuples(res) == 1) {
 		*out = row_to_json(cfg, res, 0);
 		add_merchant_fields(cfg, *out, res, 0);
-		rc = 0;
+		rc = INVOICE_OK;
 	}
 	PQclear(res);
 	return rc;
@@ -644,7 +649,7 @@ like_pattern(const char *q)
 	return buf_take(&b);
 }
 
-int
+enum invoice_result
 invoice_list(struct db *db, const struct cc_config *cfg,
     const struct auth *a, const struct invoice_filter *f, json_object **out)
 {
@@ -653,7 +658,8 @@ invoice_list(struct db *db, const struct cc_config *cfg,
 	struct buf sql;
 	PGresult *res = NULL;
 	json_object *list, *data;
-	int rows, i, rc = -1;
+	enum invoice_result rc = INVOICE_DB_UNAVAILABLE;
+	int rows, i;
 
 	*out = NULL;
 	/*
@@ -712,8 +718,10 @@ invoice_list(struct db *db, const struct cc_config *cfg,
 	 * Not db_run: the text differs from call to call, and db_run
 	 * prepares statements by address. At most 12 parameters here.
 	 */
-	if (p.overflow)
+	if (p.overflow) {
+		rc = INVOICE_BROKEN;
 		goto out;
+	}
 	res = db_exec(db, sql.data, p.n, p.v);
 	if (res == NULL)
 		goto out;
@@ -735,7 +743,7 @@ invoice_list(struct db *db, const struct cc_config *cfg,
 	} else
 		jsonx_add(list, "next_cursor", NULL);
 	*out = list;
-	rc = 0;
+	rc = INVOICE_OK;
 out:
 	PQclear(res);
 	db_params_release(&p);
@@ -744,7 +752,7 @@ out:
 	return rc;
 }
 
-static int
+static enum invoice_result
 conflict(struct input_error *e, const char *code, const char *msg)
 {
 	e->status = 409;
@@ -752,7 +760,7 @@ conflict(struct input_error *e, const char *code, const char *msg)
 	cc_strlcpy(e->code, code, sizeof(e->code));
 	e->field[0] = '\0';
 	cc_strlcpy(e->message, msg, sizeof(e->message));
-	return 2;
+	return INVOICE_CONFLICT;
 }
 
 /*
@@ -791,7 +799,7 @@ add_refunded_event(struct db *db, const char *invoice_id,
 	return rc;
 }
 
-int
+enum invoice_result
 invoice_cancel(struct db *db, const struct cc_config *cfg,
     const struct auth *a, const struct req_meta *m, const char *id,
     const char *reason, bool refund_partial, json_object **out,
@@ -836,17 +844,17 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 	PGresult *res;
 	const char *status;
 	bool past;
-	int rc;
+	enum invoice_result rc;
 
 	*out = NULL;
 	if (!ids_valid("inv_", id))
-		return 1;
+		return INVOICE_NOT_FOUND;
 	ids_new("evt_", evt, sizeof(evt));
 	ids_new("audit_", aud, sizeof(aud));
 	ids_new("ref_", ref, sizeof(ref));
 	/* The cancellation, its refund and the refund's event: all or none. */
 	if (db_begin(db) == -1)
-		return -1;
+		return INVOICE_DB_UNAVAILABLE;
 	db_params_init(&p);
 	db_param(&p, id);
 	db_param(&p, a->merchant_id);
@@ -865,19 +873,22 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 	db_params_release(&p);
 	if (res == NULL)
 		goto fail;
-	rc = strcmp(db_val(res, 0, "cancelled"), "1") == 0 ? 0 : 1;
-	if (rc == 0 && db_val(res, 0, "refund_units") != NULL &&
+	rc = strcmp(db_val(res, 0, "cancelled"), "1") == 0 ? INVOICE_OK :
+	    INVOICE_CONFLICT;
+	if (rc == INVOICE_OK && db_val(res, 0, "refund_units") != NULL &&
 	    add_refunded_event(db, id, ref, db_val(res, 0, "refund_units"),
 	    db_val(res, 0, "crypto_decimals"),
 	    db_val(res, 0, "crypto_currency")) == -1)
 		goto fail;
 	PQclear(res);
-	if (rc != 0)
+	if (rc != INVOICE_OK)
 		db_rollback(db);
 	else if (db_commit(db) == -1)
-		return -1;
-	if (rc == 0)
-		return invoice_get(db, cfg, a, id, out) == 0 ? 0 : -1;
+		return INVOICE_DB_UNAVAILABLE;
+	if (rc == INVOICE_OK) {
+		rc = invoice_get(db, cfg, a, id, out);
+		return rc == INVOICE_NOT_FOUND ? INVOICE_BROKEN : rc;
+	}
 
 	db_params_init(&p);
 	db_param(&p, id);
@@ -886,10 +897,10 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 	res = db_run(db, state_sql, &p);
 	db_params_release(&p);
 	if (res == NULL)
-		return -1;
+		return INVOICE_DB_UNAVAILABLE;
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		return 1;
+		return INVOICE_NOT_FOUND;
 	}
 	status = db_val(res, 0, "status");
 	past = db_val(res, 0, "past_expiry")[0] == 't';
@@ -910,10 +921,10 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 fail:
 	PQclear(res);
 	db_rollback(db);
-	return -1;
+	return INVOICE_DB_UNAVAILABLE;
 }
 
-int
+enum invoice_result
 invoice_public(struct db *db, const struct cc_config *cfg, const char *id,
     json_object **out)
 {
@@ -952,10 +963,10 @@ invoice_public(struct db *db, const struct cc_config *cfg, const char *id,
 	res = db_run(db, sql, &p);
 	db_params_release(&p);
 	if (res == NULL)
-		return -1;
+		return INVOICE_DB_UNAVAILABLE;
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		return 1;
+		return INVOICE_NOT_FOUND;
 	}
 	all = row_to_json(cfg, res, 0);
 	o = json_object_new_object();
@@ -983,7 +994,7 @@ invoice_public(struct db *db, const struct cc_config *cfg, const char *id,
 	    val_int(res, 0, "time_remaining") : 0));
 	PQclear(res);
 	*out = o;
-	return 0;
+	return INVOICE_OK;
 }
 
 int
@@ -1007,42 +1018,49 @@ invoice_payment_uri(const struct cc_config *cfg, const char *network,
 	    out, outlen);
 }
 
-int
+enum invoice_result
 invoice_public_opened(struct db *db, const struct cc_config *cfg,
     const char *id, json_object **out)
 {
 	json_object *st;
-	int rc;
+	enum invoice_result rc;
 
 	rc = invoice_public(db, cfg, id, out);
-	if (rc != 0 || !json_object_object_get_ex(*out, "status", &st) ||
-	    strcmp(json_object_get_string(st), "created") != 0)
+	if (rc != INVOICE_OK || !json_object_object_get_ex(*out, "status",
+	    &st) || strcmp(json_object_get_string(st), "created") != 0)
 		return rc;
 	/* The first view: created -> pending, then show that. */
 	json_object_put(*out);
 	*out = NULL;
-	rc = payment_mark_viewed(db, id);
-	if (rc != 0)
-		return rc;
+	switch (payment_mark_viewed(db, id)) {
+	case 0:
+		break;
+	case 1:
+		return INVOICE_NOT_FOUND;
+	default:
+		return INVOICE_DB_UNAVAILABLE;
+	}
 	return invoice_public(db, cfg, id, out);
 }
 
 const char *
-invoice_found_strerror(enum invoice_found f)
+invoice_strerror(enum invoice_result r)
 {
-	static const char *const text[INVOICE_FOUND__MAX] = {
-		[INVOICE_FOUND] = "found",
+	static const char *const text[INVOICE__MAX] = {
+		[INVOICE_OK] = "done",
 		[INVOICE_NOT_FOUND] = "no such invoice",
+		[INVOICE_INVALID] = "the request cannot be served",
+		[INVOICE_CONFLICT] = "not allowed in the invoice's state",
 		[INVOICE_DB_UNAVAILABLE] = "the database is unavailable",
 		[INVOICE_BROKEN] = "the stored invoice cannot be used",
 	};
 
-	if ((unsigned int)f >= INVOICE_FOUND__MAX)
+	if ((unsigned int)r >= INVOICE__MAX)
 		return "unknown result";
-	return text[f];
+	return text[r];
 }
 
-enum invoice_found
+enum invoice_result
 invoice_qr_target(struct db *db, const struct cc_config *cfg,
     const char *id, char *uri, size_t urilen, char *merchant,
     size_t merchantlen)
@@ -1051,7 +1069,7 @@ invoice_qr_target(struct db *db, const struct cc_config *cfg,
 	    "SELECT address, network, crypto_currency AS asset, "
 	    "crypto_amount::text AS units, merchant_id FROM invoices "
 	    "WHERE id = $1";
-	enum invoice_found rc = INVOICE_DB_UNAVAILABLE;
+	enum invoice_result rc = INVOICE_DB_UNAVAILABLE;
 	struct db_params p;
 	PGresult *res;
 
@@ -1075,7 +1093,7 @@ invoice_qr_target(struct db *db, const struct cc_config *cfg,
 		goto out;
 	}
 	cc_strlcpy(merchant, db_val(res, 0, "merchant_id"), merchantlen);
-	rc = INVOICE_FOUND;
+	rc = INVOICE_OK;
 out:
 	PQclear(res);
 	return rc;

@@ -109,7 +109,7 @@ publish_new(struct db *db, int64_t *last)
 		if (!hub_followed(hub, inv))
 			continue;	/* nobody watches this invoice */
 		data = jsonx_parse(dtxt, strlen(dtxt), err, sizeof(err));
-		if (invoice_public(db, cfg, inv, &view) == -1)
+		if (invoice_public(db, cfg, inv, &view) != INVOICE_OK)
 			view = NULL;
 		msg = sse_message(seq, type, data, view);
 		hub_publish(hub, inv, seq, msg, (events_flags(type) & EVF_FINAL));
@@ -232,7 +232,7 @@ replay(struct fcgi_ctx *c, struct db *db, const char *id, int64_t after,
 	res = db_query(db, sql, 2, p);
 	if (res == NULL)
 		return after;
-	if (invoice_public(db, cfg, id, &view) == -1)
+	if (invoice_public(db, cfg, id, &view) != INVOICE_OK)
 		view = NULL;
 	n = PQntuples(res);
 	for (i = 0; i < n; i++) {

@@ -13,6 +13,7 @@
 #include "invoice.h"
 #include "invoice_input.h"
 #include "jsonx.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "money.h"
 #include "payment.h"
@@ -706,9 +707,9 @@ invoice_list(struct db *db, const struct cc_config *cfg,
 	if (f->has_cursor) {
 		db_param_int(&p, f->cursor_us);
 		db_param(&p, f->cursor_id);
-		buf_printf(&sql, " AND (created_at, id) < (timestamptz 'epoch' "
-		    "+ $%d::bigint * interval '1 microsecond', $%d)", p.n - 1,
-		    p.n);
+		buf_printf(&sql, " AND (created_at, id) < "
+		    "(timestamptz 'epoch' + $%d::bigint * "
+		    "interval '1 microsecond', $%d)", p.n - 1, p.n);
 	}
 	db_param_int(&p, f->limit + 1);
 	buf_printf(&sql, " ORDER BY invoices.created_at DESC, "
@@ -799,22 +800,42 @@ add_refunded_event(struct db *db, const char *invoice_id,
 	return rc;
 }
 
+/* Why lifecycle_cancel() refused, as the API tells it (409). */
+static const struct {
+	const char	*code;
+	const char	*message;
+} cancel_refusals[CANCEL__MAX] = {
+	[CANCEL_ALREADY_CANCELLED] = { "INVOICE_ALREADY_CANCELLED",
+	    "the invoice is already cancelled" },
+	[CANCEL_ALREADY_PAID] = { "INVOICE_ALREADY_PAID",
+	    "a paid invoice cannot be cancelled" },
+	[CANCEL_EXPIRED] = { "INVOICE_EXPIRED",
+	    "an expired invoice cannot be cancelled" },
+};
+
 enum invoice_result
 invoice_cancel(struct db *db, const struct cc_config *cfg,
     const struct auth *a, const struct req_meta *m, const char *id,
     const char *reason, bool refund_partial, json_object **out,
     struct input_error *e)
 {
+	/*
+	 * The row lock orders concurrent cancels (and the scanner's
+	 * recompute, which takes the same lock): the second one reads the
+	 * state the first one committed, and is refused.
+	 */
+	static const char lock_sql[] =
+	    "SELECT status, expires_at <= now() AS past_expiry FROM invoices "
+	    "WHERE id = $1 AND merchant_id = $2 AND mode = $3 FOR UPDATE";
 	static const char cancel_sql[] =
-	    "WITH upd AS (UPDATE invoices SET status = 'cancelled', "
+	    "WITH upd AS (UPDATE invoices SET status = $14, "
 	    "cancelled_at = now(), cancel_reason = $4, "
 	    "refund_partial_payments = $5::boolean "
 	    "WHERE id = $1 AND merchant_id = $2 AND mode = $3 "
-	    "AND status IN ('created', 'pending') AND expires_at > now() "
 	    "RETURNING id, crypto_currency, crypto_decimals), "
 	    "ev AS (INSERT INTO events (id, invoice_id, merchant_id, type, "
 	    "data) SELECT $6, id, $2, $13, "
-	    "jsonb_build_object('invoice_id', id, 'status', 'cancelled', "
+	    "jsonb_build_object('invoice_id', id, 'status', $14::text, "
 	    "'reason', $4::text, 'refund_partial_payments', $5::boolean) "
 	    "FROM upd RETURNING seq), "
 	    "au AS (INSERT INTO audit_log (id, merchant_id, invoice_id, "
@@ -836,92 +857,98 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 	    "(SELECT amount::text FROM got) AS refund_units, "
 	    "(SELECT crypto_decimals FROM got) AS crypto_decimals, "
 	    "(SELECT crypto_currency FROM got) AS crypto_currency";
-	static const char state_sql[] =
-	    "SELECT status, expires_at <= now() AS past_expiry FROM invoices "
-	    "WHERE id = $1 AND merchant_id = $2 AND mode = $3";
 	char evt[IDS_MAX_LEN], aud[IDS_MAX_LEN], ref[IDS_MAX_LEN];
 	struct db_params p;
-	PGresult *res;
-	const char *status;
-	bool past;
-	enum invoice_result rc;
+	PGresult *res = NULL;
+	const char *past;
+	enum inv_status st;
+	enum cancel_verdict v;
+	enum invoice_result rc = INVOICE_DB_UNAVAILABLE;
 
 	*out = NULL;
 	if (!ids_valid("inv_", id))
 		return INVOICE_NOT_FOUND;
-	ids_new("evt_", evt, sizeof(evt));
-	ids_new("audit_", aud, sizeof(aud));
-	ids_new("ref_", ref, sizeof(ref));
-	/* The cancellation, its refund and the refund's event: all or none. */
+	/*
+	 * The decision, the cancellation, its refund and the refund's
+	 * event: under the row lock, all or none.
+	 */
 	if (db_begin(db) == -1)
 		return INVOICE_DB_UNAVAILABLE;
 	db_params_init(&p);
 	db_param(&p, id);
 	db_param(&p, a->merchant_id);
 	db_param(&p, mode_name(a));
-	db_param(&p, reason);
-	db_param_bool(&p, refund_partial);
-	db_param(&p, evt);
-	db_param(&p, aud);
-	db_param(&p, a->actor);
-	db_param(&p, m->ip);
-	db_param(&p, m->user_agent);
-	db_param(&p, m->request_id);
-	db_param(&p, ref);
-	db_param(&p, events_name(EV_INVOICE_CANCELLED));
-	res = db_run(db, cancel_sql, &p);
+	res = db_run(db, lock_sql, &p);
 	db_params_release(&p);
 	if (res == NULL)
-		goto fail;
-	rc = strcmp(db_val(res, 0, "cancelled"), "1") == 0 ? INVOICE_OK :
-	    INVOICE_CONFLICT;
-	if (rc == INVOICE_OK && db_val(res, 0, "refund_units") != NULL &&
-	    add_refunded_event(db, id, ref, db_val(res, 0, "refund_units"),
-	    db_val(res, 0, "crypto_decimals"),
-	    db_val(res, 0, "crypto_currency")) == -1)
-		goto fail;
-	PQclear(res);
-	if (rc != INVOICE_OK)
-		db_rollback(db);
-	else if (db_commit(db) == -1)
-		return INVOICE_DB_UNAVAILABLE;
-	if (rc == INVOICE_OK) {
-		rc = invoice_get(db, cfg, a, id, out);
-		return rc == INVOICE_NOT_FOUND ? INVOICE_BROKEN : rc;
+		goto rollback;
+	if (PQntuples(res) != 1) {
+		rc = INVOICE_NOT_FOUND;
+		goto rollback;
 	}
+	past = db_val(res, 0, "past_expiry");
+	if (inv_status_from_name(db_val(res, 0, "status"), &st) == -1 ||
+	    past == NULL) {
+		log_error("invoice %s: unreadable stored status", id);
+		rc = INVOICE_BROKEN;
+		goto rollback;
+	}
+	v = lifecycle_cancel(st, past[0] == 't');
+	if (v != CANCEL_OK) {
+		if ((unsigned int)v < CANCEL__MAX &&
+		    cancel_refusals[v].code != NULL)
+			rc = conflict(e, cancel_refusals[v].code,
+			    cancel_refusals[v].message);
+		else
+			rc = conflict(e, "INVOICE_NOT_CANCELLABLE",
+			    "the invoice cannot be cancelled in its "
+			    "current state");
+		goto rollback;
+	}
+	PQclear(res);
 
+	ids_new("evt_", evt, sizeof(evt));
+	ids_new("audit_", aud, sizeof(aud));
+	ids_new("ref_", ref, sizeof(ref));
 	db_params_init(&p);
 	db_param(&p, id);
 	db_param(&p, a->merchant_id);
 	db_param(&p, mode_name(a));
-	res = db_run(db, state_sql, &p);
+	db_param(&p, reason);
+	db_param_bool(&p, refund_partial);		/* $5 */
+	db_param(&p, evt);
+	db_param(&p, aud);
+	db_param(&p, a->actor);
+	db_param(&p, m->ip);
+	db_param(&p, m->user_agent);			/* $10 */
+	db_param(&p, m->request_id);
+	db_param(&p, ref);
+	db_param(&p, events_name(EV_INVOICE_CANCELLED));
+	db_param(&p, inv_status_name(INV_CANCELLED));
+	res = db_run(db, cancel_sql, &p);
 	db_params_release(&p);
 	if (res == NULL)
-		return INVOICE_DB_UNAVAILABLE;
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return INVOICE_NOT_FOUND;
+		goto rollback;
+	if (strcmp(db_val(res, 0, "cancelled"), "1") != 0) {
+		/* The locked row cannot have gone. */
+		log_error("invoice %s: locked for cancel, not updated", id);
+		rc = INVOICE_BROKEN;
+		goto rollback;
 	}
-	status = db_val(res, 0, "status");
-	past = db_val(res, 0, "past_expiry")[0] == 't';
-	if (strcmp(status, "cancelled") == 0)
-		rc = conflict(e, "INVOICE_ALREADY_CANCELLED",
-		    "the invoice is already cancelled");
-	else if (strcmp(status, "paid") == 0)
-		rc = conflict(e, "INVOICE_ALREADY_PAID",
-		    "a paid invoice cannot be cancelled");
-	else if (strcmp(status, "expired") == 0 || past)
-		rc = conflict(e, "INVOICE_EXPIRED",
-		    "an expired invoice cannot be cancelled");
-	else
-		rc = conflict(e, "INVOICE_NOT_CANCELLABLE",
-		    "the invoice cannot be cancelled in its current state");
+	if (db_val(res, 0, "refund_units") != NULL &&
+	    add_refunded_event(db, id, ref, db_val(res, 0, "refund_units"),
+	    db_val(res, 0, "crypto_decimals"),
+	    db_val(res, 0, "crypto_currency")) == -1)
+		goto rollback;
 	PQclear(res);
-	return rc;
-fail:
+	if (db_commit(db) == -1)
+		return INVOICE_DB_UNAVAILABLE;
+	rc = invoice_get(db, cfg, a, id, out);
+	return rc == INVOICE_NOT_FOUND ? INVOICE_BROKEN : rc;
+rollback:
 	PQclear(res);
 	db_rollback(db);
-	return INVOICE_DB_UNAVAILABLE;
+	return rc;
 }
 
 enum invoice_result
@@ -989,7 +1016,8 @@ invoice_public(struct db *db, const struct cc_config *cfg, const char *id,
 	jsonx_add(o, "payments", payments);
 	jsonx_add(o, "payment_progress", progress_json(res, 0));
 	status = db_val(res, 0, "status");
-	open = strcmp(status, "created") == 0 || strcmp(status, "pending") == 0;
+	open = strcmp(status, "created") == 0 ||
+	    strcmp(status, "pending") == 0;
 	jsonx_add(o, "time_remaining", json_object_new_int64(open ?
 	    val_int(res, 0, "time_remaining") : 0));
 	PQclear(res);

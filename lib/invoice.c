@@ -1061,10 +1061,12 @@ invoice_public_opened(struct db *db, const struct cc_config *cfg,
 	json_object_put(*out);
 	*out = NULL;
 	switch (payment_mark_viewed(db, id)) {
-	case 0:
+	case PAYMENT_OK:
 		break;
-	case 1:
+	case PAYMENT_NOT_FOUND:
 		return INVOICE_NOT_FOUND;
+	case PAYMENT_BROKEN:
+		return INVOICE_BROKEN;
 	default:
 		return INVOICE_DB_UNAVAILABLE;
 	}

@@ -980,7 +980,7 @@ invoice_public(struct db *db, const struct cc_config *cfg, const char *id,
 	const struct cc_network *net;
 	json_object *all, *o, *v, *payments, *m;
 	PGresult *res;
-	const char *status;
+	enum inv_status status;
 	size_t i, n;
 	bool open;
 
@@ -1015,9 +1015,8 @@ invoice_public(struct db *db, const struct cc_config *cfg, const char *id,
 		    json_object_new_int(net->confirmations));
 	jsonx_add(o, "payments", payments);
 	jsonx_add(o, "payment_progress", progress_json(res, 0));
-	status = db_val(res, 0, "status");
-	open = strcmp(status, "created") == 0 ||
-	    strcmp(status, "pending") == 0;
+	open = inv_status_from_name(db_val(res, 0, "status"), &status) == 0 &&
+	    (status == INV_CREATED || status == INV_PENDING);
 	jsonx_add(o, "time_remaining", json_object_new_int64(open ?
 	    val_int(res, 0, "time_remaining") : 0));
 	PQclear(res);
@@ -1052,10 +1051,12 @@ invoice_public_opened(struct db *db, const struct cc_config *cfg,
 {
 	json_object *st;
 	enum invoice_result rc;
+	enum inv_status status;
 
 	rc = invoice_public(db, cfg, id, out);
 	if (rc != INVOICE_OK || !json_object_object_get_ex(*out, "status",
-	    &st) || strcmp(json_object_get_string(st), "created") != 0)
+	    &st) || inv_status_from_name(json_object_get_string(st),
+	    &status) == -1 || status != INV_CREATED)
 		return rc;
 	/* The first view: created -> pending, then show that. */
 	json_object_put(*out);

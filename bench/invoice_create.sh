@@ -74,7 +74,8 @@ names=(crypto currency network title description items currency_exp
     webhook_url return_url cancel_url metadata expires_in actor ip user_agent
     crypto_amount_dec)
 secret_hash=$(printf '%s' "$CC_TEST_KEY" | sha256sum | cut -d' ' -f1)
-pg_vars=(-D "secret_hash=\\x$secret_hash")
+# The event type is a parameter of the server's statement too.
+pg_vars=(-D "secret_hash=\\x$secret_hash" -D "ev_created=invoice.created")
 for i in "${!names[@]}"; do
 	pg_vars+=(-D "${names[$i]}=${v[$i]}")
 done

@@ -34,6 +34,7 @@ main(int argc, char **argv)
 	char err[512];
 	long long run_for = 0;
 	time_t end;
+	enum payment_result rc;
 	int n, passes = 0;
 
 	log_set_program("cc-expire");
@@ -55,8 +56,9 @@ main(int argc, char **argv)
 	}
 	end = time(NULL) + run_for;
 	for (;;) {
-		n = payment_expire_due(db, EXPIRE_BATCH);
-		if (n == -1) {
+		rc = payment_expire_due(db, EXPIRE_BATCH, &n);
+		if (rc != PAYMENT_OK) {
+			log_error("expiry sweep: %s", payment_strerror(rc));
 			db_free(db);
 			return 1;
 		}

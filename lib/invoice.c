@@ -13,6 +13,7 @@
 #include "invoice.h"
 #include "invoice_input.h"
 #include "jsonx.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "money.h"
 #include "payment.h"
@@ -20,51 +21,43 @@
 #include "rates.h"
 #include "util.h"
 
-/* Columns of every invoice read; COL_* index them. */
+/*
+ * Columns of every invoice read, read back by name. Computed columns are
+ * named after the field they fill; a statement that orders by a stored
+ * column qualifies it (invoices.created_at), since a bare name in ORDER
+ * BY means the output column.
+ */
 #define INVOICE_COLS \
-	"id, status, title, description, items::text, currency, " \
+	"id, status, title, description, items::text AS items, currency, " \
 	"currency_exp, subtotal_minor, tax_minor, total_minor, " \
-	"crypto_currency, network, crypto_decimals, crypto_amount::text, " \
-	"rate::text, rate_source, cc_ts(rate_locked_at), " \
-	"cc_ts(rate_expires_at), address, underpay_minor, overpay_minor, " \
-	"overpay_action, webhook_url, return_url, cancel_url, " \
-	"metadata::text, cc_ts(created_at), cc_ts(expires_at), " \
-	"cc_ts(paid_at), cc_ts(cancelled_at), cancel_reason, mode, " \
-	"(extract(epoch FROM created_at) * 1000000)::bigint, " \
+	"crypto_currency, network, crypto_decimals, " \
+	"crypto_amount::text AS crypto_amount, rate::text AS rate, " \
+	"rate_source, cc_ts(rate_locked_at) AS rate_locked_at, " \
+	"cc_ts(rate_expires_at) AS rate_expires_at, address, " \
+	"underpay_minor, overpay_minor, overpay_action, webhook_url, " \
+	"return_url, cancel_url, metadata::text AS metadata, " \
+	"cc_ts(created_at) AS created_at, cc_ts(expires_at) AS expires_at, " \
+	"cc_ts(paid_at) AS paid_at, cc_ts(cancelled_at) AS cancelled_at, " \
+	"cancel_reason, mode, " \
+	"(extract(epoch FROM created_at) * 1000000)::bigint AS created_us, " \
 	"refund_partial_payments"
 
 /* What counts toward payment_progress: confirmed, and still confirming. */
 #define PROGRESS_COLS \
 	"(SELECT coalesce(sum(amount), 0) FROM payments p WHERE " \
 	"p.invoice_id = invoices.id AND p.status = 'confirmed' AND NOT " \
-	"p.late)::text, " \
+	"p.late)::text AS confirmed_units, " \
 	"(SELECT coalesce(sum(amount), 0) FROM payments p WHERE " \
 	"p.invoice_id = invoices.id AND p.status IN ('detected', " \
-	"'confirming') AND NOT p.late)::text"
+	"'confirming') AND NOT p.late)::text AS confirming_units"
 
-enum col { COL_ID, COL_STATUS, COL_TITLE, COL_DESCRIPTION, COL_ITEMS,
-    COL_CURRENCY, COL_EXP, COL_SUBTOTAL, COL_TAX, COL_TOTAL, COL_CRYPTO,
-    COL_NETWORK, COL_DECIMALS, COL_CRYPTO_AMOUNT, COL_RATE, COL_RATE_SOURCE,
-    COL_RATE_LOCKED, COL_RATE_EXPIRES, COL_ADDRESS, COL_UNDERPAY,
-    COL_OVERPAY, COL_OVERPAY_ACTION, COL_WEBHOOK_URL, COL_RETURN_URL,
-    COL_CANCEL_URL, COL_METADATA, COL_CREATED, COL_EXPIRES, COL_PAID,
-    COL_CANCELLED, COL_CANCEL_REASON, COL_MODE, COL_CREATED_US,
-    COL_REFUND_PARTIAL, COL__MAX };
-
+/* A whole-number column; 0 if NULL or unreadable. */
 static int64_t
-col_int(const PGresult *res, int r, enum col c)
+val_int(const PGresult *res, int r, const char *col)
 {
-	const char *s = db_get(res, r, (int)c);
-	char *end;
-	long long v;
+	int64_t v;
 
-	if (s == NULL)
-		return 0;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return 0;
-	return v;
+	return db_val_int64(res, r, col, &v) == 0 ? v : 0;
 }
 
 static void
@@ -130,62 +123,62 @@ row_to_json(const struct cc_config *cfg, const PGresult *res, int r)
 {
 	json_object *o, *x, *t;
 	char amt[MONEY_TEXT_MAX], url[640];
-	int exp = (int)col_int(res, r, COL_EXP);
-	int dec = (int)col_int(res, r, COL_DECIMALS);
-	const char *id = db_get(res, r, COL_ID);
-	const char *crypto = db_get(res, r, COL_CRYPTO);
+	int exp = (int)val_int(res, r, "currency_exp");
+	int dec = (int)val_int(res, r, "crypto_decimals");
+	const char *id = db_val(res, r, "id");
+	const char *crypto = db_val(res, r, "crypto_currency");
 
 	o = json_object_new_object();
 	jsonx_add_str(o, "id", id);
 	jsonx_add_str(o, "object", "invoice");
 	jsonx_add(o, "livemode", json_object_new_boolean(
-	    strcmp(db_get(res, r, COL_MODE), "live") == 0));
-	jsonx_add_str(o, "status", db_get(res, r, COL_STATUS));
-	jsonx_add_str(o, "title", db_get(res, r, COL_TITLE));
-	jsonx_add_str(o, "description", db_get(res, r, COL_DESCRIPTION));
-	jsonx_add(o, "items", stored_json(db_get(res, r, COL_ITEMS), "[]"));
-	add_minor(o, "subtotal", col_int(res, r, COL_SUBTOTAL), exp);
-	add_minor(o, "tax", col_int(res, r, COL_TAX), exp);
-	add_minor(o, "total", col_int(res, r, COL_TOTAL), exp);
-	jsonx_add_str(o, "currency", db_get(res, r, COL_CURRENCY));
+	    strcmp(db_val(res, r, "mode"), "live") == 0));
+	jsonx_add_str(o, "status", db_val(res, r, "status"));
+	jsonx_add_str(o, "title", db_val(res, r, "title"));
+	jsonx_add_str(o, "description", db_val(res, r, "description"));
+	jsonx_add(o, "items", stored_json(db_val(res, r, "items"), "[]"));
+	add_minor(o, "subtotal", val_int(res, r, "subtotal_minor"), exp);
+	add_minor(o, "tax", val_int(res, r, "tax_minor"), exp);
+	add_minor(o, "total", val_int(res, r, "total_minor"), exp);
+	jsonx_add_str(o, "currency", db_val(res, r, "currency"));
 	jsonx_add_str(o, "crypto_currency", crypto);
-	jsonx_add_str(o, "network", db_get(res, r, COL_NETWORK));
-	if (money_format_units_text(db_get(res, r, COL_CRYPTO_AMOUNT), dec,
+	jsonx_add_str(o, "network", db_val(res, r, "network"));
+	if (money_format_units_text(db_val(res, r, "crypto_amount"), dec,
 	    amt, sizeof(amt)) != 0)
 		cc_strlcpy(amt, "0", sizeof(amt));
 	if (strcmp(crypto, "USDT") == 0)
 		jsonx_add(o, "usdt_amount", jsonx_decimal(amt));
 	jsonx_add(o, "crypto_amount", jsonx_decimal(amt));
 	jsonx_add_str(o, "crypto_amount_units",
-	    db_get(res, r, COL_CRYPTO_AMOUNT));
-	jsonx_add_str(o, "address", db_get(res, r, COL_ADDRESS));
+	    db_val(res, r, "crypto_amount"));
+	jsonx_add_str(o, "address", db_val(res, r, "address"));
 	snprintf(url, sizeof(url), "%s/invoice/%s/qr?size=256",
 	    cfg->public_url, id);
 	jsonx_add_str(o, "qr_code_url", url);
 	snprintf(url, sizeof(url), "%s/invoice/%s", cfg->pay_url, id);
 	jsonx_add_str(o, "customer_url", url);
-	jsonx_add_str(o, "expires_at", db_get(res, r, COL_EXPIRES));
-	jsonx_add_str(o, "created_at", db_get(res, r, COL_CREATED));
-	jsonx_add_str(o, "paid_at", db_get(res, r, COL_PAID));
-	jsonx_add_str(o, "cancelled_at", db_get(res, r, COL_CANCELLED));
+	jsonx_add_str(o, "expires_at", db_val(res, r, "expires_at"));
+	jsonx_add_str(o, "created_at", db_val(res, r, "created_at"));
+	jsonx_add_str(o, "paid_at", db_val(res, r, "paid_at"));
+	jsonx_add_str(o, "cancelled_at", db_val(res, r, "cancelled_at"));
 	x = json_object_new_object();
-	jsonx_add(x, "rate", jsonx_decimal(db_get(res, r, COL_RATE)));
-	jsonx_add_str(x, "source", db_get(res, r, COL_RATE_SOURCE));
-	jsonx_add_str(x, "locked_at", db_get(res, r, COL_RATE_LOCKED));
-	jsonx_add_str(x, "expires_at", db_get(res, r, COL_RATE_EXPIRES));
+	jsonx_add(x, "rate", jsonx_decimal(db_val(res, r, "rate")));
+	jsonx_add_str(x, "source", db_val(res, r, "rate_source"));
+	jsonx_add_str(x, "locked_at", db_val(res, r, "rate_locked_at"));
+	jsonx_add_str(x, "expires_at", db_val(res, r, "rate_expires_at"));
 	jsonx_add(o, "exchange_rate", x);
 	t = json_object_new_object();
 	add_minor(t, "underpayment_threshold",
-	    col_int(res, r, COL_UNDERPAY), exp);
+	    val_int(res, r, "underpay_minor"), exp);
 	add_minor(t, "overpayment_threshold",
-	    col_int(res, r, COL_OVERPAY), exp);
+	    val_int(res, r, "overpay_minor"), exp);
 	jsonx_add_str(t, "overpayment_action",
-	    db_get(res, r, COL_OVERPAY_ACTION));
+	    db_val(res, r, "overpay_action"));
 	jsonx_add(o, "payment_tolerance", t);
-	jsonx_add_str(o, "webhook_url", db_get(res, r, COL_WEBHOOK_URL));
-	jsonx_add_str(o, "return_url", db_get(res, r, COL_RETURN_URL));
-	jsonx_add_str(o, "cancel_url", db_get(res, r, COL_CANCEL_URL));
-	jsonx_add(o, "metadata", stored_json(db_get(res, r, COL_METADATA),
+	jsonx_add_str(o, "webhook_url", db_val(res, r, "webhook_url"));
+	jsonx_add_str(o, "return_url", db_val(res, r, "return_url"));
+	jsonx_add_str(o, "cancel_url", db_val(res, r, "cancel_url"));
+	jsonx_add(o, "metadata", stored_json(db_val(res, r, "metadata"),
 	    "{}"));
 	return o;
 }
@@ -196,20 +189,20 @@ row_to_json(const struct cc_config *cfg, const PGresult *res, int r)
  * rounded down; percent with two decimals, rounded down.
  */
 static json_object *
-progress_json(const PGresult *res, int r, const char *confirmed,
-    const char *pending)
+progress_json(const PGresult *res, int r)
 {
 	json_object *o = json_object_new_object();
-	int exp = (int)col_int(res, r, COL_EXP);
-	int dec = (int)col_int(res, r, COL_DECIMALS);
-	int64_t total = col_int(res, r, COL_TOTAL), got = 0, wait = 0, pct;
+	int exp = (int)val_int(res, r, "currency_exp");
+	int dec = (int)val_int(res, r, "crypto_decimals");
+	int64_t total = val_int(res, r, "total_minor"), got = 0, wait = 0, pct;
 	unsigned __int128 cu = 0, pu = 0;
 	struct money_dec rate;
 	char txt[48];
 
-	if (money_parse_dec(db_get(res, r, COL_RATE), 38, &rate) != MONEY_OK ||
-	    money_str_to_u128(confirmed, &cu) != MONEY_OK ||
-	    money_str_to_u128(pending, &pu) != MONEY_OK ||
+	if (money_parse_dec(db_val(res, r, "rate"), 38, &rate) != MONEY_OK ||
+	    money_str_to_u128(db_val(res, r, "confirmed_units"), &cu) !=
+	    MONEY_OK || money_str_to_u128(db_val(res, r, "confirming_units"),
+	    &pu) != MONEY_OK ||
 	    money_crypto_to_fiat(cu, dec, &rate, exp, &got) != MONEY_OK ||
 	    money_crypto_to_fiat(pu, dec, &rate, exp, &wait) != MONEY_OK)
 		got = wait = 0;
@@ -235,42 +228,41 @@ static void
 add_merchant_fields(const struct cc_config *cfg, json_object *o,
     const PGresult *res, int r)
 {
-	const char *refund = db_get(res, r, COL_REFUND_PARTIAL);
-	const char *id = db_get(res, r, COL_ID);
-	int dec = (int)col_int(res, r, COL_DECIMALS);
+	const char *refund = db_val(res, r, "refund_partial_payments");
+	const char *id = db_val(res, r, "id");
+	int dec = (int)val_int(res, r, "crypto_decimals");
 	const struct cc_network *net;
 	json_object *payments, *list;
 	size_t i, n;
 
-	if (db_get(res, r, COL_CANCELLED) != NULL) {
+	if (db_val(res, r, "cancelled_at") != NULL) {
 		jsonx_add_str(o, "cancellation_reason",
-		    db_get(res, r, COL_CANCEL_REASON));
+		    db_val(res, r, "cancel_reason"));
 		jsonx_add(o, "refund_partial_payments",
 		    json_object_new_boolean(refund && *refund == 't'));
 	}
-	jsonx_add_str(o, "expired_at", db_get(res, r, COL__MAX + 5));
-	jsonx_add_str(o, "overpaid_at", db_get(res, r, COL__MAX + 4));
-	payments = stored_json(db_get(res, r, COL__MAX + 1), "[]");
+	jsonx_add_str(o, "expired_at", db_val(res, r, "expired_at"));
+	jsonx_add_str(o, "overpaid_at", db_val(res, r, "overpaid_at"));
+	payments = stored_json(db_val(res, r, "payments"), "[]");
 	amounts_from_units(payments, dec, id);
-	net = config_network(cfg, db_get(res, r, COL_NETWORK));
+	net = config_network(cfg, db_val(res, r, "network"));
 	n = json_object_array_length(payments);
 	for (i = 0; i < n && net != NULL; i++)
 		jsonx_add(json_object_array_get_idx(payments, i),
 		    "required_confirmations",
 		    json_object_new_int(net->confirmations));
 	jsonx_add(o, "payments", payments);
-	jsonx_add(o, "payment_progress", progress_json(res, r,
-	    db_get(res, r, COL__MAX + 6), db_get(res, r, COL__MAX + 7)));
-	list = stored_json(db_get(res, r, COL__MAX + 2), "[]");
+	jsonx_add(o, "payment_progress", progress_json(res, r));
+	list = stored_json(db_val(res, r, "credits"), "[]");
 	amounts_from_units(list, dec, id);
 	jsonx_add(o, "credits", list);
-	list = stored_json(db_get(res, r, COL__MAX + 3), "[]");
+	list = stored_json(db_val(res, r, "refunds"), "[]");
 	amounts_from_units(list, dec, id);
 	jsonx_add(o, "refunds", list);
-	jsonx_add(o, "audit_log", stored_json(db_get(res, r, COL__MAX),
+	jsonx_add(o, "audit_log", stored_json(db_val(res, r, "audit_log"),
 	    "[]"));
-	jsonx_add(o, "webhook_deliveries", stored_json(db_get(res, r,
-	    COL__MAX + 8), "[]"));
+	jsonx_add(o, "webhook_deliveries", stored_json(db_val(res, r,
+	    "webhook_deliveries"), "[]"));
 }
 
 /*
@@ -324,7 +316,7 @@ mode_name(const struct auth *a)
 	return a->test ? "test" : "live";
 }
 
-static int
+static enum invoice_result
 reject(struct input_error *e, const char *code, const char *field,
     const char *msg)
 {
@@ -333,18 +325,18 @@ reject(struct input_error *e, const char *code, const char *field,
 	cc_strlcpy(e->code, code, sizeof(e->code));
 	cc_strlcpy(e->field, field, sizeof(e->field));
 	cc_strlcpy(e->message, msg, sizeof(e->message));
-	return 1;
+	return INVOICE_INVALID;
 }
 
-int
+enum invoice_result
 invoice_create(struct db *db, const struct cc_config *cfg,
     const struct auth *a, const struct req_meta *m,
     const struct invoice_input *in, json_object **out,
     struct input_error *e)
 {
 	static const char wallet_sql[] =
-	    "SELECT w.id, w.xpub, nextval(w.seq_name::regclass), "
-	    "r.rate::text, r.source FROM wallets w "
+	    "SELECT w.id, w.xpub, nextval(w.seq_name::regclass) AS "
+	    "derivation_index, r.rate::text AS rate, r.source FROM wallets w "
 	    "LEFT JOIN rates r ON r.crypto = $3 AND r.currency = $4 "
 	    "WHERE w.merchant_id = $1 AND w.network = $2";
 	static const char insert_sql[] =
@@ -363,29 +355,28 @@ invoice_create(struct db *db, const struct cc_config *cfg,
 	    "$26, $27, $28, $29::jsonb, now(), now() + make_interval(secs => "
 	    "$30::int)) RETURNING " INVOICE_COLS "), "
 	    "ev AS (INSERT INTO events (id, invoice_id, merchant_id, type, "
-	    "data) SELECT $31, id, $2, 'invoice.created', "
+	    "data) SELECT $31, id, $2, $38, "
 	    "jsonb_build_object('invoice_id', id, 'status', 'created', "
 	    "'total_amount', $12::numeric, 'currency', currency, "
 	    "'crypto_currency', crypto_currency, 'network', network, "
 	    "'crypto_amount', $37::numeric, 'address', address) FROM inv), "
-	    "au AS (INSERT INTO audit_log (id, merchant_id, invoice_id, event, "
-	    "actor, ip_address, user_agent, request_id) SELECT $32, $2, id, "
-	    "'invoice.created', $33, $34, $35, $36 FROM inv) "
+	    "au AS (INSERT INTO audit_log (id, merchant_id, invoice_id, "
+	    "event, actor, ip_address, user_agent, request_id) "
+	    "SELECT $32, $2, id, $38, $33, $34, $35, $36 FROM inv) "
 	    "SELECT * FROM inv";
 	const struct cc_network *net;
 	const struct cc_asset *asset;
 	struct money_dec rate;
 	unsigned __int128 units;
 	PGresult *res = NULL;
+	struct db_params p;
 	char id[IDS_MAX_LEN], evt[IDS_MAX_LEN], aud[IDS_MAX_LEN];
 	char address[ADDRESS_MAX_LEN], source[64], units_txt[48];
-	char sub[32], tax[32], tot[32], totdec[40], decs[8], exps[8];
-	char under[32], over[32], lock[16], expires[16], rate_txt[64];
-	char idx_txt[24], wallet_id[64], crypto_txt[MONEY_TEXT_MAX];
-	const char *params[37];
-	long long idx;
-	char *end;
-	int rc = -1, k;
+	char totdec[40], rate_txt[64], wallet_id[64];
+	char crypto_txt[MONEY_TEXT_MAX];
+	int64_t idx;
+	enum invoice_result rc = INVOICE_BROKEN;
+	int k;
 
 	*out = NULL;
 	if (in->network[0] != '\0') {
@@ -406,41 +397,41 @@ invoice_create(struct db *db, const struct cc_config *cfg,
 	}
 	asset = config_asset(net, in->crypto_currency);
 
-	params[0] = a->merchant_id;
-	params[1] = net->name;
-	params[2] = asset->symbol;
-	params[3] = in->currency;
-	res = db_query(db, wallet_sql, 4, params);
+	db_params_init(&p);
+	db_param(&p, a->merchant_id);
+	db_param(&p, net->name);
+	db_param(&p, asset->symbol);
+	db_param(&p, in->currency);
+	res = db_run(db, wallet_sql, &p);
+	db_params_release(&p);
 	if (res == NULL)
-		return -1;
+		return INVOICE_DB_UNAVAILABLE;
 	if (PQntuples(res) != 1) {
 		PQclear(res);
 		return reject(e, "WALLET_NOT_CONFIGURED", "network",
 		    "the merchant has no wallet on this network; add one "
 		    "with cc-admin wallet add");
 	}
-	cc_strlcpy(wallet_id, PQgetvalue(res, 0, 0), sizeof(wallet_id));
-	k = rates_resolve(asset, in->currency, db_get(res, 0, 3),
-	    db_get(res, 0, 4), &rate, source, sizeof(source));
+	cc_strlcpy(wallet_id, db_val(res, 0, "id"), sizeof(wallet_id));
+	k = rates_resolve(asset, in->currency, db_val(res, 0, "rate"),
+	    db_val(res, 0, "source"), &rate, source, sizeof(source));
 	if (k == 1) {
 		PQclear(res);
 		return reject(e, "RATE_UNAVAILABLE", "crypto_currency",
 		    "no exchange rate is available for this crypto_currency "
 		    "and currency");
 	}
-	errno = 0;
-	idx = strtoll(PQgetvalue(res, 0, 2), &end, 10);
-	if (k == -1 || errno != 0 || *end != '\0' || idx < 0 ||
-	    idx > 0x7fffffffLL) {
+	if (k == -1 || db_val_int64(res, 0, "derivation_index", &idx) == -1 ||
+	    idx < 0 || idx > 0x7fffffffLL) {
 		log_error("wallet %s: bad stored rate or index", wallet_id);
 		goto out;
 	}
-	if (derive_address(net->kind, PQgetvalue(res, 0, 1), (uint32_t)idx,
+	if (derive_address(net->kind, db_val(res, 0, "xpub"), (uint32_t)idx,
 	    address, sizeof(address)) == -1) {
 		/* A bad stored key, or an index without a valid key
 		 * (p < 2^-127): the next request takes the next index. */
 		log_error("wallet %s: cannot derive index %lld", wallet_id,
-		    idx);
+		    (long long)idx);
 		goto out;
 	}
 	PQclear(res);
@@ -459,67 +450,65 @@ invoice_create(struct db *db, const struct cc_config *cfg,
 	money_format_units(units, asset->decimals, crypto_txt,
 	    sizeof(crypto_txt));
 	money_format_dec(&rate, rate_txt, sizeof(rate_txt));
-	snprintf(sub, sizeof(sub), "%lld", (long long)in->subtotal_minor);
-	snprintf(tax, sizeof(tax), "%lld", (long long)in->tax_minor);
-	snprintf(tot, sizeof(tot), "%lld", (long long)in->total_minor);
 	money_format_minor(in->total_minor, in->exponent, totdec,
 	    sizeof(totdec));
-	snprintf(exps, sizeof(exps), "%d", in->exponent);
-	snprintf(decs, sizeof(decs), "%d", asset->decimals);
-	snprintf(lock, sizeof(lock), "%lld", (long long)in->price_lock);
-	snprintf(expires, sizeof(expires), "%lld", (long long)in->expires_in);
-	snprintf(idx_txt, sizeof(idx_txt), "%lld", idx);
-	snprintf(under, sizeof(under), "%lld", (long long)in->underpay_minor);
-	snprintf(over, sizeof(over), "%lld", (long long)in->overpay_minor);
 
-	params[0] = id;
-	params[1] = a->merchant_id;
-	params[2] = mode_name(a);
-	params[3] = in->title;
-	params[4] = in->description;
-	params[5] = jsonx_text(in->items);
-	params[6] = in->currency;
-	params[7] = exps;
-	params[8] = sub;
-	params[9] = tax;
-	params[10] = tot;
-	params[11] = totdec;
-	params[12] = asset->symbol;
-	params[13] = net->name;
-	params[14] = decs;
-	params[15] = units_txt;
-	params[16] = rate_txt;
-	params[17] = source;
-	params[18] = lock;
-	params[19] = wallet_id;
-	params[20] = idx_txt;
-	params[21] = address;
-	params[22] = under;
-	params[23] = over;
-	params[24] = in->overpay_action;
-	params[25] = in->webhook_url;
-	params[26] = in->return_url;
-	params[27] = in->cancel_url;
-	params[28] = in->metadata;
-	params[29] = expires;
-	params[30] = evt;
-	params[31] = aud;
-	params[32] = a->actor;
-	params[33] = m->ip;
-	params[34] = m->user_agent;
-	params[35] = m->request_id;
-	params[36] = crypto_txt;
-	res = db_query(db, insert_sql, 37, params);
-	if (res == NULL || PQntuples(res) != 1)
+	db_params_init(&p);
+	db_param(&p, id);				/* $1 */
+	db_param(&p, a->merchant_id);
+	db_param(&p, mode_name(a));
+	db_param(&p, in->title);
+	db_param(&p, in->description);			/* $5 */
+	db_param(&p, jsonx_text(in->items));
+	db_param(&p, in->currency);
+	db_param_int(&p, in->exponent);
+	db_param_int(&p, in->subtotal_minor);
+	db_param_int(&p, in->tax_minor);		/* $10 */
+	db_param_int(&p, in->total_minor);
+	db_param(&p, totdec);
+	db_param(&p, asset->symbol);
+	db_param(&p, net->name);
+	db_param_int(&p, asset->decimals);		/* $15 */
+	db_param(&p, units_txt);
+	db_param(&p, rate_txt);
+	db_param(&p, source);
+	db_param_int(&p, in->price_lock);
+	db_param(&p, wallet_id);			/* $20 */
+	db_param_int(&p, idx);
+	db_param(&p, address);
+	db_param_int(&p, in->underpay_minor);
+	db_param_int(&p, in->overpay_minor);
+	db_param(&p, in->overpay_action);		/* $25 */
+	db_param(&p, in->webhook_url);
+	db_param(&p, in->return_url);
+	db_param(&p, in->cancel_url);
+	db_param(&p, in->metadata);
+	db_param_int(&p, in->expires_in);		/* $30 */
+	db_param(&p, evt);
+	db_param(&p, aud);
+	db_param(&p, a->actor);
+	db_param(&p, m->ip);
+	db_param(&p, m->user_agent);			/* $35 */
+	db_param(&p, m->request_id);
+	db_param(&p, crypto_txt);
+	/* The audit row names the change as the event does. */
+	db_param(&p, events_name(EV_INVOICE_CREATED));
+	res = db_run(db, insert_sql, &p);
+	db_params_release(&p);
+	if (res == NULL) {
+		rc = INVOICE_DB_UNAVAILABLE;
+		goto out;
+	}
+	if (PQntuples(res) != 1)
 		goto out;
 	*out = row_to_json(cfg, res, 0);
-	rc = 0;
+	rc = INVOICE_OK;
 out:
 	PQclear(res);
 	return rc;
 }
 
-int
+enum invoice_result
 invoice_get(struct db *db, const struct cc_config *cfg, const struct auth *a,
     const char *id, json_object **out)
 {
@@ -529,7 +518,7 @@ invoice_get(struct db *db, const struct cc_config *cfg, const struct auth *a,
 	    "cc_ts(l.created_at), 'actor', l.actor, 'ip_address', "
 	    "l.ip_address, 'user_agent', l.user_agent, 'request_id', "
 	    "l.request_id) ORDER BY l.seq), '[]')::text FROM audit_log l "
-	    "WHERE l.invoice_id = invoices.id), "
+	    "WHERE l.invoice_id = invoices.id) AS audit_log, "
 	    "(SELECT coalesce(json_agg(json_build_object('id', p.id, "
 	    "'amount', p.amount::text, "
 	    "'asset', p.asset, 'tx_hash', p.tx_hash, 'status', p.status, "
@@ -538,18 +527,19 @@ invoice_get(struct db *db, const struct cc_config *cfg, const struct auth *a,
 	    "cc_ts(p.detected_at), 'confirmed_at', cc_ts(p.confirmed_at), "
 	    "'reverted_at', cc_ts(p.reverted_at), 'late', p.late, "
 	    "'network_fee', NULL) ORDER BY p.detected_at, p.id), '[]')::text "
-	    "FROM payments p WHERE p.invoice_id = invoices.id), "
+	    "FROM payments p WHERE p.invoice_id = invoices.id) AS payments, "
 	    "(SELECT coalesce(json_agg(json_build_object('id', c.id, "
 	    "'amount', c.amount::text, "
 	    "'asset', c.asset, 'reason', c.reason, 'created_at', "
 	    "cc_ts(c.created_at)) ORDER BY c.created_at, c.id), '[]')::text "
-	    "FROM credits c WHERE c.invoice_id = invoices.id), "
+	    "FROM credits c WHERE c.invoice_id = invoices.id) AS credits, "
 	    "(SELECT coalesce(json_agg(json_build_object('id', r.id, "
 	    "'amount', r.amount::text, "
 	    "'asset', r.asset, 'reason', r.reason, 'status', r.status, "
 	    "'created_at', cc_ts(r.created_at)) ORDER BY r.created_at, r.id), "
-	    "'[]')::text FROM refunds r WHERE r.invoice_id = invoices.id), "
-	    "cc_ts(overpaid_at), cc_ts(expired_at), "
+	    "'[]')::text FROM refunds r WHERE r.invoice_id = invoices.id) "
+	    "AS refunds, cc_ts(overpaid_at) AS overpaid_at, "
+	    "cc_ts(expired_at) AS expired_at, "
 	    PROGRESS_COLS ", "
 	    /* Every delivery of the invoice's events, with its attempts. */
 	    "(SELECT coalesce(json_agg(json_build_object('id', d.id, "
@@ -569,23 +559,28 @@ invoice_get(struct db *db, const struct cc_config *cfg, const struct auth *a,
 	    "ORDER BY d.created_at, d.id), '[]')::text "
 	    "FROM webhook_deliveries d JOIN events ev ON ev.seq = d.event_seq "
 	    "LEFT JOIN webhook_endpoints ep ON ep.id = d.endpoint_id "
-	    "WHERE d.invoice_id = invoices.id)"
-	    " FROM invoices WHERE id = $1 AND merchant_id = $2 AND mode = $3";
-	const char *params[3] = { id, a->merchant_id, mode_name(a) };
+	    "WHERE d.invoice_id = invoices.id) AS webhook_deliveries "
+	    "FROM invoices WHERE id = $1 AND merchant_id = $2 AND mode = $3";
+	struct db_params p;
 	PGresult *res;
-	int rc;
+	enum invoice_result rc;
 
 	*out = NULL;
 	if (!ids_valid("inv_", id))
-		return 1;
-	res = db_query(db, sql, 3, params);
+		return INVOICE_NOT_FOUND;
+	db_params_init(&p);
+	db_param(&p, id);
+	db_param(&p, a->merchant_id);
+	db_param(&p, mode_name(a));
+	res = db_run(db, sql, &p);
+	db_params_release(&p);
 	if (res == NULL)
-		return -1;
-	rc = 1;
+		return INVOICE_DB_UNAVAILABLE;
+	rc = INVOICE_NOT_FOUND;
 	if (PQntuples(res) == 1) {
 		*out = row_to_json(cfg, res, 0);
 		add_merchant_fields(cfg, *out, res, 0);
-		rc = 0;
+		rc = INVOICE_OK;
 	}
 	PQclear(res);
 	return rc;
@@ -655,16 +650,17 @@ like_pattern(const char *q)
 	return buf_take(&b);
 }
 
-int
+enum invoice_result
 invoice_list(struct db *db, const struct cc_config *cfg,
     const struct auth *a, const struct invoice_filter *f, json_object **out)
 {
-	const char *params[12];
-	char cur_us[24], after[24], before[24], limit[16], *pattern = NULL;
+	struct db_params p;
+	char *pattern = NULL;
 	struct buf sql;
 	PGresult *res = NULL;
 	json_object *list, *data;
-	int n = 0, rows, i, rc = -1;
+	enum invoice_result rc = INVOICE_DB_UNAVAILABLE;
+	int rows, i;
 
 	*out = NULL;
 	/*
@@ -672,58 +668,62 @@ invoice_list(struct db *db, const struct cc_config *cfg,
 	 * value is a parameter.
 	 */
 	buf_init(&sql, 0);
+	db_params_init(&p);
 	buf_puts(&sql, "SELECT " INVOICE_COLS " FROM invoices "
 	    "WHERE merchant_id = $1 AND mode = $2");
-	params[n++] = a->merchant_id;
-	params[n++] = mode_name(a);
+	db_param(&p, a->merchant_id);
+	db_param(&p, mode_name(a));
 	if (f->status != NULL) {
-		params[n++] = f->status;
-		buf_printf(&sql, " AND status = $%d", n);
+		db_param(&p, f->status);
+		buf_printf(&sql, " AND status = $%d", p.n);
 	}
 	if (f->currency[0] != '\0') {
-		params[n++] = f->currency;
-		buf_printf(&sql, " AND currency = $%d", n);
+		db_param(&p, f->currency);
+		buf_printf(&sql, " AND currency = $%d", p.n);
 	}
 	if (f->has_after) {
-		snprintf(after, sizeof(after), "%lld", (long long)f->after_us);
-		params[n++] = after;
+		db_param_int(&p, f->after_us);
 		buf_printf(&sql, " AND created_at > timestamptz 'epoch' + "
-		    "$%d::bigint * interval '1 microsecond'", n);
+		    "$%d::bigint * interval '1 microsecond'", p.n);
 	}
 	if (f->has_before) {
-		snprintf(before, sizeof(before), "%lld",
-		    (long long)f->before_us);
-		params[n++] = before;
+		db_param_int(&p, f->before_us);
 		buf_printf(&sql, " AND created_at < timestamptz 'epoch' + "
-		    "$%d::bigint * interval '1 microsecond'", n);
+		    "$%d::bigint * interval '1 microsecond'", p.n);
 	}
 	if (f->amount_gte != NULL) {
-		params[n++] = f->amount_gte;
-		buf_printf(&sql, " AND total >= $%d::numeric", n);
+		db_param(&p, f->amount_gte);
+		buf_printf(&sql, " AND total >= $%d::numeric", p.n);
 	}
 	if (f->amount_lte != NULL) {
-		params[n++] = f->amount_lte;
-		buf_printf(&sql, " AND total <= $%d::numeric", n);
+		db_param(&p, f->amount_lte);
+		buf_printf(&sql, " AND total <= $%d::numeric", p.n);
 	}
 	if (f->search != NULL) {
 		pattern = like_pattern(f->search);
-		params[n++] = pattern;
-		buf_printf(&sql, " AND search_text LIKE lower($%d)", n);
+		db_param(&p, pattern);
+		buf_printf(&sql, " AND search_text LIKE lower($%d)", p.n);
 	}
 	if (f->has_cursor) {
-		snprintf(cur_us, sizeof(cur_us), "%lld",
-		    (long long)f->cursor_us);
-		params[n++] = cur_us;
-		params[n++] = f->cursor_id;
-		buf_printf(&sql, " AND (created_at, id) < (timestamptz 'epoch' "
-		    "+ $%d::bigint * interval '1 microsecond', $%d)", n - 1, n);
+		db_param_int(&p, f->cursor_us);
+		db_param(&p, f->cursor_id);
+		buf_printf(&sql, " AND (created_at, id) < "
+		    "(timestamptz 'epoch' + $%d::bigint * "
+		    "interval '1 microsecond', $%d)", p.n - 1, p.n);
 	}
-	snprintf(limit, sizeof(limit), "%d", f->limit + 1);
-	params[n++] = limit;
-	buf_printf(&sql, " ORDER BY created_at DESC, id DESC LIMIT $%d::int",
-	    n);
+	db_param_int(&p, f->limit + 1);
+	buf_printf(&sql, " ORDER BY invoices.created_at DESC, "
+	    "invoices.id DESC LIMIT $%d::int", p.n);
 
-	res = db_exec(db, sql.data, n, params);
+	/*
+	 * Not db_run: the text differs from call to call, and db_run
+	 * prepares statements by address. At most 12 parameters here.
+	 */
+	if (p.overflow) {
+		rc = INVOICE_BROKEN;
+		goto out;
+	}
+	res = db_exec(db, sql.data, p.n, p.v);
 	if (res == NULL)
 		goto out;
 	rows = PQntuples(res);
@@ -737,22 +737,23 @@ invoice_list(struct db *db, const struct cc_config *cfg,
 	if (rows > f->limit) {
 		char cursor[200];
 
-		invoice_cursor_encode(col_int(res, f->limit - 1,
-		    COL_CREATED_US), db_get(res, f->limit - 1, COL_ID), cursor,
+		invoice_cursor_encode(val_int(res, f->limit - 1,
+		    "created_us"), db_val(res, f->limit - 1, "id"), cursor,
 		    sizeof(cursor));
 		jsonx_add_str(list, "next_cursor", cursor);
 	} else
 		jsonx_add(list, "next_cursor", NULL);
 	*out = list;
-	rc = 0;
+	rc = INVOICE_OK;
 out:
 	PQclear(res);
+	db_params_release(&p);
 	free(pattern);
 	buf_release(&sql);
 	return rc;
 }
 
-static int
+static enum invoice_result
 conflict(struct input_error *e, const char *code, const char *msg)
 {
 	e->status = 409;
@@ -760,7 +761,7 @@ conflict(struct input_error *e, const char *code, const char *msg)
 	cc_strlcpy(e->code, code, sizeof(e->code));
 	e->field[0] = '\0';
 	cc_strlcpy(e->message, msg, sizeof(e->message));
-	return 2;
+	return INVOICE_CONFLICT;
 }
 
 /*
@@ -799,27 +800,47 @@ add_refunded_event(struct db *db, const char *invoice_id,
 	return rc;
 }
 
-int
+/* Why lifecycle_cancel() refused, as the API tells it (409). */
+static const struct {
+	const char	*code;
+	const char	*message;
+} cancel_refusals[CANCEL__MAX] = {
+	[CANCEL_ALREADY_CANCELLED] = { "INVOICE_ALREADY_CANCELLED",
+	    "the invoice is already cancelled" },
+	[CANCEL_ALREADY_PAID] = { "INVOICE_ALREADY_PAID",
+	    "a paid invoice cannot be cancelled" },
+	[CANCEL_EXPIRED] = { "INVOICE_EXPIRED",
+	    "an expired invoice cannot be cancelled" },
+};
+
+enum invoice_result
 invoice_cancel(struct db *db, const struct cc_config *cfg,
     const struct auth *a, const struct req_meta *m, const char *id,
     const char *reason, bool refund_partial, json_object **out,
     struct input_error *e)
 {
+	/*
+	 * The row lock orders concurrent cancels (and the scanner's
+	 * recompute, which takes the same lock): the second one reads the
+	 * state the first one committed, and is refused.
+	 */
+	static const char lock_sql[] =
+	    "SELECT status, expires_at <= now() AS past_expiry FROM invoices "
+	    "WHERE id = $1 AND merchant_id = $2 AND mode = $3 FOR UPDATE";
 	static const char cancel_sql[] =
-	    "WITH upd AS (UPDATE invoices SET status = 'cancelled', "
+	    "WITH upd AS (UPDATE invoices SET status = $14, "
 	    "cancelled_at = now(), cancel_reason = $4, "
 	    "refund_partial_payments = $5::boolean "
 	    "WHERE id = $1 AND merchant_id = $2 AND mode = $3 "
-	    "AND status IN ('created', 'pending') AND expires_at > now() "
 	    "RETURNING id, crypto_currency, crypto_decimals), "
 	    "ev AS (INSERT INTO events (id, invoice_id, merchant_id, type, "
-	    "data) SELECT $6, id, $2, 'invoice.cancelled', "
-	    "jsonb_build_object('invoice_id', id, 'status', 'cancelled', "
+	    "data) SELECT $6, id, $2, $13, "
+	    "jsonb_build_object('invoice_id', id, 'status', $14::text, "
 	    "'reason', $4::text, 'refund_partial_payments', $5::boolean) "
 	    "FROM upd RETURNING seq), "
-	    "au AS (INSERT INTO audit_log (id, merchant_id, invoice_id, event, "
-	    "actor, ip_address, user_agent, request_id, details) "
-	    "SELECT $7, $2, id, 'invoice.cancelled', $8, $9, $10, $11, "
+	    "au AS (INSERT INTO audit_log (id, merchant_id, invoice_id, "
+	    "event, actor, ip_address, user_agent, request_id, details) "
+	    "SELECT $7, $2, id, $13, $8, $9, $10, $11, "
 	    "jsonb_build_object('reason', $4::text) FROM upd), "
 	    /* What the invoice had received goes back when asked. */
 	    "got AS (SELECT upd.id, upd.crypto_currency, upd.crypto_decimals, "
@@ -830,88 +851,107 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 	    "amount, reason) SELECT $12, $2, id, crypto_currency, amount, "
 	    "'cancelled' FROM got) "
 	    /* The refund's event is written in C: SQL rounds amounts. */
-	    "SELECT (SELECT count(*) FROM upd), (SELECT count(*) FROM "
-	    "(SELECT pg_notify('" EVENTS_CHANNEL "', seq::text) FROM ev) n), "
-	    "(SELECT amount::text FROM got), "
-	    "(SELECT crypto_decimals FROM got), "
-	    "(SELECT crypto_currency FROM got)";
-	static const char state_sql[] =
-	    "SELECT status, expires_at <= now() FROM invoices "
-	    "WHERE id = $1 AND merchant_id = $2 AND mode = $3";
+	    "SELECT (SELECT count(*) FROM upd) AS cancelled, "
+	    "(SELECT count(*) FROM (SELECT pg_notify('" EVENTS_CHANNEL "', "
+	    "seq::text) FROM ev) n) AS notified, "
+	    "(SELECT amount::text FROM got) AS refund_units, "
+	    "(SELECT crypto_decimals FROM got) AS crypto_decimals, "
+	    "(SELECT crypto_currency FROM got) AS crypto_currency";
 	char evt[IDS_MAX_LEN], aud[IDS_MAX_LEN], ref[IDS_MAX_LEN];
-	const char *params[12];
-	PGresult *res;
-	const char *status;
-	bool past;
-	int rc;
+	struct db_params p;
+	PGresult *res = NULL;
+	const char *past;
+	enum inv_status st;
+	enum cancel_verdict v;
+	enum invoice_result rc = INVOICE_DB_UNAVAILABLE;
 
 	*out = NULL;
 	if (!ids_valid("inv_", id))
-		return 1;
+		return INVOICE_NOT_FOUND;
+	/*
+	 * The decision, the cancellation, its refund and the refund's
+	 * event: under the row lock, all or none.
+	 */
+	if (db_begin(db) == -1)
+		return INVOICE_DB_UNAVAILABLE;
+	db_params_init(&p);
+	db_param(&p, id);
+	db_param(&p, a->merchant_id);
+	db_param(&p, mode_name(a));
+	res = db_run(db, lock_sql, &p);
+	db_params_release(&p);
+	if (res == NULL)
+		goto rollback;
+	if (PQntuples(res) != 1) {
+		rc = INVOICE_NOT_FOUND;
+		goto rollback;
+	}
+	past = db_val(res, 0, "past_expiry");
+	if (inv_status_from_name(db_val(res, 0, "status"), &st) == -1 ||
+	    past == NULL) {
+		log_error("invoice %s: unreadable stored status", id);
+		rc = INVOICE_BROKEN;
+		goto rollback;
+	}
+	v = lifecycle_cancel(st, past[0] == 't');
+	if (v != CANCEL_OK) {
+		if ((unsigned int)v < CANCEL__MAX &&
+		    cancel_refusals[v].code != NULL)
+			rc = conflict(e, cancel_refusals[v].code,
+			    cancel_refusals[v].message);
+		else
+			rc = conflict(e, "INVOICE_NOT_CANCELLABLE",
+			    "the invoice cannot be cancelled in its "
+			    "current state");
+		goto rollback;
+	}
+	PQclear(res);
+
 	ids_new("evt_", evt, sizeof(evt));
 	ids_new("audit_", aud, sizeof(aud));
 	ids_new("ref_", ref, sizeof(ref));
-	params[0] = id;
-	params[1] = a->merchant_id;
-	params[2] = mode_name(a);
-	params[3] = reason;
-	params[4] = refund_partial ? "true" : "false";
-	params[5] = evt;
-	params[6] = aud;
-	params[7] = a->actor;
-	params[8] = m->ip;
-	params[9] = m->user_agent;
-	params[10] = m->request_id;
-	params[11] = ref;
-	/* The cancellation, its refund and the refund's event: all or none. */
-	if (db_begin(db) == -1)
-		return -1;
-	res = db_query(db, cancel_sql, 12, params);
+	db_params_init(&p);
+	db_param(&p, id);
+	db_param(&p, a->merchant_id);
+	db_param(&p, mode_name(a));
+	db_param(&p, reason);
+	db_param_bool(&p, refund_partial);		/* $5 */
+	db_param(&p, evt);
+	db_param(&p, aud);
+	db_param(&p, a->actor);
+	db_param(&p, m->ip);
+	db_param(&p, m->user_agent);			/* $10 */
+	db_param(&p, m->request_id);
+	db_param(&p, ref);
+	db_param(&p, events_name(EV_INVOICE_CANCELLED));
+	db_param(&p, inv_status_name(INV_CANCELLED));
+	res = db_run(db, cancel_sql, &p);
+	db_params_release(&p);
 	if (res == NULL)
-		goto fail;
-	rc = strcmp(PQgetvalue(res, 0, 0), "1") == 0 ? 0 : 1;
-	if (rc == 0 && db_get(res, 0, 2) != NULL &&
-	    add_refunded_event(db, id, ref, db_get(res, 0, 2),
-	    db_get(res, 0, 3), db_get(res, 0, 4)) == -1)
-		goto fail;
-	PQclear(res);
-	if (rc != 0)
-		db_rollback(db);
-	else if (db_commit(db) == -1)
-		return -1;
-	if (rc == 0)
-		return invoice_get(db, cfg, a, id, out) == 0 ? 0 : -1;
-
-	res = db_query(db, state_sql, 3, params);
-	if (res == NULL)
-		return -1;
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return 1;
+		goto rollback;
+	if (strcmp(db_val(res, 0, "cancelled"), "1") != 0) {
+		/* The locked row cannot have gone. */
+		log_error("invoice %s: locked for cancel, not updated", id);
+		rc = INVOICE_BROKEN;
+		goto rollback;
 	}
-	status = PQgetvalue(res, 0, 0);
-	past = PQgetvalue(res, 0, 1)[0] == 't';
-	if (strcmp(status, "cancelled") == 0)
-		rc = conflict(e, "INVOICE_ALREADY_CANCELLED",
-		    "the invoice is already cancelled");
-	else if (strcmp(status, "paid") == 0)
-		rc = conflict(e, "INVOICE_ALREADY_PAID",
-		    "a paid invoice cannot be cancelled");
-	else if (strcmp(status, "expired") == 0 || past)
-		rc = conflict(e, "INVOICE_EXPIRED",
-		    "an expired invoice cannot be cancelled");
-	else
-		rc = conflict(e, "INVOICE_NOT_CANCELLABLE",
-		    "the invoice cannot be cancelled in its current state");
+	if (db_val(res, 0, "refund_units") != NULL &&
+	    add_refunded_event(db, id, ref, db_val(res, 0, "refund_units"),
+	    db_val(res, 0, "crypto_decimals"),
+	    db_val(res, 0, "crypto_currency")) == -1)
+		goto rollback;
 	PQclear(res);
-	return rc;
-fail:
+	if (db_commit(db) == -1)
+		return INVOICE_DB_UNAVAILABLE;
+	rc = invoice_get(db, cfg, a, id, out);
+	return rc == INVOICE_NOT_FOUND ? INVOICE_BROKEN : rc;
+rollback:
 	PQclear(res);
 	db_rollback(db);
-	return -1;
+	return rc;
 }
 
-int
+enum invoice_result
 invoice_public(struct db *db, const struct cc_config *cfg, const char *id,
     json_object **out)
 {
@@ -923,11 +963,12 @@ invoice_public(struct db *db, const struct cc_config *cfg, const char *id,
 	    "'tx_hash', p.tx_hash, 'detected_at', cc_ts(p.detected_at), "
 	    "'confirmed_at', cc_ts(p.confirmed_at)) ORDER BY p.detected_at, "
 	    "p.id), '[]')::text FROM payments p WHERE p.invoice_id = "
-	    "invoices.id AND p.status <> 'reverted' AND NOT p.late), "
-	    PROGRESS_COLS ", "
-	    "greatest(0, ceil(extract(epoch FROM expires_at - now())))::bigint, "
+	    "invoices.id AND p.status <> 'reverted' AND NOT p.late) "
+	    "AS payments, " PROGRESS_COLS ", "
+	    "greatest(0, ceil(extract(epoch FROM expires_at - now())))"
+	    "::bigint AS time_remaining, "
 	    "(SELECT name FROM merchants m WHERE m.id = merchant_id) "
-	    "FROM invoices WHERE id = $1";
+	    "AS merchant_name FROM invoices WHERE id = $1";
 	/* What a customer may see: no metadata, webhook or merchant data. */
 	static const char *const public_keys[] = { "id", "object", "livemode",
 	    "status", "title", "description", "items", "subtotal", "tax",
@@ -935,21 +976,24 @@ invoice_public(struct db *db, const struct cc_config *cfg, const char *id,
 	    "crypto_amount", "crypto_amount_units", "address", "qr_code_url",
 	    "customer_url", "expires_at", "created_at", "paid_at",
 	    "cancelled_at", "return_url", "cancel_url", NULL };
-	const char *params[1] = { id };
+	struct db_params p;
 	const struct cc_network *net;
 	json_object *all, *o, *v, *payments, *m;
 	PGresult *res;
-	const char *status;
+	enum inv_status status;
 	size_t i, n;
 	bool open;
 
 	*out = NULL;
-	res = db_query(db, sql, 1, params);
+	db_params_init(&p);
+	db_param(&p, id);
+	res = db_run(db, sql, &p);
+	db_params_release(&p);
 	if (res == NULL)
-		return -1;
+		return INVOICE_DB_UNAVAILABLE;
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		return 1;
+		return INVOICE_NOT_FOUND;
 	}
 	all = row_to_json(cfg, res, 0);
 	o = json_object_new_object();
@@ -958,27 +1002,26 @@ invoice_public(struct db *db, const struct cc_config *cfg, const char *id,
 			jsonx_add(o, public_keys[i], json_object_get(v));
 	json_object_put(all);
 	m = json_object_new_object();
-	jsonx_add_str(m, "name", db_get(res, 0, COL__MAX + 4));
+	jsonx_add_str(m, "name", db_val(res, 0, "merchant_name"));
 	jsonx_add(o, "merchant", m);
-	payments = stored_json(db_get(res, 0, COL__MAX), "[]");
-	amounts_from_units(payments, (int)col_int(res, 0, COL_DECIMALS),
-	    db_get(res, 0, COL_ID));
-	net = config_network(cfg, db_get(res, 0, COL_NETWORK));
+	payments = stored_json(db_val(res, 0, "payments"), "[]");
+	amounts_from_units(payments, (int)val_int(res, 0, "crypto_decimals"),
+	    db_val(res, 0, "id"));
+	net = config_network(cfg, db_val(res, 0, "network"));
 	n = json_object_array_length(payments);
 	for (i = 0; i < n && net != NULL; i++)
 		jsonx_add(json_object_array_get_idx(payments, i),
 		    "required_confirmations",
 		    json_object_new_int(net->confirmations));
 	jsonx_add(o, "payments", payments);
-	jsonx_add(o, "payment_progress", progress_json(res, 0,
-	    db_get(res, 0, COL__MAX + 1), db_get(res, 0, COL__MAX + 2)));
-	status = db_get(res, 0, COL_STATUS);
-	open = strcmp(status, "created") == 0 || strcmp(status, "pending") == 0;
+	jsonx_add(o, "payment_progress", progress_json(res, 0));
+	open = inv_status_from_name(db_val(res, 0, "status"), &status) == 0 &&
+	    (status == INV_CREATED || status == INV_PENDING);
 	jsonx_add(o, "time_remaining", json_object_new_int64(open ?
-	    col_int(res, 0, (enum col)(COL__MAX + 3)) : 0));
+	    val_int(res, 0, "time_remaining") : 0));
 	PQclear(res);
 	*out = o;
-	return 0;
+	return INVOICE_OK;
 }
 
 int
@@ -1002,42 +1045,53 @@ invoice_payment_uri(const struct cc_config *cfg, const char *network,
 	    out, outlen);
 }
 
-int
+enum invoice_result
 invoice_public_opened(struct db *db, const struct cc_config *cfg,
     const char *id, json_object **out)
 {
 	json_object *st;
-	int rc;
+	enum invoice_result rc;
+	enum inv_status status;
 
 	rc = invoice_public(db, cfg, id, out);
-	if (rc != 0 || !json_object_object_get_ex(*out, "status", &st) ||
-	    strcmp(json_object_get_string(st), "created") != 0)
+	if (rc != INVOICE_OK || !json_object_object_get_ex(*out, "status",
+	    &st) || inv_status_from_name(json_object_get_string(st),
+	    &status) == -1 || status != INV_CREATED)
 		return rc;
 	/* The first view: created -> pending, then show that. */
 	json_object_put(*out);
 	*out = NULL;
-	rc = payment_mark_viewed(db, id);
-	if (rc != 0)
-		return rc;
+	switch (payment_mark_viewed(db, id)) {
+	case PAYMENT_OK:
+		break;
+	case PAYMENT_NOT_FOUND:
+		return INVOICE_NOT_FOUND;
+	case PAYMENT_BROKEN:
+		return INVOICE_BROKEN;
+	default:
+		return INVOICE_DB_UNAVAILABLE;
+	}
 	return invoice_public(db, cfg, id, out);
 }
 
 const char *
-invoice_found_strerror(enum invoice_found f)
+invoice_strerror(enum invoice_result r)
 {
-	static const char *const text[INVOICE_FOUND__MAX] = {
-		[INVOICE_FOUND] = "found",
+	static const char *const text[INVOICE__MAX] = {
+		[INVOICE_OK] = "done",
 		[INVOICE_NOT_FOUND] = "no such invoice",
+		[INVOICE_INVALID] = "the request cannot be served",
+		[INVOICE_CONFLICT] = "not allowed in the invoice's state",
 		[INVOICE_DB_UNAVAILABLE] = "the database is unavailable",
 		[INVOICE_BROKEN] = "the stored invoice cannot be used",
 	};
 
-	if ((unsigned int)f >= INVOICE_FOUND__MAX)
+	if ((unsigned int)r >= INVOICE__MAX)
 		return "unknown result";
-	return text[f];
+	return text[r];
 }
 
-enum invoice_found
+enum invoice_result
 invoice_qr_target(struct db *db, const struct cc_config *cfg,
     const char *id, char *uri, size_t urilen, char *merchant,
     size_t merchantlen)
@@ -1046,7 +1100,7 @@ invoice_qr_target(struct db *db, const struct cc_config *cfg,
 	    "SELECT address, network, crypto_currency AS asset, "
 	    "crypto_amount::text AS units, merchant_id FROM invoices "
 	    "WHERE id = $1";
-	enum invoice_found rc = INVOICE_DB_UNAVAILABLE;
+	enum invoice_result rc = INVOICE_DB_UNAVAILABLE;
 	struct db_params p;
 	PGresult *res;
 
@@ -1070,7 +1124,7 @@ invoice_qr_target(struct db *db, const struct cc_config *cfg,
 		goto out;
 	}
 	cc_strlcpy(merchant, db_val(res, 0, "merchant_id"), merchantlen);
-	rc = INVOICE_FOUND;
+	rc = INVOICE_OK;
 out:
 	PQclear(res);
 	return rc;

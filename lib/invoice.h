@@ -1,7 +1,8 @@
 /*
  * Invoices in the database: create (with a fresh derived deposit address
  * and a locked rate), the merchant view, the filtered listing and cancel.
- * Every state change writes its event and audit row in the same statement.
+ * Every state change writes its event and audit row in the same
+ * transaction.
  */
 #ifndef CC_INVOICE_H
 #define CC_INVOICE_H
@@ -37,43 +38,61 @@ struct invoice_filter {
 };
 
 /*
- * Returns 0 with *out the new invoice (caller puts it), 1 with err filled
- * for a request that cannot be served (422), -1 on an internal error.
+ * What an invoice call came to. Every call that returns one fills its
+ * *out only with INVOICE_OK, and err only with INVOICE_INVALID or
+ * INVOICE_CONFLICT.
  */
-int	invoice_create(struct db *, const struct cc_config *,
+enum invoice_result {
+	INVOICE_OK,
+	INVOICE_NOT_FOUND,	/* no such invoice for this caller */
+	INVOICE_INVALID,	/* a request that cannot be served: err, 422 */
+	INVOICE_CONFLICT,	/* not allowed in its state: err, 409 */
+	INVOICE_DB_UNAVAILABLE,	/* no connection, or a statement failed */
+	INVOICE_BROKEN,		/* a stored row we cannot use (logged) */
+	INVOICE__MAX
+};
+const char	*invoice_strerror(enum invoice_result);
+
+/*
+ * Creates an invoice: INVOICE_OK with *out the new invoice (caller puts
+ * it), INVOICE_INVALID, or a failure.
+ */
+enum invoice_result invoice_create(struct db *, const struct cc_config *,
 	    const struct auth *, const struct req_meta *,
 	    const struct invoice_input *, json_object **out,
 	    struct input_error *err);
-/* 0 with *out the merchant view, 1 if not found for this caller, -1. */
-int	invoice_get(struct db *, const struct cc_config *,
+/* INVOICE_OK with *out the merchant view, INVOICE_NOT_FOUND, a failure. */
+enum invoice_result invoice_get(struct db *, const struct cc_config *,
 	    const struct auth *, const char *id, json_object **out);
-/* 0 with *out the list object, -1. */
-int	invoice_list(struct db *, const struct cc_config *,
+/* INVOICE_OK with *out the list object, or a failure. */
+enum invoice_result invoice_list(struct db *, const struct cc_config *,
 	    const struct auth *, const struct invoice_filter *,
 	    json_object **out);
 /*
- * 0 with *out the cancelled invoice, 1 not found, 2 with err filled (409:
- * not cancellable in its state), -1.
+ * Cancels under the invoice's row lock, as lifecycle_cancel() decides:
+ * INVOICE_OK with *out the cancelled invoice, INVOICE_NOT_FOUND,
+ * INVOICE_CONFLICT (the verdict in err), or a failure. The event, the
+ * audit row and the refund asked for are written with the change.
  */
-int	invoice_cancel(struct db *, const struct cc_config *,
+enum invoice_result invoice_cancel(struct db *, const struct cc_config *,
 	    const struct auth *, const struct req_meta *, const char *id,
 	    const char *reason, bool refund_partial, json_object **out,
 	    struct input_error *err);
 
 /*
  * The customer's view (no authentication): public fields only, payments
- * that count, payment_progress and time_remaining. 0 with *out, 1 if not
- * found, -1.
+ * that count, payment_progress and time_remaining. INVOICE_OK with *out,
+ * INVOICE_NOT_FOUND, or a failure.
  */
-int	invoice_public(struct db *, const struct cc_config *, const char *id,
-	    json_object **out);
+enum invoice_result invoice_public(struct db *, const struct cc_config *,
+	    const char *id, json_object **out);
 
 /*
  * invoice_public() for a customer opening the invoice: the first view
  * moves a created invoice to pending, and the answer shows that.
  */
-int	invoice_public_opened(struct db *, const struct cc_config *,
-	    const char *id, json_object **out);
+enum invoice_result invoice_public_opened(struct db *,
+	    const struct cc_config *, const char *id, json_object **out);
 
 /*
  * The wallet payment URI of an invoice's deposit: EIP-681 for EVM coins
@@ -83,21 +102,13 @@ int	invoice_payment_uri(const struct cc_config *, const char *network,
 	    const char *asset, const char *address, const char *units_txt,
 	    char *out, size_t outlen);
 
-/* What a lookup of one invoice found. */
-enum invoice_found {
-	INVOICE_FOUND,
-	INVOICE_NOT_FOUND,
-	INVOICE_DB_UNAVAILABLE,	/* no connection, or the query failed */
-	INVOICE_BROKEN,		/* a stored row we cannot use (logged) */
-	INVOICE_FOUND__MAX
-};
-const char	*invoice_found_strerror(enum invoice_found);
-
 /*
  * The payment URI the QR code of invoice id encodes (as
- * invoice_payment_uri) and the merchant it belongs to (for the logo).
+ * invoice_payment_uri) and the merchant it belongs to (for the logo):
+ * INVOICE_OK, INVOICE_NOT_FOUND, INVOICE_DB_UNAVAILABLE (also with no
+ * handle) or INVOICE_BROKEN.
  */
-enum invoice_found invoice_qr_target(struct db *, const struct cc_config *,
+enum invoice_result invoice_qr_target(struct db *, const struct cc_config *,
 	    const char *id, char *uri, size_t urilen, char *merchant,
 	    size_t merchantlen);
 

@@ -85,7 +85,7 @@ add_paying_payment(struct db *db, const char *invoice_id, json_object *data)
 	return 0;
 }
 
-int
+enum payment_result
 payment_recompute(struct db *db, const char *invoice_id, bool viewed)
 {
 	static const char load_sql[] =
@@ -108,8 +108,8 @@ payment_recompute(struct db *db, const char *invoice_id, bool viewed)
 	    "WHEN $3::boolean THEN NULL ELSE paid_at END, "
 	    "expired_at = CASE WHEN $2 = 'expired' THEN coalesce(expired_at, "
 	    "now()) ELSE expired_at END, "
-	    "viewed_at = CASE WHEN $4::boolean THEN coalesce(viewed_at, now()) "
-	    "ELSE viewed_at END, "
+	    "viewed_at = CASE WHEN $4::boolean THEN "
+	    "coalesce(viewed_at, now()) ELSE viewed_at END, "
 	    "overpaid_at = CASE WHEN $5::boolean THEN now() "
 	    "ELSE overpaid_at END WHERE id = $1 "
 	    "RETURNING cc_ts(paid_at) AS paid_at";
@@ -120,17 +120,17 @@ payment_recompute(struct db *db, const char *invoice_id, bool viewed)
 	PGresult *res, *upd = NULL;
 	json_object *data = NULL;
 	int64_t v;
-	int rc = -1;
+	enum payment_result rc = PAYMENT_DB_ERROR;
 
 	db_params_init(&p);
 	db_param(&p, invoice_id);
 	res = db_run(db, load_sql, &p);
 	db_params_release(&p);
 	if (res == NULL)
-		return -1;
+		return PAYMENT_DB_ERROR;
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		return 1;
+		return PAYMENT_NOT_FOUND;
 	}
 	memset(&in, 0, sizeof(in));
 	if (inv_status_from_name(db_val(res, 0, "status"), &in.status) ==
@@ -163,11 +163,11 @@ payment_recompute(struct db *db, const char *invoice_id, bool viewed)
 	if (out.error != 0) {
 		log_error("invoice %s: inconsistent amounts, state kept",
 		    invoice_id);
-		return 0;
+		return PAYMENT_OK;
 	}
 	if (out.status == in.status && !out.overpaid && !out.reopened &&
 	    !(viewed && in.status == INV_CREATED))
-		return 0;
+		return PAYMENT_OK;
 	db_params_init(&p);
 	db_param(&p, invoice_id);
 	db_param(&p, inv_status_name(out.status));
@@ -208,21 +208,21 @@ payment_recompute(struct db *db, const char *invoice_id, bool viewed)
 		goto out;
 	if (out.overpaid) {
 		json_object *o = json_object_new_object();
+		int added;
 
 		jsonx_add_str(o, "invoice_id", invoice_id);
 		add_units(o, "overpaid_amount", out.overpaid_units,
 		    in.decimals);
 		jsonx_add_str(o, "crypto_currency", asset);
 		jsonx_add_str(o, "overpayment_action", action);
-		rc = events_add(db, invoice_id, EV_INVOICE_OVERPAID, o, true);
+		added = events_add(db, invoice_id, EV_INVOICE_OVERPAID, o,
+		    true);
 		json_object_put(o);
-		if (rc == -1 || record_overpayment(db, invoice_id, merchant,
-		    asset, action, out.overpaid_units) == -1) {
-			rc = -1;
+		if (added == -1 || record_overpayment(db, invoice_id,
+		    merchant, asset, action, out.overpaid_units) == -1)
 			goto out;
-		}
 	}
-	rc = 0;
+	rc = PAYMENT_OK;
 out:
 	json_object_put(data);
 	PQclear(upd);
@@ -230,26 +230,26 @@ out:
 bad:
 	log_error("invoice %s: unreadable stored values", invoice_id);
 	PQclear(res);
-	return -1;
+	return PAYMENT_BROKEN;
 }
 
-int
+enum payment_result
 payment_mark_viewed(struct db *db, const char *invoice_id)
 {
-	int rc;
+	enum payment_result rc;
 
 	if (db_begin(db) == -1)
-		return -1;
+		return PAYMENT_DB_ERROR;
 	rc = payment_recompute(db, invoice_id, true);
-	if (rc != 0) {
+	if (rc != PAYMENT_OK) {
 		db_rollback(db);
 		return rc;
 	}
-	return db_commit(db);
+	return db_commit(db) == 0 ? PAYMENT_OK : PAYMENT_DB_ERROR;
 }
 
-int
-payment_expire_due(struct db *db, int limit)
+enum payment_result
+payment_expire_due(struct db *db, int limit, int *due)
 {
 	static const char sql[] =
 	    "SELECT id FROM invoices WHERE status IN ('created', 'pending') "
@@ -257,10 +257,12 @@ payment_expire_due(struct db *db, int limit)
 	    "LIMIT $1::int FOR UPDATE SKIP LOCKED";
 	struct db_params p;
 	PGresult *res;
+	enum payment_result rc = PAYMENT_DB_ERROR;
 	int i, n;
 
+	*due = 0;
 	if (db_begin(db) == -1)
-		return -1;
+		return PAYMENT_DB_ERROR;
 	db_params_init(&p);
 	db_param_int(&p, limit);
 	res = db_run(db, sql, &p);
@@ -268,15 +270,34 @@ payment_expire_due(struct db *db, int limit)
 	if (res == NULL)
 		goto fail;
 	n = PQntuples(res);
-	for (i = 0; i < n; i++)
-		if (payment_recompute(db, db_val(res, i, "id"), false) == -1)
+	for (i = 0; i < n; i++) {
+		rc = payment_recompute(db, db_val(res, i, "id"), false);
+		/* Only a failure ends the sweep (claimed rows are there). */
+		if (rc != PAYMENT_OK && rc != PAYMENT_NOT_FOUND)
 			goto fail;
+	}
 	PQclear(res);
 	if (db_commit(db) == -1)
-		return -1;
-	return n;
+		return PAYMENT_DB_ERROR;
+	*due = n;
+	return PAYMENT_OK;
 fail:
 	PQclear(res);
 	db_rollback(db);
-	return -1;
+	return rc;
+}
+
+const char *
+payment_strerror(enum payment_result r)
+{
+	static const char *const text[PAYMENT__MAX] = {
+		[PAYMENT_OK] = "done",
+		[PAYMENT_NOT_FOUND] = "no such invoice",
+		[PAYMENT_DB_ERROR] = "a database statement failed",
+		[PAYMENT_BROKEN] = "the stored invoice cannot be used",
+	};
+
+	if ((unsigned int)r >= PAYMENT__MAX)
+		return "unknown result";
+	return text[r];
 }

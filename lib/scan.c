@@ -359,6 +359,19 @@ required_confirmations(const struct scanner *s)
 
 /* Records one payment; an already recorded one is left alone unless it
  * had been reverted (its transaction came back in another block). */
+/*
+ * Recomputes the invoice of a payment that changed. Only a failure
+ * counts: an invoice that is not there has nothing to recompute.
+ */
+static bool
+recompute_failed(struct scanner *s, const char *invoice_id)
+{
+	enum payment_result rc;
+
+	rc = payment_recompute(s->db, invoice_id, false);
+	return rc != PAYMENT_OK && rc != PAYMENT_NOT_FOUND;
+}
+
 static int
 record(struct scanner *s, const struct candidate *c, uint64_t head)
 {
@@ -432,8 +445,8 @@ record(struct scanner *s, const struct candidate *c, uint64_t head)
 	jsonx_add(data, "payment", events_payment_json(&pay));
 	rc = events_add(s->db, c->inv->id, EV_PAYMENT_DETECTED, data, true);
 	json_object_put(data);
-	if (rc == 0)
-		rc = payment_recompute(s->db, c->inv->id, false);
+	if (rc == 0 && recompute_failed(s, c->inv->id))
+		rc = -1;
 	return rc < 0 ? -1 : 0;
 }
 
@@ -767,8 +780,7 @@ update_confirmations(struct scanner *s, uint64_t head)
 		json_object_put(data);
 		if (rc == -1)
 			goto fail;
-		if (st == PAY_CONFIRMED &&
-		    payment_recompute(s->db, inv, false) == -1)
+		if (st == PAY_CONFIRMED && recompute_failed(s, inv))
 			goto fail;
 	}
 	PQclear(res);
@@ -892,7 +904,7 @@ handle_reorg(struct scanner *s, uint64_t head)
 		    db_val(res, i, "tx_hash"), db_val(res, i, "block_number"));
 		rc = events_add(s->db, inv, EV_PAYMENT_REVERTED, data, true);
 		json_object_put(data);
-		if (rc == -1 || payment_recompute(s->db, inv, false) == -1)
+		if (rc == -1 || recompute_failed(s, inv))
 			goto fail;
 	}
 	PQclear(res);

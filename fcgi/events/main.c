@@ -86,7 +86,7 @@ publish(void *arg, const struct events_row *e)
 
 	if (!hub_followed(hub, e->invoice_id))
 		return;		/* nobody watches this invoice */
-	if (invoice_public(db, cfg, e->invoice_id, &view) == -1)
+	if (invoice_public(db, cfg, e->invoice_id, &view) != INVOICE_OK)
 		view = NULL;
 	msg = sse_event_message(e, view);
 	hub_publish(hub, e->invoice_id, e->seq, msg,
@@ -165,7 +165,8 @@ replay_one(void *arg, const struct events_row *e)
 	struct replay *r = arg;
 	char *msg;
 
-	if (!r->viewed && invoice_public(r->db, cfg, r->id, &r->view) == -1)
+	if (!r->viewed && invoice_public(r->db, cfg, r->id, &r->view) !=
+	    INVOICE_OK)
 		r->view = NULL;
 	r->viewed = true;
 	msg = sse_event_message(e, r->view);

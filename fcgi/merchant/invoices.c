@@ -23,6 +23,16 @@ send_input_error(struct mreq *m, struct input_error *e)
 	e->extra = NULL;
 }
 
+/* A 500 for a failed invoice call, with what failed and why in the log. */
+static void
+invoice_failed(struct mreq *m, const char *what, enum invoice_result rc)
+{
+	char msg[128];
+
+	snprintf(msg, sizeof(msg), "%s (%s)", what, invoice_strerror(rc));
+	merchant_internal_error(m, msg);
+}
+
 static void
 meta(struct mreq *m, struct req_meta *rm)
 {
@@ -43,7 +53,8 @@ invoices_create(struct mreq *m)
 	    "live";
 	char *stored = NULL;
 	bool idem = false;
-	int rc, status;
+	enum invoice_result rc;
+	int status;
 
 	memset(&e, 0, sizeof(e));
 	if (merchant_check_body(m) == -1)
@@ -105,13 +116,13 @@ invoices_create(struct mreq *m)
 	}
 	meta(m, &rm);
 	rc = invoice_create(c->db, c->cfg, &m->auth, &rm, &in, &inv, &e);
-	if (rc != 0) {
+	if (rc != INVOICE_OK) {
 		if (idem)
 			idem_abort(c->db);
-		if (rc == 1)
+		if (rc == INVOICE_INVALID)
 			send_input_error(m, &e);
 		else
-			merchant_internal_error(m, "invoice create");
+			invoice_failed(m, "invoice create", rc);
 		goto out;
 	}
 	http_json(&c->resp, 201, inv);
@@ -131,20 +142,22 @@ void
 invoices_get(struct mreq *m)
 {
 	json_object *inv;
-	int rc;
+	enum invoice_result rc;
 
 	rc = invoice_get(m->c->db, m->c->cfg, &m->auth, m->params[0], &inv);
-	if (rc == -1) {
-		merchant_internal_error(m, "invoice get");
-		return;
-	}
-	if (rc == 1) {
+	switch (rc) {
+	case INVOICE_OK:
+		http_json(&m->c->resp, 200, inv);
+		json_object_put(inv);
+		break;
+	case INVOICE_NOT_FOUND:
 		http_error(&m->c->resp, 404, "not_found_error",
 		    "INVOICE_NOT_FOUND", "no such invoice", "invoice_id");
-		return;
+		break;
+	default:
+		invoice_failed(m, "invoice get", rc);
+		break;
 	}
-	http_json(&m->c->resp, 200, inv);
-	json_object_put(inv);
 }
 
 void
@@ -154,6 +167,7 @@ invoices_list(struct mreq *m)
 	struct invoice_filter f;
 	struct input_error e;
 	json_object *list;
+	enum invoice_result rc;
 	char bad[64];
 
 	memset(&e, 0, sizeof(e));
@@ -166,9 +180,9 @@ invoices_list(struct mreq *m)
 	if (invoice_filter_parse(&q, &f, &e) == -1)
 		send_input_error(m, &e);
 	else {
-		if (invoice_list(m->c->db, m->c->cfg, &m->auth, &f, &list) ==
-		    -1)
-			merchant_internal_error(m, "invoice list");
+		rc = invoice_list(m->c->db, m->c->cfg, &m->auth, &f, &list);
+		if (rc != INVOICE_OK)
+			invoice_failed(m, "invoice list", rc);
 		else {
 			http_json(&m->c->resp, 200, list);
 			json_object_put(list);
@@ -185,7 +199,7 @@ invoices_cancel(struct mreq *m)
 	struct input_error e;
 	struct req_meta rm;
 	json_object *body = NULL, *inv = NULL;
-	int rc;
+	enum invoice_result rc;
 
 	memset(&e, 0, sizeof(e));
 	if (merchant_json_body(m, true, &body) == -1)
@@ -197,15 +211,21 @@ invoices_cancel(struct mreq *m)
 	meta(m, &rm);
 	rc = invoice_cancel(c->db, c->cfg, &m->auth, &rm, m->params[0],
 	    in.reason, in.refund_partial_payments, &inv, &e);
-	if (rc == -1)
-		merchant_internal_error(m, "invoice cancel");
-	else if (rc == 1)
+	switch (rc) {
+	case INVOICE_OK:
+		http_json(&c->resp, 200, inv);
+		break;
+	case INVOICE_NOT_FOUND:
 		http_error(&c->resp, 404, "not_found_error",
 		    "INVOICE_NOT_FOUND", "no such invoice", "invoice_id");
-	else if (rc == 2)
+		break;
+	case INVOICE_CONFLICT:
 		send_input_error(m, &e);
-	else
-		http_json(&c->resp, 200, inv);
+		break;
+	default:
+		invoice_failed(m, "invoice cancel", rc);
+		break;
+	}
 out:
 	json_object_put(inv);
 	json_object_put(body);

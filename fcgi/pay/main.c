@@ -39,7 +39,7 @@ static void
 invoice_page(struct fcgi_ctx *c, const char *id)
 {
 	json_object *inv = NULL;
-	int rc;
+	enum invoice_result rc;
 
 	if (!ids_valid("inv_", id)) {
 		answer_error(c, 400, NULL);
@@ -55,12 +55,16 @@ invoice_page(struct fcgi_ctx *c, const char *id)
 		rc = invoice_public_opened(c->db, c->cfg, id, &inv);
 	else
 		rc = invoice_public(c->db, c->cfg, id, &inv);
-	if (rc == -1) {
-		internal(c, "public invoice");
+	if (rc == INVOICE_NOT_FOUND) {
+		answer_error(c, 404, NULL);
 		goto out;
 	}
-	if (rc == 1) {
-		answer_error(c, 404, NULL);
+	if (rc != INVOICE_OK) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "public invoice (%s)",
+		    invoice_strerror(rc));
+		internal(c, what);
 		goto out;
 	}
 	c->resp.status = 200;

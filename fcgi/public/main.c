@@ -33,7 +33,7 @@ invoice_view(struct fcgi_ctx *c, const char *id)
 	const char *inm, *text;
 	uint8_t md[SHA256_DIGEST_LENGTH];
 	char etag[40];
-	int rc;
+	enum invoice_result rc;
 
 	if (!ids_valid("inv_", id)) {
 		http_error(&c->resp, 400, "invalid_request_error",
@@ -47,13 +47,17 @@ invoice_view(struct fcgi_ctx *c, const char *id)
 		return;
 	}
 	rc = invoice_public_opened(c->db, c->cfg, id, &inv);
-	if (rc == -1) {
-		internal(c, "public invoice");
-		goto out;
-	}
-	if (rc == 1) {
+	if (rc == INVOICE_NOT_FOUND) {
 		http_error(&c->resp, 404, "not_found_error",
 		    "INVOICE_NOT_FOUND", "no such invoice", "invoice_id");
+		goto out;
+	}
+	if (rc != INVOICE_OK) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "public invoice (%s)",
+		    invoice_strerror(rc));
+		internal(c, what);
 		goto out;
 	}
 	text = jsonx_text(inv);

@@ -57,7 +57,7 @@ qr(struct fcgi_ctx *c, const char *id)
 	}
 	switch (invoice_qr_target(c->db, c->cfg, id, uri, sizeof(uri),
 	    merchant, sizeof(merchant))) {
-	case INVOICE_FOUND:
+	case INVOICE_OK:
 		break;
 	case INVOICE_NOT_FOUND:
 		http_error(&c->resp, 404, "not_found_error",

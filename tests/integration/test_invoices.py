@@ -1,5 +1,6 @@
 """Create, get and cancel invoices over HTTP, with every kind of bad input."""
 import json
+import threading
 import unittest
 from decimal import Decimal, ROUND_CEILING
 
@@ -370,6 +371,30 @@ class ViewAndCancelTest(unittest.TestCase):
         # Nothing changed by the refused second cancel.
         self.assertEqual(len(request("GET", "invoices/" + v["id"], key=self.key)
                              .json()["audit_log"]), 2)
+
+    def test_cancel_race(self):
+        """Cancels at the same moment queue on the invoice's row lock: one
+        wins, the others read its result and are refused."""
+        for _ in range(3):
+            v = request("POST", "invoices", invoice_body(), key=self.key).json()
+            got = [None] * 3
+
+            def cancel(i):
+                got[i] = request("POST", "invoices/%s/cancel" % v["id"],
+                                 {"refund_partial_payments": True}, key=self.key)
+            threads = [threading.Thread(target=cancel, args=(i,)) for i in range(3)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            self.assertEqual(sorted(r.status for r in got), [200, 409, 409], got)
+            self.assertEqual([r.json()["error"]["code"] for r in got if r.status == 409],
+                             ["INVOICE_ALREADY_CANCELLED"] * 2)
+            self.assertEqual(psql("SELECT type FROM events WHERE invoice_id = '%s' "
+                                  "ORDER BY seq" % v["id"]),
+                             ["invoice.created", "invoice.cancelled"])
+            self.assertEqual(psql("SELECT count(*) FROM audit_log WHERE invoice_id = '%s'"
+                                  % v["id"]), ["2"])
 
     def test_cancel_without_body(self):
         v = request("POST", "invoices", invoice_body(), key=self.key).json()

@@ -1,5 +1,6 @@
 /*
- * Unit tests of lib/invoice.c, its pure part: the List Invoices cursors.
+ * Unit tests of lib/invoice.c, its pure part: the List Invoices cursors
+ * and the text of its results.
  */
 #include "cc.h"
 
@@ -96,8 +97,34 @@ test_cursor(void)
 	check_str("cursor", "small buffer", enc, "");
 }
 
+/*
+ * Every result has its own text; a value outside the enum has one too,
+ * never NULL, since callers put it in log lines.
+ */
+static void
+test_strerror(void)
+{
+	const char *a, *b;
+	int i, j;
+
+	for (i = 0; i < INVOICE__MAX; i++) {
+		a = invoice_strerror((enum invoice_result)i);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+		CU_ASSERT(strcmp(a, "unknown result") != 0);
+		for (j = 0; j < i; j++) {
+			b = invoice_strerror((enum invoice_result)j);
+			CU_ASSERT(strcmp(a, b) != 0);
+		}
+	}
+	check_str("invoice_strerror", "__MAX", invoice_strerror(INVOICE__MAX),
+	    "unknown result");
+	check_str("invoice_strerror", "-1",
+	    invoice_strerror((enum invoice_result)-1), "unknown result");
+}
+
 static const struct cu_test tests[] = {
 	{ "invoice cursors", test_cursor },
+	{ "invoice results", test_strerror },
 };
 
 int

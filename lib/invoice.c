@@ -5,6 +5,7 @@
 
 #include "address.h"
 #include "apikey.h"
+#include "audit.h"
 #include "bip32.h"
 #include "config.h"
 #include "db.h"
@@ -828,27 +829,24 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 	    "SELECT status, expires_at <= now() AS past_expiry FROM invoices "
 	    "WHERE id = $1 AND merchant_id = $2 AND mode = $3 FOR UPDATE";
 	static const char cancel_sql[] =
-	    "WITH upd AS (UPDATE invoices SET status = $14, "
+	    "WITH upd AS (UPDATE invoices SET status = $10, "
 	    "cancelled_at = now(), cancel_reason = $4, "
 	    "refund_partial_payments = $5::boolean "
 	    "WHERE id = $1 AND merchant_id = $2 AND mode = $3 "
 	    "RETURNING id, crypto_currency, crypto_decimals), "
 	    "ev AS (INSERT INTO events (id, invoice_id, merchant_id, type, "
-	    "data) SELECT $6, id, $2, $13, "
-	    "jsonb_build_object('invoice_id', id, 'status', $14::text, "
+	    "data) SELECT $6, id, $2, $9, "
+	    "jsonb_build_object('invoice_id', id, 'status', $10::text, "
 	    "'reason', $4::text, 'refund_partial_payments', $5::boolean) "
 	    "FROM upd RETURNING seq), "
-	    "au AS (INSERT INTO audit_log (id, merchant_id, invoice_id, "
-	    "event, actor, ip_address, user_agent, request_id, details) "
-	    "SELECT $7, $2, id, $13, $8, $9, $10, $11, "
-	    "jsonb_build_object('reason', $4::text) FROM upd), "
+	    "au AS (" AUDIT_INSERT_FROM("upd", "$7") "), "
 	    /* What the invoice had received goes back when asked. */
 	    "got AS (SELECT upd.id, upd.crypto_currency, upd.crypto_decimals, "
 	    "sum(p.amount) AS amount FROM upd JOIN payments p ON "
 	    "p.invoice_id = upd.id AND p.status <> 'reverted' AND NOT p.late "
 	    "WHERE $5::boolean GROUP BY 1, 2, 3), "
 	    "ref AS (INSERT INTO refunds (id, merchant_id, invoice_id, asset, "
-	    "amount, reason) SELECT $12, $2, id, crypto_currency, amount, "
+	    "amount, reason) SELECT $8, $2, id, crypto_currency, amount, "
 	    "'cancelled' FROM got) "
 	    /* The refund's event is written in C: SQL rounds amounts. */
 	    "SELECT (SELECT count(*) FROM upd) AS cancelled, "
@@ -857,9 +855,13 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 	    "(SELECT amount::text FROM got) AS refund_units, "
 	    "(SELECT crypto_decimals FROM got) AS crypto_decimals, "
 	    "(SELECT crypto_currency FROM got) AS crypto_currency";
-	char evt[IDS_MAX_LEN], aud[IDS_MAX_LEN], ref[IDS_MAX_LEN];
+	struct audit_actor who = { a->actor, m->ip, m->user_agent,
+	    m->request_id };
+	struct audit_row row;
+	char evt[IDS_MAX_LEN], ref[IDS_MAX_LEN];
 	struct db_params p;
 	PGresult *res = NULL;
+	json_object *details;
 	const char *past;
 	enum inv_status st;
 	enum cancel_verdict v;
@@ -908,8 +910,11 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 	PQclear(res);
 
 	ids_new("evt_", evt, sizeof(evt));
-	ids_new("audit_", aud, sizeof(aud));
 	ids_new("ref_", ref, sizeof(ref));
+	details = json_object_new_object();
+	jsonx_add_str(details, "reason", reason);
+	audit_row_init(&row, &who, AUDIT_INVOICE_CANCELLED, a->merchant_id,
+	    id, details);
 	db_params_init(&p);
 	db_param(&p, id);
 	db_param(&p, a->merchant_id);
@@ -917,16 +922,14 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 	db_param(&p, reason);
 	db_param_bool(&p, refund_partial);		/* $5 */
 	db_param(&p, evt);
-	db_param(&p, aud);
-	db_param(&p, a->actor);
-	db_param(&p, m->ip);
-	db_param(&p, m->user_agent);			/* $10 */
-	db_param(&p, m->request_id);
+	db_param(&p, audit_row_text(&row));
 	db_param(&p, ref);
 	db_param(&p, events_name(EV_INVOICE_CANCELLED));
-	db_param(&p, inv_status_name(INV_CANCELLED));
+	db_param(&p, inv_status_name(INV_CANCELLED));	/* $10 */
 	res = db_run(db, cancel_sql, &p);
 	db_params_release(&p);
+	audit_row_release(&row);
+	json_object_put(details);
 	if (res == NULL)
 		goto rollback;
 	if (strcmp(db_val(res, 0, "cancelled"), "1") != 0) {

@@ -225,6 +225,12 @@ static const char *const apikey_errors[APIKEY_ERR__MAX] = {
 };
 
 const char *
+apikey_mode(const struct auth *a)
+{
+	return a->test ? "test" : "live";
+}
+
+const char *
 apikey_strerror(enum apikey_err e)
 {
 	if ((unsigned int)e >= APIKEY_ERR__MAX)

@@ -41,6 +41,9 @@ struct auth {
 	unsigned	 scopes;
 };
 
+/* "test" or "live": the mode a caller's data belongs to. */
+const char	*apikey_mode(const struct auth *);
+
 int		 apikey_type_from_name(const char *, enum apikey_type *);
 const char	*apikey_type_name(enum apikey_type);
 const char	*apikey_prefix(enum apikey_type);

@@ -311,12 +311,6 @@ derive_address(enum address_kind kind, const char *xpub, uint32_t index,
 	return address_from_pubkey(kind, pub, out, outlen);
 }
 
-static const char *
-mode_name(const struct auth *a)
-{
-	return a->test ? "test" : "live";
-}
-
 static enum invoice_result
 reject(struct input_error *e, const char *code, const char *field,
     const char *msg)
@@ -457,7 +451,7 @@ invoice_create(struct db *db, const struct cc_config *cfg,
 	db_params_init(&p);
 	db_param(&p, id);				/* $1 */
 	db_param(&p, a->merchant_id);
-	db_param(&p, mode_name(a));
+	db_param(&p, apikey_mode(a));
 	db_param(&p, in->title);
 	db_param(&p, in->description);			/* $5 */
 	db_param(&p, jsonx_text(in->items));
@@ -572,7 +566,7 @@ invoice_get(struct db *db, const struct cc_config *cfg, const struct auth *a,
 	db_params_init(&p);
 	db_param(&p, id);
 	db_param(&p, a->merchant_id);
-	db_param(&p, mode_name(a));
+	db_param(&p, apikey_mode(a));
 	res = db_run(db, sql, &p);
 	db_params_release(&p);
 	if (res == NULL)
@@ -673,7 +667,7 @@ invoice_list(struct db *db, const struct cc_config *cfg,
 	buf_puts(&sql, "SELECT " INVOICE_COLS " FROM invoices "
 	    "WHERE merchant_id = $1 AND mode = $2");
 	db_param(&p, a->merchant_id);
-	db_param(&p, mode_name(a));
+	db_param(&p, apikey_mode(a));
 	if (f->status != NULL) {
 		db_param(&p, f->status);
 		buf_printf(&sql, " AND status = $%d", p.n);
@@ -879,7 +873,7 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 	db_params_init(&p);
 	db_param(&p, id);
 	db_param(&p, a->merchant_id);
-	db_param(&p, mode_name(a));
+	db_param(&p, apikey_mode(a));
 	res = db_run(db, lock_sql, &p);
 	db_params_release(&p);
 	if (res == NULL)
@@ -918,7 +912,7 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 	db_params_init(&p);
 	db_param(&p, id);
 	db_param(&p, a->merchant_id);
-	db_param(&p, mode_name(a));
+	db_param(&p, apikey_mode(a));
 	db_param(&p, reason);
 	db_param_bool(&p, refund_partial);		/* $5 */
 	db_param(&p, evt);

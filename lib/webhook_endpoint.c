@@ -89,12 +89,6 @@ webhook_endpoint_strerror(enum webhook_endpoint_rc rc)
 	return rc_text[rc];
 }
 
-static const char *
-mode_of(const struct auth *a)
-{
-	return a->test ? "test" : "live";
-}
-
 /*
  * lib/webhook.h words refusals of form as "must ..." or "has a malformed
  * host", and refusals of place by naming the address: the first are
@@ -300,7 +294,7 @@ params_mine(struct db_params *p, const char *id, const struct auth *a)
 	db_params_init(p);
 	db_param(p, id);
 	db_param(p, a->merchant_id);
-	db_param(p, mode_of(a));
+	db_param(p, apikey_mode(a));
 }
 
 /* The audit row of a change to endpoint_id, in the caller's transaction. */
@@ -317,6 +311,25 @@ audit(struct db *db, const struct auth *a, const struct req_meta *m,
 	rc = audit_write(db, &who, event, a->merchant_id, NULL, d);
 	json_object_put(d);
 	return rc;
+}
+
+/*
+ * The end of a change: the endpoint of res's row 0 (with the secret, when
+ * one is shown) into *out, the audit row, the commit. 0, or -1 with *out
+ * NULL; the caller rolls back.
+ */
+static int
+finish(struct db *db, const struct auth *a, const struct req_meta *m,
+    const PGresult *res, const char *secret, enum audit_event event,
+    const char *id, json_object **out)
+{
+	*out = ep_object(res, 0, secret);
+	if (*out != NULL && audit(db, a, m, event, id) == 0 &&
+	    db_commit(db) == 0)
+		return 0;
+	json_object_put(*out);
+	*out = NULL;
+	return -1;
 }
 
 /* Cancels an endpoint's pending deliveries, saying why: 0 or -1. */
@@ -372,7 +385,7 @@ webhook_endpoint_create(struct db *db, const struct cc_config *cfg,
 	db_param(&lock, a->merchant_id);
 	db_param(&p, id);
 	db_param(&p, a->merchant_id);
-	db_param(&p, mode_of(a));
+	db_param(&p, apikey_mode(a));
 	db_param(&p, in->url);
 	db_param_array(&p, in->events, in->nevents);
 	db_param(&p, secret);
@@ -401,10 +414,7 @@ webhook_endpoint_create(struct db *db, const struct cc_config *cfg,
 		rc = WEP_LIMIT;
 		goto rollback;
 	}
-	*out = ep_object(res, 0, secret);
-	if (*out == NULL ||
-	    audit(db, a, m, AUDIT_WEBHOOK_ENDPOINT_CREATED, id) == -1 ||
-	    db_commit(db) == -1)
+	if (finish(db, a, m, res, secret, AUDIT_WEBHOOK_ENDPOINT_CREATED, id, out) == -1)
 		goto rollback;
 	rc = WEP_OK;
 	goto out;
@@ -436,7 +446,7 @@ webhook_endpoint_list(struct db *db, const struct auth *a, json_object **out)
 	*out = NULL;
 	db_params_init(&p);
 	db_param(&p, a->merchant_id);
-	db_param(&p, mode_of(a));
+	db_param(&p, apikey_mode(a));
 	res = db_run(db, sql, &p);
 	db_params_release(&p);
 	if (res == NULL)
@@ -631,10 +641,7 @@ webhook_endpoint_update(struct db *db, const struct cc_config *cfg,
 	if (in->has[WEPF_ENABLED] && !in->enabled &&
 	    cancel_pending(db, id, "endpoint disabled") == -1)
 		goto rollback;
-	*out = ep_object(res, 0, NULL);
-	if (*out == NULL ||
-	    audit(db, a, m, AUDIT_WEBHOOK_ENDPOINT_UPDATED, id) == -1 ||
-	    db_commit(db) == -1)
+	if (finish(db, a, m, res, NULL, AUDIT_WEBHOOK_ENDPOINT_UPDATED, id, out) == -1)
 		goto rollback;
 	rc = WEP_OK;
 	goto out;
@@ -719,10 +726,7 @@ webhook_endpoint_rotate(struct db *db, const struct auth *a,
 		rc = WEP_NOT_FOUND;
 		goto rollback;
 	}
-	*out = ep_object(res, 0, secret);
-	if (*out == NULL ||
-	    audit(db, a, m, AUDIT_WEBHOOK_ENDPOINT_SECRET_ROTATED, id) == -1 ||
-	    db_commit(db) == -1)
+	if (finish(db, a, m, res, secret, AUDIT_WEBHOOK_ENDPOINT_SECRET_ROTATED, id, out) == -1)
 		goto rollback;
 	rc = WEP_OK;
 	goto out;
@@ -772,7 +776,7 @@ webhook_endpoint_rotate_invoice_secret(struct db *db, const struct auth *a,
 	db_params_init(&p);
 	db_param(&p, id);
 	db_param(&p, a->merchant_id);
-	db_param(&p, mode_of(a));
+	db_param(&p, apikey_mode(a));
 	db_param(&p, secret);
 	db_param(&p, audit_row_text(&row));
 	res = db_run(db, sql, &p);

@@ -213,7 +213,7 @@ cmd_merchant_create(const struct opts *o)
 
 	if (!merchant_name_ok(name))
 		die("--name must be 1-%d characters of text",
-		    MERCHANT_NAME_MAX);
+		    CC_MAX_MERCHANT_NAME);
 	connect_db();
 	e = merchant_create(db, &admin, name, &m);
 	if (e != MERCHANT_OK)
@@ -487,9 +487,9 @@ cmd_rate_set(const struct opts *o)
 		die("--rate: %s", money_strerror(me));
 	if (d.mant == 0)
 		die("--rate must be greater than zero");
-	if (strlen(src) > RATES_SOURCE_MAX)
+	if (strlen(src) > CC_MAX_RATE_SOURCE)
 		die("--source is too long (at most %d bytes)",
-		    RATES_SOURCE_MAX);
+		    CC_MAX_RATE_SOURCE);
 	if (!jsonx_utf8_clean(src, strlen(src), false))
 		die("--source must be text without control characters");
 	connect_db();
@@ -611,7 +611,7 @@ cmd_webhook_deliveries(const struct opts *o)
 
 	f.merchant_id = opt(o, "merchant");
 	f.status = opt(o, "status");
-	f.limit = WHADMIN_DEFAULT_LIMIT;
+	f.limit = CC_DEFAULT_ADMIN_LIST;
 	if (f.status != NULL && !whadmin_status_ok(f.status))
 		die("--status must be pending, delivered, failed or "
 		    "cancelled\nusage: %s", usage_text.data);
@@ -619,8 +619,8 @@ cmd_webhook_deliveries(const struct opts *o)
 		errno = 0;
 		n = strtoll(limit, &end, 10);
 		if (errno != 0 || end == limit || *end != '\0' || n < 1 ||
-		    n > WHADMIN_MAX_LIMIT)
-			die("--limit must be 1..%d", WHADMIN_MAX_LIMIT);
+		    n > CC_MAX_ADMIN_LIST)
+			die("--limit must be 1..%d", CC_MAX_ADMIN_LIST);
 		f.limit = (int)n;
 	}
 	connect_db();
@@ -812,7 +812,7 @@ static const struct cmd commands[] = {
 	{ "webhook", "inspect endpoints and deliveries, retry",
 	    SUBS(webhook_subs),
 	    "endpoints lists endpoints (never their secrets); deliveries the "
-	    "newest " CC_XSTR(WHADMIN_DEFAULT_LIMIT) " (or N);\nretry sends "
+	    "newest " CC_XSTR(CC_DEFAULT_ADMIN_LIST) " (or N);\nretry sends "
 	    "a failed or cancelled delivery once more; summary shows the "
 	    "queue:\npending, due now, the oldest due delivery's wait, and "
 	    "the last day's outcomes." },

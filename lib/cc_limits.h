@@ -31,5 +31,11 @@
 #define CC_DEFAULT_EXPIRES_IN	1800
 #define CC_MIN_PRICE_LOCK	60
 #define CC_IDEMPOTENCY_TTL	(24 * 3600)
+/* What an operator types into cc-admin. */
+#define CC_MAX_MERCHANT_NAME	200		/* bytes (the CHECK counts
+						   characters: safe) */
+#define CC_MAX_RATE_SOURCE	64
+#define CC_MAX_ADMIN_LIST	10000		/* rows one listing shows */
+#define CC_DEFAULT_ADMIN_LIST	50
 
 #endif

@@ -10,7 +10,7 @@
 static const char *const merchant_errors[MERCHANT_ERR__MAX] = {
 	[MERCHANT_OK] = "success",
 	[MERCHANT_ENAME] = "a merchant name is 1-"
-	    CC_XSTR(MERCHANT_NAME_MAX) " characters of text",
+	    CC_XSTR(CC_MAX_MERCHANT_NAME) " characters of text",
 	[MERCHANT_ENOTFOUND] = "no such merchant",
 	[MERCHANT_EDB] = "database error",
 };
@@ -28,7 +28,7 @@ merchant_name_ok(const char *name)
 {
 	size_t n = strlen(name);
 
-	return n >= 1 && n <= MERCHANT_NAME_MAX &&
+	return n >= 1 && n <= CC_MAX_MERCHANT_NAME &&
 	    jsonx_utf8_clean(name, n, false);
 }
 

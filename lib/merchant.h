@@ -13,9 +13,6 @@
 struct db;
 struct audit_actor;
 
-/* Bytes of a name (the table's CHECK counts characters: 200 is safe). */
-#define MERCHANT_NAME_MAX	200
-
 enum merchant_err {
 	MERCHANT_OK,
 	MERCHANT_ENAME,		/* empty, too long, or not clean text */
@@ -39,7 +36,7 @@ struct merchant_new {
 
 /* A static message ("no such merchant"); never NULL. */
 const char		*merchant_strerror(enum merchant_err);
-/* 1..MERCHANT_NAME_MAX bytes of UTF-8 text without control characters. */
+/* 1..CC_MAX_MERCHANT_NAME bytes of UTF-8 text without control characters. */
 bool			 merchant_name_ok(const char *);
 
 /* Creates a merchant (mer_...) and its merchant.created audit row. */

@@ -14,8 +14,6 @@ struct db;
 struct cc_asset;
 
 #define RATES_MAX_SCALE 18
-/* Bytes of a rate's source name ("manual", "coingecko"). */
-#define RATES_SOURCE_MAX 64
 
 /* A stored rate as listed; the strings live as long as the callback. */
 struct rates_row {

@@ -414,7 +414,8 @@ webhook_endpoint_create(struct db *db, const struct cc_config *cfg,
 		rc = WEP_LIMIT;
 		goto rollback;
 	}
-	if (finish(db, a, m, res, secret, AUDIT_WEBHOOK_ENDPOINT_CREATED, id, out) == -1)
+	if (finish(db, a, m, res, secret, AUDIT_WEBHOOK_ENDPOINT_CREATED, id,
+	    out) == -1)
 		goto rollback;
 	rc = WEP_OK;
 	goto out;
@@ -641,7 +642,8 @@ webhook_endpoint_update(struct db *db, const struct cc_config *cfg,
 	if (in->has[WEPF_ENABLED] && !in->enabled &&
 	    cancel_pending(db, id, "endpoint disabled") == -1)
 		goto rollback;
-	if (finish(db, a, m, res, NULL, AUDIT_WEBHOOK_ENDPOINT_UPDATED, id, out) == -1)
+	if (finish(db, a, m, res, NULL, AUDIT_WEBHOOK_ENDPOINT_UPDATED, id,
+	    out) == -1)
 		goto rollback;
 	rc = WEP_OK;
 	goto out;
@@ -726,7 +728,8 @@ webhook_endpoint_rotate(struct db *db, const struct auth *a,
 		rc = WEP_NOT_FOUND;
 		goto rollback;
 	}
-	if (finish(db, a, m, res, secret, AUDIT_WEBHOOK_ENDPOINT_SECRET_ROTATED, id, out) == -1)
+	if (finish(db, a, m, res, secret,
+	    AUDIT_WEBHOOK_ENDPOINT_SECRET_ROTATED, id, out) == -1)
 		goto rollback;
 	rc = WEP_OK;
 	goto out;

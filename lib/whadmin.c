@@ -12,7 +12,7 @@ static const char *const whadmin_errors[WHADMIN_ERR__MAX] = {
 	[WHADMIN_OK] = "success",
 	[WHADMIN_EBADID] = "not a delivery id (whd_...)",
 	[WHADMIN_EFILTER] = "the status must be pending, delivered, failed "
-	    "or cancelled, the limit 1.." CC_XSTR(WHADMIN_MAX_LIMIT),
+	    "or cancelled, the limit 1.." CC_XSTR(CC_MAX_ADMIN_LIST),
 	[WHADMIN_ENOTFOUND] = "no such delivery",
 	[WHADMIN_ENOTFINAL] = "only failed or cancelled ones are sent again",
 	[WHADMIN_EENDPOINT] = "its endpoint is disabled or deleted",
@@ -126,7 +126,7 @@ whadmin_deliveries(struct db *db, const struct whadmin_filter *f,
 	int64_t v;
 	int i;
 
-	if (f->limit < 1 || f->limit > WHADMIN_MAX_LIMIT ||
+	if (f->limit < 1 || f->limit > CC_MAX_ADMIN_LIST ||
 	    (f->status != NULL && !whadmin_status_ok(f->status)))
 		return WHADMIN_EFILTER;
 	db_params_init(&p);

@@ -12,8 +12,6 @@
 struct db;
 struct audit_actor;
 
-#define WHADMIN_DEFAULT_LIMIT	50	/* deliveries listed */
-#define WHADMIN_MAX_LIMIT	10000
 #define WHADMIN_MAX_EVENTS	32	/* event names kept per endpoint */
 
 enum whadmin_err {
@@ -44,7 +42,7 @@ struct whadmin_endpoint {
 struct whadmin_filter {
 	const char	*merchant_id;
 	const char	*status;	/* whadmin_status_ok() */
-	int		 limit;		/* 1..WHADMIN_MAX_LIMIT */
+	int		 limit;		/* 1..CC_MAX_ADMIN_LIST */
 };
 
 /* A delivery as listed; the strings live as long as the callback. */

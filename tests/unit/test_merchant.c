@@ -23,18 +23,18 @@ test_merchant_names(void)
 		{ "\xff\xfe", false },
 		{ "caf\xc3", false },
 	};
-	char big[MERCHANT_NAME_MAX + 2];
+	char big[CC_MAX_MERCHANT_NAME + 2];
 	size_t i;
 
 	for (i = 0; i < CC_ARRAY_SIZE(rows); i++)
 		EXPECT(merchant_name_ok(rows[i].name) == rows[i].ok,
 		    "row %zu (%s)", i, rows[i].name);
 	memset(big, 'a', sizeof(big));
-	big[MERCHANT_NAME_MAX] = '\0';
-	EXPECT(merchant_name_ok(big), "%d bytes", MERCHANT_NAME_MAX);
-	big[MERCHANT_NAME_MAX] = 'a';
-	big[MERCHANT_NAME_MAX + 1] = '\0';
-	EXPECT(!merchant_name_ok(big), "%d bytes", MERCHANT_NAME_MAX + 1);
+	big[CC_MAX_MERCHANT_NAME] = '\0';
+	EXPECT(merchant_name_ok(big), "%d bytes", CC_MAX_MERCHANT_NAME);
+	big[CC_MAX_MERCHANT_NAME] = 'a';
+	big[CC_MAX_MERCHANT_NAME + 1] = '\0';
+	EXPECT(!merchant_name_ok(big), "%d bytes", CC_MAX_MERCHANT_NAME + 1);
 }
 
 /* Every result has a message of its own; out of range is not a crash. */

@@ -6,7 +6,7 @@
 -- address, which the server makes in C, are random here.
 
 -- lib/apikey.c apikey_authenticate
-SELECT id, merchant_id, mode, prefix, suffix, scopes::text[] FROM api_keys WHERE secret_hash = :secret_hash::bytea AND revoked_at IS NULL \gset k_
+SELECT id, merchant_id, mode, prefix, suffix, scopes::text[] AS scopes FROM api_keys WHERE secret_hash = :secret_hash::bytea AND revoked_at IS NULL \gset k_
 
 -- lib/invoice.c invoice_create: wallet, derivation index and rate
 SELECT w.id, w.xpub, nextval(w.seq_name::regclass) AS derivation_index, r.rate::text AS rate, r.source FROM wallets w LEFT JOIN rates r ON r.crypto = :crypto AND r.currency = :currency WHERE w.merchant_id = :k_merchant_id AND w.network = :network \gset w_

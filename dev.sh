@@ -520,6 +520,13 @@ cmd_test() {
 	done
 	[ $failed = 0 ] || { grep -E '^(FAIL|ERROR)' check.out || tail -30 check.out; }
 	cd "$ROOT"
+	# The benchmark's SQL must be the server's, or ./dev.sh bench refuses
+	# to run: caught here, not on the day someone benchmarks.
+	if python3 "$ROOT/bench/check_sql.py" "$ROOT"; then
+		upass=$((upass + 1))
+	else
+		ufail=$((ufail + 1))
+	fi
 
 	local dir http=${CC_TEST_HTTP_PORT:-18080} pgport=${CC_TEST_PG_PORT:-15433} redisport=${CC_TEST_REDIS_PORT:-16380} anvilport=${CC_TEST_ANVIL_PORT:-18545}
 	private_stack_dir cc-test

@@ -314,14 +314,10 @@ apikey_list(struct db *db, const char *merchant_id,
 	    "cc_ts(revoked_at) AS revoked_at FROM api_keys k "
 	    "WHERE $1::text IS NULL OR merchant_id = $1 "
 	    "ORDER BY k.created_at, k.id";
-	struct db_params p;
 	PGresult *res;
 	int i;
 
-	db_params_init(&p);
-	db_param(&p, merchant_id);
-	res = db_run(db, sql, &p);
-	db_params_release(&p);
+	res = db_run1(db, sql, merchant_id);
 	if (res == NULL)
 		return APIKEY_EDB;
 	for (i = 0; i < PQntuples(res); i++) {

@@ -576,6 +576,12 @@ db_run(struct db *db, const char *sql, const struct db_params *p)
 	return db_query(db, sql, p->n, p->v);
 }
 
+PGresult *
+db_run1(struct db *db, const char *sql, const char *param)
+{
+	return db_query(db, sql, 1, &param);
+}
+
 int
 db_run_command(struct db *db, const char *sql, const struct db_params *p)
 {

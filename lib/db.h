@@ -149,6 +149,9 @@ void		 db_array_release(struct db_array *);
 void		 db_array_add(struct db_array *, const char *);	/* NULL ok */
 void		 db_array_add_int(struct db_array *, long long);
 
+/* db_run with one text parameter, the commonest case: a lookup by id. */
+PGresult	*db_run1(struct db *, const char *sql, const char *param);
+
 /* db_query / db_command with the builder's parameters. */
 PGresult	*db_run(struct db *, const char *sql, const struct db_params *);
 int		 db_run_command(struct db *, const char *sql,

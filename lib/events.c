@@ -226,15 +226,11 @@ events_stream_state(struct db *db, const char *invoice_id, bool *final,
 	static const char sql[] =
 	    "SELECT status, (SELECT coalesce(max(seq), 0) FROM events) "
 	    "AS last_seq FROM invoices WHERE id = $1";
-	struct db_params p;
 	enum inv_status st;
 	PGresult *res;
 	int rc = -1;
 
-	db_params_init(&p);
-	db_param(&p, invoice_id);
-	res = db_run(db, sql, &p);
-	db_params_release(&p);
+	res = db_run1(db, sql, invoice_id);
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) != 1) {

@@ -973,7 +973,6 @@ invoice_public(struct db *db, const struct cc_config *cfg, const char *id,
 	    "crypto_amount", "crypto_amount_units", "address", "qr_code_url",
 	    "customer_url", "expires_at", "created_at", "paid_at",
 	    "cancelled_at", "return_url", "cancel_url", NULL };
-	struct db_params p;
 	const struct cc_network *net;
 	json_object *all, *o, *v, *payments, *m;
 	PGresult *res;
@@ -982,10 +981,7 @@ invoice_public(struct db *db, const struct cc_config *cfg, const char *id,
 	bool open;
 
 	*out = NULL;
-	db_params_init(&p);
-	db_param(&p, id);
-	res = db_run(db, sql, &p);
-	db_params_release(&p);
+	res = db_run1(db, sql, id);
 	if (res == NULL)
 		return INVOICE_DB_UNAVAILABLE;
 	if (PQntuples(res) != 1) {
@@ -1098,15 +1094,11 @@ invoice_qr_target(struct db *db, const struct cc_config *cfg,
 	    "crypto_amount::text AS units, merchant_id FROM invoices "
 	    "WHERE id = $1";
 	enum invoice_result rc = INVOICE_DB_UNAVAILABLE;
-	struct db_params p;
 	PGresult *res;
 
 	if (db == NULL)
 		return INVOICE_DB_UNAVAILABLE;
-	db_params_init(&p);
-	db_param(&p, id);
-	res = db_run(db, sql, &p);
-	db_params_release(&p);
+	res = db_run1(db, sql, id);
 	if (res == NULL)
 		return INVOICE_DB_UNAVAILABLE;
 	if (PQntuples(res) != 1) {

@@ -76,17 +76,13 @@ enum merchant_err
 merchant_exists(struct db *db, const char *id)
 {
 	static const char sql[] = "SELECT 1 FROM merchants WHERE id = $1";
-	struct db_params p;
 	PGresult *res;
 	int n;
 
 	/* Every id was made by ids_new: anything else names no one. */
 	if (!ids_valid("mer_", id))
 		return MERCHANT_ENOTFOUND;
-	db_params_init(&p);
-	db_param(&p, id);
-	res = db_run(db, sql, &p);
-	db_params_release(&p);
+	res = db_run1(db, sql, id);
 	if (res == NULL)
 		return MERCHANT_EDB;
 	n = PQntuples(res);

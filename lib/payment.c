@@ -63,15 +63,11 @@ add_paying_payment(struct db *db, const char *invoice_id, json_object *data)
 	    "SELECT id, tx_hash, confirmations FROM payments "
 	    "WHERE invoice_id = $1 AND status = 'confirmed' AND NOT late "
 	    "ORDER BY confirmed_at DESC, id DESC LIMIT 1";
-	struct db_params p;
 	PGresult *res;
 	int64_t conf;
 	bool found;
 
-	db_params_init(&p);
-	db_param(&p, invoice_id);
-	res = db_run(db, sql, &p);
-	db_params_release(&p);
+	res = db_run1(db, sql, invoice_id);
 	if (res == NULL)
 		return -1;
 	found = PQntuples(res) == 1;
@@ -122,10 +118,7 @@ payment_recompute(struct db *db, const char *invoice_id, bool viewed)
 	int64_t v;
 	enum payment_result rc = PAYMENT_DB_ERROR;
 
-	db_params_init(&p);
-	db_param(&p, invoice_id);
-	res = db_run(db, load_sql, &p);
-	db_params_release(&p);
+	res = db_run1(db, load_sql, invoice_id);
 	if (res == NULL)
 		return PAYMENT_DB_ERROR;
 	if (PQntuples(res) != 1) {

@@ -312,7 +312,6 @@ init_cursor(struct scanner *s)
 	static const char sql[] =
 	    "SELECT block_number, block_hash FROM chain_cursors "
 	    "WHERE network = $1";
-	struct db_params p;
 	PGresult *res;
 	uint64_t head;
 	int64_t stored;
@@ -324,10 +323,7 @@ init_cursor(struct scanner *s)
 		    (unsigned long long)n);
 		return set_cursor_at(s, n > 0 ? n - 1 : 0);
 	}
-	db_params_init(&p);
-	db_param(&p, s->net->name);
-	res = db_run(s->db, sql, &p);
-	db_params_release(&p);
+	res = db_run1(s->db, sql, s->net->name);
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) == 1 &&

@@ -186,14 +186,10 @@ wallet_list(struct db *db, const char *merchant_id,
 	    "cc_ts(created_at) AS created_at FROM wallets w "
 	    "WHERE $1::text IS NULL OR merchant_id = $1 "
 	    "ORDER BY w.created_at, w.id";
-	struct db_params p;
 	PGresult *res;
 	int i;
 
-	db_params_init(&p);
-	db_param(&p, merchant_id);
-	res = db_run(db, sql, &p);
-	db_params_release(&p);
+	res = db_run1(db, sql, merchant_id);
 	if (res == NULL)
 		return WALLET_EDB;
 	for (i = 0; i < PQntuples(res); i++) {

@@ -71,14 +71,10 @@ whadmin_endpoints(struct db *db, const char *merchant_id,
 	    "cc_ts(created_at) AS created_at, cc_ts(deleted_at) AS deleted_at "
 	    "FROM webhook_endpoints e WHERE ($1::text IS NULL OR "
 	    "merchant_id = $1) ORDER BY e.merchant_id, e.created_at";
-	struct db_params p;
 	PGresult *res;
 	int i;
 
-	db_params_init(&p);
-	db_param(&p, merchant_id);
-	res = db_run(db, sql, &p);
-	db_params_release(&p);
+	res = db_run1(db, sql, merchant_id);
 	if (res == NULL)
 		return WHADMIN_EDB;
 	for (i = 0; i < PQntuples(res); i++) {

@@ -32,11 +32,15 @@ apikey = (root / "lib/apikey.c").read_text()
 invoice = (root / "lib/invoice.c").read_text()
 cols = re.search(r"#define INVOICE_COLS((?:.*\\\n)*.*\n)", invoice).group(1)
 cols = c_strings(cols.replace("\\\n", " "))
+audit_h = (root / "lib/audit.h").read_text()
+audit_cols = re.search(r"#define AUDIT_COLUMNS((?:.*\\\n)*.*\n)", audit_h).group(1)
+audit_cols = c_strings(audit_cols.replace("\\\n", " "))
 server = [
     c_strings(constant(apikey, "sql", "apikey_authenticate(")),
     c_strings(constant(invoice, "wallet_sql", "invoice_create(")),
     c_strings(constant(invoice, "insert_sql", "invoice_create(")
-              .replace("INVOICE_COLS", '"' + cols + '"')),
+              .replace("INVOICE_COLS", '"' + cols + '"')
+              .replace("AUDIT_COLUMNS", '"' + audit_cols + '"')),
 ]
 
 bench = [line.split(" \\gset")[0] for line in

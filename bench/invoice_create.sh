@@ -75,7 +75,8 @@ names=(crypto currency network title description items currency_exp
     crypto_amount_dec)
 secret_hash=$(printf '%s' "$CC_TEST_KEY" | sha256sum | cut -d' ' -f1)
 # The event type is a parameter of the server's statement too.
-pg_vars=(-D "secret_hash=\\x$secret_hash" -D "ev_created=invoice.created")
+pg_vars=(-D "secret_hash=\\x$secret_hash" -D "ev_created=invoice.created"
+	-D "au_created=invoice.created")
 for i in "${!names[@]}"; do
 	pg_vars+=(-D "${names[$i]}=${v[$i]}")
 done

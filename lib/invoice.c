@@ -355,9 +355,12 @@ invoice_create(struct db *db, const struct cc_config *cfg,
 	    "'total_amount', $12::numeric, 'currency', currency, "
 	    "'crypto_currency', crypto_currency, 'network', network, "
 	    "'crypto_amount', $37::numeric, 'address', address) FROM inv), "
-	    "au AS (INSERT INTO audit_log (id, merchant_id, invoice_id, "
-	    "event, actor, ip_address, user_agent, request_id) "
-	    "SELECT $32, $2, id, $38, $33, $34, $35, $36 FROM inv) "
+	    /*
+	     * lib/audit's columns, but not its JSON row: this is the
+	     * hottest statement, and bench/create_invoice.sql mirrors it.
+	     */
+	    "au AS (INSERT INTO audit_log (" AUDIT_COLUMNS ") "
+	    "SELECT $32, $2, id, $39, $33, $34, $35, $36, '{}' FROM inv) "
 	    "SELECT * FROM inv";
 	const struct cc_network *net;
 	const struct cc_asset *asset;
@@ -486,8 +489,8 @@ invoice_create(struct db *db, const struct cc_config *cfg,
 	db_param(&p, m->user_agent);			/* $35 */
 	db_param(&p, m->request_id);
 	db_param(&p, crypto_txt);
-	/* The audit row names the change as the event does. */
 	db_param(&p, events_name(EV_INVOICE_CREATED));
+	db_param(&p, audit_event_name(AUDIT_INVOICE_CREATED));
 	res = db_run(db, insert_sql, &p);
 	db_params_release(&p);
 	if (res == NULL) {

@@ -400,7 +400,8 @@ db_last_error(struct db *db)
 	return db->error;
 }
 
-const char *
+/* Value of row r, column c, or NULL if SQL NULL. */
+static const char *
 db_get(const PGresult *res, int r, int c)
 {
 	if (PQgetisnull(res, r, c))

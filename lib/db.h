@@ -87,9 +87,6 @@ enum db_wake	 db_wait_notify(struct db *, int timeout_ms);
 const char	*db_last_sqlstate(struct db *);
 const char	*db_last_error(struct db *);
 
-/* Convenience: value of row r, column c, or NULL if SQL NULL. */
-const char	*db_get(const PGresult *, int r, int c);
-
 /*
  * Value of row r in the column named col, or NULL if SQL NULL. Naming the
  * column keeps a reader from counting positions in the SELECT list; a

@@ -4,6 +4,11 @@
  * --help; --json (anywhere on the line) prints one JSON value on stdout;
  * failures exit non-zero with a message on stderr.
  *
+ * Each sub-command declares the options it takes (kind, bounds from
+ * cc_limits.h, choices) as lib/input fields; input_pairs checks them all
+ * before the command runs, so the table holds the checks and their
+ * wording.
+ *
  * This file parses arguments, calls lib/ and prints: the SQL lives in the
  * modules (merchant, apikey, wallet, rates, whadmin, migrate), and what
  * cc-admin prints of an error is the module's own message, never the
@@ -11,7 +16,7 @@
  */
 #include "cc.h"
 
-#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 
 #include "address.h"
@@ -20,6 +25,8 @@
 #include "bip32.h"
 #include "config.h"
 #include "db.h"
+#include "ids.h"
+#include "input.h"
 #include "jsonx.h"
 #include "log.h"
 #include "merchant.h"
@@ -30,8 +37,10 @@
 #include "wallet.h"
 #include "whadmin.h"
 
-#define MAX_OPTS 32
+#define MAX_OPTS	32
+#define MAX_FIELDS	8	/* options one sub-command declares */
 
+/* The command line: names keep their dashes ("--limit"). */
 struct opts {
 	const char	*names[MAX_OPTS];
 	const char	*vals[MAX_OPTS];
@@ -43,15 +52,20 @@ struct opts {
 
 /*
  * One word after the command ("key create"), or the command itself when
- * name is NULL ("migrate"): its handler, the rest of its usage line, the
- * options it takes and how many words follow it.
+ * name is NULL ("migrate"): its handler (given the options' checked
+ * values, by their index in fields), the rest of its usage line, the
+ * options it takes, those whose bad value is followed by the usage line
+ * (a bit per index) and how many words follow it.
  */
 struct subcmd {
-	const char		*name;
-	int			(*fn)(const struct opts *);
-	const char		*usage;
-	const char *const	*options;
-	size_t			 args;
+	const char			*name;
+	int				(*fn)(const struct opts *,
+					    const struct input_value *);
+	const char			*usage;
+	const struct input_field	*fields;
+	size_t				 nfields;
+	unsigned			 usage_after;
+	size_t				 args;
 };
 
 struct cmd {
@@ -83,28 +97,17 @@ die(const char *fmt, ...)
 	exit(1);
 }
 
+/* The value of an optional option, or NULL. */
 static const char *
-opt(const struct opts *o, const char *name)
+given(const struct input_value *v)
 {
-	size_t i;
-
-	for (i = 0; i < o->n; i++)
-		if (strcmp(o->names[i], name) == 0)
-			return o->vals[i];
-	return NULL;
+	return v->given ? v->str : NULL;
 }
 
-static const char *
-need(const struct opts *o, const char *name)
-{
-	const char *v = opt(o, name);
-
-	if (v == NULL || *v == '\0')
-		die("--%s is required\nusage: %s", name, usage_text.data);
-	return v;
-}
-
-/* Options are "--name value"; "--help" and positionals are kept apart. */
+/*
+ * Options are "--name value" (the name kept whole); "--help" and
+ * positionals are kept apart.
+ */
 static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
@@ -127,24 +130,37 @@ parse_opts(int argc, char **argv, struct opts *o)
 			die("%s needs a value", argv[i]);
 		if (o->n == MAX_OPTS)
 			die("too many options");
-		o->names[o->n] = argv[i] + 2;
+		o->names[o->n] = argv[i];
 		o->vals[o->n++] = argv[++i];
 	}
 }
 
-/* Refuses an option the sub-command does not take. */
+/*
+ * Checks the options against the sub-command's declared fields, filling
+ * v, or dies with the table's message (and the usage line after a
+ * missing option, or one the sub-command marks).
+ */
 static void
-check_opts(const struct opts *o, const char *const *allowed)
+check_opts(const struct opts *o, const struct subcmd *s,
+    struct input_value *v)
 {
-	size_t i, j;
+	struct input_error e;
+	size_t i;
 
-	for (i = 0; i < o->n; i++) {
-		for (j = 0; allowed[j] != NULL; j++)
-			if (strcmp(o->names[i], allowed[j]) == 0)
-				break;
-		if (allowed[j] == NULL)
-			die("unknown option --%s (see --help)", o->names[i]);
-	}
+	memset(&e, 0, sizeof(e));
+	if (input_pairs(o->names, o->vals, o->n, s->fields, s->nfields, v,
+	    &e) == 0)
+		return;
+	if (strcmp(e.code, "UNKNOWN_FIELD") == 0)
+		die("unknown option%s%s (see --help)", e.field[0] ? " " : "",
+		    e.field);
+	for (i = 0; i < s->nfields; i++)
+		if (strcmp(s->fields[i].name, e.field) == 0)
+			break;
+	if (strcmp(e.code, "MISSING_FIELD") == 0 ||
+	    (i < s->nfields && (s->usage_after & (1U << i)) != 0))
+		die("%s\nusage: %s", e.message, usage_text.data);
+	die("%s", e.message);
 }
 
 static void
@@ -179,17 +195,35 @@ done(json_object *o)
 	return 0;
 }
 
+/* A merchant's id, as given; the module says when there is none. */
+#define MERCHANT_OPT(required)						\
+	{ "--merchant", INPUT_STRING, required, 1, IDS_MAX_LEN - 1,	\
+	    NULL, NULL, NULL }
+
+/* The listings' filter. */
+enum { F_MERCHANT, F__MAX };
+static const struct input_field merchant_filter[F__MAX] = {
+	[F_MERCHANT] = MERCHANT_OPT(false),
+};
+
 /* --- migrate ---------------------------------------------------------- */
 
+enum { MG_DIR, MG__MAX };
+static const struct input_field migrate_opts[MG__MAX] = {
+	[MG_DIR] = { "--dir", INPUT_STRING, false, 1, PATH_MAX, NULL, NULL,
+	    NULL },
+};
+
 static int
-cmd_migrate(const struct opts *o)
+cmd_migrate(const struct opts *o, const struct input_value *v)
 {
 	const char *dir;
 	char err[1024];
 	json_object *r;
 	int n;
 
-	dir = opt(o, "dir") ? opt(o, "dir") : MIGRATE_DEFAULT_DIR;
+	(void)o;
+	dir = v[MG_DIR].given ? v[MG_DIR].str : MIGRATE_DEFAULT_DIR;
 	connect_db();
 	n = migrate_run(db, dir, !json_out, err, sizeof(err));
 	if (n < 0)
@@ -203,17 +237,21 @@ cmd_migrate(const struct opts *o)
 
 /* --- merchant --------------------------------------------------------- */
 
+enum { MC_NAME, MC__MAX };
+static const struct input_field merchant_create_opts[MC__MAX] = {
+	[MC_NAME] = { "--name", INPUT_STRING, true, 1, CC_MAX_MERCHANT_NAME,
+	    NULL, NULL, NULL },
+};
+
 static int
-cmd_merchant_create(const struct opts *o)
+cmd_merchant_create(const struct opts *o, const struct input_value *v)
 {
-	const char *name = need(o, "name");
+	const char *name = v[MC_NAME].str;
 	struct merchant_new m;
 	enum merchant_err e;
 	json_object *r;
 
-	if (!merchant_name_ok(name))
-		die("--name must be 1-%d characters of text",
-		    CC_MAX_MERCHANT_NAME);
+	(void)o;
 	connect_db();
 	e = merchant_create(db, &admin, name, &m);
 	if (e != MERCHANT_OK)
@@ -241,11 +279,13 @@ merchant_row(const struct merchant *m, void *arg)
 }
 
 static int
-cmd_merchant_list(const struct opts *o)
+cmd_merchant_list(const struct opts *o, const struct input_value *v)
 {
 	json_object *arr = json_object_new_array();
 	enum merchant_err e;
 
+	(void)o;
+	(void)v;
 	connect_db();
 	e = merchant_list(db, merchant_row, arr);
 	if (e != MERCHANT_OK)
@@ -268,6 +308,25 @@ scopes_json(unsigned scopes)
 	return arr;
 }
 
+static bool
+scope_ok(const char *s)
+{
+	unsigned bit;
+
+	return scope_from_name(s, &bit) == 0;
+}
+
+enum { KC_MERCHANT, KC_TYPE, KC_SCOPE, KC__MAX };
+static const struct input_field key_create_opts[KC__MAX] = {
+	[KC_MERCHANT] = MERCHANT_OPT(true),
+	[KC_TYPE] = { "--type", INPUT_CHOICE, true, 0, 0, apikey_type_names,
+	    NULL, NULL },
+	/* Repeatable; what the type allows is the command's to say. */
+	[KC_SCOPE] = { "--scope", INPUT_ARRAY, false, 0, MAX_OPTS, NULL,
+	    scope_ok, "invoices:create, invoices:read, invoices:cancel, "
+	    "invoices:refund, analytics:read, webhooks:manage or *" },
+};
+
 /* The scopes of every --scope, each one the type may carry. */
 static unsigned
 parse_scopes(const struct opts *o, enum apikey_type type,
@@ -277,12 +336,10 @@ parse_scopes(const struct opts *o, enum apikey_type type,
 	size_t i;
 
 	for (i = 0; i < o->n; i++) {
-		if (strcmp(o->names[i], "scope") != 0)
+		if (strcmp(o->names[i], key_create_opts[KC_SCOPE].name) != 0)
 			continue;
 		if (scope_from_name(o->vals[i], &bit) == -1)
-			die("unknown scope '%s' (invoices:create, "
-			    "invoices:read, invoices:cancel, invoices:refund, "
-			    "analytics:read, webhooks:manage, *)", o->vals[i]);
+			die("unknown scope '%s'", o->vals[i]);
 		if ((bit & allowed) != bit)
 			die("a %s key cannot carry scope %s", type_name,
 			    o->vals[i]);
@@ -292,18 +349,16 @@ parse_scopes(const struct opts *o, enum apikey_type type,
 }
 
 static int
-cmd_key_create(const struct opts *o)
+cmd_key_create(const struct opts *o, const struct input_value *v)
 {
-	const char *merchant = need(o, "merchant");
-	const char *type_name = need(o, "type");
+	const char *merchant = v[KC_MERCHANT].str;
+	const char *type_name = v[KC_TYPE].str;
+	enum apikey_type type = (enum apikey_type)v[KC_TYPE].choice;
 	struct apikey_new k;
-	enum apikey_type type;
 	enum apikey_err e;
 	unsigned scopes;
 	json_object *r;
 
-	if (apikey_type_from_name(type_name, &type) == -1)
-		die("--type must be live, test, invoices or analytics");
 	scopes = parse_scopes(o, type, type_name);
 	connect_db();
 	e = apikey_create(db, &admin, merchant, type, scopes, &k);
@@ -351,26 +406,28 @@ key_row(const struct apikey_row *k, void *arg)
 }
 
 static int
-cmd_key_list(const struct opts *o)
+cmd_key_list(const struct opts *o, const struct input_value *v)
 {
 	json_object *arr = json_object_new_array();
 	enum apikey_err e;
 
+	(void)o;
 	connect_db();
-	e = apikey_list(db, opt(o, "merchant"), key_row, arr);
+	e = apikey_list(db, given(&v[F_MERCHANT]), key_row, arr);
 	if (e != APIKEY_OK)
 		die("%s", apikey_strerror(e));
 	return done(arr);
 }
 
 static int
-cmd_key_revoke(const struct opts *o)
+cmd_key_revoke(const struct opts *o, const struct input_value *v)
 {
 	const char *id = o->pos[1];
 	struct apikey_revoked k;
 	enum apikey_err e;
 	json_object *r;
 
+	(void)v;
 	connect_db();
 	e = apikey_revoke(db, &admin, id, &k);
 	if (e == APIKEY_ENOTFOUND)
@@ -388,18 +445,29 @@ cmd_key_revoke(const struct opts *o)
 
 /* --- wallet ----------------------------------------------------------- */
 
+enum { WA_MERCHANT, WA_NETWORK, WA_XPUB, WA__MAX };
+static const struct input_field wallet_add_opts[WA__MAX] = {
+	[WA_MERCHANT] = MERCHANT_OPT(true),
+	/* Which networks exist is the configuration's to say. */
+	[WA_NETWORK] = { "--network", INPUT_STRING, true, 1, CONFIG_MAX_NAME,
+	    NULL, NULL, NULL },
+	[WA_XPUB] = { "--xpub", INPUT_STRING, true, 1, BIP32_XPUB_STRLEN - 1,
+	    NULL, NULL, NULL },
+};
+
 static int
-cmd_wallet_add(const struct opts *o)
+cmd_wallet_add(const struct opts *o, const struct input_value *v)
 {
-	const char *merchant = need(o, "merchant");
-	const char *network = need(o, "network");
-	const char *xpub = need(o, "xpub");
+	const char *merchant = v[WA_MERCHANT].str;
+	const char *network = v[WA_NETWORK].str;
+	const char *xpub = v[WA_XPUB].str;
 	const struct cc_network *net;
 	struct wallet_new w;
 	enum wallet_err e;
 	enum bip32_err why;
 	json_object *r;
 
+	(void)o;
 	net = config_network(&cfg, network);
 	if (net == NULL)
 		die("unknown network '%s' (configured in %s)", network,
@@ -452,13 +520,14 @@ wallet_row(const struct wallet_row *w, void *arg)
 }
 
 static int
-cmd_wallet_list(const struct opts *o)
+cmd_wallet_list(const struct opts *o, const struct input_value *v)
 {
 	json_object *arr = json_object_new_array();
 	enum wallet_err e;
 
+	(void)o;
 	connect_db();
-	e = wallet_list(db, opt(o, "merchant"), wallet_row, arr);
+	e = wallet_list(db, given(&v[F_MERCHANT]), wallet_row, arr);
 	if (e != WALLET_OK)
 		die("%s", wallet_strerror(e));
 	return done(arr);
@@ -466,32 +535,48 @@ cmd_wallet_list(const struct opts *o)
 
 /* --- rate ------------------------------------------------------------- */
 
-static int
-cmd_rate_set(const struct opts *o)
+static bool
+crypto_ok(const char *s)
 {
-	const char *crypto = need(o, "crypto");
-	const char *cur = need(o, "currency");
-	const char *rate = need(o, "rate");
-	const char *src = opt(o, "source") ? opt(o, "source") : "manual";
+	return config_known_crypto(&cfg, s);
+}
+
+static bool
+currency_ok(const char *s)
+{
+	return money_currency_exponent(s) >= 0;
+}
+
+enum { RS_CRYPTO, RS_CURRENCY, RS_RATE, RS_SOURCE, RS__MAX };
+static const struct input_field rate_set_opts[RS__MAX] = {
+	[RS_CRYPTO] = { "--crypto", INPUT_CHECK, true, 0, 0, NULL, crypto_ok,
+	    "an asset of a configured network" },
+	[RS_CURRENCY] = { "--currency", INPUT_CHECK, true, 0, 0, NULL,
+	    currency_ok, "an ISO 4217 currency code" },
+	/* Digits and a point; money_parse_dec says what else is wrong. */
+	[RS_RATE] = { "--rate", INPUT_STRING, true, 1,
+	    CC_MAX_DECIMAL_DIGITS + 1, NULL, NULL, NULL },
+	[RS_SOURCE] = { "--source", INPUT_STRING, false, 0,
+	    CC_MAX_RATE_SOURCE, NULL, NULL, NULL },
+};
+
+static int
+cmd_rate_set(const struct opts *o, const struct input_value *v)
+{
+	const char *crypto = v[RS_CRYPTO].str;
+	const char *cur = v[RS_CURRENCY].str;
+	const char *rate = v[RS_RATE].str;
+	const char *src = v[RS_SOURCE].given ? v[RS_SOURCE].str : "manual";
 	struct money_dec d;
 	enum money_err me;
 	json_object *r;
 
-	if (!config_known_crypto(&cfg, crypto))
-		die("--crypto: %s is not an asset of any configured network",
-		    crypto);
-	if (money_currency_exponent(cur) < 0)
-		die("--currency: %s is not an ISO 4217 code", cur);
+	(void)o;
 	me = money_parse_dec(rate, RATES_MAX_SCALE, &d);
 	if (me != MONEY_OK)
 		die("--rate: %s", money_strerror(me));
 	if (d.mant == 0)
 		die("--rate must be greater than zero");
-	if (strlen(src) > CC_MAX_RATE_SOURCE)
-		die("--source is too long (at most %d bytes)",
-		    CC_MAX_RATE_SOURCE);
-	if (!jsonx_utf8_clean(src, strlen(src), false))
-		die("--source must be text without control characters");
 	connect_db();
 	if (rates_set(db, crypto, cur, rate, src) == -1)
 		die("database error");
@@ -522,10 +607,12 @@ rate_row(const struct rates_row *x, void *arg)
 }
 
 static int
-cmd_rate_list(const struct opts *o)
+cmd_rate_list(const struct opts *o, const struct input_value *v)
 {
 	json_object *arr = json_object_new_array();
 
+	(void)o;
+	(void)v;
 	connect_db();
 	if (rates_list(db, rate_row, arr) == -1)
 		die("database error");
@@ -563,13 +650,14 @@ endpoint_row(const struct whadmin_endpoint *e, void *arg)
 }
 
 static int
-cmd_webhook_endpoints(const struct opts *o)
+cmd_webhook_endpoints(const struct opts *o, const struct input_value *v)
 {
 	json_object *arr = json_object_new_array();
 	enum whadmin_err e;
 
+	(void)o;
 	connect_db();
-	e = whadmin_endpoints(db, opt(o, "merchant"), endpoint_row, arr);
+	e = whadmin_endpoints(db, given(&v[F_MERCHANT]), endpoint_row, arr);
 	if (e != WHADMIN_OK)
 		die("%s", whadmin_strerror(e));
 	return done(arr);
@@ -599,30 +687,27 @@ delivery_row(const struct whadmin_delivery *d, void *arg)
 		    d->last_error ? d->last_error : "");
 }
 
+enum { WD_MERCHANT, WD_STATUS, WD_LIMIT, WD__MAX };
+static const struct input_field webhook_deliveries_opts[WD__MAX] = {
+	[WD_MERCHANT] = MERCHANT_OPT(false),
+	[WD_STATUS] = { "--status", INPUT_CHOICE, false, 0, 0,
+	    whadmin_statuses, NULL, NULL },
+	[WD_LIMIT] = { "--limit", INPUT_INT, false, 1, CC_MAX_ADMIN_LIST,
+	    NULL, NULL, NULL },
+};
+
 static int
-cmd_webhook_deliveries(const struct opts *o)
+cmd_webhook_deliveries(const struct opts *o, const struct input_value *v)
 {
-	const char *limit = opt(o, "limit");
 	struct whadmin_filter f;
 	json_object *arr;
 	enum whadmin_err e;
-	long long n;
-	char *end;
 
-	f.merchant_id = opt(o, "merchant");
-	f.status = opt(o, "status");
-	f.limit = CC_DEFAULT_ADMIN_LIST;
-	if (f.status != NULL && !whadmin_status_ok(f.status))
-		die("--status must be pending, delivered, failed or "
-		    "cancelled\nusage: %s", usage_text.data);
-	if (limit != NULL) {
-		errno = 0;
-		n = strtoll(limit, &end, 10);
-		if (errno != 0 || end == limit || *end != '\0' || n < 1 ||
-		    n > CC_MAX_ADMIN_LIST)
-			die("--limit must be 1..%d", CC_MAX_ADMIN_LIST);
-		f.limit = (int)n;
-	}
+	(void)o;
+	f.merchant_id = given(&v[WD_MERCHANT]);
+	f.status = given(&v[WD_STATUS]);
+	f.limit = v[WD_LIMIT].given ? (int)v[WD_LIMIT].num :
+	    CC_DEFAULT_ADMIN_LIST;
 	connect_db();
 	arr = json_object_new_array();
 	e = whadmin_deliveries(db, &f, delivery_row, arr);
@@ -632,13 +717,14 @@ cmd_webhook_deliveries(const struct opts *o)
 }
 
 static int
-cmd_webhook_retry(const struct opts *o)
+cmd_webhook_retry(const struct opts *o, const struct input_value *v)
 {
 	const char *id = o->pos[1];
 	enum whadmin_err e;
 	char status[16];
 	json_object *r;
 
+	(void)v;
 	connect_db();
 	e = whadmin_retry(db, &admin, id, status, sizeof(status));
 	switch (e) {
@@ -667,13 +753,15 @@ cmd_webhook_retry(const struct opts *o)
 
 /* What an operator looks at first: the queue's depth and age. */
 static int
-cmd_webhook_summary(const struct opts *o)
+cmd_webhook_summary(const struct opts *o, const struct input_value *v)
 {
 	struct whadmin_summary s;
 	enum whadmin_err e;
 	json_object *r;
 	int i;
 
+	(void)o;
+	(void)v;
 	connect_db();
 	e = whadmin_summary(db, &s);
 	if (e != WHADMIN_OK)
@@ -692,11 +780,13 @@ cmd_webhook_summary(const struct opts *o)
 /* --- network ---------------------------------------------------------- */
 
 static int
-cmd_network_list(const struct opts *o)
+cmd_network_list(const struct opts *o, const struct input_value *v)
 {
 	json_object *arr = json_object_new_array();
 	size_t i, j;
 
+	(void)o;
+	(void)v;
 	for (i = 0; i < cfg.nnetworks; i++) {
 		const struct cc_network *n = &cfg.networks[i];
 		json_object *r = json_object_new_object(), *as;
@@ -734,58 +824,53 @@ cmd_network_list(const struct opts *o)
 
 /* --- the command table ------------------------------------------------ */
 
-static const char *const no_opts[] = { NULL };
-static const char *const dir_opts[] = { "dir", NULL };
-static const char *const name_opts[] = { "name", NULL };
-static const char *const merchant_opts[] = { "merchant", NULL };
-static const char *const key_opts[] = { "merchant", "type", "scope", NULL };
-static const char *const wallet_opts[] = { "merchant", "network", "xpub",
-    NULL };
-static const char *const rate_opts[] = { "crypto", "currency", "rate",
-    "source", NULL };
-static const char *const delivery_opts[] = { "merchant", "status", "limit",
-    NULL };
+/* A sub-command's declared options: the table and how many. */
+#define OPTS(a)		a, CC_ARRAY_SIZE(a)
+#define NO_OPTS		NULL, 0
 
 static const struct subcmd migrate_subs[] = {
-	{ NULL, cmd_migrate, "[--dir DIR]", dir_opts, 0 },
+	{ NULL, cmd_migrate, "[--dir DIR]", OPTS(migrate_opts), 0, 0 },
 };
 
 static const struct subcmd merchant_subs[] = {
-	{ "create", cmd_merchant_create, "--name NAME", name_opts, 0 },
-	{ "list", cmd_merchant_list, "", no_opts, 0 },
+	{ "create", cmd_merchant_create, "--name NAME",
+	    OPTS(merchant_create_opts), 0, 0 },
+	{ "list", cmd_merchant_list, "", NO_OPTS, 0, 0 },
 };
 
 static const struct subcmd key_subs[] = {
 	{ "create", cmd_key_create, "--merchant ID --type live|test|invoices|"
-	    "analytics [--scope SCOPE]...", key_opts, 0 },
-	{ "list", cmd_key_list, "[--merchant ID]", merchant_opts, 0 },
-	{ "revoke", cmd_key_revoke, "KEY_ID", no_opts, 1 },
+	    "analytics [--scope SCOPE]...", OPTS(key_create_opts), 0, 0 },
+	{ "list", cmd_key_list, "[--merchant ID]", OPTS(merchant_filter), 0,
+	    0 },
+	{ "revoke", cmd_key_revoke, "KEY_ID", NO_OPTS, 0, 1 },
 };
 
 static const struct subcmd wallet_subs[] = {
 	{ "add", cmd_wallet_add, "--merchant ID --network NETWORK --xpub XPUB",
-	    wallet_opts, 0 },
-	{ "list", cmd_wallet_list, "[--merchant ID]", merchant_opts, 0 },
+	    OPTS(wallet_add_opts), 0, 0 },
+	{ "list", cmd_wallet_list, "[--merchant ID]", OPTS(merchant_filter),
+	    0, 0 },
 };
 
 static const struct subcmd rate_subs[] = {
 	{ "set", cmd_rate_set, "--crypto SYMBOL --currency CODE "
-	    "--rate DECIMAL [--source NAME]", rate_opts, 0 },
-	{ "list", cmd_rate_list, "", no_opts, 0 },
+	    "--rate DECIMAL [--source NAME]", OPTS(rate_set_opts), 0, 0 },
+	{ "list", cmd_rate_list, "", NO_OPTS, 0, 0 },
 };
 
 static const struct subcmd network_subs[] = {
-	{ "list", cmd_network_list, "", no_opts, 0 },
+	{ "list", cmd_network_list, "", NO_OPTS, 0, 0 },
 };
 
 static const struct subcmd webhook_subs[] = {
-	{ "endpoints", cmd_webhook_endpoints, "[--merchant ID]", merchant_opts,
-	    0 },
+	{ "endpoints", cmd_webhook_endpoints, "[--merchant ID]",
+	    OPTS(merchant_filter), 0, 0 },
 	{ "deliveries", cmd_webhook_deliveries, "[--merchant ID] "
 	    "[--status pending|delivered|failed|cancelled] [--limit N]",
-	    delivery_opts, 0 },
-	{ "retry", cmd_webhook_retry, "whd_...", no_opts, 1 },
-	{ "summary", cmd_webhook_summary, "", no_opts, 0 },
+	    OPTS(webhook_deliveries_opts), 1U << WD_STATUS, 0 },
+	{ "retry", cmd_webhook_retry, "whd_...", NO_OPTS, 0, 1 },
+	{ "summary", cmd_webhook_summary, "", NO_OPTS, 0, 0 },
 };
 
 #define SUBS(a)	a, CC_ARRAY_SIZE(a)
@@ -843,6 +928,7 @@ build_usage(const struct cmd *c)
 static int
 run(const struct cmd *c, int argc, char **argv)
 {
+	struct input_value v[MAX_FIELDS];
 	const struct subcmd *s = NULL;
 	size_t i, first = 1;
 	struct opts o;
@@ -869,8 +955,10 @@ run(const struct cmd *c, int argc, char **argv)
 	}
 	if (o.npos != first + s->args)
 		die("usage: %s", usage_text.data);
-	check_opts(&o, s->options);
-	return s->fn(&o);
+	if (s->nfields > MAX_FIELDS)
+		die("%s declares too many options", c->name);
+	check_opts(&o, s, v);
+	return s->fn(&o, v);
 }
 
 static void

@@ -10,8 +10,8 @@
 #include "jsonx.h"
 #include "util.h"
 
-static const char *type_names[APIKEY__MAX] = {
-	"live", "test", "invoices", "analytics"
+const char *const apikey_type_names[APIKEY__MAX + 1] = {
+	"live", "test", "invoices", "analytics", NULL
 };
 static const char *prefixes[APIKEY__MAX] = {
 	"sk_live_", "sk_test_", "sk_live_invoices_", "sk_live_analytics_"
@@ -35,7 +35,7 @@ apikey_type_from_name(const char *s, enum apikey_type *out)
 	int i;
 
 	for (i = 0; i < APIKEY__MAX; i++)
-		if (strcmp(s, type_names[i]) == 0) {
+		if (strcmp(s, apikey_type_names[i]) == 0) {
 			*out = (enum apikey_type)i;
 			return 0;
 		}
@@ -45,7 +45,7 @@ apikey_type_from_name(const char *s, enum apikey_type *out)
 const char *
 apikey_type_name(enum apikey_type t)
 {
-	return type_names[t];
+	return apikey_type_names[t];
 }
 
 const char *

@@ -44,6 +44,8 @@ struct auth {
 /* "test" or "live": the mode a caller's data belongs to. */
 const char	*apikey_mode(const struct auth *);
 
+/* The types' names, indexed by enum apikey_type and NULL-ended. */
+extern const char *const apikey_type_names[APIKEY__MAX + 1];
 int		 apikey_type_from_name(const char *, enum apikey_type *);
 const char	*apikey_type_name(enum apikey_type);
 const char	*apikey_prefix(enum apikey_type);

@@ -35,6 +35,7 @@
 #define CONFIG_MAX_ASSETS	8
 #define CONFIG_MAX_CURRENCIES	48
 #define CONFIG_MAX_ALLOWED_IPS	16
+#define CONFIG_MAX_NAME		31	/* a network's name, bytes */
 #define CONFIG_DEFAULT_PATH	"/etc/crypto-checkout/cc.conf"
 
 struct cc_asset {
@@ -46,7 +47,7 @@ struct cc_asset {
 };
 
 struct cc_network {
-	char			 name[32];
+	char			 name[CONFIG_MAX_NAME + 1];
 	enum address_kind	 kind;
 	uint64_t		 chain_id;
 	bool			 test;

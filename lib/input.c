@@ -1,4 +1,4 @@
-/* Declared validation of JSON bodies and query strings. */
+/* Declared validation of JSON bodies, query strings and name=value pairs. */
 #include "cc.h"
 
 #include <errno.h>
@@ -284,6 +284,91 @@ input_query(const struct http_query *q, const struct input_field *fields,
 		v[i].given = true;
 		if (check_text(&query_src, &fields[i], s, strlen(s), &v[i],
 		    e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Checks every value of a repeatable field of pairs. */
+static int
+check_repeats(const char *const *names, const char *const *vals,
+    size_t npairs, const struct input_field *f, struct input_value *v,
+    struct input_error *e)
+{
+	size_t i;
+
+	for (i = 0; i < npairs; i++) {
+		if (strcmp(names[i], f->name) != 0)
+			continue;
+		if (v->count++ == 0)
+			v->str = vals[i];
+		if (f->check != NULL && !f->check(vals[i]))
+			return input_seterr(e, 422, "INVALID_VALUE", f->name,
+			    "%s must be %s", f->name, f->what);
+	}
+	if ((int64_t)v->count > f->hi)
+		return input_seterr(e, 422, "INVALID_VALUE", f->name,
+		    "%s must be given at most %lld times", f->name,
+		    (long long)f->hi);
+	if ((int64_t)v->count < f->lo && v->count > 0)
+		return input_seterr(e, 422, "INVALID_VALUE", f->name,
+		    "%s must be given %lld to %lld times", f->name,
+		    (long long)f->lo, (long long)f->hi);
+	return 0;
+}
+
+int
+input_pairs(const char *const *names, const char *const *vals,
+    size_t npairs, const struct input_field *fields, size_t n,
+    struct input_value *v, struct input_error *e)
+{
+	const struct input_field *f;
+	const char *s;
+	size_t i, j, klen;
+
+	if (n > 0)
+		memset(v, 0, n * sizeof(*v));
+	for (i = 0; i < npairs; i++) {
+		for (j = 0; j < n; j++)
+			if (strcmp(names[i], fields[j].name) == 0)
+				break;
+		if (j == n) {
+			/* Name the key only when it is fit to echo. */
+			klen = strlen(names[i]);
+			return input_seterr(e, 422, "UNKNOWN_FIELD",
+			    klen < sizeof(e->field) &&
+			    jsonx_utf8_clean(names[i], klen, false) ?
+			    names[i] : NULL, "unknown field");
+		}
+	}
+	for (i = 0; i < n; i++) {
+		f = &fields[i];
+		if (f->kind == INPUT_ARRAY) {
+			if (check_repeats(names, vals, npairs, f, &v[i],
+			    e) == -1)
+				return -1;
+			v[i].given = v[i].count > 0;
+			if (!v[i].given && f->required)
+				return missing(&body_src, f, e);
+			continue;
+		}
+		s = NULL;
+		for (j = 0; j < npairs; j++) {
+			if (strcmp(names[j], f->name) != 0)
+				continue;
+			if (s != NULL)
+				return input_seterr(e, 422, "INVALID_VALUE",
+				    f->name, "%s is given more than once",
+				    f->name);
+			s = vals[j];
+		}
+		if (s == NULL || (f->required && *s == '\0')) {
+			if (f->required)
+				return missing(&body_src, f, e);
+			continue;
+		}
+		v[i].given = true;
+		if (check_text(&body_src, f, s, strlen(s), &v[i], e) == -1)
 			return -1;
 	}
 	return 0;

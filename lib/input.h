@@ -1,7 +1,8 @@
 /*
  * Declared validation of outside input. A parser declares each field it
  * accepts once, in a table (name, kind, bounds, choices), and one function
- * checks a JSON body or a query string against it: unknown fields, types,
+ * checks a JSON body, a query string or a command line's name=value pairs
+ * against it: unknown fields, types,
  * lengths, ranges and choices are refused with the spec's error format,
  * `field` naming the culprit, and messages that state the bound from the
  * table (so a limit in cc_limits.h is said once). Pure: unit-tested.
@@ -44,7 +45,8 @@ enum input_kind {
 	INPUT_CHOICE,	/* one of choices, exactly */
 	INPUT_URL,	/* input_url_ok */
 	INPUT_CHECK,	/* text accepted by check(); what says what it is */
-	INPUT_ARRAY,	/* a JSON array of lo..hi elements (bodies only) */
+	INPUT_ARRAY,	/* a JSON array of lo..hi elements, or a name
+			   repeated lo..hi times in pairs */
 	INPUT_KIND__MAX
 };
 
@@ -67,6 +69,7 @@ struct input_value {
 	bool		 yes;		/* INPUT_BOOL */
 	int		 choice;	/* INPUT_CHOICE: index in choices */
 	json_object	*array;		/* INPUT_ARRAY: the array (borrowed) */
+	size_t		 count;		/* INPUT_ARRAY in pairs: how many */
 };
 
 /*
@@ -86,5 +89,21 @@ int	input_json(json_object *obj, const struct input_field *, size_t n,
  */
 int	input_query(const struct http_query *, const struct input_field *,
 	    size_t n, struct input_value *v, struct input_error *e);
+
+/*
+ * The same for npairs name=value pairs, such as a command line's
+ * "--limit 10" (names are matched exactly, dashes and all, and messages
+ * name the field as declared: "--limit must be an integer from 1 to
+ * 10000"). Errors are 422 with the body's codes: UNKNOWN_FIELD (field the
+ * name when fit to echo), MISSING_FIELD, INVALID_LENGTH, INVALID_VALUE.
+ * A required field given empty counts as missing (a shell's unset
+ * variable); a name given twice is INVALID_VALUE, except for an
+ * INPUT_ARRAY field, which may be given lo..hi times, each value passing
+ * check when one is declared: its value holds the first and the count,
+ * and the caller walks the pairs for the rest.
+ */
+int	input_pairs(const char *const *names, const char *const *vals,
+	    size_t npairs, const struct input_field *, size_t n,
+	    struct input_value *v, struct input_error *e);
 
 #endif

@@ -29,8 +29,8 @@ static const char *const stat_names[WHADMIN_STAT__MAX] = {
 };
 
 /* webhook_deliveries.status's CHECK, in C. */
-static const char *const statuses[] = {
-	"pending", "delivered", "failed", "cancelled"
+const char *const whadmin_statuses[] = {
+	"pending", "delivered", "failed", "cancelled", NULL
 };
 
 const char *
@@ -54,8 +54,8 @@ whadmin_status_ok(const char *s)
 {
 	size_t i;
 
-	for (i = 0; i < CC_ARRAY_SIZE(statuses); i++)
-		if (strcmp(s, statuses[i]) == 0)
+	for (i = 0; whadmin_statuses[i] != NULL; i++)
+		if (strcmp(s, whadmin_statuses[i]) == 0)
 			return true;
 	return false;
 }

@@ -79,7 +79,10 @@ struct whadmin_summary {
 const char	*whadmin_strerror(enum whadmin_err);
 /* "pending", "due", "oldest_due_seconds", ...; NULL out of range. */
 const char	*whadmin_stat_name(enum whadmin_stat);
-/* True for a delivery status: pending, delivered, failed, cancelled. */
+/* The delivery statuses, NULL-ended: pending, delivered, failed,
+ * cancelled. */
+extern const char *const whadmin_statuses[];
+/* True for a delivery status. */
 bool		 whadmin_status_ok(const char *);
 
 /* Calls fn for each endpoint (of one merchant unless NULL). */

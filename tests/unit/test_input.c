@@ -1,7 +1,7 @@
 /*
- * Unit tests of lib/input.c: declared fields checked in JSON bodies and
- * query strings, one table row per case, each naming the status, code and
- * field the spec's error format must carry.
+ * Unit tests of lib/input.c: declared fields checked in JSON bodies,
+ * query strings and name=value pairs, one table row per case, each naming
+ * the status, code and field the spec's error format must carry.
  */
 #include "cc.h"
 
@@ -202,9 +202,133 @@ test_url(void)
 		    rows[i].url);
 }
 
+/* A command line's options, as cc-admin declares them. */
+enum { P_NAME, P_LIMIT, P_STATUS, P_SCOPE, P__MAX };
+
+static const struct input_field pfields[P__MAX] = {
+	[P_NAME] = { "--name", INPUT_STRING, true, 1, 10, NULL, NULL, NULL },
+	[P_LIMIT] = { "--limit", INPUT_INT, false, 1, 100, NULL, NULL, NULL },
+	[P_STATUS] = { "--status", INPUT_CHOICE, false, 0, 0, colours, NULL,
+	    NULL },
+	[P_SCOPE] = { "--scope", INPUT_ARRAY, false, 0, 2, NULL, is_even,
+	    "an even number" },
+};
+
+#define MAX_PAIRS 8
+
+/* Splits "a=1&b=2" (no decoding) into names and values within buf. */
+static size_t
+split_pairs(const char *in, char *buf, size_t buflen, const char **names,
+    const char **vals)
+{
+	char *p, *amp, *eq;
+	size_t n = 0;
+
+	cc_strlcpy(buf, in, buflen);
+	for (p = buf; *p != '\0' && n < MAX_PAIRS; p = amp + 1) {
+		amp = strchr(p, '&');
+		if (amp != NULL)
+			*amp = '\0';
+		eq = strchr(p, '=');
+		CU_ASSERT_FATAL(eq != NULL);
+		*eq = '\0';
+		names[n] = p;
+		vals[n++] = eq + 1;
+		if (amp == NULL)
+			break;
+	}
+	return n;
+}
+
+static void
+test_pairs(void)
+{
+	static const struct row rows[] = {
+		{ "--name=x", 0, NULL, NULL, NULL },
+		{ "--name=0123456789&--limit=100&--status=blue&--scope=2&"
+		  "--scope=4", 0, NULL, NULL, NULL },
+		{ "--limit=1&--status=", 422, "MISSING_FIELD", "--name",
+		  "--name is required" },
+		{ "--name=", 422, "MISSING_FIELD", "--name",
+		  "--name is required" },
+		{ "--name=01234567890", 422, "INVALID_LENGTH", "--name",
+		  "--name must be at most 10 bytes" },
+		{ "--name=a\tb", 422, "INVALID_VALUE", "--name",
+		  "--name contains control characters" },
+		{ "--name=x&--name=y", 422, "INVALID_VALUE", "--name",
+		  "--name is given more than once" },
+		{ "--name=x&--limit=0", 422, "INVALID_VALUE", "--limit",
+		  "--limit must be an integer from 1 to 100" },
+		{ "--name=x&--limit=101", 422, "INVALID_VALUE", "--limit",
+		  "--limit must be an integer from 1 to 100" },
+		{ "--name=x&--limit=1x", 422, "INVALID_VALUE", "--limit",
+		  "integer from 1 to 100" },
+		{ "--name=x&--limit=", 422, "INVALID_VALUE", "--limit",
+		  "integer" },
+		{ "--name=x&--status=", 422, "INVALID_VALUE", "--status",
+		  "--status must be red, green or blue" },
+		{ "--name=x&--status=pink", 422, "INVALID_VALUE", "--status",
+		  "--status must be red, green or blue" },
+		{ "--name=x&--scope=2&--scope=3", 422, "INVALID_VALUE",
+		  "--scope", "--scope must be an even number" },
+		{ "--name=x&--scope=2&--scope=4&--scope=6", 422,
+		  "INVALID_VALUE", "--scope", "given at most 2 times" },
+		{ "--name=x&--bogus=1", 422, "UNKNOWN_FIELD", "--bogus",
+		  "unknown field" },
+		{ "--name=x&name=1", 422, "UNKNOWN_FIELD", "name",
+		  "unknown field" },
+		{ "--name=x&--a\001=1", 422, "UNKNOWN_FIELD", "",
+		  "unknown field" },
+		{ "--name=x&--0123456789012345678901234567890123456789"
+		  "0123456789012345678901234567890=1", 422, "UNKNOWN_FIELD",
+		  "", "unknown field" },
+	};
+	const char *names[MAX_PAIRS], *vals[MAX_PAIRS];
+	struct input_value v[P__MAX];
+	struct input_error e;
+	char buf[256];
+	size_t i, n;
+	int rc;
+
+	for (i = 0; i < CC_ARRAY_SIZE(rows); i++) {
+		memset(&e, 0, sizeof(e));
+		n = split_pairs(rows[i].in, buf, sizeof(buf), names, vals);
+		rc = input_pairs(names, vals, n, pfields, P__MAX, v, &e);
+		if (rows[i].status == 0)
+			EXPECT(rc == 0, "row %zu (%s) refused: %s", i,
+			    rows[i].in, e.message);
+		else
+			EXPECT(rc == -1 && e.status == rows[i].status &&
+			    strcmp(e.code, rows[i].code) == 0 &&
+			    strcmp(e.field, rows[i].field) == 0 &&
+			    strstr(e.message, rows[i].msg) != NULL,
+			    "row %zu (%s): rc %d %d %s %s '%s'", i,
+			    rows[i].in, rc, e.status, e.code, e.field,
+			    e.message);
+		input_error_release(&e);
+	}
+	/* What good options give the caller. */
+	memset(&e, 0, sizeof(e));
+	n = split_pairs("--scope=8&--limit=7&--name=n&--status=green&"
+	    "--scope=0", buf, sizeof(buf), names, vals);
+	CU_ASSERT_FATAL(input_pairs(names, vals, n, pfields, P__MAX, v,
+	    &e) == 0);
+	EXPECT(v[P_NAME].given && strcmp(v[P_NAME].str, "n") == 0, "name");
+	EXPECT(v[P_LIMIT].given && v[P_LIMIT].num == 7, "limit");
+	EXPECT(v[P_STATUS].given && v[P_STATUS].choice == 1, "status");
+	EXPECT(v[P_SCOPE].given && v[P_SCOPE].count == 2 &&
+	    strcmp(v[P_SCOPE].str, "8") == 0, "scope");
+	/* Nothing given: only the required field is missed. */
+	CU_ASSERT_FATAL(input_pairs(names, vals, 0, pfields + 1, P__MAX - 1,
+	    v, &e) == 0);
+	EXPECT(!v[0].given && !v[1].given && !v[2].given && v[2].count == 0,
+	    "absent options");
+}
+
 static const struct cu_test tests[] = {
 	{ "input_json", test_json },
 	{ "input_query", test_query },
+	{ "input_pairs", test_pairs },
 	{ "input_url_ok", test_url },
 };
 

@@ -88,11 +88,26 @@ choice_list(const char *const *c, char *out, size_t outlen)
 	}
 }
 
-/* Checks the text of one given field. 0, or -1 with e set. */
+/* The code for a length or count of f outside its bounds. */
+static const char *
+bounds_code(const struct source *src, const struct input_field *f,
+    const char *dflt)
+{
+	if (src == &body_src && f->bounds_code != NULL)
+		return f->bounds_code;
+	return dflt;
+}
+
+/*
+ * Checks the text of one given field, named name in errors. 0, or -1 with
+ * e set.
+ */
 static int
 check_text(const struct source *src, const struct input_field *f,
-    const char *s, size_t len, struct input_value *v, struct input_error *e)
+    const char *name, const char *s, size_t len, struct input_value *v,
+    struct input_error *e)
 {
+	const char *lc = bounds_code(src, f, src->length_code);
 	char list[256], *end;
 	long long x;
 	int i;
@@ -103,22 +118,19 @@ check_text(const struct source *src, const struct input_field *f,
 	case INPUT_TEXT:
 		if ((int64_t)len > f->hi || (int64_t)len < f->lo) {
 			if (f->lo == 1 && len == 0)
-				return input_seterr(e, src->status,
-				    src->length_code, f->name,
-				    "%s must not be empty", f->name);
+				return input_seterr(e, src->status, lc, name,
+				    "%s must not be empty", name);
 			if (f->lo <= 1)
-				return input_seterr(e, src->status,
-				    src->length_code, f->name, "%s must be at "
-				    "most %lld bytes", f->name,
+				return input_seterr(e, src->status, lc, name,
+				    "%s must be at most %lld bytes", name,
 				    (long long)f->hi);
-			return input_seterr(e, src->status, src->length_code,
-			    f->name, "%s must be %lld to %lld characters",
-			    f->name, (long long)f->lo, (long long)f->hi);
+			return input_seterr(e, src->status, lc, name,
+			    "%s must be %lld to %lld characters", name,
+			    (long long)f->lo, (long long)f->hi);
 		}
 		if (!jsonx_utf8_clean(s, len, f->kind == INPUT_TEXT))
 			return input_seterr(e, src->status, src->value_code,
-			    f->name, "%s contains control characters",
-			    f->name);
+			    name, "%s contains control characters", name);
 		return 0;
 	case INPUT_INT:
 		errno = 0;
@@ -126,15 +138,14 @@ check_text(const struct source *src, const struct input_field *f,
 		if (errno != 0 || end == s || *end != '\0' || x < f->lo ||
 		    x > f->hi)
 			return input_seterr(e, src->status, src->value_code,
-			    f->name, "%s must be an integer from %lld to "
-			    "%lld", f->name, (long long)f->lo,
-			    (long long)f->hi);
+			    name, "%s must be an integer from %lld to %lld",
+			    name, (long long)f->lo, (long long)f->hi);
 		v->num = x;
 		return 0;
 	case INPUT_BOOL:
 		if (strcmp(s, "true") != 0 && strcmp(s, "false") != 0)
 			return input_seterr(e, src->status, src->value_code,
-			    f->name, "%s must be true or false", f->name);
+			    name, "%s must be true or false", name);
 		v->yes = s[0] == 't';
 		return 0;
 	case INPUT_CHOICE:
@@ -144,21 +155,27 @@ check_text(const struct source *src, const struct input_field *f,
 				return 0;
 			}
 		choice_list(f->choices, list, sizeof(list));
-		return input_seterr(e, src->status, src->value_code, f->name,
-		    "%s must be %s", f->name, list);
+		return input_seterr(e, src->status, src->value_code, name,
+		    "%s must be %s", name, list);
 	case INPUT_URL:
 		if (!input_url_ok(s))
 			return input_seterr(e, src->status, src->value_code,
-			    f->name, "%s must be an http or https URL of at "
-			    "most %d bytes", f->name, CC_MAX_URL);
+			    name, "%s must be an http or https URL of at "
+			    "most %d bytes", name, CC_MAX_URL);
 		return 0;
 	case INPUT_ARRAY:
-		return input_seterr(e, src->status, src->type_code, f->name,
-		    "%s must be a list", f->name);
+		return input_seterr(e, src->status, src->type_code, name,
+		    "%s must be a list", name);
+	case INPUT_OBJECT:
+		return input_seterr(e, src->status, src->type_code, name,
+		    "%s must be an object", name);
+	case INPUT_NUMBER:
+		/* The caller parses the text. */
+		return 0;
 	case INPUT_CHECK:
-		if (!f->check(s))
+		if (f->check != NULL && !f->check(s))
 			return input_seterr(e, src->status, src->value_code,
-			    f->name, "%s must be %s", f->name, f->what);
+			    name, "%s must be %s", name, f->what);
 		return 0;
 	default:
 		return input_seterr(e, 500, "INTERNAL_ERROR", NULL,
@@ -167,24 +184,106 @@ check_text(const struct source *src, const struct input_field *f,
 }
 
 static int
-missing(const struct source *src, const struct input_field *f,
-    struct input_error *e)
+missing(const struct source *src, const char *name, struct input_error *e)
 {
 	return input_seterr(e, src->status, src == &body_src ?
-	    "MISSING_FIELD" : "INVALID_PARAMETER", f->name, "%s is required",
-	    f->name);
+	    "MISSING_FIELD" : "INVALID_PARAMETER", name, "%s is required",
+	    name);
+}
+
+/* prefix.name into out, or name alone without a prefix. */
+static const char *
+field_name(const char *prefix, const char *name, char *out, size_t outlen)
+{
+	if (prefix == NULL)
+		return name;
+	snprintf(out, outlen, "%s.%s", prefix, name);
+	return out;
+}
+
+/* One given member x of a body, checked as f says. 0, or -1 with e set. */
+static int
+check_member(const struct input_field *f, const char *name, json_object *x,
+    struct input_value *v, struct input_error *e)
+{
+	size_t n_el;
+
+	switch (f->kind) {
+	case INPUT_INT:
+		if (!json_object_is_type(x, json_type_int))
+			return input_seterr(e, 422, "INVALID_TYPE", name,
+			    "%s must be an integer", name);
+		return check_text(&body_src, f, name, jsonx_number_text(x), 0,
+		    v, e);
+	case INPUT_ARRAY:
+		if (!json_object_is_type(x, json_type_array))
+			return input_seterr(e, 422, "INVALID_TYPE", name,
+			    "%s must be an array", name);
+		v->array = x;
+		n_el = json_object_array_length(x);
+		if ((int64_t)n_el < f->lo || (int64_t)n_el > f->hi)
+			return input_seterr(e, 422, bounds_code(&body_src, f,
+			    "INVALID_VALUE"), name, "%s must have %lld to %lld "
+			    "entries", name, (long long)f->lo,
+			    (long long)f->hi);
+		return 0;
+	case INPUT_OBJECT:
+		if (!json_object_is_type(x, json_type_object))
+			return input_seterr(e, 422, "INVALID_TYPE", name,
+			    "%s must be an object", name);
+		v->obj = x;
+		return 0;
+	case INPUT_NUMBER:
+		/* The token's own text: an amount never becomes a double. */
+		if (json_object_is_type(x, json_type_string))
+			v->str = json_object_get_string(x);
+		else
+			v->str = jsonx_number_text(x);
+		if (v->str == NULL)
+			return input_seterr(e, 422, "INVALID_TYPE", name,
+			    "%s must be a number", name);
+		return 0;
+	case INPUT_BOOL:
+		if (!json_object_is_type(x, json_type_boolean))
+			return input_seterr(e, 422, "INVALID_TYPE", name,
+			    "%s must be true or false", name);
+		v->yes = json_object_get_boolean(x);
+		v->str = v->yes ? "true" : "false";
+		return 0;
+	default:
+		if (!json_object_is_type(x, json_type_string))
+			return input_seterr(e, 422, "INVALID_TYPE", name,
+			    "%s must be a string", name);
+		return check_text(&body_src, f, name,
+		    json_object_get_string(x),
+		    (size_t)json_object_get_string_len(x), v, e);
+	}
 }
 
 int
 input_json(json_object *obj, const struct input_field *fields, size_t n,
     struct input_value *v, struct input_error *e)
 {
+	return input_json_at(obj, NULL, fields, n, v, e);
+}
+
+int
+input_json_at(json_object *obj, const char *prefix,
+    const struct input_field *fields, size_t n, struct input_value *v,
+    struct input_error *e)
+{
 	const struct input_field *f;
+	const char *name;
 	json_object *x;
-	size_t i, n_el;
+	char buf[64];
+	size_t i;
 
 	if (n > 0)
 		memset(v, 0, n * sizeof(*v));
+	if (prefix != NULL && (obj == NULL ||
+	    !json_object_is_type(obj, json_type_object)))
+		return input_seterr(e, 422, "INVALID_TYPE", prefix,
+		    "%s must be an object", prefix);
 	if (obj != NULL && !json_object_is_type(obj, json_type_object))
 		return input_seterr(e, 400, "INVALID_JSON", NULL,
 		    "the body must be a JSON object");
@@ -199,61 +298,27 @@ input_json(json_object *obj, const struct input_field *fields, size_t n,
 			if (i < n)
 				continue;
 			/* Name the key only when it is fit to echo. */
-			return input_seterr(e, 422, "UNKNOWN_FIELD",
-			    klen <= 40 && jsonx_utf8_clean(k, klen, false) ?
-			    k : NULL, "unknown field");
+			if (klen > 40 || !jsonx_utf8_clean(k, klen, false))
+				return input_seterr(e, 422, "UNKNOWN_FIELD",
+				    prefix, "unknown field");
+			name = field_name(prefix, k, buf, sizeof(buf));
+			return input_seterr(e, 422, "UNKNOWN_FIELD", name,
+			    "unknown field '%s'", name);
 		}
 	}
 	for (i = 0; i < n; i++) {
 		f = &fields[i];
+		name = field_name(prefix, f->name, buf, sizeof(buf));
 		x = NULL;
 		if (obj == NULL || !json_object_object_get_ex(obj, f->name,
 		    &x) || json_object_is_type(x, json_type_null)) {
 			if (f->required)
-				return missing(&body_src, f, e);
+				return missing(&body_src, name, e);
 			continue;
 		}
 		v[i].given = true;
-		switch (f->kind) {
-		case INPUT_INT:
-			if (!json_object_is_type(x, json_type_int))
-				return input_seterr(e, 422, "INVALID_TYPE",
-				    f->name, "%s must be an integer",
-				    f->name);
-			if (check_text(&body_src, f, jsonx_number_text(x),
-			    0, &v[i], e) == -1)
-				return -1;
-			break;
-		case INPUT_ARRAY:
-			if (!json_object_is_type(x, json_type_array))
-				return input_seterr(e, 422, "INVALID_TYPE",
-				    f->name, "%s must be an array", f->name);
-			v[i].array = x;
-			n_el = json_object_array_length(x);
-			if ((int64_t)n_el < f->lo || (int64_t)n_el > f->hi)
-				return input_seterr(e, 422, "INVALID_VALUE",
-				    f->name, "%s must have %lld to %lld "
-				    "entries", f->name, (long long)f->lo,
-				    (long long)f->hi);
-			break;
-		case INPUT_BOOL:
-			if (!json_object_is_type(x, json_type_boolean))
-				return input_seterr(e, 422, "INVALID_TYPE",
-				    f->name, "%s must be true or false",
-				    f->name);
-			v[i].yes = json_object_get_boolean(x);
-			v[i].str = v[i].yes ? "true" : "false";
-			break;
-		default:
-			if (!json_object_is_type(x, json_type_string))
-				return input_seterr(e, 422, "INVALID_TYPE",
-				    f->name, "%s must be a string", f->name);
-			if (check_text(&body_src, f, json_object_get_string(x),
-			    (size_t)json_object_get_string_len(x), &v[i],
-			    e) == -1)
-				return -1;
-			break;
-		}
+		if (check_member(f, name, x, &v[i], e) == -1)
+			return -1;
 	}
 	return 0;
 }
@@ -278,12 +343,13 @@ input_query(const struct http_query *q, const struct input_field *fields,
 		s = http_query_get(q, fields[i].name);
 		if (s == NULL) {
 			if (fields[i].required)
-				return missing(&query_src, &fields[i], e);
+				return missing(&query_src, fields[i].name,
+				    e);
 			continue;
 		}
 		v[i].given = true;
-		if (check_text(&query_src, &fields[i], s, strlen(s), &v[i],
-		    e) == -1)
+		if (check_text(&query_src, &fields[i], fields[i].name, s,
+		    strlen(s), &v[i], e) == -1)
 			return -1;
 	}
 	return 0;
@@ -349,7 +415,7 @@ input_pairs(const char *const *names, const char *const *vals,
 				return -1;
 			v[i].given = v[i].count > 0;
 			if (!v[i].given && f->required)
-				return missing(&body_src, f, e);
+				return missing(&body_src, f->name, e);
 			continue;
 		}
 		s = NULL;
@@ -364,11 +430,12 @@ input_pairs(const char *const *names, const char *const *vals,
 		}
 		if (s == NULL || (f->required && *s == '\0')) {
 			if (f->required)
-				return missing(&body_src, f, e);
+				return missing(&body_src, f->name, e);
 			continue;
 		}
 		v[i].given = true;
-		if (check_text(&body_src, f, s, strlen(s), &v[i], e) == -1)
+		if (check_text(&body_src, f, f->name, s, strlen(s), &v[i],
+		    e) == -1)
 			return -1;
 	}
 	return 0;

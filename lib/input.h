@@ -44,9 +44,15 @@ enum input_kind {
 	INPUT_BOOL,	/* true or false */
 	INPUT_CHOICE,	/* one of choices, exactly */
 	INPUT_URL,	/* input_url_ok */
-	INPUT_CHECK,	/* text accepted by check(); what says what it is */
+	INPUT_CHECK,	/* text accepted by check(); what says what it is
+			   (check NULL: any text, the caller judges it) */
 	INPUT_ARRAY,	/* a JSON array of lo..hi elements, or a name
 			   repeated lo..hi times in pairs */
+	INPUT_OBJECT,	/* a JSON object (bodies only); the caller checks
+			   its members, e.g. with input_json_at */
+	INPUT_NUMBER,	/* a JSON number, or a string: str is its exact
+			   text (jsonx_number_text), never read through a
+			   double; the caller parses it (money_parse_minor) */
 	INPUT_KIND__MAX
 };
 
@@ -59,6 +65,12 @@ struct input_field {
 	bool			(*check)(const char *);	/* INPUT_CHECK */
 	/* INPUT_CHECK: completes "<name> must be ..." */
 	const char		 *what;
+	/*
+	 * Bodies: the code for a length or count outside lo..hi when it is
+	 * not the kind's own (INVALID_LENGTH for text, INVALID_VALUE for an
+	 * array). NULL: the kind's.
+	 */
+	const char		 *bounds_code;
 };
 
 /* What a field was given; strings point into the input. */
@@ -70,6 +82,7 @@ struct input_value {
 	int		 choice;	/* INPUT_CHOICE: index in choices */
 	json_object	*array;		/* INPUT_ARRAY: the array (borrowed) */
 	size_t		 count;		/* INPUT_ARRAY in pairs: how many */
+	json_object	*obj;		/* INPUT_OBJECT: the object (borrowed) */
 };
 
 /*
@@ -82,6 +95,17 @@ struct input_value {
  */
 int	input_json(json_object *obj, const struct input_field *, size_t n,
 	    struct input_value *v, struct input_error *e);
+
+/*
+ * The same for an object nested in a body (an INPUT_OBJECT member, an
+ * element of an INPUT_ARRAY): every field is named prefix.name in errors
+ * (items[0].unit_price), an unknown key prefix.key (prefix alone when the
+ * key is not fit to echo), and obj not an object (NULL included) is 422
+ * INVALID_TYPE naming prefix. With prefix NULL it is input_json.
+ */
+int	input_json_at(json_object *obj, const char *prefix,
+	    const struct input_field *, size_t n, struct input_value *v,
+	    struct input_error *e);
 
 /*
  * The same for a parsed query string, where every value is text and every

@@ -2,8 +2,6 @@
 #include "cc.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <stdarg.h>
 
 #include "config.h"
 #include "http.h"
@@ -14,12 +12,107 @@
 #include "money.h"
 #include "util.h"
 
-#define E_TYPE		"INVALID_TYPE"
-#define E_MISSING	"MISSING_FIELD"
-#define E_UNKNOWN	"UNKNOWN_FIELD"
-#define E_LENGTH	"INVALID_LENGTH"
 #define E_AMOUNT	"INVALID_AMOUNT"
-#define E_VALUE		"INVALID_VALUE"
+
+/* 1 to max letters and digits, the shape of a currency code. */
+static bool
+code_ok(const char *s, size_t max)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > max)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+static bool
+currency_code_ok(const char *s)
+{
+	return code_ok(s, 3);
+}
+
+static bool
+crypto_code_ok(const char *s)
+{
+	return code_ok(s, 10);
+}
+
+/*
+ * The Create Invoice body, declared once: the top level, each element of
+ * items, and payment_tolerance. input_json checks presence, JSON types,
+ * lengths and ranges in table order; what a table cannot say (a currency
+ * the configuration knows, amounts at the currency's exponent, the price
+ * lock within expires_in, a URL's shape) is checked after, in the order
+ * of the dependencies: currency before any amount.
+ */
+enum { IF_CURRENCY, IF_CRYPTO, IF_NETWORK, IF_TITLE, IF_DESCRIPTION,
+    IF_ITEMS, IF_TAX, IF_EXPIRES_IN, IF_PRICE_LOCK, IF_TOLERANCE,
+    IF_WEBHOOK_URL, IF_RETURN_URL, IF_CANCEL_URL, IF_METADATA, IF__MAX };
+
+static const struct input_field invoice_fields[IF__MAX] = {
+	[IF_CURRENCY] = { "currency", INPUT_CHECK, true, 0, 0, NULL,
+	    currency_code_ok, "a three-letter currency code such as USD" },
+	[IF_CRYPTO] = { "crypto_currency", INPUT_CHECK, true, 0, 0, NULL,
+	    crypto_code_ok, "a code of 1 to 10 letters and digits such as "
+	    "USDT" },
+	/* Any text: the configuration says which networks exist. */
+	[IF_NETWORK] = { "network", INPUT_CHECK, false, 0, 0, NULL, NULL,
+	    NULL },
+	[IF_TITLE] = { "title", INPUT_STRING, false, 0, CC_MAX_TITLE, NULL,
+	    NULL, NULL },
+	[IF_DESCRIPTION] = { "description", INPUT_TEXT, false, 0,
+	    CC_MAX_DESCRIPTION, NULL, NULL, NULL },
+	[IF_ITEMS] = { "items", INPUT_ARRAY, true, 1, CC_MAX_ITEMS, NULL,
+	    NULL, NULL, "INVALID_LENGTH" },
+	[IF_TAX] = { "tax", INPUT_NUMBER, false, 0, 0, NULL, NULL, NULL },
+	[IF_EXPIRES_IN] = { "expires_in", INPUT_INT, false,
+	    CC_MIN_EXPIRES_IN, CC_MAX_EXPIRES_IN, NULL, NULL, NULL },
+	/* At most expires_in, checked once both are known. */
+	[IF_PRICE_LOCK] = { "price_lock_duration", INPUT_INT, false,
+	    CC_MIN_PRICE_LOCK, CC_MAX_EXPIRES_IN, NULL, NULL, NULL },
+	[IF_TOLERANCE] = { "payment_tolerance", INPUT_OBJECT, false, 0, 0,
+	    NULL, NULL, NULL },
+	/* The length here, the URL's shape after (INVALID_URL). */
+	[IF_WEBHOOK_URL] = { "webhook_url", INPUT_STRING, false, 0,
+	    CC_MAX_URL, NULL, NULL, NULL },
+	[IF_RETURN_URL] = { "return_url", INPUT_STRING, false, 0, CC_MAX_URL,
+	    NULL, NULL, NULL },
+	[IF_CANCEL_URL] = { "cancel_url", INPUT_STRING, false, 0, CC_MAX_URL,
+	    NULL, NULL, NULL },
+	/* Free keys: parse_metadata checks them. */
+	[IF_METADATA] = { "metadata", INPUT_OBJECT, false, 0, 0, NULL, NULL,
+	    NULL },
+};
+
+enum { IT_NAME, IT_DESCRIPTION, IT_QUANTITY, IT_PRICE, IT__MAX };
+
+static const struct input_field item_fields[IT__MAX] = {
+	[IT_NAME] = { "name", INPUT_STRING, true, 1, CC_MAX_ITEM_NAME, NULL,
+	    NULL, NULL },
+	[IT_DESCRIPTION] = { "description", INPUT_TEXT, false, 0,
+	    CC_MAX_ITEM_DESCRIPTION, NULL, NULL, NULL },
+	[IT_QUANTITY] = { "quantity", INPUT_INT, false, 1, CC_MAX_QUANTITY,
+	    NULL, NULL, NULL },
+	[IT_PRICE] = { "unit_price", INPUT_NUMBER, true, 0, 0, NULL, NULL,
+	    NULL },
+};
+
+enum { PT_UNDER, PT_OVER, PT_ACTION, PT__MAX };
+
+static const char *const overpay_actions[] = { "credit_account", "refund",
+	NULL };
+
+static const struct input_field tolerance_fields[PT__MAX] = {
+	[PT_UNDER] = { "underpayment_threshold", INPUT_NUMBER, false, 0, 0,
+	    NULL, NULL, NULL },
+	[PT_OVER] = { "overpayment_threshold", INPUT_NUMBER, false, 0, 0,
+	    NULL, NULL, NULL },
+	[PT_ACTION] = { "overpayment_action", INPUT_CHOICE, false, 0, 0,
+	    overpay_actions, NULL, NULL },
+};
 
 void
 invoice_input_release(struct invoice_input *in)
@@ -34,115 +127,27 @@ invoice_input_release(struct invoice_input *in)
 	memset(in, 0, sizeof(*in));
 }
 
-/* A string field: absent or null leaves *out NULL. */
-static int
-opt_string(json_object *v, const char *field, size_t max, bool multiline,
-    char **out, struct input_error *e)
+/* A code checked by code_ok, upper-cased into out. */
+static void
+upper(const char *s, char *out, size_t outlen)
 {
-	const char *s;
-	size_t n;
+	size_t i;
 
-	*out = NULL;
-	if (v == NULL)
-		return 0;
-	if (!json_object_is_type(v, json_type_string))
-		return input_seterr(e, 422, E_TYPE, field,
-		    "%s must be a string", field);
-	s = json_object_get_string(v);
-	n = (size_t)json_object_get_string_len(v);
-	if (n > max)
-		return input_seterr(e, 422, E_LENGTH, field,
-		    "%s must be at most %zu bytes", field, max);
-	if (!jsonx_utf8_clean(s, n, multiline))
-		return input_seterr(e, 422, E_VALUE, field,
-		    "%s contains control characters", field);
-	*out = xstrndup(s, n);
-	return 0;
-}
-
-static int
-req_string(json_object *v, const char *field, size_t max, bool multiline,
-    char **out, struct input_error *e)
-{
-	if (v == NULL)
-		return input_seterr(e, 422, E_MISSING, field, "%s is required",
-		    field);
-	if (opt_string(v, field, max, multiline, out, e) == -1)
-		return -1;
-	if (**out == '\0') {
-		free(*out);
-		*out = NULL;
-		return input_seterr(e, 422, E_LENGTH, field,
-		    "%s must not be empty", field);
-	}
-	return 0;
-}
-
-static int
-opt_url(json_object *v, const char *field, char **out,
-    struct input_error *e)
-{
-	if (opt_string(v, field, CC_MAX_URL, false, out, e) == -1)
-		return -1;
-	if (*out != NULL && !input_url_ok(*out)) {
-		free(*out);
-		*out = NULL;
-		return input_seterr(e, 422, "INVALID_URL", field,
-		    "%s must be an absolute http or https URL without "
-		    "credentials", field);
-	}
-	return 0;
-}
-
-/* An integer field within [lo, hi]; absent keeps *out. */
-static int
-opt_int(json_object *v, const char *field, int64_t lo, int64_t hi,
-    int64_t *out, struct input_error *e)
-{
-	const char *txt;
-	char *end;
-	long long n;
-
-	if (v == NULL)
-		return 0;
-	txt = jsonx_number_text(v);
-	if (txt == NULL)
-		return input_seterr(e, 422, E_TYPE, field,
-		    "%s must be an integer", field);
-	/* "2.0" and "1e3" are not integers here; the text decides. */
-	if (strpbrk(txt, ".eE") != NULL)
-		return input_seterr(e, 422, E_TYPE, field,
-		    "%s must be an integer", field);
-	errno = 0;
-	n = strtoll(txt, &end, 10);
-	if (errno != 0 || *end != '\0' || n < lo || n > hi)
-		return input_seterr(e, 422, E_VALUE, field,
-		    "%s must be between %lld and %lld", field, (long long)lo,
-		    (long long)hi);
-	*out = n;
-	return 0;
+	for (i = 0; s[i] != '\0' && i + 1 < outlen; i++)
+		out[i] = (char)toupper((unsigned char)s[i]);
+	out[i] = '\0';
 }
 
 /*
- * An amount in the invoice currency: a JSON number or a string holding a
- * plain decimal, never through floating point.
+ * An amount in the invoice currency from txt, the exact text of a JSON
+ * number or string (INPUT_NUMBER): a plain decimal, never through
+ * floating point.
  */
 static int
-amount(json_object *v, const char *field, int exponent,
+amount(const char *txt, const char *field, int exponent,
     const char *currency, int64_t *out, struct input_error *e)
 {
-	const char *txt;
-	enum money_err me;
-
-	if (json_object_is_type(v, json_type_string))
-		txt = json_object_get_string(v);
-	else
-		txt = jsonx_number_text(v);
-	if (txt == NULL)
-		return input_seterr(e, 422, E_TYPE, field,
-		    "%s must be a number", field);
-	me = money_parse_minor(txt, exponent, out);
-	switch (me) {
+	switch (money_parse_minor(txt, exponent, out)) {
 	case MONEY_OK:
 		return 0;
 	case MONEY_ESCALE:
@@ -161,74 +166,6 @@ amount(json_object *v, const char *field, int exponent,
 	}
 }
 
-/* Rejects keys not in the allowed list. */
-static int
-only_keys(json_object *obj, const char *const *allowed, const char *prefix,
-    struct input_error *e)
-{
-	json_object_object_foreach(obj, k, v) {
-		size_t i;
-		bool ok = false;
-		char field[64];
-
-		(void)v;
-		for (i = 0; allowed[i] != NULL; i++)
-			if (strcmp(k, allowed[i]) == 0)
-				ok = true;
-		if (ok)
-			continue;
-		if (!jsonx_utf8_clean(k, strlen(k), false) || strlen(k) > 40)
-			snprintf(field, sizeof(field), "%s", prefix);
-		else
-			snprintf(field, sizeof(field), "%s%s%s", prefix,
-			    *prefix ? "." : "", k);
-		return input_seterr(e, 422, E_UNKNOWN, field,
-		    "unknown field '%s'", field);
-	}
-	return 0;
-}
-
-static json_object *
-get(json_object *obj, const char *key)
-{
-	json_object *v = NULL;
-
-	if (!json_object_object_get_ex(obj, key, &v))
-		return NULL;
-	/* An explicit null means "not given". */
-	if (json_object_is_type(v, json_type_null))
-		return NULL;
-	return v;
-}
-
-static int
-upper_code(json_object *v, const char *field, size_t max, char *out,
-    size_t outlen, struct input_error *e)
-{
-	const char *s;
-	size_t n, i;
-
-	if (v == NULL)
-		return input_seterr(e, 422, E_MISSING, field, "%s is required",
-		    field);
-	if (!json_object_is_type(v, json_type_string))
-		return input_seterr(e, 422, E_TYPE, field,
-		    "%s must be a string", field);
-	s = json_object_get_string(v);
-	n = strlen(s);
-	if (n == 0 || n > max || n >= outlen)
-		return input_seterr(e, 422, E_VALUE, field,
-		    "%s is not supported", field);
-	for (i = 0; i < n; i++) {
-		if (!isalnum((unsigned char)s[i]))
-			return input_seterr(e, 422, E_VALUE, field,
-			    "%s is not supported", field);
-		out[i] = (char)toupper((unsigned char)s[i]);
-	}
-	out[n] = '\0';
-	return 0;
-}
-
 static void
 add_amount(json_object *o, const char *key, int64_t minor, int exponent)
 {
@@ -238,90 +175,48 @@ add_amount(json_object *o, const char *key, int64_t minor, int exponent)
 	jsonx_add(o, key, jsonx_decimal(txt));
 }
 
+/* The elements of items, each checked against item_fields. */
 static int
 parse_items(json_object *arr, struct invoice_input *in,
     struct input_error *e)
 {
-	static const char *const item_keys[] = { "name", "description",
-	    "quantity", "unit_price", NULL };
-	size_t n, i;
-	int64_t subtotal = 0;
+	struct input_value v[IT__MAX];
+	size_t n = json_object_array_length(arr), i;
+	int64_t subtotal = 0, qty, price, line;
+	json_object *out;
+	char prefix[32], f[64];
 
-	if (arr == NULL)
-		return input_seterr(e, 422, E_MISSING, "items",
-		    "items is required");
-	if (!json_object_is_type(arr, json_type_array))
-		return input_seterr(e, 422, E_TYPE, "items",
-		    "items must be an array");
-	n = json_object_array_length(arr);
-	if (n == 0)
-		return input_seterr(e, 422, E_LENGTH, "items",
-		    "items must contain at least one item");
-	if (n > CC_MAX_ITEMS)
-		return input_seterr(e, 422, E_LENGTH, "items",
-		    "items must contain at most %d items", CC_MAX_ITEMS);
 	in->items = json_object_new_array();
 	for (i = 0; i < n; i++) {
-		json_object *it = json_object_array_get_idx(arr, i), *out;
-		char f[64], prefix[32];
-		char *name = NULL, *desc = NULL;
-		int64_t qty = 1, price, line;
-
 		snprintf(prefix, sizeof(prefix), "items[%zu]", i);
-		if (!json_object_is_type(it, json_type_object))
-			return input_seterr(e, 422, E_TYPE, prefix,
-			    "%s must be an object", prefix);
-		if (only_keys(it, item_keys, prefix, e) == -1)
+		if (input_json_at(json_object_array_get_idx(arr, i), prefix,
+		    item_fields, IT__MAX, v, e) == -1)
 			return -1;
-		snprintf(f, sizeof(f), "%s.name", prefix);
-		if (req_string(get(it, "name"), f, CC_MAX_ITEM_NAME, false,
-		    &name, e) == -1)
-			return -1;
-		snprintf(f, sizeof(f), "%s.description", prefix);
-		if (opt_string(get(it, "description"), f,
-		    CC_MAX_ITEM_DESCRIPTION, true, &desc, e) == -1) {
-			free(name);
-			return -1;
-		}
-		snprintf(f, sizeof(f), "%s.quantity", prefix);
-		if (opt_int(get(it, "quantity"), f, 1, CC_MAX_QUANTITY, &qty,
-		    e) == -1)
-			goto fail;
+		qty = v[IT_QUANTITY].given ? v[IT_QUANTITY].num : 1;
 		snprintf(f, sizeof(f), "%s.unit_price", prefix);
-		if (get(it, "unit_price") == NULL) {
-			input_seterr(e, 422, E_MISSING, f, "%s is required", f);
-			goto fail;
-		}
-		if (amount(get(it, "unit_price"), f, in->exponent,
-		    in->currency, &price, e) == -1)
-			goto fail;
+		if (amount(v[IT_PRICE].str, f, in->exponent, in->currency,
+		    &price, e) == -1)
+			return -1;
 		if (money_mul(qty, price, &line) != MONEY_OK ||
-		    money_add(subtotal, line, &subtotal) != MONEY_OK) {
-			input_seterr(e, 422, E_AMOUNT, f,
+		    money_add(subtotal, line, &subtotal) != MONEY_OK)
+			return input_seterr(e, 422, E_AMOUNT, f,
 			    "%s times quantity is too large", f);
-			goto fail;
-		}
 		out = json_object_new_object();
-		jsonx_add_str(out, "name", name);
-		if (desc != NULL)
-			jsonx_add_str(out, "description", desc);
+		jsonx_add_str(out, "name", v[IT_NAME].str);
+		if (v[IT_DESCRIPTION].given)
+			jsonx_add_str(out, "description",
+			    v[IT_DESCRIPTION].str);
 		jsonx_add(out, "quantity", json_object_new_int64(qty));
 		add_amount(out, "unit_price", price, in->exponent);
 		add_amount(out, "amount", line, in->exponent);
 		json_object_array_add(in->items, out);
-		free(name);
-		free(desc);
-		continue;
-fail:
-		free(name);
-		free(desc);
-		return -1;
 	}
 	in->nitems = n;
 	in->subtotal_minor = subtotal;
 	return 0;
 }
 
+/* metadata: NULL (not given) or an object, flat and bounded. */
 static int
 parse_metadata(json_object *m, struct invoice_input *in,
     struct input_error *e)
@@ -333,20 +228,17 @@ parse_metadata(json_object *m, struct invoice_input *in,
 		in->metadata = xstrdup("{}");
 		return 0;
 	}
-	if (!json_object_is_type(m, json_type_object))
-		return input_seterr(e, 422, E_TYPE, "metadata",
-		    "metadata must be an object");
 	json_object_object_foreach(m, k, v) {
 		char f[64];
 		size_t klen = strlen(k);
 
 		if (++nkeys > CC_MAX_METADATA_KEYS)
-			return input_seterr(e, 422, E_LENGTH, "metadata",
+			return input_seterr(e, 422, "INVALID_LENGTH", "metadata",
 			    "metadata may have at most %d keys",
 			    CC_MAX_METADATA_KEYS);
 		if (klen == 0 || klen > CC_MAX_METADATA_KEY ||
 		    !jsonx_utf8_clean(k, klen, false))
-			return input_seterr(e, 422, E_VALUE, "metadata",
+			return input_seterr(e, 422, "INVALID_VALUE", "metadata",
 			    "metadata keys must be 1-%d printable characters",
 			    CC_MAX_METADATA_KEY);
 		snprintf(f, sizeof(f), "metadata.%s", k);
@@ -354,12 +246,12 @@ parse_metadata(json_object *m, struct invoice_input *in,
 		case json_type_string:
 			if ((size_t)json_object_get_string_len(v) >
 			    CC_MAX_METADATA_VALUE)
-				return input_seterr(e, 422, E_LENGTH, f,
+				return input_seterr(e, 422, "INVALID_LENGTH", f,
 				    "%s must be at most %d bytes", f,
 				    CC_MAX_METADATA_VALUE);
 			if (!jsonx_utf8_clean(json_object_get_string(v),
 			    (size_t)json_object_get_string_len(v), true))
-				return input_seterr(e, 422, E_VALUE, f,
+				return input_seterr(e, 422, "INVALID_VALUE", f,
 				    "%s contains control characters", f);
 			break;
 		case json_type_int:
@@ -368,68 +260,48 @@ parse_metadata(json_object *m, struct invoice_input *in,
 		case json_type_null:
 			break;
 		default:
-			return input_seterr(e, 422, E_TYPE, f,
+			return input_seterr(e, 422, "INVALID_TYPE", f,
 			    "metadata must be flat: %s must be a string, "
 			    "number, boolean or null", f);
 		}
 	}
 	txt = jsonx_text(m);
 	if (strlen(txt) > CC_MAX_METADATA_BYTES)
-		return input_seterr(e, 422, E_LENGTH, "metadata",
+		return input_seterr(e, 422, "INVALID_LENGTH", "metadata",
 		    "metadata must be at most %d bytes as JSON",
 		    CC_MAX_METADATA_BYTES);
 	in->metadata = xstrdup(txt);
 	return 0;
 }
 
+/* payment_tolerance (NULL: not given), once the total is known. */
 static int
 parse_tolerance(json_object *t, struct invoice_input *in,
     struct input_error *e)
 {
-	static const char *const keys[] = { "underpayment_threshold",
-	    "overpayment_threshold", "overpayment_action", NULL };
-	json_object *v;
+	static const char under[] = "payment_tolerance.underpayment_threshold";
+	struct input_value v[PT__MAX];
 
 	cc_strlcpy(in->overpay_action, "credit_account",
 	    sizeof(in->overpay_action));
 	if (t == NULL)
 		return 0;
-	if (!json_object_is_type(t, json_type_object))
-		return input_seterr(e, 422, E_TYPE, "payment_tolerance",
-		    "payment_tolerance must be an object");
-	if (only_keys(t, keys, "payment_tolerance", e) == -1)
+	if (input_json_at(t, "payment_tolerance", tolerance_fields, PT__MAX,
+	    v, e) == -1)
 		return -1;
-	v = get(t, "underpayment_threshold");
-	if (v != NULL && amount(v, "payment_tolerance.underpayment_threshold",
-	    in->exponent, in->currency, &in->underpay_minor, e) == -1)
+	if (v[PT_UNDER].given && amount(v[PT_UNDER].str, under, in->exponent,
+	    in->currency, &in->underpay_minor, e) == -1)
 		return -1;
 	if (in->underpay_minor >= in->total_minor)
-		return input_seterr(e, 422, E_AMOUNT,
-		    "payment_tolerance.underpayment_threshold",
-		    "payment_tolerance.underpayment_threshold must be less "
-		    "than the invoice total");
-	v = get(t, "overpayment_threshold");
-	if (v != NULL && amount(v, "payment_tolerance.overpayment_threshold",
-	    in->exponent, in->currency, &in->overpay_minor, e) == -1)
+		return input_seterr(e, 422, E_AMOUNT, under,
+		    "%s must be less than the invoice total", under);
+	if (v[PT_OVER].given && amount(v[PT_OVER].str,
+	    "payment_tolerance.overpayment_threshold", in->exponent,
+	    in->currency, &in->overpay_minor, e) == -1)
 		return -1;
-	v = get(t, "overpayment_action");
-	if (v != NULL) {
-		const char *s;
-
-		if (!json_object_is_type(v, json_type_string))
-			return input_seterr(e, 422, E_TYPE,
-			    "payment_tolerance.overpayment_action",
-			    "payment_tolerance.overpayment_action must be a "
-			    "string");
-		s = json_object_get_string(v);
-		if (strcmp(s, "credit_account") != 0 &&
-		    strcmp(s, "refund") != 0)
-			return input_seterr(e, 422, E_VALUE,
-			    "payment_tolerance.overpayment_action",
-			    "payment_tolerance.overpayment_action must be "
-			    "credit_account or refund");
-		cc_strlcpy(in->overpay_action, s, sizeof(in->overpay_action));
-	}
+	if (v[PT_ACTION].given)
+		cc_strlcpy(in->overpay_action, v[PT_ACTION].str,
+		    sizeof(in->overpay_action));
 	return 0;
 }
 
@@ -465,17 +337,30 @@ check_limits(const struct cc_currency *cur, struct invoice_input *in,
 	return -1;
 }
 
+/* A URL field that passed its length check: its shape, copied. */
+static int
+url(const struct input_value *v, const char *field, char **out,
+    struct input_error *e)
+{
+	if (!v->given)
+		return 0;
+	if (!input_url_ok(v->str))
+		return input_seterr(e, 422, "INVALID_URL", field,
+		    "%s must be an absolute http or https URL without "
+		    "credentials", field);
+	*out = xstrdup(v->str);
+	return 0;
+}
+
 int
 invoice_input_parse(const char *body, size_t len,
     const struct cc_config *cfg, struct invoice_input *in,
     struct input_error *e)
 {
-	static const char *const keys[] = { "title", "description", "items",
-	    "tax", "currency", "crypto_currency", "network",
-	    "price_lock_duration", "expires_in", "payment_tolerance",
-	    "webhook_url", "return_url", "cancel_url", "metadata", NULL };
+	struct input_value v[IF__MAX];
 	const struct cc_currency *cur;
-	json_object *root, *v;
+	const struct cc_network *net;
+	json_object *root;
 	char msg[200];
 	int rc = -1;
 
@@ -489,13 +374,11 @@ invoice_input_parse(const char *body, size_t len,
 		    "request body must be a JSON object");
 		goto out;
 	}
-	if (only_keys(root, keys, "", e) == -1)
+	if (input_json(root, invoice_fields, IF__MAX, v, e) == -1)
 		goto out;
 
 	/* The currency comes first: amounts are parsed at its exponent. */
-	if (upper_code(get(root, "currency"), "currency", 3, in->currency,
-	    sizeof(in->currency), e) == -1)
-		goto out;
+	upper(v[IF_CURRENCY].str, in->currency, sizeof(in->currency));
 	cur = config_currency(cfg, in->currency);
 	if (cur == NULL) {
 		input_seterr(e, 422, "UNSUPPORTED_CURRENCY", "currency",
@@ -503,25 +386,16 @@ invoice_input_parse(const char *body, size_t len,
 		goto out;
 	}
 	in->exponent = cur->exponent;
-	if (upper_code(get(root, "crypto_currency"), "crypto_currency", 10,
-	    in->crypto_currency, sizeof(in->crypto_currency), e) == -1)
-		goto out;
+	upper(v[IF_CRYPTO].str, in->crypto_currency,
+	    sizeof(in->crypto_currency));
 	if (!config_known_crypto(cfg, in->crypto_currency)) {
 		input_seterr(e, 422, "UNSUPPORTED_CRYPTO_CURRENCY",
 		    "crypto_currency", "crypto_currency %s is not supported",
 		    in->crypto_currency);
 		goto out;
 	}
-	v = get(root, "network");
-	if (v != NULL) {
-		const struct cc_network *net;
-
-		if (!json_object_is_type(v, json_type_string)) {
-			input_seterr(e, 422, E_TYPE, "network",
-			    "network must be a string");
-			goto out;
-		}
-		net = config_network(cfg, json_object_get_string(v));
+	if (v[IF_NETWORK].given) {
+		net = config_network(cfg, v[IF_NETWORK].str);
 		if (net == NULL) {
 			input_seterr(e, 422, "UNSUPPORTED_NETWORK", "network",
 			    "unknown network");
@@ -535,17 +409,14 @@ invoice_input_parse(const char *body, size_t len,
 		}
 		cc_strlcpy(in->network, net->name, sizeof(in->network));
 	}
-	if (opt_string(get(root, "title"), "title", CC_MAX_TITLE, false,
-	    &in->title, e) == -1)
+	if (v[IF_TITLE].given)
+		in->title = xstrdup(v[IF_TITLE].str);
+	if (v[IF_DESCRIPTION].given)
+		in->description = xstrdup(v[IF_DESCRIPTION].str);
+	if (parse_items(v[IF_ITEMS].array, in, e) == -1)
 		goto out;
-	if (opt_string(get(root, "description"), "description",
-	    CC_MAX_DESCRIPTION, true, &in->description, e) == -1)
-		goto out;
-	if (parse_items(get(root, "items"), in, e) == -1)
-		goto out;
-	v = get(root, "tax");
-	if (v != NULL && amount(v, "tax", in->exponent, in->currency,
-	    &in->tax_minor, e) == -1)
+	if (v[IF_TAX].given && amount(v[IF_TAX].str, "tax", in->exponent,
+	    in->currency, &in->tax_minor, e) == -1)
 		goto out;
 	if (money_add(in->subtotal_minor, in->tax_minor, &in->total_minor) !=
 	    MONEY_OK) {
@@ -555,24 +426,25 @@ invoice_input_parse(const char *body, size_t len,
 	if (check_limits(cur, in, e) == -1)
 		goto out;
 
-	in->expires_in = CC_DEFAULT_EXPIRES_IN;
-	if (opt_int(get(root, "expires_in"), "expires_in", CC_MIN_EXPIRES_IN,
-	    CC_MAX_EXPIRES_IN, &in->expires_in, e) == -1)
+	in->expires_in = v[IF_EXPIRES_IN].given ? v[IF_EXPIRES_IN].num :
+	    CC_DEFAULT_EXPIRES_IN;
+	in->price_lock = v[IF_PRICE_LOCK].given ? v[IF_PRICE_LOCK].num :
+	    in->expires_in;
+	if (in->price_lock > in->expires_in) {
+		input_seterr(e, 422, "INVALID_VALUE", "price_lock_duration",
+		    "price_lock_duration must be an integer from %d to "
+		    "expires_in (%lld)", CC_MIN_PRICE_LOCK,
+		    (long long)in->expires_in);
 		goto out;
-	in->price_lock = in->expires_in;
-	if (opt_int(get(root, "price_lock_duration"), "price_lock_duration",
-	    CC_MIN_PRICE_LOCK, in->expires_in, &in->price_lock, e) == -1)
+	}
+	if (parse_tolerance(v[IF_TOLERANCE].obj, in, e) == -1)
 		goto out;
-	if (parse_tolerance(get(root, "payment_tolerance"), in, e) == -1)
-		goto out;
-	if (opt_url(get(root, "webhook_url"), "webhook_url",
-	    &in->webhook_url, e) == -1 ||
-	    opt_url(get(root, "return_url"), "return_url", &in->return_url,
+	if (url(&v[IF_WEBHOOK_URL], "webhook_url", &in->webhook_url,
 	    e) == -1 ||
-	    opt_url(get(root, "cancel_url"), "cancel_url", &in->cancel_url,
-	    e) == -1)
+	    url(&v[IF_RETURN_URL], "return_url", &in->return_url, e) == -1 ||
+	    url(&v[IF_CANCEL_URL], "cancel_url", &in->cancel_url, e) == -1)
 		goto out;
-	if (parse_metadata(get(root, "metadata"), in, e) == -1)
+	if (parse_metadata(v[IF_METADATA].obj, in, e) == -1)
 		goto out;
 	rc = 0;
 out:

@@ -134,6 +134,113 @@ test_json(void)
 	check_rows(rows, CC_ARRAY_SIZE(rows), false);
 }
 
+/* The kinds a caller reads itself, and objects nested in a body. */
+enum { N_OBJ, N_AMOUNT, N_TAGS, N_ANY, N__MAX };
+
+static const struct input_field nested[N__MAX] = {
+	[N_OBJ] = { "obj", INPUT_OBJECT, false, 0, 0, NULL, NULL, NULL },
+	[N_AMOUNT] = { "amount", INPUT_NUMBER, true, 0, 0, NULL, NULL,
+	    NULL },
+	[N_TAGS] = { "tags", INPUT_ARRAY, false, 1, 2, NULL, NULL, NULL,
+	    "INVALID_LENGTH" },
+	[N_ANY] = { "any", INPUT_CHECK, false, 0, 0, NULL, NULL, NULL },
+};
+
+struct nested_row {
+	const char	*prefix;	/* NULL: the top level */
+	const char	*in;
+	int		 status;	/* 0: accepted */
+	const char	*code, *field, *msg;
+	const char	*amount;	/* accepted: the text amount gives */
+};
+
+static void
+test_json_at(void)
+{
+	static const struct nested_row rows[] = {
+		/* INPUT_NUMBER: the token's own text, never a double's. */
+		{ NULL, "{\"amount\": 9.990}", 0, NULL, NULL, NULL,
+		  "9.990" },
+		{ NULL, "{\"amount\": 0.1}", 0, NULL, NULL, NULL, "0.1" },
+		{ NULL, "{\"amount\": 12345678901234567.89}", 0, NULL, NULL,
+		  NULL, "12345678901234567.89" },
+		{ NULL, "{\"amount\": -3}", 0, NULL, NULL, NULL, "-3" },
+		{ NULL, "{\"amount\": \"1.50 \"}", 0, NULL, NULL, NULL,
+		  "1.50 " },
+		{ NULL, "{\"amount\": true}", 422, "INVALID_TYPE", "amount",
+		  "must be a number", NULL },
+		{ NULL, "{\"amount\": {}}", 422, "INVALID_TYPE", "amount",
+		  "must be a number", NULL },
+		{ NULL, "{\"amount\": null}", 422, "MISSING_FIELD", "amount",
+		  "amount is required", NULL },
+		/* INPUT_OBJECT. */
+		{ NULL, "{\"amount\": 1, \"obj\": {\"x\": 1}}", 0, NULL, NULL,
+		  NULL, "1" },
+		{ NULL, "{\"amount\": 1, \"obj\": []}", 422, "INVALID_TYPE",
+		  "obj", "obj must be an object", NULL },
+		{ NULL, "{\"amount\": 1, \"obj\": \"x\"}", 422, "INVALID_TYPE",
+		  "obj", "must be an object", NULL },
+		/* bounds_code, and INPUT_CHECK without a check. */
+		{ NULL, "{\"amount\": 1, \"tags\": []}", 422, "INVALID_LENGTH",
+		  "tags", "1 to 2 entries", NULL },
+		{ NULL, "{\"amount\": 1, \"any\": \"a\\u0001\"}", 0, NULL,
+		  NULL, NULL, "1" },
+		{ NULL, "{\"amount\": 1, \"any\": 1}", 422, "INVALID_TYPE",
+		  "any", "must be a string", NULL },
+		/* Nested: every name under the prefix. */
+		{ "items[3]", "{\"amount\": 2}", 0, NULL, NULL, NULL, "2" },
+		{ "items[3]", "{}", 422, "MISSING_FIELD", "items[3].amount",
+		  "items[3].amount is required", NULL },
+		{ "items[3]", "{\"amount\": false}", 422, "INVALID_TYPE",
+		  "items[3].amount", "items[3].amount must be a number", NULL },
+		{ "items[3]", "{\"amount\": 1, \"tags\": [1, 2, 3]}", 422,
+		  "INVALID_LENGTH", "items[3].tags", "1 to 2 entries", NULL },
+		{ "items[3]", "{\"amount\": 1, \"sku\": 1}", 422,
+		  "UNKNOWN_FIELD", "items[3].sku",
+		  "unknown field 'items[3].sku'", NULL },
+		{ "items[3]", "{\"amount\": 1, \"a\\u0001\": 1}", 422,
+		  "UNKNOWN_FIELD", "items[3]", "unknown field", NULL },
+		{ "items[3]", "[]", 422, "INVALID_TYPE", "items[3]",
+		  "items[3] must be an object", NULL },
+		{ "items[3]", "null", 422, "INVALID_TYPE", "items[3]",
+		  "must be an object", NULL },
+		/* The top level, by contrast, must be an object at all. */
+		{ NULL, "[]", 400, "INVALID_JSON", "", "JSON object", NULL },
+	};
+	struct input_value v[N__MAX];
+	struct input_error e;
+	json_object *o;
+	char err[128];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < CC_ARRAY_SIZE(rows); i++) {
+		const struct nested_row *r = &rows[i];
+
+		memset(&e, 0, sizeof(e));
+		/* "null" parses to NULL: an absent object. */
+		o = jsonx_parse(r->in, strlen(r->in), err, sizeof(err));
+		CU_ASSERT_FATAL(o != NULL || strcmp(r->in, "null") == 0);
+		rc = input_json_at(o, r->prefix, nested, N__MAX, v, &e);
+		if (r->status == 0)
+			EXPECT(rc == 0 && v[N_AMOUNT].given &&
+			    strcmp(v[N_AMOUNT].str, r->amount) == 0 &&
+			    (!v[N_OBJ].given || json_object_is_type(
+			    v[N_OBJ].obj, json_type_object)),
+			    "row %zu (%s): rc %d '%s' amount '%s'", i, r->in,
+			    rc, e.message, rc == 0 ? v[N_AMOUNT].str : "");
+		else
+			EXPECT(rc == -1 && e.status == r->status &&
+			    strcmp(e.code, r->code) == 0 &&
+			    strcmp(e.field, r->field) == 0 &&
+			    strstr(e.message, r->msg) != NULL,
+			    "row %zu (%s): rc %d %d %s %s '%s'", i, r->in, rc,
+			    e.status, e.code, e.field, e.message);
+		json_object_put(o);
+		input_error_release(&e);
+	}
+}
+
 static void
 test_query(void)
 {
@@ -327,6 +434,7 @@ test_pairs(void)
 
 static const struct cu_test tests[] = {
 	{ "input_json", test_json },
+	{ "input_json_at and the caller-read kinds", test_json_at },
 	{ "input_query", test_query },
 	{ "input_pairs", test_pairs },
 	{ "input_url_ok", test_url },

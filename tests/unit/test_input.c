@@ -40,6 +40,22 @@ struct row {
 	const char	*code, *field, *msg;	/* msg: a part of it */
 };
 
+/* Accepted, or refused with the row's status, code, field and words. */
+static void
+expect_row(const struct row *r, size_t i, int rc, const struct input_error *e)
+{
+	if (r->status == 0)
+		EXPECT(rc == 0, "row %zu (%s) refused: %s", i, r->in,
+		    e->message);
+	else
+		EXPECT(rc == -1 && e->status == r->status &&
+		    strcmp(e->code, r->code) == 0 &&
+		    strcmp(e->field, r->field) == 0 &&
+		    strstr(e->message, r->msg) != NULL,
+		    "row %zu (%s): rc %d %d %s %s '%s'", i, r->in, rc,
+		    e->status, e->code, e->field, e->message);
+}
+
 static void
 check_rows(const struct row *rows, size_t n, bool query)
 {
@@ -64,17 +80,7 @@ check_rows(const struct row *rows, size_t n, bool query)
 			CU_ASSERT_FATAL(o != NULL);
 			rc = input_json(o, fields, F__MAX, v, &e);
 		}
-		if (rows[i].status == 0)
-			EXPECT(rc == 0, "row %zu (%s) refused: %s", i,
-			    rows[i].in, e.message);
-		else
-			EXPECT(rc == -1 && e.status == rows[i].status &&
-			    strcmp(e.code, rows[i].code) == 0 &&
-			    strcmp(e.field, rows[i].field) == 0 &&
-			    strstr(e.message, rows[i].msg) != NULL,
-			    "row %zu (%s): rc %d %d %s %s '%s'", i,
-			    rows[i].in, rc, e.status, e.code, e.field,
-			    e.message);
+		expect_row(&rows[i], i, rc, &e);
 		if (query)
 			http_query_release(&q);
 		json_object_put(o);
@@ -401,17 +407,7 @@ test_pairs(void)
 		memset(&e, 0, sizeof(e));
 		n = split_pairs(rows[i].in, buf, sizeof(buf), names, vals);
 		rc = input_pairs(names, vals, n, pfields, P__MAX, v, &e);
-		if (rows[i].status == 0)
-			EXPECT(rc == 0, "row %zu (%s) refused: %s", i,
-			    rows[i].in, e.message);
-		else
-			EXPECT(rc == -1 && e.status == rows[i].status &&
-			    strcmp(e.code, rows[i].code) == 0 &&
-			    strcmp(e.field, rows[i].field) == 0 &&
-			    strstr(e.message, rows[i].msg) != NULL,
-			    "row %zu (%s): rc %d %d %s %s '%s'", i,
-			    rows[i].in, rc, e.status, e.code, e.field,
-			    e.message);
+		expect_row(&rows[i], i, rc, &e);
 		input_error_release(&e);
 	}
 	/* What good options give the caller. */

@@ -151,19 +151,23 @@ each_row(PGresult *res, int64_t *after,
 	return n;
 }
 
-int
-events_since(struct db *db, int64_t *after, unsigned int flags, int max,
+/*
+ * Runs sql, whose parameters are [invoice_id,] after, the type names of
+ * flags and max, and hands each row to fn: events_since and
+ * events_replay differ only in their WHERE clause.
+ */
+static int
+read_rows(struct db *db, const char *sql, const char *invoice_id,
+    int64_t *after, unsigned int flags, int max,
     void (*fn)(void *, const struct events_row *), void *arg)
 {
-	static const char sql[] =
-	    "SELECT seq, invoice_id, type, data::text AS data FROM events "
-	    "WHERE seq > $1::bigint AND type = ANY ($2::text[]) "
-	    "ORDER BY seq LIMIT $3::int";
 	struct db_params p;
 	PGresult *res;
 	int n;
 
 	db_params_init(&p);
+	if (invoice_id != NULL)
+		db_param(&p, invoice_id);
 	db_param_int(&p, *after);
 	events_param_types(&p, flags);
 	db_param_int(&p, max);
@@ -177,6 +181,18 @@ events_since(struct db *db, int64_t *after, unsigned int flags, int max,
 }
 
 int
+events_since(struct db *db, int64_t *after, unsigned int flags, int max,
+    void (*fn)(void *, const struct events_row *), void *arg)
+{
+	static const char sql[] =
+	    "SELECT seq, invoice_id, type, data::text AS data FROM events "
+	    "WHERE seq > $1::bigint AND type = ANY ($2::text[]) "
+	    "ORDER BY seq LIMIT $3::int";
+
+	return read_rows(db, sql, NULL, after, flags, max, fn, arg);
+}
+
+int
 events_replay(struct db *db, const char *invoice_id, int64_t *after,
     unsigned int flags, int max,
     void (*fn)(void *, const struct events_row *), void *arg)
@@ -185,22 +201,8 @@ events_replay(struct db *db, const char *invoice_id, int64_t *after,
 	    "SELECT seq, invoice_id, type, data::text AS data FROM events "
 	    "WHERE invoice_id = $1 AND seq > $2::bigint "
 	    "AND type = ANY ($3::text[]) ORDER BY seq LIMIT $4::int";
-	struct db_params p;
-	PGresult *res;
-	int n;
 
-	db_params_init(&p);
-	db_param(&p, invoice_id);
-	db_param_int(&p, *after);
-	events_param_types(&p, flags);
-	db_param_int(&p, max);
-	res = db_run(db, sql, &p);
-	db_params_release(&p);
-	if (res == NULL)
-		return -1;
-	n = each_row(res, after, fn, arg);
-	PQclear(res);
-	return n;
+	return read_rows(db, sql, invoice_id, after, flags, max, fn, arg);
 }
 
 int

@@ -524,15 +524,39 @@ test_str_to_u128(void)
 	}
 }
 
+/* A decimal (mantissa text, scale) and what a formatter gives for it. */
+struct dec_row {
+	const char	*mant;
+	int		 scale;
+	int		 ret;
+	const char	*want;
+};
+
+static void
+check_dec_rows(int (*fmt)(const struct money_dec *, char *, size_t),
+    const struct dec_row *t, size_t n)
+{
+	struct money_dec d;
+	char out[64];
+	size_t i;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		memset(out, 'x', sizeof(out));
+		d.mant = u128(t[i].mant);
+		d.scale = t[i].scale;
+		r = fmt(&d, out, sizeof(out));
+		EXPECT(r == t[i].ret && strcmp(out, t[i].want) == 0,
+		    "row %zu (%s e-%d): got %d \"%.*s\", want %d \"%s\"", i,
+		    t[i].mant, t[i].scale, r, (int)sizeof(out), out,
+		    t[i].ret, t[i].want);
+	}
+}
+
 static void
 test_format_dec(void)
 {
-	static const struct {
-		const char	*mant;
-		int		 scale;
-		int		 ret;
-		const char	*want;
-	} t[] = {
+	static const struct dec_row t[] = {
 		{ "125", 2, 0, "1.25" },
 		{ "7", 0, 0, "7" },
 		{ "1250", 3, 0, "1.250" },
@@ -550,19 +574,8 @@ test_format_dec(void)
 	};
 	struct money_dec d;
 	char out[64];
-	size_t i;
-	int r;
 
-	for (i = 0; i < CC_ARRAY_SIZE(t); i++) {
-		memset(out, 'x', sizeof(out));
-		d.mant = u128(t[i].mant);
-		d.scale = t[i].scale;
-		r = money_format_dec(&d, out, sizeof(out));
-		EXPECT(r == t[i].ret && strcmp(out, t[i].want) == 0,
-		    "row %zu (%s e-%d): got %d \"%.*s\", want %d \"%s\"", i,
-		    t[i].mant, t[i].scale, r, (int)sizeof(out), out,
-		    t[i].ret, t[i].want);
-	}
+	check_dec_rows(money_format_dec, t, CC_ARRAY_SIZE(t));
 	d.mant = 125;
 	d.scale = 2;
 	EXPECT(money_format_dec(&d, out, 5) == 0 &&
@@ -678,12 +691,7 @@ test_format_units_text(void)
 static void
 test_format_dec_trim(void)
 {
-	static const struct {
-		const char	*mant;
-		int		 scale;
-		int		 ret;
-		const char	*want;
-	} t[] = {
+	static const struct dec_row t[] = {
 		{ "125", 2, 0, "1.25" },
 		{ "1250", 3, 0, "1.25" },
 		{ "600", 2, 0, "6" },
@@ -700,21 +708,8 @@ test_format_dec_trim(void)
 		{ "1", -1, -1, "" },
 		{ "1", 39, -1, "" },
 	};
-	struct money_dec d;
-	char out[64];
-	size_t i;
-	int r;
 
-	for (i = 0; i < CC_ARRAY_SIZE(t); i++) {
-		memset(out, 'x', sizeof(out));
-		d.mant = u128(t[i].mant);
-		d.scale = t[i].scale;
-		r = money_format_dec_trim(&d, out, sizeof(out));
-		EXPECT(r == t[i].ret && strcmp(out, t[i].want) == 0,
-		    "row %zu (%s e-%d): got %d \"%.*s\", want %d \"%s\"", i,
-		    t[i].mant, t[i].scale, r, (int)sizeof(out), out,
-		    t[i].ret, t[i].want);
-	}
+	check_dec_rows(money_format_dec_trim, t, CC_ARRAY_SIZE(t));
 }
 
 static void

@@ -240,3 +240,61 @@ http_route_match(const char *pattern, const char *path,
 		s++;
 	return *s == '\0' ? n : -1;
 }
+
+/* One entry of an If-None-Match list against etag; s..e is the entry. */
+static bool
+etag_entry_match(const char *s, const char *e, const char *etag)
+{
+	static const char *const suffixes[] = { "-gzip", "-br" };
+	size_t len, tlen = strlen(etag), i;
+
+	if (e - s == 1 && *s == '*')
+		return true;
+	if (e - s >= 2 && s[0] == 'W' && s[1] == '/')
+		s += 2;
+	len = (size_t)(e - s);
+	if (len < 2 || s[0] != '"' || s[len - 1] != '"')
+		return false;
+	if (len == tlen && memcmp(s, etag, len) == 0)
+		return true;
+	/* "<tag>-gzip" against "<tag>": compare the opaque parts. */
+	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		size_t sl = strlen(suffixes[i]);
+
+		if (len == tlen + sl && memcmp(s, etag, tlen - 1) == 0 &&
+		    memcmp(s + tlen - 1, suffixes[i], sl) == 0)
+			return true;
+	}
+	return false;
+}
+
+bool
+http_etag_match(const char *header, const char *etag)
+{
+	const char *p, *s, *e;
+
+	if (header == NULL || etag == NULL)
+		return false;
+	for (p = header; *p != '\0';) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		s = p;
+		/* A quoted tag may hold commas: skip to its closing quote. */
+		while (*p != '\0' && *p != ',') {
+			if (*p == '"') {
+				p++;
+				while (*p != '\0' && *p != '"')
+					p++;
+				if (*p == '\0')
+					break;
+			}
+			p++;
+		}
+		e = p;
+		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (e > s && etag_entry_match(s, e, etag))
+			return true;
+	}
+	return false;
+}

@@ -68,4 +68,14 @@ const char *http_query_get(const struct http_query *, const char *key);
 int	http_route_match(const char *pattern, const char *path,
 	    char params[][HTTP_MAX_PARAM_LEN], int maxparams);
 
+/*
+ * Whether an If-None-Match header value names etag (our strong tag, with
+ * its quotes): the header is a comma-separated list, "*" matches anything,
+ * a W/ prefix is ignored (weak comparison, RFC 9110 13.1.2), and so is a
+ * "-gzip" or "-br" suffix inside the quotes, which Apache's mod_deflate
+ * and mod_brotli add to the tags of the answers they compress. A NULL
+ * header matches nothing.
+ */
+bool	http_etag_match(const char *if_none_match, const char *etag);
+
 #endif

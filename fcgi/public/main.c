@@ -68,7 +68,7 @@ invoice_view(struct fcgi_ctx *c, const char *id)
 	http_header(&c->resp, "ETag", etag);
 	http_header(&c->resp, "Cache-Control", "no-cache");
 	inm = fcgi_param(c, "HTTP_IF_NONE_MATCH");
-	if (inm != NULL && strcmp(inm, etag) == 0) {
+	if (http_etag_match(inm, etag)) {
 		c->resp.status = 304;
 		goto out;
 	}

@@ -91,7 +91,7 @@ qr(struct fcgi_ctx *c, const char *id)
 	http_header(&c->resp, "ETag", etag);
 	http_header(&c->resp, "Cache-Control", "public, max-age=86400");
 	v = fcgi_param(c, "HTTP_IF_NONE_MATCH");
-	if (v != NULL && strcmp(v, etag) == 0) {
+	if (http_etag_match(v, etag)) {
 		c->resp.status = 304;
 		goto out;
 	}

@@ -346,7 +346,53 @@ test_error_json(void)
 	check_str("status text", "999", http_status_text(999), "Unknown");
 }
 
+/* If-None-Match as browsers, CDNs and Apache's mod_deflate send it. */
+static const struct {
+	const char	*header;
+	bool		 match;
+} inm_rows[] = {
+	{ "\"abc\"", true },
+	{ "W/\"abc\"", true },
+	{ "\"abc-gzip\"", true },
+	{ "\"abc-br\"", true },
+	{ "W/\"abc-gzip\"", true },
+	{ "*", true },
+	{ "\"x\", \"abc\"", true },
+	{ "\"x\",\"abc-gzip\"", true },
+	{ "  \"abc\"  ", true },
+	{ "\"a,b\", \"abc\"", true },
+	{ "\"x\", *", true },
+	{ NULL, false },
+	{ "", false },
+	{ "abc", false },			/* unquoted */
+	{ "\"abc", false },
+	{ "\"ab\"", false },
+	{ "\"abcd\"", false },
+	{ "\"abc-deflate\"", false },
+	{ "\"abc-gzipx\"", false },
+	{ "\"abc\"-gzip", false },
+	{ "w/\"abc\"", false },		/* W/ is case-sensitive */
+	{ "\"x\", \"y\"", false },
+	{ "**", false },
+	{ "\"a,\"abc\"", false },		/* one entry: "a,"abc" */
+	{ ",,,", false },
+};
+
+static void
+test_etag_match(void)
+{
+	size_t i;
+
+	for (i = 0; i < CC_ARRAY_SIZE(inm_rows); i++)
+		EXPECT(http_etag_match(inm_rows[i].header, "\"abc\"") ==
+		    inm_rows[i].match, "If-None-Match %s: want %s",
+		    inm_rows[i].header ? inm_rows[i].header : "(null)",
+		    inm_rows[i].match ? "a match" : "no match");
+	EXPECT(!http_etag_match("\"abc\"", NULL), "NULL etag");
+}
+
 static const struct cu_test tests[] = {
+	{ "http_etag_match", test_etag_match },
 	{ "http_url_decode", test_url_decode },
 	{ "http_query_parse", test_query },
 	{ "http_query_parse limits", test_query_limits },

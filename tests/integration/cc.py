@@ -79,9 +79,10 @@ def admin(*args, check=True):
 
 
 def psql(sql):
-    """Runs SQL as the database owner; returns stdout rows."""
-    cmd = [os.path.join(ENV["CC_PGBIN"], "psql"), "-h", ENV["CC_PG_HOST"],
-           "-p", ENV["CC_PG_PORT"], "-U", "cc", "-d", "cc", "-qtAX", "-c", sql]
+    """Runs SQL as the database owner (CC_DATABASE_URL, the connection of
+    cc.conf); returns stdout rows."""
+    cmd = [os.path.join(ENV["CC_PGBIN"], "psql"), "-d", ENV["CC_DATABASE_URL"],
+           "-qtAX", "-c", sql]
     p = subprocess.run(cmd, capture_output=True, text=True, check=True)
     return [l for l in p.stdout.splitlines() if l]
 

@@ -171,7 +171,7 @@ class CliTest(unittest.TestCase):
         seen += psql("SELECT details::text FROM audit_log WHERE merchant_id IN ('%s', '%s')"
                      % (first, second))
         seen = [("cc-admin and audit_log", "\n".join(seen))]
-        logs = [os.path.join(ENV["CC_PG_HOST"], "postgresql.log")]
+        logs = [ENV.get("CC_PG_LOG") or os.path.join(ENV["CC_PG_HOST"], "postgresql.log")]
         for top, _, files in os.walk(os.path.join(ENV["CC_STACK_DIR"], "log")):
             logs += [os.path.join(top, f) for f in files]
         for path in logs:

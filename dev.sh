@@ -17,6 +17,9 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BUILD=$ROOT/var/build
 PREFIX=$ROOT/var/install
+# Where make install puts the FastCGI programs for that prefix (configure's
+# fcgidir: PREFIX/lib/crypto-checkout); the tools are in $PREFIX/bin.
+FCGIBIN=$PREFIX/lib/crypto-checkout
 # A second development stack can live elsewhere (with other ports):
 # CC_VAR_DIR=/tmp/other CC_HTTP_PORT=... ./dev.sh up; CC_NO_CRON=1 leaves
 # the cron loops out.
@@ -176,12 +179,12 @@ start_stack() {
 
 	# Under CC_VALGRIND=1 lighttpd spawns the FastCGI programs through
 	# valgrind wrappers (the lighttpd snippet stays the deployed one).
-	local fcgibin=$PREFIX/bin
+	local fcgibin=$FCGIBIN
 	if [ "${CC_VALGRIND:-0}" = 1 ]; then
 		fcgibin=$dir/valgrind-bin
 		mkdir -p "$fcgibin"
 		local prog
-		for prog in "$PREFIX"/bin/*.fcgi; do
+		for prog in "$FCGIBIN"/*.fcgi; do
 			cat >"$fcgibin/$(basename "$prog")" <<WRAP
 #!/bin/sh
 exec valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \

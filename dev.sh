@@ -7,6 +7,7 @@
 #                   stack on other ports, then tear it down
 #   ./dev.sh bench  run the benchmarks in bench/ against a fresh private stack
 #   ./dev.sh env    print var/dev.env
+#   ./dev.sh deb    build the Debian package into var/deb/ and lintian it
 #
 # Ports (override by environment): CC_HTTP_PORT=8080 CC_PG_PORT=5433
 # CC_REDIS_PORT=6380 CC_ANVIL_PORT=8545; the test stack uses
@@ -22,6 +23,9 @@ PREFIX=$ROOT/var/install
 if [ "$(id -u)" = 0 ] && ! runuser -u nobody -- test -x "$ROOT" 2>/dev/null; then
 	PREFIX=/var/tmp/crypto-checkout-$(printf '%s' "$ROOT" | md5sum | cut -c1-12)/install
 fi
+# Where make install puts the FastCGI programs for that prefix (configure's
+# fcgidir: PREFIX/lib/crypto-checkout); the tools are in $PREFIX/bin.
+FCGIBIN=$PREFIX/lib/crypto-checkout
 # A second development stack can live elsewhere (with other ports):
 # CC_VAR_DIR=/tmp/other CC_HTTP_PORT=... ./dev.sh up; CC_NO_CRON=1 leaves
 # the cron loops out.
@@ -183,12 +187,12 @@ start_stack() {
 
 	# Under CC_VALGRIND=1 lighttpd spawns the FastCGI programs through
 	# valgrind wrappers (the lighttpd snippet stays the deployed one).
-	local fcgibin=$PREFIX/bin
+	local fcgibin=$FCGIBIN
 	if [ "${CC_VALGRIND:-0}" = 1 ]; then
 		fcgibin=$dir/valgrind-bin
 		mkdir -p "$fcgibin"
 		local prog
-		for prog in "$PREFIX"/bin/*.fcgi; do
+		for prog in "$FCGIBIN"/*.fcgi; do
 			cat >"$fcgibin/$(basename "$prog")" <<WRAP
 #!/bin/sh
 exec valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
@@ -753,11 +757,67 @@ cmd_bench() {
 	CC_ENV_FILE="$dir/bench.env" CC_STACK_DIR="$dir" "$ROOT/bench/run.sh" "${@}"
 }
 
+# ./dev.sh deb: the Debian package (debian/), built from a copy of the
+# sources in var/deb/build with dpkg-buildpackage; the .deb lands in
+# var/deb/ and must pass lintian without errors. The build dependencies
+# are debian/control's (apt-get build-dep); these are the tools around it.
+DEB_PKGS="dpkg-dev lintian"
+
+install_deb_deps() {
+	local missing=() p
+	for p in $DEB_PKGS; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		    grep -q 'install ok installed' || missing+=("$p")
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		[ "$(id -u)" = 0 ] || die "missing packages: ${missing[*]} (run as root, or apt-get install them)"
+		say "installing ${missing[*]}"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq
+		apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	fi
+	(cd "$ROOT" && dpkg-checkbuilddeps) >/dev/null 2>&1 && return 0
+	[ "$(id -u)" = 0 ] || die "$(cd "$ROOT" && dpkg-checkbuilddeps 2>&1) (run as root, or install them)"
+	say "installing the build dependencies of debian/control"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get build-dep -y -qq --no-install-recommends "$ROOT" >/dev/null
+}
+
+cmd_deb() {
+	install_deb_deps
+	local out=$ROOT/var/deb ver src deb
+	ver=$(dpkg-parsechangelog -l "$ROOT/debian/changelog" -S Version)
+	src=$out/build/crypto-checkout-$ver
+	rm -rf "$out/build"
+	rm -f "$out"/crypto-checkout_*
+	mkdir -p "$src"
+	# The sources as git sees them (committed or not), never var/ or
+	# node_modules; dpkg-buildpackage writes beside the tree it builds.
+	if git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1; then
+		git -C "$ROOT" ls-files -z --cached --others --exclude-standard |
+		    (cd "$ROOT" && tar --null -T - --ignore-failed-read -cf - 2>/dev/null) |
+		    tar -C "$src" -xf -
+	else
+		tar -C "$ROOT" --exclude=./var --exclude=node_modules -cf - . | tar -C "$src" -xf -
+	fi
+	say "building crypto-checkout $ver (log: var/deb/build.log)"
+	(cd "$src" && DEB_BUILD_OPTIONS="parallel=$(nproc) ${DEB_BUILD_OPTIONS:-}" \
+	    dpkg-buildpackage -us -uc -b) >"$out/build.log" 2>&1 ||
+	    { tail -40 "$out/build.log" >&2; die "dpkg-buildpackage failed (see var/deb/build.log)"; }
+	cp "$out"/build/crypto-checkout_"$ver"_* "$out/"
+	deb=$(ls "$out"/crypto-checkout_"$ver"_*.deb)
+	say "lintian $(basename "$deb")"
+	lintian --fail-on error "$deb" || die "lintian found errors in $deb"
+	echo "$deb"
+}
+
 case "${1:-}" in
 up) cmd_up ;;
 bench) shift; cmd_bench "$@" ;;
 down) cmd_down ;;
 test) cmd_test ;;
 env) cat "$VAR/dev.env" ;;
-*) echo "usage: $0 up|down|test|bench|env" >&2; exit 2 ;;
+deb) cmd_deb ;;
+*) echo "usage: $0 up|down|test|bench|env|deb" >&2; exit 2 ;;
 esac

@@ -19,11 +19,13 @@
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: cc-expire [--config FILE] [--for SECONDS]\n\n"
+	fprintf(f, "usage: cc-expire [--config FILE] [--for SECONDS] "
+	    "[--quiet]\n\n"
 	    "Moves invoices past their expiry without full payment to "
 	    "expired (an\ninvoice whose full payment is still confirming "
 	    "waits for it). --for keeps\nchecking every second for that "
-	    "many seconds (cron: * * * * * cc-expire --for 55).\n");
+	    "many seconds (cron: * * * * * cc-expire --for 55).\n"
+	    "--quiet logs only warnings and errors.\n");
 }
 
 int

@@ -29,7 +29,8 @@ usage(FILE *f)
 {
 	fprintf(f, "usage: cc-scan [--config FILE] [--network NAME]... "
 	    "[--for SECONDS]\n"
-	    "               [--from-block N] [--batch N] [--poll-ms N]\n\n"
+	    "               [--from-block N] [--batch N] [--poll-ms N] "
+	    "[--quiet]\n\n"
 	    "Reads each configured network (or only those named) from "
 	    "the last\nscanned block to the head, records payments to "
 	    "invoice addresses, counts\nconfirmations and handles "
@@ -37,7 +38,8 @@ usage(FILE *f)
 	    "--for keeps polling that many seconds\n(cron: * * * * * "
 	    "cc-scan --for 55). --from-block backfills NAME from\nblock N "
 	    "with a progress line. --batch is the most blocks per request\n"
-	    "(default %d).\n", SCAN_DEFAULT_BATCH);
+	    "(default %d). --quiet logs only warnings and errors (not each "
+	    "payment).\n", SCAN_DEFAULT_BATCH);
 }
 
 static long long
@@ -95,6 +97,10 @@ main(int argc, char **argv)
 		if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
 			usage(stdout);
 			return 0;
+		}
+		if (strcmp(o, "--quiet") == 0) {
+			log_set_level(LOG_LVL_WARN);
+			continue;
 		}
 		if (v == NULL) {
 			usage(stderr);

@@ -26,11 +26,14 @@
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: cc-webhooks [--config FILE] [--for SECONDS]\n\n"
+	fprintf(f, "usage: cc-webhooks [--config FILE] [--for SECONDS] "
+	    "[--quiet]\n\n"
 	    "Sends due webhook deliveries, signed, with retries and backoff "
 	    "per endpoint.\n--for keeps listening for new events for that "
 	    "many seconds, then finishes\nthe requests in flight (cron: "
-	    "* * * * * cc-webhooks --for 55). Any number\nmay run at once.\n");
+	    "* * * * * cc-webhooks --for 55). Any number\nmay run at once. "
+	    "--quiet logs only warnings and errors (an attempt\nthat will "
+	    "be retried is not one; a delivery that failed for good is).\n");
 }
 
 /*

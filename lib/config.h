@@ -1,6 +1,6 @@
 /*
  * The configuration every program reads: from --config FILE, else $CC_CONF,
- * else /etc/crypto-checkout/cc.conf. An INI file:
+ * else CONFIG_DEFAULT_PATH (/etc/crypto-checkout/cc.conf). An INI file:
  *
  *   [database]   url = postgresql://...
  *   [redis]      url = redis://127.0.0.1:6379
@@ -36,7 +36,15 @@
 #define CONFIG_MAX_CURRENCIES	48
 #define CONFIG_MAX_ALLOWED_IPS	16
 #define CONFIG_MAX_NAME		31	/* a network's name, bytes */
+/*
+ * SYSCONFDIR/crypto-checkout/cc.conf: /etc/crypto-checkout/cc.conf when
+ * configured with --sysconfdir=/etc, as the Debian package is.
+ */
+#ifdef CC_SYSCONFDIR
+#define CONFIG_DEFAULT_PATH	CC_SYSCONFDIR "/crypto-checkout/cc.conf"
+#else
 #define CONFIG_DEFAULT_PATH	"/etc/crypto-checkout/cc.conf"
+#endif
 
 struct cc_asset {
 	char	 symbol[16];

@@ -588,7 +588,8 @@ rpc_call_retry(struct rpc *r, const char *method, const char *params,
 			    attempt, r->err);
 			return e;
 		}
-		log_warn("rpc attempt %d failed, retrying in %" PRId64
+		/* Not a problem yet: giving up is (cc-scan --quiet). */
+		log_info("rpc attempt %d failed, retrying in %" PRId64
 		    " ms: %s", attempt, wait, r->err);
 		sleep_until(now + wait);
 		now = rpc_now_ms();

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <time.h>
 
+#include "log.h"
 #include "util.h"
 
 static void
@@ -434,6 +435,10 @@ cron_args(int argc, char **argv, const char *prog, void (*usage)(FILE *),
 		if (strcmp(argv[a], "--help") == 0) {
 			usage(stdout);
 			return 1;
+		}
+		if (strcmp(argv[a], "--quiet") == 0) {
+			log_set_level(LOG_LVL_WARN);
+			continue;
 		}
 		if (a + 1 >= argc) {
 			usage(stderr);

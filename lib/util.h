@@ -46,9 +46,10 @@ char	*buf_take(struct buf *);
 
 /*
  * The command line of a cron tool that takes only --config FILE and --for
- * SECONDS (0..86400, default 0), and --help. Returns 0 to run, 1 after
- * printing the help to stdout (exit 0), 2 after a usage error on stderr
- * (exit 2).
+ * SECONDS (0..86400, default 0), --quiet and --help. --quiet sets the log
+ * level to warnings (a run that went well prints nothing, so cron mails
+ * only problems). Returns 0 to run, 1 after printing the help to stdout
+ * (exit 0), 2 after a usage error on stderr (exit 2).
  */
 int	 cron_args(int argc, char **argv, const char *prog,
 	    void (*usage)(FILE *), long long *run_for);

@@ -1,12 +1,13 @@
 /*
  * Unit tests of lib/util.c: ISO 8601 times, base64url (RFC 4648), hex, the
- * capped buffer and bounded strings. Expected times come from date(1) (date
- * -u -d ... +%s).
+ * capped buffer, bounded strings and the cron tools' command line.
+ * Expected times come from date(1) (date -u -d ... +%s).
  */
 #include "cc.h"
 
 #include "cu_run.h"
 
+#include "log.h"
 #include "util.h"
 
 /*
@@ -322,6 +323,54 @@ test_strings(void)
 	CU_ASSERT(ct_equal("abc", "abd", 0));
 }
 
+static void
+no_usage(FILE *f)
+{
+	(void)f;
+}
+
+/* The cron tools' command line: --config, --for, --quiet, --help. */
+static void
+test_cron_args(void)
+{
+	static const struct {
+		const char	*args[5];
+		int		 rc;
+		long long	 run_for;
+	} rows[] = {
+		{ { NULL }, 0, 0 },
+		{ { "--for", "55", NULL }, 0, 55 },
+		{ { "--quiet", "--for", "55", NULL }, 0, 55 },
+		{ { "--config", "/x.conf", "--for", "55", "--quiet" }, 0, 55 },
+		{ { "--config", "/x.conf", "--quiet", NULL }, 0, 0 },
+		{ { "--for", "86400", NULL }, 0, 86400 },
+		{ { "--help", NULL }, 1, 0 },
+		{ { "--quiet", "--help", NULL }, 1, 0 },
+		{ { "--quiet", "--for", NULL }, 2, 0 },
+		{ { "--for", "86401", NULL }, 2, 0 },
+		{ { "--network", "x", NULL }, 2, 0 },
+		{ { "-q", NULL }, 2, 0 },
+	};
+	size_t i, n;
+
+	for (i = 0; i < CC_ARRAY_SIZE(rows); i++) {
+		char *argv[7] = { "cc-test" };
+		long long run_for = -1;
+		int rc;
+
+		for (n = 0; n < 5 && rows[i].args[n] != NULL; n++)
+			argv[n + 1] = (char *)rows[i].args[n];
+		rc = cron_args((int)n + 1, argv, "cc-test", no_usage,
+		    &run_for);
+		EXPECT(rc == rows[i].rc, "row %zu: cron_args returned %d, "
+		    "not %d", i, rc, rows[i].rc);
+		if (rc == 0)
+			EXPECT(run_for == rows[i].run_for, "row %zu: --for %lld, "
+			    "not %lld", i, run_for, rows[i].run_for);
+	}
+	log_set_level(LOG_LVL_INFO);
+}
+
 static const struct cu_test tests[] = {
 	{ "time_parse_iso8601", test_time },
 	{ "time_format_utc", test_time_format },
@@ -329,6 +378,7 @@ static const struct cu_test tests[] = {
 	{ "hex", test_hex },
 	{ "buf caps", test_buf },
 	{ "bounded strings", test_strings },
+	{ "cron_args", test_cron_args },
 };
 
 int

@@ -8,6 +8,14 @@
 #   ./dev.sh bench  run the benchmarks in bench/ against a fresh private stack
 #   ./dev.sh env    print var/dev.env
 #   ./dev.sh deb    build the Debian package into var/deb/ and lintian it
+#   ./dev.sh test-package
+#                   the install test: build the package, install it on this
+#                   machine (root), set it up with README's steps, run the
+#                   integration suite through the installed Apache, upgrade,
+#                   remove, purge
+#
+# CC_HTTPD=apache runs the up, test and bench stacks under Apache instead
+# of lighttpd.
 #
 # Ports (override by environment): CC_HTTP_PORT=8080 CC_PG_PORT=5433
 # CC_REDIS_PORT=6380 CC_ANVIL_PORT=8545; the test stack uses
@@ -491,7 +499,8 @@ DEMO_TRON_XPUB="xpub6D1AabNHCupeiLM65ZR9UStMhJ1vCpyV4XbZdyhMZBiJXALQtmn9p42VTQck
 # seed_demo DIR ENVFILE HTTP_PORT PG_PORT REDIS_PORT ANVIL_PORT
 seed_demo() {
 	local dir=$1 envfile=$2 http=$3 pgport=$4 redisport=$5 anvilport=$6 adm merchant key
-	adm=("$PREFIX/bin/cc-admin" --config "$dir/cc.conf")
+	# PREFIX_BIN: another cc-admin (the installed package's).
+	adm=("${PREFIX_BIN:-$PREFIX/bin}/cc-admin" --config "$dir/cc.conf")
 	merchant=""
 	key=""
 	if [ -f "$envfile" ]; then
@@ -812,12 +821,241 @@ cmd_deb() {
 	echo "$deb"
 }
 
+# README.md's shell block marked <!-- install-test: NAME --> (the line
+# before its ```sh fence): the install test runs the README's own steps.
+readme_block() {
+	python3 - "$ROOT/README.md" "$1" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+m = re.search(r"<!-- install-test: %s -->\s*```sh\n(.*?)```" % re.escape(sys.argv[2]), text, re.S)
+if not m:
+    sys.exit("README.md has no block marked install-test: " + sys.argv[2])
+print(m.group(1), end="")
+PY
+}
+
+# The install test: builds the package (and a newer one for the upgrade),
+# installs it on this machine with apt, sets it up with the README's own
+# steps, runs the integration suite through the installed Apache at
+# http://localhost/, a payment picked up by the lines of
+# /etc/cron.d/crypto-checkout run as their user, then upgrades, removes and
+# purges, checking what each keeps. Needs root; leaves no package, site
+# or database behind.
+PKG_CHECKS_PASSED=0
+PKG_CHECKS_FAILED=0
+pkg_check() {	# pkg_check DESCRIPTION COMMAND...
+	local what=$1
+	shift
+	if "$@"; then
+		echo "ok: $what"
+		PKG_CHECKS_PASSED=$((PKG_CHECKS_PASSED + 1))
+	else
+		echo "FAIL: $what"
+		PKG_CHECKS_FAILED=$((PKG_CHECKS_FAILED + 1))
+	fi
+}
+
+cmd_test_package() {
+	[ "$(id -u)" = 0 ] || die "test-package installs a package on this machine: run it as root"
+	install_deps
+	install_chain
+	# README's steps switch users with sudo.
+	command -v sudo >/dev/null 2>&1 || {
+		say "installing sudo"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sudo >/dev/null
+	}
+	local deb newdeb ver newver dir pw dburl anvilport=${CC_PKG_ANVIL_PORT:-18945} out
+	deb=$(cmd_deb | tail -n 1)
+	[ -f "$deb" ] || die "no package was built"
+	ver=$(dpkg-deb -f "$deb" Version)
+	newver=$ver+upgradetest1
+	newdeb=$(build_newer_deb "$ver" "$newver")
+
+	dpkg-query -W -f='${Status}' crypto-checkout 2>/dev/null | grep -q 'installed' &&
+	    die "crypto-checkout is already installed here; test-package needs a machine without it"
+	private_stack_dir cc-pkg
+	dir=$PRIVATE_DIR
+	mkdir -p "$dir/run" "$dir/log"
+	trap 'pkg_cleanup "$PRIVATE_DIR"; cleanup_private' EXIT
+
+	say "installing $(basename "$deb") with apt"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >"$dir/log/apt-install.log" 2>&1 ||
+	    { cat "$dir/log/apt-install.log" >&2; die "apt-get install failed"; }
+	pkg_check "installed with apt, dependencies from Debian" dpkg-query -W crypto-checkout
+
+	say "README: the database"
+	readme_block database >"$dir/database.sh"
+	sh -ex "$dir/database.sh" >"$dir/log/readme-database.log" 2>&1 ||
+	    { cat "$dir/log/readme-database.log" >&2; die "README's database steps failed"; }
+	pkg_check "README's database steps (migrations as the service user)" true
+
+	# This machine's own settings: the local chain, and a password so that
+	# the tests (root) reach the database over TCP as the service's role.
+	start_chain "$dir" "$anvilport" 0
+	pw=$(head -c 18 /dev/urandom | base64 | tr -d '+/=')
+	runuser -u postgres -- psql -qc "ALTER ROLE \"crypto-checkout\" PASSWORD '$pw'" >/dev/null
+	dburl="postgresql://crypto-checkout:$pw@127.0.0.1:5432/crypto_checkout"
+	CC_EVENTS_HEARTBEAT=2 CC_EVENTS_THREADS=24 write_config "$dir" 80 "$dburl" 6379 "$anvilport" http://localhost
+	install -m 0640 -o root -g crypto-checkout "$dir/cc.conf" /etc/crypto-checkout/cc.conf
+	pkg_check "cc.conf readable by the service user only" \
+	    test "$(stat -c '%a %U %G' /etc/crypto-checkout/cc.conf)" = "640 root crypto-checkout"
+
+	say "README: enable and start the programs"
+	readme_block programs >"$dir/programs.sh"
+	sh -ex "$dir/programs.sh" >"$dir/log/readme-programs.log" 2>&1 ||
+	    { cat "$dir/log/readme-programs.log" >&2; die "README's steps for the programs failed"; }
+	pkg_check "the programs run as crypto-checkout" \
+	    test "$(ps -o user= -p "$(pgrep -d, -f /usr/lib/crypto-checkout/cc-)" | sort -u)" = crypto-checkout
+	pkg_check "sockets reachable only by the web server's group" \
+	    test "$(stat -c '%a %U %G' /run/crypto-checkout/cc-merchant.sock)" = "660 crypto-checkout www-data"
+
+	say "README: Apache"
+	service apache2 start >/dev/null 2>&1 || true
+	sed -i 's/^\(\s*ServerName\) .*/\1 localhost/' /etc/apache2/sites-available/crypto-checkout.conf
+	readme_block apache >"$dir/apache.sh"
+	sh -ex "$dir/apache.sh" >"$dir/log/readme-apache.log" 2>&1 ||
+	    { cat "$dir/log/readme-apache.log" >&2; die "README's Apache steps failed"; }
+	local i
+	for i in $(seq 1 50); do
+		[ "$(curl -s -o /dev/null -w '%{http_code}' http://localhost/api/v1/invoices)" = 401 ] && break
+		sleep 0.2
+	done
+	pkg_check "the API answers at http://localhost/api/v1 through the installed Apache" \
+	    test "$(curl -s -o /dev/null -w '%{http_code}' http://localhost/api/v1/invoices)" = 401
+
+	say "a merchant with cc-admin"
+	cat >"$dir/cc-spawn.env" <<ENV
+CC_FCGIBIN=/usr/lib/crypto-checkout
+CC_CONF=/etc/crypto-checkout/cc.conf
+CC_RUN=/run/crypto-checkout
+CC_USER=crypto-checkout
+CC_SOCKET_GROUP=www-data
+ENV
+	PREFIX_BIN=/usr/bin seed_demo "$dir" "$dir/test.env" 80 5432 6379 "$anvilport"
+	sed -i -e "s|^CC_API_URL=.*|CC_API_URL=http://localhost/api/v1|" \
+	    -e "s|^CC_PUBLIC_URL=.*|CC_PUBLIC_URL=http://localhost/api/v1/public|" \
+	    -e "s|^CC_PAY_URL=.*|CC_PAY_URL=http://localhost|" \
+	    -e "s|^CC_CONF=.*|CC_CONF=/etc/crypto-checkout/cc.conf|" \
+	    -e "s|^CC_BIN=.*|CC_BIN=/usr/bin|" \
+	    -e "s|^CC_DATABASE_URL=.*|CC_DATABASE_URL=$dburl|" \
+	    -e "s|^CC_HTTPD=.*|CC_HTTPD=apache|" "$dir/test.env"
+	cat >>"$dir/test.env" <<ENV
+CC_PG_RESTART=pg_ctlcluster 15 main restart -m fast
+CC_PG_LOG=/var/log/postgresql/postgresql-15-main.log
+ENV
+
+	say "the cron lines of /etc/cron.d/crypto-checkout, as their user"
+	out=$dir/cron.out
+	CC_ENV_FILE="$dir/test.env" python3 "$ROOT/tests/package/test_cron.py" 2>&1 | tee "$out" || true
+	count_result cron "$out"
+
+	say "integration tests through the installed Apache"
+	out=$dir/integration.out
+	CC_ENV_FILE="$dir/test.env" CC_STACK_DIR="$dir" python3 "$ROOT/tests/integration/run.py" 2>&1 | tee "$out" || true
+	count_result integration "$out"
+
+	pkg_upgrade_remove "$dir" "$newdeb" "$newver" "$dburl"
+	echo
+	echo "$PKG_CHECKS_PASSED passed, $PKG_CHECKS_FAILED failed"
+	[ "$PKG_CHECKS_FAILED" = 0 ]
+}
+
+# count_result LABEL FILE: adds a suite's "N passed, N failed" to the checks.
+count_result() {
+	local line
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$2" | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "FAIL: $1 printed no result"
+		PKG_CHECKS_FAILED=$((PKG_CHECKS_FAILED + 1))
+		return
+	fi
+	PKG_CHECKS_PASSED=$((PKG_CHECKS_PASSED + ${line%% *}))
+	PKG_CHECKS_FAILED=$((PKG_CHECKS_FAILED + $(echo "$line" | awk '{print $3}')))
+}
+
+# build_newer_deb VERSION NEWVERSION: the same sources as a newer version
+# (a changelog entry on top), for the upgrade; prints the .deb.
+build_newer_deb() {
+	local ver=$1 newver=$2 src=$ROOT/var/deb/build/crypto-checkout-$1 up=$ROOT/var/deb/upgrade
+	rm -rf "$up"
+	mkdir -p "$up"
+	cp -a "$src" "$up/crypto-checkout-$newver"
+	{
+		echo "crypto-checkout ($newver) unstable; urgency=medium"
+		echo
+		echo "  * Rebuilt by ./dev.sh test-package to test upgrades."
+		echo
+		echo " -- Crypto Checkout <dev@crypto-checkout.local>  $(date -R)"
+		echo
+		cat "$src/debian/changelog"
+	} >"$up/crypto-checkout-$newver/debian/changelog"
+	say "building crypto-checkout $newver for the upgrade test"
+	# The same sources passed their tests in the first build.
+	(cd "$up/crypto-checkout-$newver" && DEB_BUILD_OPTIONS="nocheck parallel=$(nproc)" \
+	    dpkg-buildpackage -us -uc -b) >"$up/build.log" 2>&1 ||
+	    { tail -40 "$up/build.log" >&2; die "the upgrade package did not build (see $up/build.log)"; }
+	ls "$up"/crypto-checkout_"$newver"_*.deb
+}
+
+# pkg_state DBURL: what must survive an upgrade and a removal.
+pkg_state() {
+	psql -d "$1" -qtAX -c "SELECT (SELECT string_agg(id, ',' ORDER BY id) FROM invoices) || '|' ||
+	    (SELECT string_agg(id, ',' ORDER BY id) FROM api_keys) || '|' ||
+	    (SELECT string_agg(id, ',' ORDER BY id) FROM webhook_endpoints)"
+}
+
+pkg_upgrade_remove() {
+	local dir=$1 newdeb=$2 newver=$3 dburl=$4 before after conf key
+	. "$dir/test.env"
+	key=$CC_TEST_KEY
+	before=$(pkg_state "$dburl")
+	conf=$(md5sum </etc/crypto-checkout/cc.conf)
+	say "upgrading to $newver"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$newdeb" >"$dir/log/apt-upgrade.log" 2>&1 ||
+	    { cat "$dir/log/apt-upgrade.log" >&2; }
+	pkg_check "upgraded to $newver" test "$(dpkg-query -W -f='${Version}' crypto-checkout)" = "$newver"
+	after=$(pkg_state "$dburl")
+	pkg_check "invoices, keys and webhook endpoints kept by the upgrade" \
+	    test -n "$before" -a "$before" = "$after"
+	pkg_check "cc.conf kept by the upgrade" test "$(md5sum </etc/crypto-checkout/cc.conf)" = "$conf"
+	pkg_check "CC_ENABLED kept by the upgrade" grep -q '^CC_ENABLED=yes' /etc/default/crypto-checkout
+	pkg_check "the API answers after the upgrade with the same key" test "$(curl -s -o /dev/null \
+	    -w '%{http_code}' -H "Authorization: Bearer $key" http://localhost/api/v1/invoices)" = 200
+
+	say "removing the package"
+	DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq crypto-checkout >"$dir/log/apt-remove.log" 2>&1 ||
+	    cat "$dir/log/apt-remove.log" >&2
+	pkg_check "removed" sh -c "! dpkg-query -W -f='\${Status}' crypto-checkout | grep -q ' installed'"
+	pkg_check "remove keeps /etc/crypto-checkout/cc.conf" test -f /etc/crypto-checkout/cc.conf
+	pkg_check "remove keeps the database" test "$(pkg_state "$dburl")" = "$before"
+	pkg_check "remove stops the programs" sh -c '! pgrep -f /usr/lib/crypto-checkout/ >/dev/null'
+	pkg_check "Apache still starts after the remove" apache2ctl configtest
+	DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq crypto-checkout >"$dir/log/apt-purge.log" 2>&1 ||
+	    cat "$dir/log/apt-purge.log" >&2
+	pkg_check "purge removes the configuration" sh -c '! test -e /etc/crypto-checkout/cc.conf && ! test -e /etc/default/crypto-checkout'
+	pkg_check "purge keeps the database" test "$(pkg_state "$dburl")" = "$before"
+	pkg_check "Apache still starts after the purge" apache2ctl configtest
+}
+
+# What test-package set up on this machine, undone.
+pkg_cleanup() {
+	local dir=$1
+	DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq crypto-checkout >/dev/null 2>&1 || true
+	service apache2 stop >/dev/null 2>&1 || true
+	if runuser -u postgres -- psql -qtAc "SELECT 1" >/dev/null 2>&1; then
+		runuser -u postgres -- dropdb --if-exists crypto_checkout >/dev/null 2>&1 || true
+		runuser -u postgres -- dropuser --if-exists crypto-checkout >/dev/null 2>&1 || true
+	fi
+	service postgresql stop >/dev/null 2>&1 || true
+}
+
 case "${1:-}" in
 up) cmd_up ;;
 bench) shift; cmd_bench "$@" ;;
 down) cmd_down ;;
 test) cmd_test ;;
+test-package) cmd_test_package ;;
 env) cat "$VAR/dev.env" ;;
 deb) cmd_deb ;;
-*) echo "usage: $0 up|down|test|bench|env|deb" >&2; exit 2 ;;
+*) echo "usage: $0 up|down|test|test-package|bench|env|deb" >&2; exit 2 ;;
 esac

@@ -240,3 +240,37 @@ http_route_match(const char *pattern, const char *path,
 		s++;
 	return *s == '\0' ? n : -1;
 }
+
+bool
+http_etag_match(const char *h, const char *etag)
+{
+	size_t n = strlen(etag);
+	const char *end;
+
+	if (h == NULL)
+		return false;
+	for (;;) {
+		while (*h == ' ' || *h == '\t' || *h == ',')
+			h++;
+		if (*h == '\0')
+			return false;
+		if (*h == '*') {
+			h++;
+			if (*h == '\0' || *h == ' ' || *h == '\t' || *h == ',')
+				return true;
+			return false;
+		}
+		if (strncmp(h, "W/", 2) == 0)
+			h += 2;
+		if (*h != '"')
+			return false;
+		end = strchr(h + 1, '"');
+		if (end == NULL)
+			return false;
+		if ((size_t)(end + 1 - h) == n && memcmp(h, etag, n) == 0)
+			return true;
+		h = end + 1;
+		if (*h != '\0' && *h != ' ' && *h != '\t' && *h != ',')
+			return false;
+	}
+}

@@ -61,6 +61,15 @@ void	http_query_release(struct http_query *);
 const char *http_query_get(const struct http_query *, const char *key);
 
 /*
+ * True if an If-None-Match header names etag (a strong entity tag with its
+ * quotes, "\"abc\""): "*", or a comma-separated list of entity tags one
+ * of which has etag's opaque part (the weak comparison RFC 9110 asks of
+ * If-None-Match: W/"abc" matches too). A malformed list matches nothing
+ * after the fault.
+ */
+bool	http_etag_match(const char *header, const char *etag);
+
+/*
  * Matches a path against a pattern such as "/api/v1/invoices/{}/cancel":
  * each {} captures one non-empty segment (decoded) into params. Returns the
  * number of captures, or -1 when it does not match.

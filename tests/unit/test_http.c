@@ -284,6 +284,52 @@ test_routes(void)
 }
 
 /*
+ * http_etag_match: If-None-Match against a strong tag.
+ */
+
+#define TAG	"\"82caf8d8777f8bd8fd0ba60b8c1e4491\""
+
+static const struct {
+	const char	*header;
+	bool		 match;
+} etags[] = {
+	{ NULL, false },
+	{ "", false },
+	{ "   ", false },
+	{ TAG, true },
+	{ " " TAG " ", true },
+	{ "W/" TAG, true },		/* If-None-Match compares weakly */
+	{ "\"x\", " TAG, true },
+	{ "\"x\"," TAG, true },
+	{ ",, \"x\" ,\t" TAG ",", true },
+	{ "*", true },
+	{ " * ", true },
+	{ "\"x\", *", true },
+	{ "*x", false },
+	{ "\"x\"", false },
+	{ "\"\"", false },
+	{ "\"82caf8d8777f8bd8fd0ba60b8c1e449\"", false },	/* shorter */
+	{ "\"82caf8d8777f8bd8fd0ba60b8c1e44911\"", false },	/* longer */
+	{ "82caf8d8777f8bd8fd0ba60b8c1e4491", false },		/* unquoted */
+	{ "\"82caf8d8777f8bd8fd0ba60b8c1e4491", false },	/* unclosed */
+	{ "w/" TAG, false },		/* W/ is case-sensitive */
+	{ "W/W/" TAG, false },
+	{ "\"x\"y, " TAG, false },	/* a fault ends the list */
+	{ "x, " TAG, false },
+};
+
+static void
+test_etag_match(void)
+{
+	size_t i;
+
+	for (i = 0; i < CC_ARRAY_SIZE(etags); i++)
+		check_int("http_etag_match", etags[i].header ?
+		    etags[i].header : "(null)",
+		    http_etag_match(etags[i].header, TAG), etags[i].match);
+}
+
+/*
  * The spec's error format.
  */
 
@@ -351,6 +397,7 @@ static const struct cu_test tests[] = {
 	{ "http_query_parse", test_query },
 	{ "http_query_parse limits", test_query_limits },
 	{ "http_route_match", test_routes },
+	{ "http_etag_match", test_etag_match },
 	{ "error JSON", test_error_json },
 };
 

@@ -17,6 +17,7 @@ import threading
 import time
 import unittest
 
+import apicheck
 import chain
 from cc import ENV, admin, invoice_body, new_merchant, psql, request
 
@@ -32,7 +33,9 @@ VERIFIERS = ([VERIFY], ["python3", os.path.join(EXAMPLES, "verify_webhook.py")],
 class Receiver:
     """An HTTP server on a free port that records every POST and answers
     from a script: an int (status), ("sleep", seconds, status),
-    ("redirect", url) or ("big", status); then `default`."""
+    ("redirect", url) or ("big", status); then `default`. Each delivery
+    is checked against the webhooks of docs/openapi.json (a mismatch
+    fails the test running when it arrives)."""
 
     def __init__(self, script=(), default=200, host="127.0.0.1"):
         self.requests = []
@@ -49,6 +52,7 @@ class Receiver:
             def do_POST(self):
                 n = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(n)
+                apicheck.webhook(dict(self.headers), body)
                 with rec.lock:
                     rec.requests.append((time.time(), dict(self.headers), body))
                     action = rec.script.pop(0) if rec.script else rec.default

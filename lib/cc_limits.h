@@ -37,5 +37,7 @@
 #define CC_MAX_RATE_SOURCE	64
 #define CC_MAX_ADMIN_LIST	10000		/* rows one listing shows */
 #define CC_DEFAULT_ADMIN_LIST	50
+/* What the server reads from its own installed files. */
+#define CC_MAX_APIDOC		(1024 * 1024)	/* docs/openapi.json, bytes */
 
 #endif

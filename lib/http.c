@@ -241,37 +241,43 @@ http_route_match(const char *pattern, const char *path,
 	return *s == '\0' ? n : -1;
 }
 
-/* One entry of an If-None-Match list against etag; s..e is the entry. */
-static bool
+/*
+ * One entry of an If-None-Match list (s..e) against etag: 1 a match, 0
+ * none, -1 not an entry ("*" or an optionally weak quoted tag).
+ */
+static int
 etag_entry_match(const char *s, const char *e, const char *etag)
 {
 	static const char *const suffixes[] = { "-gzip", "-br" };
 	size_t len, tlen = strlen(etag), i;
 
 	if (e - s == 1 && *s == '*')
-		return true;
+		return 1;
 	if (e - s >= 2 && s[0] == 'W' && s[1] == '/')
 		s += 2;
 	len = (size_t)(e - s);
-	if (len < 2 || s[0] != '"' || s[len - 1] != '"')
-		return false;
+	if (len < 2 || s[0] != '"' || s[len - 1] != '"' ||
+	    memchr(s + 1, '"', len - 2) != NULL)
+		return -1;
 	if (len == tlen && memcmp(s, etag, len) == 0)
-		return true;
+		return 1;
 	/* "<tag>-gzip" against "<tag>": compare the opaque parts. */
 	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
 		size_t sl = strlen(suffixes[i]);
 
-		if (len == tlen + sl && memcmp(s, etag, tlen - 1) == 0 &&
+		if (tlen >= 2 && len == tlen + sl &&
+		    memcmp(s, etag, tlen - 1) == 0 &&
 		    memcmp(s + tlen - 1, suffixes[i], sl) == 0)
-			return true;
+			return 1;
 	}
-	return false;
+	return 0;
 }
 
 bool
 http_etag_match(const char *header, const char *etag)
 {
 	const char *p, *s, *e;
+	int m;
 
 	if (header == NULL || etag == NULL)
 		return false;
@@ -293,8 +299,11 @@ http_etag_match(const char *header, const char *etag)
 		e = p;
 		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
 			e--;
-		if (e > s && etag_entry_match(s, e, etag))
-			return true;
+		if (e == s)
+			continue;
+		m = etag_entry_match(s, e, etag);
+		if (m != 0)
+			return m == 1;
 	}
 	return false;
 }

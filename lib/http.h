@@ -74,7 +74,8 @@ int	http_route_match(const char *pattern, const char *path,
  * a W/ prefix is ignored (weak comparison, RFC 9110 13.1.2), and so is a
  * "-gzip" or "-br" suffix inside the quotes, which Apache's mod_deflate
  * and mod_brotli add to the tags of the answers they compress. A NULL
- * header matches nothing.
+ * header matches nothing; a malformed entry ends the list (nothing after
+ * it matches).
  */
 bool	http_etag_match(const char *if_none_match, const char *etag);
 

@@ -17,6 +17,7 @@ struct syn {
 	size_t		 len;
 	size_t		 pos;
 	int		 depth;
+	int		 max_depth;
 	const char	*why;		/* set for the refusals of our own */
 };
 
@@ -148,7 +149,7 @@ static bool syn_value(struct syn *);
 static bool
 syn_container(struct syn *y, char close, bool object)
 {
-	if (++y->depth > CC_MAX_JSON_DEPTH) {
+	if (++y->depth > y->max_depth) {
 		y->why = "nesting too deep";
 		return false;
 	}
@@ -213,7 +214,14 @@ syn_value(struct syn *y)
 bool
 jsonx_syntax_ok(const char *s, size_t len, size_t *errpos, const char **why)
 {
-	struct syn y = { s, len, 0, 0, NULL };
+	return jsonx_syntax_ok_depth(s, len, CC_MAX_JSON_DEPTH, errpos, why);
+}
+
+bool
+jsonx_syntax_ok_depth(const char *s, size_t len, int max_depth,
+    size_t *errpos, const char **why)
+{
+	struct syn y = { s, len, 0, 0, max_depth, NULL };
 	bool ok;
 
 	ok = syn_value(&y);

@@ -25,6 +25,10 @@ json_object	*jsonx_parse(const char *, size_t, char *err, size_t errlen);
  */
 bool		 jsonx_syntax_ok(const char *s, size_t len, size_t *errpos,
 		    const char **why);
+/* The same with containers nested at most max_depth, for documents of our
+ * own that are deeper than any request may be. */
+bool		 jsonx_syntax_ok_depth(const char *s, size_t len, int max_depth,
+		    size_t *errpos, const char **why);
 
 /*
  * The exact source text of a number token ("9.99", "10", "1e2"), or NULL

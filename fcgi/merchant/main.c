@@ -1,7 +1,7 @@
 /*
  * cc-merchant.fcgi: the authenticated merchant API under /api/v1. Routes,
  * authenticates by API key, checks the route's scope, then calls the
- * handler.
+ * handler. One route is open to all: the API's OpenAPI document.
  */
 #include "cc.h"
 
@@ -18,28 +18,33 @@ struct route {
 	const char	*pattern;
 	void		(*handler)(struct mreq *);
 	unsigned	 scope;
+	bool		 open;		/* no API key: nothing private */
 };
 
 static const struct route routes[] = {
-	{ "POST", "/api/v1/invoices", invoices_create, SCOPE_INVOICES_CREATE },
-	{ "GET", "/api/v1/invoices", invoices_list, SCOPE_INVOICES_READ },
-	{ "GET", "/api/v1/invoices/{}", invoices_get, SCOPE_INVOICES_READ },
+	{ "POST", "/api/v1/invoices", invoices_create, SCOPE_INVOICES_CREATE,
+	    false },
+	{ "GET", "/api/v1/invoices", invoices_list, SCOPE_INVOICES_READ,
+	    false },
+	{ "GET", "/api/v1/invoices/{}", invoices_get, SCOPE_INVOICES_READ,
+	    false },
 	{ "POST", "/api/v1/invoices/{}/cancel", invoices_cancel,
-	    SCOPE_INVOICES_CANCEL },
+	    SCOPE_INVOICES_CANCEL, false },
 	{ "POST", "/api/v1/webhook-endpoints", webhook_endpoints_create,
-	    SCOPE_WEBHOOKS_MANAGE },
+	    SCOPE_WEBHOOKS_MANAGE, false },
 	{ "GET", "/api/v1/webhook-endpoints", webhook_endpoints_list,
-	    SCOPE_WEBHOOKS_MANAGE },
+	    SCOPE_WEBHOOKS_MANAGE, false },
 	{ "GET", "/api/v1/webhook-endpoints/{}", webhook_endpoints_get,
-	    SCOPE_WEBHOOKS_MANAGE },
+	    SCOPE_WEBHOOKS_MANAGE, false },
 	{ "PATCH", "/api/v1/webhook-endpoints/{}", webhook_endpoints_update,
-	    SCOPE_WEBHOOKS_MANAGE },
+	    SCOPE_WEBHOOKS_MANAGE, false },
 	{ "DELETE", "/api/v1/webhook-endpoints/{}", webhook_endpoints_delete,
-	    SCOPE_WEBHOOKS_MANAGE },
+	    SCOPE_WEBHOOKS_MANAGE, false },
 	{ "POST", "/api/v1/webhook-endpoints/{}/rotate-secret",
-	    webhook_endpoints_rotate, SCOPE_WEBHOOKS_MANAGE },
+	    webhook_endpoints_rotate, SCOPE_WEBHOOKS_MANAGE, false },
 	{ "POST", "/api/v1/invoice-webhook-secret/rotate",
-	    invoice_webhook_secret_rotate, SCOPE_WEBHOOKS_MANAGE },
+	    invoice_webhook_secret_rotate, SCOPE_WEBHOOKS_MANAGE, false },
+	{ "GET", "/api/v1/openapi.json", openapi_get, 0, true },
 };
 
 void
@@ -152,6 +157,10 @@ handle(struct fcgi_ctx *c)
 		    "ROUTE_NOT_FOUND", "no such API route", NULL);
 		return;
 	}
+	if (match->open) {
+		match->handler(&m);
+		return;
+	}
 
 	secret = bearer(c->authorization);
 	if (secret == NULL || *secret == '\0') {
@@ -190,8 +199,18 @@ handle(struct fcgi_ctx *c)
 	match->handler(&m);
 }
 
+static int
+init(const struct cc_config *cfg)
+{
+	(void)cfg;
+	openapi_init();
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
-	return fcgi_main(argc, argv, "cc-merchant", handle);
+	struct fcgi_opts o = { 0, false, init };
+
+	return fcgi_main_ex(argc, argv, "cc-merchant", handle, &o);
 }

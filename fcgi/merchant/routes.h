@@ -27,6 +27,10 @@ void	webhook_endpoints_delete(struct mreq *);
 void	webhook_endpoints_rotate(struct mreq *);
 void	invoice_webhook_secret_rotate(struct mreq *);
 
+/* Reads the OpenAPI document once (before the threads start). */
+void	openapi_init(void);
+void	openapi_get(struct mreq *);
+
 /*
  * Body-level checks every route with a body shares (a bad Content-Length,
  * over 64 KiB): 0 to go on, -1 answered. The body must be JSON whatever

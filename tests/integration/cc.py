@@ -1,5 +1,6 @@
 """Helpers for the integration tests: the stack's environment, raw HTTP
-through lighttpd, and cc-admin. Standard library only."""
+through lighttpd (every answer checked against docs/openapi.json by
+apicheck), and cc-admin."""
 import hashlib
 import http.client
 import json
@@ -7,6 +8,8 @@ import os
 import secrets
 import subprocess
 import urllib.parse
+
+import apicheck
 
 
 def load_env():
@@ -25,6 +28,8 @@ def load_env():
 
 ENV = load_env()
 API = urllib.parse.urlparse(ENV["CC_API_URL"])
+PUB = urllib.parse.urlparse(ENV["CC_PUBLIC_URL"])
+PAY = urllib.parse.urlparse(ENV["CC_PAY_URL"])
 
 
 class Response:
@@ -43,10 +48,26 @@ class Response:
         return "<%d %s>" % (self.status, self.body[:400])
 
 
+def fetch(base, method, target, body=None, headers=None, timeout=30):
+    """One request to the stack's web server (host and port of base, a
+    parsed URL), its answer checked against docs/openapi.json (a mismatch
+    fails the calling test). Returns status, headers (lower-case names)
+    and the body's bytes."""
+    conn = http.client.HTTPConnection(base.hostname, base.port, timeout=timeout)
+    try:
+        conn.request(method, target, body=body, headers=headers or {})
+        r = conn.getresponse()
+        data = r.read()
+        hdrs = {k.lower(): v for k, v in r.getheaders()}
+    finally:
+        conn.close()
+    apicheck.response(method, target, r.status, hdrs, data)
+    return r.status, hdrs, data
+
+
 def request(method, path, body=None, key=None, headers=None, raw=False):
     """Sends one request to the merchant API. path is relative to /api/v1
     unless it starts with '/'; body is JSON-encoded unless raw."""
-    conn = http.client.HTTPConnection(API.hostname, API.port, timeout=30)
     h = {}
     if key is not None:
         h["Authorization"] = "Bearer " + key
@@ -58,12 +79,8 @@ def request(method, path, body=None, key=None, headers=None, raw=False):
     if headers:
         h.update(headers)
     url = path if path.startswith("/") else API.path + "/" + path
-    conn.request(method, url, body=body, headers=h)
-    r = conn.getresponse()
-    data = r.read()
-    hdrs = {k.lower(): v for k, v in r.getheaders()}
-    conn.close()
-    return Response(r.status, hdrs, data.decode("utf-8", "replace"))
+    status, hdrs, data = fetch(API, method, url, body, h)
+    return Response(status, hdrs, data.decode("utf-8", "replace"))
 
 
 def admin(*args, check=True):

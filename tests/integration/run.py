@@ -5,9 +5,29 @@ import unittest
 
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
+
+import apicheck  # noqa: E402  (after the path is set)
+
+
+class Result(unittest.TextTestResult):
+    """Fails a test with the OpenAPI mismatches its other threads (webhook
+    receivers, concurrent requests) recorded: a cleanup registered first
+    runs last, after the test's own."""
+
+    def startTest(self, test):
+        test.addCleanup(apicheck.raise_recorded)
+        super().startTest(test)
+
+
 suite = unittest.defaultTestLoader.discover(here, pattern="test_*.py")
-result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
+result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout,
+                                 resultclass=Result).run(suite)
 failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
 passed = result.testsRun - failed - len(result.skipped)
+# What arrived after the last test ended fails the run.
+late = apicheck.take_recorded()
+if late:
+    print("OpenAPI mismatches seen after the tests:\n  " + "\n  ".join(late))
+    failed += 1
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed or result.testsRun == 0 else 0)

@@ -3,34 +3,38 @@ second of their commit, Last-Event-ID replay, heartbeats, the end of the
 stream, the per-invoice limit, and JSON errors."""
 import http.client
 import json
-import socket
 import time
 import unittest
-import urllib.parse
-from datetime import datetime
 
+import apicheck
 import chain
-from cc import ENV, invoice_body, new_merchant, psql, request
-
-PUB = urllib.parse.urlparse(ENV["CC_PUBLIC_URL"])
+from cc import ENV, PUB, fetch, invoice_body, new_merchant, psql, request
 
 
 class Stream:
-    """A minimal EventSource: (id, data dict) per event; comments kept."""
+    """A minimal EventSource: (id, data dict) per event; comments kept.
+    The answer, and each event's data, are checked against
+    docs/openapi.json."""
 
     def __init__(self, inv, last_event_id=None, timeout=20):
         self.conn = http.client.HTTPConnection(PUB.hostname, PUB.port, timeout=timeout)
         h = {"Accept": "text/event-stream"}
         if last_event_id is not None:
             h["Last-Event-ID"] = str(last_event_id)
-        self.conn.request("GET", PUB.path + "/invoice/%s/events" % inv, headers=h)
+        self.target = PUB.path + "/invoice/%s/events" % inv
+        self.conn.request("GET", self.target, headers=h)
         self.resp = self.conn.getresponse()
         self.status = self.resp.status
         self.headers = {k.lower(): v for k, v in self.resp.getheaders()}
         self.comments = 0
+        # An error is a whole JSON answer; a stream is read event by event.
+        self._body = None
+        if not self.headers.get("content-type", "").startswith("text/event-stream"):
+            self._body = self.resp.read()
+        apicheck.response("GET", self.target, self.status, self.headers, self._body)
 
     def body(self):
-        return self.resp.read().decode()
+        return (self._body if self._body is not None else self.resp.read()).decode()
 
     def next(self):
         """The next event, or None at the end of the stream."""
@@ -42,6 +46,7 @@ class Stream:
             line = line.decode().rstrip("\n")
             if line == "":
                 if data:
+                    apicheck.sse_data(self.target, ev_id, "\n".join(data))
                     return ev_id, json.loads("\n".join(data), parse_float=str, parse_int=str), \
                         time.time()
                 continue
@@ -199,18 +204,12 @@ class EventsTest(unittest.TestCase):
     def test_errors(self):
         for path, status in (("/invoice/bad/events", 400),
                              ("/invoice/inv_%s/events" % ("a" * 26), 404)):
-            conn = http.client.HTTPConnection(PUB.hostname, PUB.port, timeout=10)
-            conn.request("GET", PUB.path + path)
-            r = conn.getresponse()
-            self.assertEqual(r.status, status, path)
-            self.assertIn("error", json.loads(r.read()))
-            conn.close()
+            st, _, body = fetch(PUB, "GET", PUB.path + path, timeout=10)
+            self.assertEqual(st, status, path)
+            self.assertIn("error", json.loads(body))
         inv = self.create()
-        conn = http.client.HTTPConnection(PUB.hostname, PUB.port, timeout=10)
-        conn.request("POST", PUB.path + "/invoice/%s/events" % inv["id"])
-        r = conn.getresponse()
-        self.assertEqual(r.status, 405)
-        conn = http.client.HTTPConnection(PUB.hostname, PUB.port, timeout=10)
-        conn.request("GET", PUB.path + "/invoice/%s/events" % inv["id"],
-                     headers={"Last-Event-ID": "abc"})
-        self.assertEqual(conn.getresponse().status, 400)
+        st, _, _ = fetch(PUB, "POST", PUB.path + "/invoice/%s/events" % inv["id"], timeout=10)
+        self.assertEqual(st, 405)
+        st, _, _ = fetch(PUB, "GET", PUB.path + "/invoice/%s/events" % inv["id"],
+                         headers={"Last-Event-ID": "abc"}, timeout=10)
+        self.assertEqual(st, 400)

@@ -1,25 +1,17 @@
 """The payment page over HTTP: HTML escaping of merchant data, the strict
 Content-Security-Policy, the views of each state, and HTML errors."""
-import http.client
 import re
 import unittest
-import urllib.parse
 
-from cc import ENV, invoice_body, new_merchant, psql, request
+from cc import PAY, fetch, invoice_body, new_merchant, psql, request
 
-PAY = urllib.parse.urlparse(ENV["CC_PAY_URL"])
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 
 
 def page(path, method="GET"):
-    conn = http.client.HTTPConnection(PAY.hostname, PAY.port, timeout=30)
-    conn.request(method, path)
-    r = conn.getresponse()
-    body = r.read().decode()
-    hdrs = {k.lower(): v for k, v in r.getheaders()}
-    conn.close()
-    return r.status, hdrs, body
+    status, hdrs, body = fetch(PAY, method, path)
+    return status, hdrs, body.decode()
 
 
 class PageTest(unittest.TestCase):

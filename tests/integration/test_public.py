@@ -1,24 +1,15 @@
 """The customer's JSON view: public fields only, first view -> pending,
 payment progress, cache validation, and JSON errors for bad ids."""
-import http.client
 import json
 import unittest
-import urllib.parse
 
 import chain
-from cc import ENV, invoice_body, new_merchant, request
-
-PUB = urllib.parse.urlparse(ENV["CC_PUBLIC_URL"])
+from cc import PUB, fetch, invoice_body, new_merchant, request
 
 
 def public(path, headers=None, method="GET"):
-    conn = http.client.HTTPConnection(PUB.hostname, PUB.port, timeout=30)
-    conn.request(method, PUB.path + path, headers=headers or {})
-    r = conn.getresponse()
-    body = r.read().decode()
-    hdrs = {k.lower(): v for k, v in r.getheaders()}
-    conn.close()
-    return r.status, hdrs, body
+    status, hdrs, body = fetch(PUB, method, PUB.path + path, headers=headers)
+    return status, hdrs, body.decode()
 
 
 class PublicTest(unittest.TestCase):

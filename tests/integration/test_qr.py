@@ -1,26 +1,16 @@
 """QR codes: every size, format and style, decoded by a real decoder
 (zbarimg) back to the wallet payment URI; bad parameters are JSON 400s."""
-import http.client
 import json
 import os
 import subprocess
 import tempfile
 import unittest
-import urllib.parse
 
-from cc import ENV, admin, invoice_body, new_merchant, random_xpub, request
-
-PUB = urllib.parse.urlparse(ENV["CC_PUBLIC_URL"])
+from cc import ENV, PUB, admin, fetch, invoice_body, new_merchant, random_xpub, request
 
 
 def get(path, headers=None):
-    conn = http.client.HTTPConnection(PUB.hostname, PUB.port, timeout=30)
-    conn.request("GET", PUB.path + path, headers=headers or {})
-    r = conn.getresponse()
-    body = r.read()
-    hdrs = {k.lower(): v for k, v in r.getheaders()}
-    conn.close()
-    return r.status, hdrs, body
+    return fetch(PUB, "GET", PUB.path + path, headers=headers)
 
 
 def decode(data, suffix):

@@ -71,6 +71,29 @@ test_json_depth(void)
 	free(s);
 }
 
+/* jsonx_syntax_ok_depth: the same grammar with another nesting bound. */
+static void
+test_syntax_max_depth(void)
+{
+	const char *why;
+	char *s;
+
+	s = nested(CC_MAX_JSON_DEPTH + 1, "");
+	CU_ASSERT(!jsonx_syntax_ok(s, strlen(s), NULL, &why));
+	CU_ASSERT(why != NULL && strcmp(why, "nesting too deep") == 0);
+	CU_ASSERT(jsonx_syntax_ok_depth(s, strlen(s), CC_MAX_JSON_DEPTH + 1,
+	    NULL, NULL));
+	free(s);
+	s = nested(64, "{\"a\":1}");
+	CU_ASSERT(!jsonx_syntax_ok_depth(s, strlen(s), 64, NULL, NULL));
+	CU_ASSERT(jsonx_syntax_ok_depth(s, strlen(s), 65, NULL, NULL));
+	free(s);
+	CU_ASSERT(!jsonx_syntax_ok_depth("{'a':1}", 7, 64, NULL, NULL));
+	CU_ASSERT(!jsonx_syntax_ok_depth("{} {}", 5, 64, NULL, NULL));
+	CU_ASSERT(jsonx_syntax_ok_depth(" {} ", 4, 64, NULL, NULL));
+	CU_ASSERT(!jsonx_syntax_ok_depth("[]", 2, 0, NULL, NULL));
+}
+
 /*
  * Regression (lib/jsonx.c jsonx_parse): the grammar pre-check counts container
  * nesting up to CC_MAX_JSON_DEPTH, but json-c, made with the same depth,
@@ -343,6 +366,7 @@ test_utf8_clean(void)
 
 static const struct cu_test tests[] = {
 	{ "jsonx_parse depth", test_json_depth },
+	{ "jsonx_syntax_ok_depth", test_syntax_max_depth },
 	{ "jsonx_parse strict grammar", test_json_strict },
 	{ "jsonx_number_text and builders", test_json_numbers },
 	{ "jsonx_utf8_clean", test_utf8_clean },

@@ -531,6 +531,7 @@ CC_TEST_KEY=$key
 CC_MERCHANT_ID=$merchant
 CC_CONF=$dir/cc.conf
 CC_BIN=$PREFIX/bin
+CC_TEST_VIEW=$BUILD/tests/db/cc-test-view
 CC_DATABASE_URL=postgresql://cc@${pgdir//\//%2F}:$pgport/cc
 CC_PG_HOST=$pgdir
 CC_PG_PORT=$pgport
@@ -859,6 +860,8 @@ cmd_test_package() {
 	[ "$(id -u)" = 0 ] || die "test-package installs a package on this machine: run it as root"
 	install_deps
 	install_chain
+	# The suite's helper program (tests/db) comes from the build tree.
+	build
 	# README's steps switch users with sudo.
 	command -v sudo >/dev/null 2>&1 || {
 		say "installing sudo"
@@ -1006,8 +1009,7 @@ pkg_state() {
 
 pkg_upgrade_remove() {
 	local dir=$1 newdeb=$2 newver=$3 dburl=$4 before after conf key
-	. "$dir/test.env"
-	key=$CC_TEST_KEY
+	key=$(sed -n 's/^CC_TEST_KEY=//p' "$dir/test.env")
 	before=$(pkg_state "$dburl")
 	conf=$(md5sum </etc/crypto-checkout/cc.conf)
 	say "upgrading to $newver"

@@ -27,7 +27,7 @@ PUB = urllib.parse.urlparse(ENV["CC_PUBLIC_URL"])
 
 def raw_http(data, timeout=10):
     """Sends bytes as they are and returns (status, headers, body)."""
-    s = socket.create_connection((API.hostname, API.port), timeout=timeout)
+    s = socket.create_connection((API.hostname, API.port or 80), timeout=timeout)
     s.sendall(data)
     chunks = []
     while True:

@@ -464,8 +464,7 @@ class FirstViewTest(unittest.TestCase):
     first opens an invoice (through a small harness program)."""
 
     def view_call(self, inv_id):
-        exe = os.path.join(os.path.dirname(ENV["CC_BIN"]), "..", "build", "tests", "db",
-                           "cc-test-view")
+        exe = ENV["CC_TEST_VIEW"]
         p = subprocess.run([exe, "--config", ENV["CC_CONF"], inv_id], capture_output=True,
                            text=True)
         return p.stdout.strip()

@@ -5,6 +5,7 @@ command lines of /etc/cron.d/crypto-checkout, as the user each line names
 installed stack's environment (CC_ENV_FILE)."""
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -56,10 +57,11 @@ class CronTest(unittest.TestCase):
         self.assertEqual(r.status, 201, r)
         inv = r.json()
         procs = []
+        runuser = shutil.which("runuser") or "/usr/sbin/runuser"
         try:
             for env, user, cmd in jobs:
                 procs.append(subprocess.Popen(
-                    ["runuser", "-u", user, "--", env["SHELL"], "-c", cmd],
+                    [runuser, "-u", user, "--", env["SHELL"], "-c", cmd],
                     env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
             time.sleep(3)
             units = int(inv["crypto_amount_units"])

@@ -876,6 +876,11 @@ cmd_test_package() {
 
 	dpkg-query -W -f='${Status}' crypto-checkout 2>/dev/null | grep -q 'installed' &&
 	    die "crypto-checkout is already installed here; test-package needs a machine without it"
+	service postgresql start >/dev/null 2>&1 || true
+	if runuser -u postgres -- psql -qtAc "SELECT 1 FROM pg_roles WHERE rolname = 'crypto-checkout'
+	    UNION SELECT 1 FROM pg_database WHERE datname = 'crypto_checkout'" 2>/dev/null | grep -q 1; then
+		die "this machine's PostgreSQL has a crypto-checkout role or database; test-package needs one without (and removes what it creates)"
+	fi
 	private_stack_dir cc-pkg
 	dir=$PRIVATE_DIR
 	mkdir -p "$dir/run" "$dir/log"
@@ -1045,7 +1050,7 @@ pkg_cleanup() {
 	DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq crypto-checkout >/dev/null 2>&1 || true
 	service apache2 stop >/dev/null 2>&1 || true
 	if runuser -u postgres -- psql -qtAc "SELECT 1" >/dev/null 2>&1; then
-		runuser -u postgres -- dropdb --if-exists crypto_checkout >/dev/null 2>&1 || true
+		runuser -u postgres -- dropdb --if-exists --force crypto_checkout >/dev/null 2>&1 || true
 		runuser -u postgres -- dropuser --if-exists crypto-checkout >/dev/null 2>&1 || true
 	fi
 	service postgresql stop >/dev/null 2>&1 || true

@@ -51,22 +51,32 @@ chromium"
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'dev.sh: %s\n' "$*" >&2; exit 1; }
 
-install_deps() {
+# apt_ensure PACKAGE...: installs those not installed yet (as root; else
+# says what is missing). Returns 0 when nothing was missing.
+apt_ensure() {
 	local missing=() p
-	for p in $PKGS; do
+	for p in "$@"; do
+		case $p in
+		# Node.js may come from elsewhere (with its own npm): look for
+		# the commands, not the packages.
+		nodejs) command -v node >/dev/null 2>&1 && continue ;;
+		npm) command -v npm >/dev/null 2>&1 && continue ;;
+		esac
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
 		    grep -q 'install ok installed' || missing+=("$p")
 	done
-	# Node.js may come from elsewhere (with its own npm): look for the
-	# commands, not the packages.
-	command -v node >/dev/null 2>&1 || missing+=(nodejs)
-	command -v npm >/dev/null 2>&1 || missing+=(npm)
 	[ ${#missing[@]} -eq 0 ] && return 0
 	[ "$(id -u)" = 0 ] || die "missing packages: ${missing[*]} (run as root, or apt-get install them)"
 	say "installing ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	return 1
+}
+
+install_deps() {
+	# shellcheck disable=SC2086
+	apt_ensure $PKGS nodejs npm && return 0
 	# The Debian packages start system services we do not use.
 	service lighttpd stop >/dev/null 2>&1 || true
 	service apache2 stop >/dev/null 2>&1 || true
@@ -774,18 +784,8 @@ cmd_bench() {
 DEB_PKGS="dpkg-dev lintian"
 
 install_deb_deps() {
-	local missing=() p
-	for p in $DEB_PKGS; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-		    grep -q 'install ok installed' || missing+=("$p")
-	done
-	if [ ${#missing[@]} -gt 0 ]; then
-		[ "$(id -u)" = 0 ] || die "missing packages: ${missing[*]} (run as root, or apt-get install them)"
-		say "installing ${missing[*]}"
-		export DEBIAN_FRONTEND=noninteractive
-		apt-get update -qq
-		apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-	fi
+	# shellcheck disable=SC2086
+	apt_ensure $DEB_PKGS || true
 	(cd "$ROOT" && dpkg-checkbuilddeps) >/dev/null 2>&1 && return 0
 	[ "$(id -u)" = 0 ] || die "$(cd "$ROOT" && dpkg-checkbuilddeps 2>&1) (run as root, or install them)"
 	say "installing the build dependencies of debian/control"
@@ -863,10 +863,7 @@ cmd_test_package() {
 	# The suite's helper program (tests/db) comes from the build tree.
 	build
 	# README's steps switch users with sudo.
-	command -v sudo >/dev/null 2>&1 || {
-		say "installing sudo"
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sudo >/dev/null
-	}
+	apt_ensure sudo || true
 	local deb newdeb ver newver dir pw dburl anvilport=${CC_PKG_ANVIL_PORT:-18945} out
 	deb=$(cmd_deb | tail -n 1)
 	[ -f "$deb" ] || die "no package was built"
@@ -885,6 +882,13 @@ cmd_test_package() {
 	dir=$PRIVATE_DIR
 	mkdir -p "$dir/run" "$dir/log"
 	trap 'pkg_cleanup "$PRIVATE_DIR"; cleanup_private' EXIT
+	# A container's policy-rc.d (exit 101) keeps maintainer scripts from
+	# starting and stopping services; a Debian machine has none, and the
+	# package's must be tested as they run there. Put back at the end.
+	if [ -e /usr/sbin/policy-rc.d ]; then
+		say "setting /usr/sbin/policy-rc.d aside for the test"
+		mv /usr/sbin/policy-rc.d "$dir/policy-rc.d"
+	fi
 
 	say "installing $(basename "$deb") with apt"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >"$dir/log/apt-install.log" 2>&1 ||
@@ -1026,6 +1030,8 @@ pkg_upgrade_remove() {
 	    test -n "$before" -a "$before" = "$after"
 	pkg_check "cc.conf kept by the upgrade" test "$(md5sum </etc/crypto-checkout/cc.conf)" = "$conf"
 	pkg_check "CC_ENABLED kept by the upgrade" grep -q '^CC_ENABLED=yes' /etc/default/crypto-checkout
+	pkg_check "the upgrade restarted the programs (none runs a replaced binary)" \
+	    sh -c '! ls -l /proc/[0-9]*/exe 2>/dev/null | grep -q "/usr/lib/crypto-checkout/.*(deleted)"'
 	pkg_check "the API answers after the upgrade with the same key" test "$(curl -s -o /dev/null \
 	    -w '%{http_code}' -H "Authorization: Bearer $key" http://localhost/api/v1/invoices)" = 200
 
@@ -1047,7 +1053,9 @@ pkg_upgrade_remove() {
 # What test-package set up on this machine, undone.
 pkg_cleanup() {
 	local dir=$1
+	[ -f /etc/init.d/crypto-checkout ] && /etc/init.d/crypto-checkout stop >/dev/null 2>&1
 	DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq crypto-checkout >/dev/null 2>&1 || true
+	[ -e "$dir/policy-rc.d" ] && mv "$dir/policy-rc.d" /usr/sbin/policy-rc.d
 	service apache2 stop >/dev/null 2>&1 || true
 	if runuser -u postgres -- psql -qtAc "SELECT 1" >/dev/null 2>&1; then
 		runuser -u postgres -- dropdb --if-exists --force crypto_checkout >/dev/null 2>&1 || true

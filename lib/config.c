@@ -440,8 +440,9 @@ finish(struct parser *p)
 		return fail(p, "[database] url is required");
 	if (c->threads == 0)
 		c->threads = 8;
+	/* Below stock Debian Apache's 150 workers, with 50 to spare. */
 	if (c->events_threads == 0)
-		c->events_threads = 128;
+		c->events_threads = 101;
 	if (c->events_per_invoice == 0)
 		c->events_per_invoice = 10;
 	if (c->events_heartbeat == 0)

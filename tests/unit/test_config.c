@@ -253,6 +253,9 @@ test_config_ok(void)
 	    "postgresql://u@h/db?sslmode=require");
 	check_str("redis_url", "ok", cfg.redis_url, "redis://127.0.0.1:6379");
 	check_int("threads default", "ok", cfg.threads, 8);
+	/* Below stock Debian Apache's MaxRequestWorkers (150). */
+	check_int("[events] threads default", "ok", cfg.events_threads, 101);
+	check_int("[events] heartbeat default", "ok", cfg.events_heartbeat, 15);
 	/* No [currency]: USD with the spec's 0.50 - 10,000.00. */
 	CU_ASSERT(cfg.ncurrencies == 1);
 	c = config_currency(&cfg, "USD");

@@ -882,13 +882,22 @@ cmd_test_package() {
 	dir=$PRIVATE_DIR
 	mkdir -p "$dir/run" "$dir/log"
 	trap 'pkg_cleanup "$PRIVATE_DIR"; cleanup_private' EXIT
-	# A container's policy-rc.d (exit 101) keeps maintainer scripts from
-	# starting and stopping services; a Debian machine has none, and the
-	# package's must be tested as they run there. Put back at the end.
-	if [ -e /usr/sbin/policy-rc.d ]; then
-		say "setting /usr/sbin/policy-rc.d aside for the test"
-		mv /usr/sbin/policy-rc.d "$dir/policy-rc.d"
-	fi
+	# The maintainer scripts start, restart and stop the programs with
+	# invoke-rc.d, which does nothing here: a container has no runlevel
+	# (and often a policy-rc.d that forbids every action). For the test, a
+	# policy-rc.d that allows the actions on our service and Apache's, as
+	# a machine with an init system would; put back at the end.
+	[ -e /usr/sbin/policy-rc.d ] && mv /usr/sbin/policy-rc.d "$dir/policy-rc.d"
+	cat >/usr/sbin/policy-rc.d <<POLICY
+#!/bin/sh
+# Written by crypto-checkout's ./dev.sh test-package for its run only.
+for a; do
+	case \$a in crypto-checkout|apache2) exit 0 ;; esac
+done
+[ -x "$dir/policy-rc.d" ] && exec "$dir/policy-rc.d" "\$@"
+exit 0
+POLICY
+	chmod 755 /usr/sbin/policy-rc.d
 
 	say "installing $(basename "$deb") with apt"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >"$dir/log/apt-install.log" 2>&1 ||
@@ -1055,7 +1064,11 @@ pkg_cleanup() {
 	local dir=$1
 	[ -f /etc/init.d/crypto-checkout ] && /etc/init.d/crypto-checkout stop >/dev/null 2>&1
 	DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq crypto-checkout >/dev/null 2>&1 || true
-	[ -e "$dir/policy-rc.d" ] && mv "$dir/policy-rc.d" /usr/sbin/policy-rc.d
+	if [ -e "$dir/policy-rc.d" ]; then
+		mv "$dir/policy-rc.d" /usr/sbin/policy-rc.d
+	elif grep -q "test-package for its run only" /usr/sbin/policy-rc.d 2>/dev/null; then
+		rm -f /usr/sbin/policy-rc.d
+	fi
 	service apache2 stop >/dev/null 2>&1 || true
 	if runuser -u postgres -- psql -qtAc "SELECT 1" >/dev/null 2>&1; then
 		runuser -u postgres -- dropdb --if-exists --force crypto_checkout >/dev/null 2>&1 || true

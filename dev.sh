@@ -1050,7 +1050,8 @@ pkg_upgrade_remove() {
 	pkg_check "removed" sh -c "! dpkg-query -W -f='\${Status}' crypto-checkout | grep -q ' installed'"
 	pkg_check "remove keeps /etc/crypto-checkout/cc.conf" test -f /etc/crypto-checkout/cc.conf
 	pkg_check "remove keeps the database" test "$(pkg_state "$dburl")" = "$before"
-	pkg_check "remove stops the programs" sh -c '! pgrep -f /usr/lib/crypto-checkout/ >/dev/null'
+	# (A pattern that does not match its own sh -c line.)
+	pkg_check "remove stops the programs" sh -c '! pgrep -af "/usr/lib/crypto-checkout/cc-[a-z]*[.]fcgi"'
 	pkg_check "Apache still starts after the remove" apache2ctl configtest
 	DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq crypto-checkout >"$dir/log/apt-purge.log" 2>&1 ||
 	    cat "$dir/log/apt-purge.log" >&2

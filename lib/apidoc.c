@@ -2,7 +2,6 @@
 #include "cc.h"
 
 #include <errno.h>
-#include <openssl/sha.h>
 
 #include "apidoc.h"
 #include "jsonx.h"
@@ -42,7 +41,6 @@ one_object(const char *text, size_t len)
 int
 apidoc_load(struct apidoc *doc, const char *path, char *err, size_t errlen)
 {
-	uint8_t md[SHA256_DIGEST_LENGTH];
 	struct buf b;
 	char chunk[8192];
 	size_t n;
@@ -74,10 +72,7 @@ apidoc_load(struct apidoc *doc, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: not one JSON object", path);
 		goto out;
 	}
-	SHA256((const unsigned char *)b.data, b.len, md);
-	doc->etag[0] = '"';
-	hex_encode(md, 16, doc->etag + 1);
-	cc_strlcpy(doc->etag + 33, "\"", sizeof(doc->etag) - 33);
+	http_etag(b.data, b.len, doc->etag);
 	doc->len = b.len;
 	doc->text = buf_take(&b);
 	rc = 0;

@@ -9,16 +9,15 @@
 #define CC_APIDOC_H
 
 #include "cc.h"
+#include "http.h"
 
 /* Nesting the check allows: the document is deeper than any request. */
 #define APIDOC_MAX_DEPTH	64
-/* "\"" + 32 hex digits + "\"" + NUL. */
-#define APIDOC_ETAG_SIZE	35
 
 struct apidoc {
 	char	*text;			/* the file, NUL-terminated; owned */
 	size_t	 len;
-	char	 etag[APIDOC_ETAG_SIZE];	/* "\"<hex of SHA-256[:16]>\"" */
+	char	 etag[HTTP_ETAG_SIZE];	/* "\"<hex of SHA-256[:16]>\"" */
 };
 
 /* Where the installed document lives: CC_DATADIR "/openapi.json". */

@@ -3,6 +3,8 @@
 
 #include <time.h>
 
+#include <openssl/sha.h>
+
 #include "http.h"
 #include "jsonx.h"
 #include "util.h"
@@ -239,6 +241,17 @@ http_route_match(const char *pattern, const char *path,
 	if (*s == '/' && s[1] == '\0')
 		s++;
 	return *s == '\0' ? n : -1;
+}
+
+void
+http_etag(const void *data, size_t len, char etag[HTTP_ETAG_SIZE])
+{
+	uint8_t md[SHA256_DIGEST_LENGTH];
+
+	SHA256(data, len, md);
+	etag[0] = '"';
+	hex_encode(md, 16, etag + 1);
+	cc_strlcpy(etag + 33, "\"", HTTP_ETAG_SIZE - 33);
 }
 
 /*

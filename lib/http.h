@@ -79,4 +79,13 @@ int	http_route_match(const char *pattern, const char *path,
  */
 bool	http_etag_match(const char *if_none_match, const char *etag);
 
+/* "\"" + 32 hex digits + "\"" + NUL. */
+#define HTTP_ETAG_SIZE	35
+
+/*
+ * Our strong entity tag for some bytes: the first 16 bytes of their
+ * SHA-256 in hex, quoted, into etag.
+ */
+void	http_etag(const void *data, size_t len, char etag[HTTP_ETAG_SIZE]);
+
 #endif

@@ -7,8 +7,6 @@
  */
 #include "cc.h"
 
-#include <openssl/sha.h>
-
 #include "db.h"
 #include "fcgi_main.h"
 #include "ids.h"
@@ -31,8 +29,7 @@ invoice_view(struct fcgi_ctx *c, const char *id)
 {
 	json_object *inv = NULL;
 	const char *inm, *text;
-	uint8_t md[SHA256_DIGEST_LENGTH];
-	char etag[40];
+	char etag[HTTP_ETAG_SIZE];
 	enum invoice_result rc;
 
 	if (!ids_valid("inv_", id)) {
@@ -61,10 +58,7 @@ invoice_view(struct fcgi_ctx *c, const char *id)
 		goto out;
 	}
 	text = jsonx_text(inv);
-	SHA256((const unsigned char *)text, strlen(text), md);
-	etag[0] = '"';
-	hex_encode(md, 16, etag + 1);
-	cc_strlcpy(etag + 33, "\"", sizeof(etag) - 33);
+	http_etag(text, strlen(text), etag);
 	http_header(&c->resp, "ETag", etag);
 	http_header(&c->resp, "Cache-Control", "no-cache");
 	inm = fcgi_param(c, "HTTP_IF_NONE_MATCH");

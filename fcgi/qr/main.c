@@ -7,7 +7,6 @@
  */
 #include "cc.h"
 
-#include <openssl/sha.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -34,9 +33,8 @@ qr(struct fcgi_ctx *c, const char *id)
 	struct qr_request r;
 	struct input_error e;
 	const char *v;
-	char badname[64], uri[512], logo[600], etag[40], *key;
+	char badname[64], uri[512], logo[600], etag[HTTP_ETAG_SIZE], *key;
 	char merchant[IDS_MAX_LEN];
-	uint8_t md[SHA256_DIGEST_LENGTH];
 	int rc;
 
 	memset(&e, 0, sizeof(e));
@@ -83,11 +81,8 @@ qr(struct fcgi_ctx *c, const char *id)
 		logo[0] = '\0';
 	key = xasprintf("%s|%d|%d|%d|%s", uri, r.size, (int)r.format,
 	    (int)r.style, logo);
-	SHA256((const unsigned char *)key, strlen(key), md);
+	http_etag(key, strlen(key), etag);
 	free(key);
-	etag[0] = '"';
-	hex_encode(md, 16, etag + 1);
-	cc_strlcpy(etag + 33, "\"", sizeof(etag) - 33);
 	http_header(&c->resp, "ETag", etag);
 	http_header(&c->resp, "Cache-Control", "public, max-age=86400");
 	v = fcgi_param(c, "HTTP_IF_NONE_MATCH");

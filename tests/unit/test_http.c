@@ -336,10 +336,17 @@ test_etag_match(void)
 {
 	size_t i;
 
+	char etag[HTTP_ETAG_SIZE];
+
 	for (i = 0; i < CC_ARRAY_SIZE(etags); i++)
 		check_int("http_etag_match", etags[i].header ?
 		    etags[i].header : "(null)",
 		    http_etag_match(etags[i].header, TAG), etags[i].match);
+	/* http_etag: SHA-256("abc") is FIPS 180-2's first example. */
+	http_etag("abc", 3, etag);
+	check_str("http_etag", "abc", etag,
+	    "\"ba7816bf8f01cfea414140de5dae2223\"");
+	CU_ASSERT(http_etag_match(etag, etag));
 }
 
 /*

@@ -334,9 +334,8 @@ static const struct {
 static void
 test_etag_match(void)
 {
-	size_t i;
-
 	char etag[HTTP_ETAG_SIZE];
+	size_t i;
 
 	for (i = 0; i < CC_ARRAY_SIZE(etags); i++)
 		check_int("http_etag_match", etags[i].header ?

@@ -623,7 +623,9 @@ cmd_up() {
 	cat <<MSG
 
 Crypto Checkout is running:
+  Web server     $(httpd_kind) on 127.0.0.1:$http (CC_HTTPD=apache or lighttpd picks it)
   Merchant API   http://127.0.0.1:$http/api/v1        (key: CC_TEST_KEY in var/dev.env)
+  API reference  http://127.0.0.1:$http/api/v1/openapi.json, docs/API.md
   Public API     http://127.0.0.1:$http/api/v1/public
   Payment pages  http://127.0.0.1:$http/invoice/{id}
   PostgreSQL     $(readlink -f "$VAR/pg") port $pgport (database cc)

@@ -223,6 +223,10 @@ WRAP
 
 	"$PREFIX/bin/cc-admin" --config "$dir/cc.conf" migrate >/dev/null
 
+	# One web server on the port: switching CC_HTTPD stops the other.
+	stop_pidfile "$dir/run/lighttpd.pid"
+	stop_pidfile "$dir/run/apache2.pid"
+	stop_spawned "$dir"
 	if [ "$(httpd_kind)" = apache ]; then
 		start_apache "$dir" "$http" "$fcgibin"
 	else
@@ -261,7 +265,6 @@ var.cc_conf = "$dir/cc.conf"
 var.cc_run  = "$run"
 include "$ROOT/deploy/lighttpd-cc.conf"
 CONF
-	stop_pidfile "$run/lighttpd.pid"
 	say "starting lighttpd on http://127.0.0.1:$http"
 	lighttpd -f "$dir/lighttpd.conf" || die "lighttpd did not start (see $dir/log/lighttpd-error.log)"
 }
@@ -304,7 +307,6 @@ start_apache() {
 		# The programs write their valgrind logs there.
 		chown nobody "$dir/log"
 	fi
-	stop_spawned "$dir"
 	say "starting the FastCGI programs on unix sockets in $www/fcgi (spawn-fcgi + multiwatch)"
 	# The tests stop and start programs with the same settings.
 	cat >"$dir/cc-spawn.env" <<ENV
@@ -360,7 +362,6 @@ AddOutputFilterByType DEFLATE text/html text/plain text/css text/javascript appl
 </VirtualHost>
 CONF
 	} >"$dir/apache2.conf"
-	stop_pidfile "$dir/run/apache2.pid"
 	say "starting Apache on http://127.0.0.1:$http"
 	/usr/sbin/apache2 -f "$dir/apache2.conf" -k start ||
 	    die "Apache did not start (see $dir/log/apache-error.log)"

@@ -50,6 +50,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 
 from cc import ENV, request  # noqa: E402  (reads CC_ENV_FILE)
+from rawhttp import take_head  # noqa: E402
 
 PUB = urllib.parse.urlparse(ENV["CC_PUBLIC_URL"])
 PER_INVOICE = 10        # [events] max_per_invoice of the dev config
@@ -258,17 +259,10 @@ class Conn:
 
     def feed(self, chunk, now):
         if self.status is None:
-            self.head += chunk
-            end = self.head.find(b"\r\n\r\n")
-            if end < 0:
+            self.head, self.status, chunk = take_head(self.head, chunk)
+            if self.status is None:
                 return
-            head, chunk = self.head[:end], self.head[end + 4:]
-            self.head = b""
             self.t_status = now
-            try:
-                self.status = int(head.split(b" ", 2)[1])
-            except (IndexError, ValueError):
-                self.status = -1
         if self.sse and self.status == 200:
             data = self.tail + chunk
             if self.t_first is None and b"retry: 3000" in data:

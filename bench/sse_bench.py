@@ -40,6 +40,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
 
 
 from cc import ENV  # noqa: E402  (reads CC_ENV_FILE)
+from rawhttp import take_head  # noqa: E402
 PUB = urllib.parse.urlparse(ENV["CC_PUBLIC_URL"])
 if PUB.hostname != "127.0.0.1":
     raise SystemExit("sse_bench: refusing to load anything but 127.0.0.1")
@@ -135,16 +136,9 @@ class Stream:
 
     def feed(self, chunk, now):
         if self.status is None:
-            self.buf += chunk
-            end = self.buf.find(b"\r\n\r\n")
-            if end < 0:
+            self.buf, self.status, chunk = take_head(self.buf, chunk)
+            if self.status is None:
                 return
-            head, chunk = self.buf[:end], self.buf[end + 4:]
-            self.buf = b""
-            try:
-                self.status = int(head.split(b" ", 2)[1])
-            except (IndexError, ValueError):
-                self.status = -1
         # Chunked or not: the SSE lines are whole inside the bytes; keep a
         # short tail so that a marker split between two reads is found.
         data = self.tail + chunk

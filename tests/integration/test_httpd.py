@@ -63,6 +63,15 @@ def raw_http(data, timeout=10):
     return status, headers, body
 
 
+def zombie(pid):
+    """A process that died and waits for its parent to reap it."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
 def heartbeat():
     """[events] heartbeat of the stack's cc.conf, in seconds."""
     section = None
@@ -268,6 +277,12 @@ class HttpdTest(unittest.TestCase):
         self.assertTrue(before, "cc-public not found")
         for pid in before:
             os.kill(pid, signal.SIGKILL)
+        # Requests start once it is gone: a connection it accepted while
+        # dying fails, as any request in flight at a crash does.
+        deadline = time.time() + 5
+        while time.time() < deadline and any(os.path.exists("/proc/%d" % p) and
+                                             not zombie(p) for p in before):
+            time.sleep(0.01)
         # Apache: multiwatch starts it again on the socket it still holds,
         # so no request fails. lighttpd starts it again on a later request,
         # after a second or so of its own HTML errors.

@@ -368,7 +368,9 @@ tz_known(struct db *db, const char *name)
  * has 25 of them; days, weeks (from Monday) and months follow the local
  * calendar, the first week or month cut at the period's start. The
  * invoices are read from invoices_analytics alone (merchant, mode,
- * created_at, with the other columns included).
+ * created_at, with the other columns included), and grouped by their
+ * local bucket start (one zone conversion per row: they are what the
+ * statement's time goes to), converted back to an instant per group.
  */
 static const char run_sql[] =
 	"WITH r AS ("
@@ -383,10 +385,11 @@ static const char run_sql[] =
 	" SELECT g AT TIME ZONE $3 FROM r, generate_series("
 	"date_trunc($5, r.l0), r.l1 - interval '1 day',"
 	" ('1 ' || $5)::interval) g WHERE $5 <> 'hour'"
-	"), a AS ("
+	"), a0 AS ("
 	" SELECT CASE WHEN $5 = 'hour' THEN date_bin(interval '1 hour',"
-	" i.created_at, r.t0) ELSE date_trunc($5, i.created_at AT TIME ZONE"
-	" $3) AT TIME ZONE $3 END AS start,"
+	" i.created_at, r.t0) END AS k_abs,"
+	" CASE WHEN $5 <> 'hour' THEN date_trunc($5, i.created_at AT TIME ZONE"
+	" $3) END AS k_local,"
 	" i.currency, i.crypto_currency, count(*) AS n,"
 	" sum(i.total_minor)::bigint AS amount,"
 	" count(*) FILTER (WHERE i.status = 'paid') AS n_paid,"
@@ -398,7 +401,10 @@ static const char run_sql[] =
 	" FROM r JOIN invoices i ON i.created_at >= r.t0"
 	" AND i.created_at < r.t1"
 	" WHERE i.merchant_id = $1 AND i.mode = $2"
-	" GROUP BY 1, 2, 3"
+	" GROUP BY 1, 2, 3, 4"
+	"), a AS ("
+	" SELECT coalesce(k_abs, k_local AT TIME ZONE $3) AS start, *"
+	" FROM a0"
 	")"
 	" SELECT extract(epoch FROM s.start)::bigint AS start_s,"
 	" to_char(s.start AT TIME ZONE $3, 'YYYY MM DD HH24') AS lt,"

@@ -10,8 +10,12 @@ computed from today in the zone of each check."""
 import datetime
 import decimal
 import json
+import os
+import subprocess
+import sys
 import unittest
 import urllib.parse
+import xml.etree.ElementTree as ET
 import zoneinfo
 
 from cc import admin, invoice_body, new_merchant, psql, request
@@ -128,6 +132,22 @@ class AnalyticsTest(unittest.TestCase):
         self.assertEqual(list(a["payment_methods"]), ["USDT", "ETH"])
         self.assertEqual(a["from"], str(today - datetime.timedelta(days=6)) + "T00:00:00+00:00")
         self.assertEqual(a["to"], str(today + datetime.timedelta(days=1)) + "T00:00:00+00:00")
+
+    def test_example_draws_it(self):
+        body = get(self.key, period="7d").body
+        ex = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                          "examples", "analytics_svg.py")
+        p = subprocess.run([sys.executable, ex], input=body, capture_output=True,
+                           text=True, check=True)
+        svg = ET.fromstring(p.stdout)
+        a = json.loads(body, parse_float=D)
+        rects = [r for r in svg.iter("{http://www.w3.org/2000/svg}rect") if r.find(
+            "{http://www.w3.org/2000/svg}title") is not None]
+        drawn = sorted(r.find("{http://www.w3.org/2000/svg}title").text for r in rects)
+        want = sorted(["%s: %s" % (b["date"], b[k]) for b in a["time_series"]
+                       for k in ("amount_created", "amount_paid") if b[k] > 0])
+        self.assertEqual(drawn, want)
+        self.assertIn("133.83 USD paid of 147.84", p.stdout)
 
     def test_periods_and_defaults(self):
         d = ok(self.key)

@@ -90,10 +90,12 @@ int	analytics_params_query(const struct http_query *,
  * then (seconds east of UTC): "2025-03-30" (day, week: the Monday),
  * "2025-03" (month), "2025-03-30T03:00:00+02:00" (hour: RFC 3339 with
  * the offset, so the two 02:00 hours of a night that turns the clocks
- * back differ). 0, or -1 if out is too small or a value is out of range.
+ * back differ; the minute is not always 00: after Lord Howe's half-hour
+ * change an hour starts at :30). 0, or -1 if out is too small or a value
+ * is out of range.
  */
 int	analytics_label(enum analytics_group, int year, int month, int day,
-	    int hour, int offset_s, char *out, size_t outlen);
+	    int hour, int minute, int offset_s, char *out, size_t outlen);
 
 /*
  * part / whole as a percentage with two decimals, rounded half up, in

@@ -404,12 +404,12 @@ class DstTest(unittest.TestCase):
         self.assertEqual(len(day_buckets), hours, (tz, day))
         self.assertEqual([b["invoices_created"] for b in day_buckets], [1] * hours)
         want = []
-        for t in instants:
-            lt = t.astimezone(zone)
+        for t in instants:     # each bucket starts half an hour before its invoice
+            lt = (t - datetime.timedelta(minutes=30)).astimezone(zone)
             off = int(lt.utcoffset().total_seconds())
             sign = "-" if off < 0 else "+"
-            want.append("%sT%02d:00:00%s%02d:%02d" % (lt.date(), lt.hour, sign,
-                                                       abs(off) // 3600, abs(off) % 3600 // 60))
+            want.append("%sT%02d:%02d:00%s%02d:%02d" % (lt.date(), lt.hour, lt.minute, sign,
+                                                          abs(off) // 3600, abs(off) % 3600 // 60))
         self.assertEqual([b["date"] for b in day_buckets], want)
         if hours == 25:     # an hour seen twice, with two offsets
             self.assertEqual(len({w[:19] for w in want}), 24)

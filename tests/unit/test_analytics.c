@@ -204,38 +204,44 @@ test_labels(void)
 {
 	static const struct {
 		enum analytics_group	 g;
-		int			 y, mo, d, h, off;
+		int			 y, mo, d, h, mi, off;
 		const char		*want;	/* NULL: refused */
 	} rows[] = {
-		{ AG_DAY, 2025, 1, 1, 0, 0, "2025-01-01" },
-		{ AG_DAY, 2025, 3, 30, 0, 3600, "2025-03-30" },
-		{ AG_WEEK, 2024, 12, 30, 0, 0, "2024-12-30" },
-		{ AG_MONTH, 2025, 2, 1, 0, -18000, "2025-02" },
-		{ AG_HOUR, 2025, 3, 30, 1, 3600,
+		{ AG_DAY, 2025, 1, 1, 0, 0, 0, "2025-01-01" },
+		{ AG_DAY, 2025, 3, 30, 0, 0, 3600, "2025-03-30" },
+		{ AG_WEEK, 2024, 12, 30, 0, 0, 0, "2024-12-30" },
+		{ AG_MONTH, 2025, 2, 1, 0, 0, -18000, "2025-02" },
+		{ AG_HOUR, 2025, 3, 30, 1, 0, 3600,
 		    "2025-03-30T01:00:00+01:00" },
-		{ AG_HOUR, 2025, 3, 30, 3, 7200,
+		{ AG_HOUR, 2025, 3, 30, 3, 0, 7200,
 		    "2025-03-30T03:00:00+02:00" },
 		/* The two 02:00 of a night turning clocks back. */
-		{ AG_HOUR, 2025, 10, 26, 2, 7200,
+		{ AG_HOUR, 2025, 10, 26, 2, 0, 7200,
 		    "2025-10-26T02:00:00+02:00" },
-		{ AG_HOUR, 2025, 10, 26, 2, 3600,
+		{ AG_HOUR, 2025, 10, 26, 2, 0, 3600,
 		    "2025-10-26T02:00:00+01:00" },
-		{ AG_HOUR, 2025, 11, 2, 1, -14400,
+		{ AG_HOUR, 2025, 11, 2, 1, 0, -14400,
 		    "2025-11-02T01:00:00-04:00" },
-		{ AG_HOUR, 2025, 1, 1, 0, 0, "2025-01-01T00:00:00+00:00" },
-		{ AG_HOUR, 2025, 6, 1, 23, 20700,
+		{ AG_HOUR, 2025, 1, 1, 0, 0, 0, "2025-01-01T00:00:00+00:00" },
+		/* Lord Howe: a half-hour change moves hours to :30. */
+		{ AG_HOUR, 2025, 4, 6, 1, 30, 37800,
+		    "2025-04-06T01:30:00+10:30" },
+		{ AG_DAY, 2025, 4, 6, 1, 30, 37800, "2025-04-06" },
+		{ AG_HOUR, 2025, 1, 1, 0, 60, 0, NULL },
+		{ AG_HOUR, 2025, 1, 1, 0, -1, 0, NULL },
+		{ AG_HOUR, 2025, 6, 1, 23, 0, 20700,
 		    "2025-06-01T23:00:00+05:45" },
-		{ AG_HOUR, 2025, 6, 1, 5, -34200,
+		{ AG_HOUR, 2025, 6, 1, 5, 0, -34200,
 		    "2025-06-01T05:00:00-09:30" },
-		{ AG_HOUR, 2025, 6, 1, 5, 50400,
+		{ AG_HOUR, 2025, 6, 1, 5, 0, 50400,
 		    "2025-06-01T05:00:00+14:00" },
-		{ AG_DAY, 2025, 13, 1, 0, 0, NULL },
-		{ AG_DAY, 2025, 0, 1, 0, 0, NULL },
-		{ AG_DAY, 2025, 1, 32, 0, 0, NULL },
-		{ AG_HOUR, 2025, 1, 1, 24, 0, NULL },
-		{ AG_HOUR, 2025, 1, 1, 0, 19 * 3600, NULL },
-		{ AG_DAY, 0, 1, 1, 0, 0, NULL },
-		{ AG__MAX, 2025, 1, 1, 0, 0, NULL },
+		{ AG_DAY, 2025, 13, 1, 0, 0, 0, NULL },
+		{ AG_DAY, 2025, 0, 1, 0, 0, 0, NULL },
+		{ AG_DAY, 2025, 1, 32, 0, 0, 0, NULL },
+		{ AG_HOUR, 2025, 1, 1, 24, 0, 0, NULL },
+		{ AG_HOUR, 2025, 1, 1, 0, 0, 19 * 3600, NULL },
+		{ AG_DAY, 0, 1, 1, 0, 0, 0, NULL },
+		{ AG__MAX, 2025, 1, 1, 0, 0, 0, NULL },
 	};
 	char out[64];
 	size_t i;
@@ -243,7 +249,8 @@ test_labels(void)
 
 	for (i = 0; i < CC_ARRAY_SIZE(rows); i++) {
 		rc = analytics_label(rows[i].g, rows[i].y, rows[i].mo,
-		    rows[i].d, rows[i].h, rows[i].off, out, sizeof(out));
+		    rows[i].d, rows[i].h, rows[i].mi, rows[i].off, out,
+		    sizeof(out));
 		if (rows[i].want == NULL) {
 			EXPECT(rc == -1, "row %zu: accepted as %s", i, out);
 			check_str("refused", cu_row(i), out, "");
@@ -253,8 +260,10 @@ test_labels(void)
 		}
 	}
 	/* Too small a buffer is refused, never cut. */
-	CU_ASSERT(analytics_label(AG_HOUR, 2025, 1, 1, 0, 0, out, 25) == -1);
-	CU_ASSERT(analytics_label(AG_HOUR, 2025, 1, 1, 0, 0, out, 26) == 0);
+	CU_ASSERT(analytics_label(AG_HOUR, 2025, 1, 1, 0, 0, 0, out, 25) ==
+	    -1);
+	CU_ASSERT(analytics_label(AG_HOUR, 2025, 1, 1, 0, 0, 0, out, 26) ==
+	    0);
 }
 
 static void

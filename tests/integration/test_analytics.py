@@ -259,6 +259,23 @@ class AnalyticsTest(unittest.TestCase):
                                    "--mode", "test", *opts),
                              json.loads(get(self.key, **q).body), q)
 
+    def test_admin_refusals_name_the_option(self):
+        m = ["--merchant", self.merchant]
+        for args, msg in (([], "--merchant is required"),
+                          (m + ["--period", "2d"], "--period must be 1d, 7d, 30d, 90d or 1y"),
+                          (m + ["--group-by", "year"], "--group-by must be"),
+                          (m + ["--mode", "prod"], "--mode must be live or test"),
+                          (m + ["--timezone", "Europe//Berlin"], "--timezone must be"),
+                          (m + ["--timezone", "Mars/Olympus"], "--timezone must be"),
+                          (m + ["--currency", "usd"], "--currency must be"),
+                          (m + ["--currency", "GBP"], "--currency must be a configured"),
+                          (m + ["--period", "1y", "--group-by", "hour"], "--group-by"),
+                          (m + ["--limit", "3"], "unknown option --limit")):
+            p = admin("analytics", *args, check=False)
+            self.assertNotEqual(p.returncode, 0, args)
+            self.assertIn(msg, p.stderr, args)
+            self.assertEqual(p.stdout, "", args)
+
     def test_scopes(self):
         an = admin("key", "create", "--merchant", self.merchant, "--type", "analytics")["secret"]
         self.assertEqual(get(an).status, 200)
@@ -305,6 +322,11 @@ class CurrencyTest(unittest.TestCase):
         self.assertEqual((e["type"], e["code"], e["field"]),
                          ("validation_error", "CURRENCY_REQUIRED", "currency"))
         self.assertEqual(e["constraints"], {"currencies": ["EUR", "JPY"]})
+        p = admin("analytics", "--merchant", merchant, "--mode", "test", "--period", "7d",
+                  check=False)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("--currency", p.stderr)
+        self.assertIn(": EUR JPY", p.stderr)
         eur = ok(key, period="7d", currency="EUR")
         self.assertEqual((eur["currency"], eur["metrics"]["total_invoices"],
                           str(eur["metrics"]["total_amount"]),

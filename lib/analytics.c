@@ -102,7 +102,8 @@ analytics_max_buckets(enum analytics_period p, enum analytics_group g)
 	days = period_days[p];
 	switch (g) {
 	case AG_HOUR:
-		return days * 24 + 1;	/* a night that turns clocks back */
+		/* One more on a night that turns the clocks back. */
+		return days * 24 + 1;
 	case AG_DAY:
 		return days;
 	case AG_WEEK:
@@ -242,9 +243,9 @@ analytics_label(enum analytics_group g, int year, int month, int day,
 		off = offset_s < 0 ? -offset_s : offset_s;
 		/* Zones with seconds in their offset (before 1900) round
 		 * down to the minute, as RFC 3339 has no seconds there. */
-		n = snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:00%c%02d:%02d",
-		    year, month, day, hour, minute, sign, off / 3600,
-		    off % 3600 / 60);
+		n = snprintf(out, outlen,
+		    "%04d-%02d-%02dT%02d:%02d:00%c%02d:%02d", year, month,
+		    day, hour, minute, sign, off / 3600, off % 3600 / 60);
 		break;
 	case AG_DAY:
 	case AG_WEEK:
@@ -433,24 +434,31 @@ struct sums {
 	int64_t	 n, amount, n_paid, amount_paid, n_timed, paid_us;
 };
 
-/* Adds row r's figures to s; -1 on overflow or an unreadable value. */
+/* Row r's figures into s; -1 for an unreadable value. */
 static int
-sums_add(struct sums *s, const PGresult *res, int r)
+sums_read(struct sums *s, const PGresult *res, int r)
 {
-	static const char *const cols[] = { "n", "amount", "n_paid",
-	    "amount_paid", "n_timed", "paid_us" };
-	int64_t *dst[] = { &s->n, &s->amount, &s->n_paid, &s->amount_paid,
-	    &s->n_timed, &s->paid_us };
-	int64_t v;
-	size_t i;
+	return db_val_int64(res, r, "n", &s->n) == -1 ||
+	    db_val_int64(res, r, "amount", &s->amount) == -1 ||
+	    db_val_int64(res, r, "n_paid", &s->n_paid) == -1 ||
+	    db_val_int64(res, r, "amount_paid", &s->amount_paid) == -1 ||
+	    db_val_int64(res, r, "n_timed", &s->n_timed) == -1 ||
+	    db_val_int64(res, r, "paid_us", &s->paid_us) == -1 ? -1 : 0;
+}
 
-	for (i = 0; i < CC_ARRAY_SIZE(cols); i++) {
-		if (db_val_int64(res, r, cols[i], &v) == -1)
-			return -1;
-		if (money_add(*dst[i], v, dst[i]) != MONEY_OK)
-			return -1;
-	}
-	return 0;
+/* dst += add; -1 on overflow (dst may then be partly added to). */
+static int
+sums_merge(struct sums *dst, const struct sums *add)
+{
+	return money_add(dst->n, add->n, &dst->n) != MONEY_OK ||
+	    money_add(dst->amount, add->amount, &dst->amount) != MONEY_OK ||
+	    money_add(dst->n_paid, add->n_paid, &dst->n_paid) != MONEY_OK ||
+	    money_add(dst->amount_paid, add->amount_paid,
+	    &dst->amount_paid) != MONEY_OK ||
+	    money_add(dst->n_timed, add->n_timed, &dst->n_timed) !=
+	    MONEY_OK ||
+	    money_add(dst->paid_us, add->paid_us, &dst->paid_us) !=
+	    MONEY_OK ? -1 : 0;
 }
 
 static void
@@ -508,6 +516,32 @@ cmp_method(const void *a, const void *b)
 	return strcmp(x->symbol, y->symbol);
 }
 
+#define MAX_METHODS	64
+
+/* Adds a row's paid invoices to its crypto currency's; -1 if full. */
+static int
+method_add(struct method *m, size_t *nm, const char *sym,
+    const struct sums *row)
+{
+	size_t i;
+
+	for (i = 0; i < *nm; i++)
+		if (strcmp(m[i].symbol, sym) == 0)
+			break;
+	if (i == *nm) {
+		if (*nm == MAX_METHODS)
+			return -1;
+		memset(&m[i], 0, sizeof(m[i]));
+		cc_strlcpy(m[i].symbol, sym, sizeof(m[i].symbol));
+		(*nm)++;
+	}
+	if (money_add(m[i].n, row->n_paid, &m[i].n) != MONEY_OK ||
+	    money_add(m[i].amount, row->amount_paid, &m[i].amount) !=
+	    MONEY_OK)
+		return -1;
+	return 0;
+}
+
 #define MAX_CURRENCIES	64
 
 static int
@@ -515,7 +549,6 @@ cmp_code(const void *a, const void *b)
 {
 	return strcmp(a, b);
 }
-#define MAX_METHODS	64
 
 /*
  * The currencies of the period's invoices (the rows that have one),
@@ -590,7 +623,7 @@ build(const PGresult *res, const struct analytics_params *p,
     const char *cur, int exp, json_object **out)
 {
 	struct method methods[MAX_METHODS];
-	struct sums total, bucket;
+	struct sums total, bucket, row;
 	json_object *o, *series, *pm, *x;
 	const char *start, *prev = NULL, *c, *sym;
 	char label[64], from[64], to[64];
@@ -627,35 +660,13 @@ build(const PGresult *res, const struct analytics_params *p,
 		c = db_val(res, r, "currency");
 		if (c == NULL || strcmp(c, cur) != 0)
 			continue;
-		if (sums_add(&bucket, res, r) == -1 ||
-		    sums_add(&total, res, r) == -1)
-			goto broken;
 		sym = db_val(res, r, "crypto_currency");
-		if (db_val(res, r, "n_paid") == NULL ||
-		    strcmp(db_val(res, r, "n_paid"), "0") == 0 || sym == NULL)
-			continue;
-		for (i = 0; i < nm; i++)
-			if (strcmp(methods[i].symbol, sym) == 0)
-				break;
-		if (i == nm) {
-			if (nm == MAX_METHODS)
-				goto broken;
-			memset(&methods[nm], 0, sizeof(methods[nm]));
-			cc_strlcpy(methods[nm].symbol, sym,
-			    sizeof(methods[nm].symbol));
-			nm++;
-		}
-		{
-			struct sums one;
-
-			memset(&one, 0, sizeof(one));
-			if (sums_add(&one, res, r) == -1 ||
-			    money_add(methods[i].n, one.n_paid,
-			    &methods[i].n) != MONEY_OK ||
-			    money_add(methods[i].amount, one.amount_paid,
-			    &methods[i].amount) != MONEY_OK)
-				goto broken;
-		}
+		if (sym == NULL || sums_read(&row, res, r) == -1 ||
+		    sums_merge(&bucket, &row) == -1 ||
+		    sums_merge(&total, &row) == -1 ||
+		    (row.n_paid > 0 && method_add(methods, &nm, sym,
+		    &row) == -1))
+			goto broken;
 	}
 	qsort(methods, nm, sizeof(methods[0]), cmp_method);
 	pm = json_object_new_object();

@@ -46,7 +46,7 @@ struct analytics_params {
 	enum analytics_period	 period;
 	enum analytics_group	 group;
 	char			 timezone[ANALYTICS_MAX_TIMEZONE + 1];
-	char			 currency[4];	/* "" = the period's own */
+	char			 currency[4];	/* "": the period's */
 };
 
 /*

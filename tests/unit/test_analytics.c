@@ -85,8 +85,8 @@ test_query(void)
 		    0, 0, NULL, NULL },
 		{ "timezone=..%2Fetc", 400, "INVALID_PARAMETER", "timezone",
 		    0, 0, NULL, NULL },
-		{ "timezone=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		    "aaaaaaaaaaaaa", 400, "INVALID_PARAMETER", "timezone",
+		{ "timezone=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		    "aaaaaaaaaaaaaaaa", 400, "INVALID_PARAMETER", "timezone",
 		    0, 0, NULL, NULL },
 		{ "currency=usd", 400, "INVALID_PARAMETER", "currency",
 		    0, 0, NULL, NULL },

@@ -216,6 +216,11 @@ inl21=${base21//cc_ts(/bench_ts(}
 	fi
 	cat "$TMP/body.md"
 } >>"$TMP/head.md"
+# Keep the section bench/analytics.sh writes after ours.
+if [ -f "$OUT" ] && grep -q '^<!-- analytics: bench/analytics.sh -->$' "$OUT"; then
+	echo >>"$TMP/head.md"
+	sed -n '/^<!-- analytics: bench\/analytics.sh -->$/,$p' "$OUT" >>"$TMP/head.md"
+fi
 cp "$TMP/head.md" "$OUT"
 sed -n '/^## cc_ts/,$p' "$OUT" | sed -n '/^| limit/p' | sed 's/^/   cc_ts: /'
 echo "   plans written to $OUT"

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Benchmark driver, run by `./dev.sh bench [invoices|explain|scan|public|webhooks|apache-streams]` against the
+# Benchmark driver, run by `./dev.sh bench [invoices|explain|analytics|scan|public|webhooks|apache-streams]` against the
 # private stack dev.sh starts (CC_ENV_FILE, CC_STACK_DIR). Runs, in order:
 #   invoices  bench/invoice_create.sh: POST /api/v1/invoices through lighttpd
 #             against pgbench running the same SQL, with the ratio
 #   explain   bench/explain.sh: listing plans on a million invoices,
 #             written to bench/EXPLAIN.md
-# or only the one named by $1. `scan` (bench/scan.sh, the chain scanner
+# or only the one named by $1. `analytics` (bench/analytics.sh: GET
+# /api/v1/analytics on a million invoices against the listing, with its
+# plans, into bench/EXPLAIN.md), `scan` (bench/scan.sh, the chain scanner
 # benchmark), `public` (bench/public.sh) and `webhooks`
 # (bench/webhook_bench.py: deliveries/s against wrk, commit-to-first-attempt
 # latency) and `apache-streams` (bench/apache_streams.py: event streams
@@ -23,7 +25,7 @@ export CC_ENV_FILE CC_STACK_DIR
 
 case ${1:-all} in
 all) parts="invoices explain" ;;
-invoices | explain | scan | public | webhooks) parts=$1 ;;
+invoices | explain | analytics | scan | public | webhooks) parts=$1 ;;
 apache-streams)
 	# It measures Apache's worker threads: nothing to learn from lighttpd.
 	if [ "${CC_HTTPD:-}" != apache ]; then
@@ -31,7 +33,7 @@ apache-streams)
 		exit 2
 	fi
 	parts=$1 ;;
-*) echo "usage: ./dev.sh bench [invoices|explain|scan|public|webhooks|apache-streams]" >&2; exit 2 ;;
+*) echo "usage: ./dev.sh bench [invoices|explain|analytics|scan|public|webhooks|apache-streams]" >&2; exit 2 ;;
 esac
 
 command -v wrk >/dev/null || { echo "bench: wrk is not installed" >&2; exit 1; }
@@ -40,6 +42,7 @@ for p in $parts; do
 	case $p in
 	invoices) "$HERE/invoice_create.sh" ;;
 	explain) "$HERE/explain.sh" ;;
+	analytics) "$HERE/analytics.sh" ;;
 	scan) "$HERE/scan.sh" ;;
 	public) "$HERE/public.sh" ;;
 	webhooks) python3 "$HERE/webhook_bench.py" ;;

@@ -1,6 +1,6 @@
 /*
  * cc-admin: the administrator's tool for migrations, merchants, API keys,
- * wallets, exchange rates and webhook deliveries. Every command has
+ * wallets, exchange rates, webhook deliveries and analytics. Every command has
  * --help; --json (anywhere on the line) prints one JSON value on stdout;
  * failures exit non-zero with a message on stderr.
  *
@@ -10,7 +10,8 @@
  * wording.
  *
  * This file parses arguments, calls lib/ and prints: the SQL lives in the
- * modules (merchant, apikey, wallet, rates, whadmin, migrate), and what
+ * modules (merchant, apikey, wallet, rates, whadmin, migrate, analytics),
+ * and what
  * cc-admin prints of an error is the module's own message, never the
  * database's text.
  */
@@ -20,6 +21,7 @@
 #include <stdarg.h>
 
 #include "address.h"
+#include "analytics.h"
 #include "apikey.h"
 #include "audit.h"
 #include "bip32.h"
@@ -822,6 +824,78 @@ cmd_network_list(const struct opts *o, const struct input_value *v)
 	return done(arr);
 }
 
+/* --- analytics -------------------------------------------------------- */
+
+static const char *const mode_names[] = { "live", "test", NULL };
+
+enum { AN_MERCHANT, AN_MODE, AN_PERIOD, AN_GROUP, AN_TIMEZONE, AN_CURRENCY,
+    AN__MAX };
+static const struct input_field analytics_opts[AN__MAX] = {
+	[AN_MERCHANT] = MERCHANT_OPT(true),
+	[AN_MODE] = { "--mode", INPUT_CHOICE, false, 0, 0, mode_names, NULL,
+	    NULL, NULL },
+	[AN_PERIOD] = { "--period", INPUT_CHOICE, false, 0, 0,
+	    analytics_period_names, NULL, NULL, NULL },
+	[AN_GROUP] = { "--group-by", INPUT_CHOICE, false, 0, 0,
+	    analytics_group_names, NULL, NULL, NULL },
+	[AN_TIMEZONE] = { "--timezone", INPUT_CHECK, false, 0, 0, NULL,
+	    analytics_timezone_syntax_ok, "an IANA time zone name such as "
+	    "Europe/Berlin", NULL },
+	[AN_CURRENCY] = { "--currency", INPUT_CHECK, false, 0, 0, NULL,
+	    analytics_currency_syntax_ok, "an upper-case ISO 4217 code",
+	    NULL },
+};
+
+/* The API's answer (GET /api/v1/analytics), for any merchant and mode. */
+static int
+cmd_analytics(const struct opts *o, const struct input_value *v)
+{
+	const char *merchant = v[AN_MERCHANT].str;
+	const char *mode = v[AN_MODE].given ? v[AN_MODE].str : "live";
+	struct analytics_params p;
+	struct input_error e;
+	enum analytics_result rc;
+	enum merchant_err me;
+	json_object *out = NULL, *con, *list;
+	struct buf why;
+	size_t i;
+
+	(void)o;
+	memset(&e, 0, sizeof(e));
+	if (analytics_params_set(&p, &cfg, given(&v[AN_PERIOD]),
+	    given(&v[AN_GROUP]), given(&v[AN_TIMEZONE]),
+	    given(&v[AN_CURRENCY]), "--group-by", "--currency", &e) == -1)
+		die("%s", e.message);
+	connect_db();
+	me = merchant_exists(db, merchant);
+	if (me == MERCHANT_ENOTFOUND)
+		die("%s: %s", merchant_strerror(me), merchant);
+	if (me != MERCHANT_OK)
+		die("%s", merchant_strerror(me));
+	rc = analytics_run(db, &cfg, merchant, mode, &p, "--timezone", 422,
+	    "--currency", &out, &e);
+	if (rc == ANALYTICS_INVALID) {
+		/* The currencies found, when one must be chosen. */
+		buf_init(&why, 0);
+		buf_puts(&why, e.message);
+		if (e.extra != NULL && json_object_object_get_ex(e.extra,
+		    "constraints", &con) && json_object_object_get_ex(con,
+		    "currencies", &list)) {
+			buf_puts(&why, ":");
+			for (i = 0; i < json_object_array_length(list); i++)
+				buf_printf(&why, " %s", json_object_get_string(
+				    json_object_array_get_idx(list, i)));
+		}
+		die("%s", why.data);
+	}
+	if (rc != ANALYTICS_OK)
+		die("%s", analytics_strerror(rc));
+	/* The same JSON with or without --json: it is the answer. */
+	if (!json_out)
+		print_json(out);
+	return done(out);
+}
+
 /* --- the command table ------------------------------------------------ */
 
 /* A sub-command's declared options: the table and how many. */
@@ -873,6 +947,13 @@ static const struct subcmd webhook_subs[] = {
 	{ "summary", cmd_webhook_summary, "", NO_OPTS, 0, 0 },
 };
 
+static const struct subcmd analytics_subs[] = {
+	{ NULL, cmd_analytics, "--merchant ID [--mode live|test] "
+	    "[--period 1d|7d|30d|90d|1y]\n    [--group-by hour|day|week|month] "
+	    "[--timezone TZ] [--currency CODE]", OPTS(analytics_opts),
+	    0, 0 },
+};
+
 #define SUBS(a)	a, CC_ARRAY_SIZE(a)
 
 static const struct cmd commands[] = {
@@ -901,6 +982,12 @@ static const struct cmd commands[] = {
 	    "a failed or cancelled delivery once more; summary shows the "
 	    "queue:\npending, due now, the oldest due delivery's wait, and "
 	    "the last day's outcomes." },
+	{ "analytics", "a merchant's invoice figures, as the API's",
+	    SUBS(analytics_subs),
+	    "Prints GET /api/v1/analytics's JSON for the merchant's invoices "
+	    "of one mode\n(default live): period 30d, group-by day, timezone "
+	    "UTC unless given; --currency\nis needed when the period's "
+	    "invoices use several currencies." },
 };
 
 /* "cc-admin key create --merchant ID ...", one line per sub-command. */

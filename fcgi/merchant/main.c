@@ -44,6 +44,8 @@ static const struct route routes[] = {
 	    webhook_endpoints_rotate, SCOPE_WEBHOOKS_MANAGE, false },
 	{ "POST", "/api/v1/invoice-webhook-secret/rotate",
 	    invoice_webhook_secret_rotate, SCOPE_WEBHOOKS_MANAGE, false },
+	{ "GET", "/api/v1/analytics", analytics_get, SCOPE_ANALYTICS_READ,
+	    false },
 	{ "GET", "/api/v1/openapi.json", openapi_get, 0, true },
 };
 

@@ -27,6 +27,8 @@ void	webhook_endpoints_delete(struct mreq *);
 void	webhook_endpoints_rotate(struct mreq *);
 void	invoice_webhook_secret_rotate(struct mreq *);
 
+void	analytics_get(struct mreq *);
+
 /* Reads the OpenAPI document once (before the threads start). */
 void	openapi_init(void);
 void	openapi_get(struct mreq *);

@@ -1,0 +1,50 @@
+/* The analytics route: the caller's merchant and mode, as lib/analytics. */
+#include "cc.h"
+
+#include "analytics.h"
+#include "http.h"
+#include "log.h"
+#include "routes.h"
+
+void
+analytics_get(struct mreq *m)
+{
+	struct analytics_params p;
+	struct http_query q;
+	struct input_error e;
+	json_object *out = NULL;
+	enum analytics_result rc;
+	char bad[64], msg[128];
+
+	memset(&e, 0, sizeof(e));
+	if (http_query_parse(m->c->query, &q, bad, sizeof(bad)) == -1) {
+		http_error(&m->c->resp, 400, "invalid_request_error",
+		    "INVALID_PARAMETER", "malformed or repeated query "
+		    "parameter", bad[0] ? bad : NULL);
+		return;
+	}
+	if (analytics_params_query(&q, m->c->cfg, &p, &e) == -1)
+		goto invalid;
+	rc = analytics_run(m->c->db, m->c->cfg, m->auth.merchant_id,
+	    apikey_mode(&m->auth), &p, "timezone", 400, "currency", &out, &e);
+	switch (rc) {
+	case ANALYTICS_OK:
+		http_json(&m->c->resp, 200, out);
+		goto out;
+	case ANALYTICS_INVALID:
+		goto invalid;
+	default:
+		snprintf(msg, sizeof(msg), "analytics (%s)",
+		    analytics_strerror(rc));
+		merchant_internal_error(m, msg);
+		goto out;
+	}
+invalid:
+	http_error_ex(&m->c->resp, e.status, e.type, e.code, e.message,
+	    e.field[0] ? e.field : NULL, e.extra);
+	e.extra = NULL;
+out:
+	json_object_put(out);
+	input_error_release(&e);
+	http_query_release(&q);
+}

@@ -528,9 +528,9 @@ seed_demo() {
 		merchant=$("${adm[@]}" --json merchant create --name "Demo Shop" | json_field id)
 		key=$("${adm[@]}" --json key create --merchant "$merchant" --type test | json_field secret)
 		"${adm[@]}" wallet add --merchant "$merchant" --network anvil --xpub "$DEMO_XPUB" >/dev/null
-		"${adm[@]}" rate set --crypto ETH --currency USD --rate 3000.00 --source dev-seed >/dev/null
-		"${adm[@]}" rate set --crypto USDT --currency EUR --rate 0.92 --source dev-seed >/dev/null
-		"${adm[@]}" rate set --crypto ETH --currency EUR --rate 2760.00 --source dev-seed >/dev/null
+		"${adm[@]}" rate set --crypto ETH --currency USD --rate 3000.00 >/dev/null
+		"${adm[@]}" rate set --crypto USDT --currency EUR --rate 0.92 >/dev/null
+		"${adm[@]}" rate set --crypto ETH --currency EUR --rate 2760.00 >/dev/null
 	fi
 	local pgdir
 	pgdir=$(readlink -f "$dir/pg")

@@ -267,7 +267,10 @@ coinbase(json_object *root, const char *id, const char *cur, char *rate,
 	return take(member(rates, cur), what, rate, ratelen, why, whylen);
 }
 
-/* Kraken's error array as one line ("EQuery:Unknown asset pair"). */
+/*
+ * Kraken's error array as one line ("EQuery:Unknown asset pair"), in
+ * printable ASCII.
+ */
 static void
 kraken_errors(json_object *err, char *why, size_t whylen)
 {
@@ -286,6 +289,10 @@ kraken_errors(json_object *err, char *why, size_t whylen)
 	snprintf(why, whylen, "Kraken error: %s", b.data != NULL ? b.data :
 	    "");
 	buf_release(&b);
+	/* Printable ASCII only: it is logged and stored as the reason. */
+	for (i = 0; why[i] != '\0'; i++)
+		if ((unsigned char)why[i] < 0x20 || (unsigned char)why[i] > 0x7e)
+			why[i] = '?';
 }
 
 static int

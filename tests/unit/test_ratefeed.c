@@ -86,6 +86,8 @@ static const struct parse_row parse_rows[] = {
 	{ RATEFEED_KRAKEN, "{\"error\":[\"EService:Unavailable\","
 	    "\"EGeneral:Temporary lockout\"],\"result\":{}}", "ETH", "USD", -1,
 	    "EService:Unavailable; EGeneral:Temporary lockout" },
+	{ RATEFEED_KRAKEN, "{\"error\":[\"EGeneral:\\u0007bell \\u00e9\"]}",
+	    "ETH", "USD", -1, "Kraken error: EGeneral:?bell ??" },
 	{ RATEFEED_KRAKEN, "{\"result\":{\"XETHZUSD\":{\"c\":[\"1\",\"1\"]}}}",
 	    "ETH", "USD", -1, "no error array" },
 	{ RATEFEED_KRAKEN, "{\"error\":[],\"result\":{}}", "ETH", "USD", -1,

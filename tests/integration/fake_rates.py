@@ -23,6 +23,7 @@ array; others: a JSON error object with 400), "value" (the price text
 replaced by `value`, e.g. "0", "-5", "abc": written as a JSON string for
 Coinbase and Kraken, as raw JSON text for CoinGecko)."""
 import json
+import sys
 import threading
 import time
 import urllib.parse
@@ -31,6 +32,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 SOURCES = ("coinbase", "kraken", "coingecko")
 KRAKEN_ASSET = {"BTC": "XBT", "DOGE": "XDG"}
 GECKO_ID = {"ETH": "ethereum", "BTC": "bitcoin", "TRX": "tron"}
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # cc-rates drops a connection whose body it refused: not news.
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
 
 
 def kraken_key(base, quote):
@@ -57,8 +68,7 @@ class FakeRates:
             def do_GET(self):
                 fake.handle(self)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()

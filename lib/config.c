@@ -332,7 +332,8 @@ static int
 rate_url(struct parser *p, char *dst, size_t size, const char *val,
     const char *key)
 {
-	if (strncmp(val, "https://", 8) != 0 && strncmp(val, "http://", 7) != 0)
+	if (strncmp(val, "https://", 8) != 0 &&
+	    strncmp(val, "http://", 7) != 0)
 		return fail(p, "%s must be an http(s) URL", key);
 	return copy(p, dst, size, val, key);
 }
@@ -368,7 +369,8 @@ rates_key(struct parser *p, const char *key, const char *val)
 	if (strcmp(key, "max_deviation") == 0) {
 		if (ratecheck_parse_deviation(val, &dev) == -1)
 			return fail(p, "max_deviation must be a percentage "
-			    "above 0 and at most 100, with at most 2 decimals");
+			    "above 0 and at most 100, with at most 2 "
+			    "decimals");
 		return copy(p, c->rates_max_deviation,
 		    sizeof(c->rates_max_deviation), val, key);
 	}

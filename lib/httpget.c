@@ -45,7 +45,8 @@ httpget(const char *url, long timeout_s, size_t max_body, struct buf *body,
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_s * 1000L);
+		rc = curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
+		    timeout_s * 1000L);
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(h, CURLOPT_USERAGENT,
 		    "crypto-checkout-rates/1");

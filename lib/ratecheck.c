@@ -309,8 +309,9 @@ ratecheck_decide(struct ratecheck_quote *q, size_t n,
 				rate_text(&q[pick].rate, b, sizeof(b));
 				ratecheck_percent(&q[j].rate, &q[pick].rate,
 				    pct, sizeof(pct));
-				snprintf(q[j].why, sizeof(q[j].why), "%s is %s "
-				    "from %s's %s", a, pct, q[pick].source, b);
+				snprintf(q[j].why, sizeof(q[j].why),
+				    "%s is %s from %s's %s", a, pct,
+				    q[pick].source, b);
 			}
 		}
 	}
@@ -318,7 +319,8 @@ ratecheck_decide(struct ratecheck_quote *q, size_t n,
 	    &last->rate, dev)) {
 		rate_text(&q[pick].rate, a, sizeof(a));
 		rate_text(&last->rate, b, sizeof(b));
-		ratecheck_percent(&q[pick].rate, &last->rate, pct, sizeof(pct));
+		ratecheck_percent(&q[pick].rate, &last->rate, pct,
+		    sizeof(pct));
 		snprintf(why, whylen, "a jump: %s is %s from the last rate %s",
 		    a, pct, b);
 		return refuse_all(q, n, why, whylen);

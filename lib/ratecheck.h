@@ -76,7 +76,7 @@ struct ratecheck_quote {
 /* The pair's stored rate from the feeds, if any. */
 struct ratecheck_last {
 	bool			 have;
-	bool			 fresh;		/* no older than max_age */
+	bool			 fresh;		/* at most max_age old */
 	struct money_dec	 rate;
 	const char		*source;
 };

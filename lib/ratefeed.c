@@ -291,7 +291,8 @@ kraken_errors(json_object *err, char *why, size_t whylen)
 	buf_release(&b);
 	/* Printable ASCII only: it is logged and stored as the reason. */
 	for (i = 0; why[i] != '\0'; i++)
-		if ((unsigned char)why[i] < 0x20 || (unsigned char)why[i] > 0x7e)
+		if ((unsigned char)why[i] < 0x20 ||
+		    (unsigned char)why[i] > 0x7e)
 			why[i] = '?';
 }
 

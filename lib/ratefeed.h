@@ -12,7 +12,8 @@
  *              "c":["3012.10000","0.01"],...}}}
  *              c[0] is the last trade's price; a non-empty error array
  *              is a refusal. Kraken names bitcoin XBT.
- *   coingecko  GET {url}/api/v3/simple/price?ids=ethereum&vs_currencies=usd,eur
+ *   coingecko  GET {url}/api/v3/simple/price?ids=ethereum
+ *                  &vs_currencies=usd,eur
  *              {"ethereum":{"usd":3012.34,"eur":2790.1}}
  *              JSON numbers: their exact text is kept (1.5e-05 too).
  */
@@ -55,8 +56,8 @@ int	 ratefeed_map_check(const char *map, char *err, size_t errlen);
  * XBT, DOGE XDG; coinbase and kraken otherwise the symbol itself).
  * 0, or -1 when the source has no name for it (coingecko without an id).
  */
-int	 ratefeed_asset_id(enum ratefeed, const char *map, const char *symbol,
-	    char *out, size_t outlen);
+int	 ratefeed_asset_id(enum ratefeed, const char *map,
+	    const char *symbol, char *out, size_t outlen);
 
 /*
  * The request URL: base (no trailing slash needed), the source's id of

@@ -28,7 +28,7 @@ struct rates_row {
 	const char	*rate;		/* exact decimal text */
 	const char	*source;
 	const char	*updated_at;	/* RFC 3339 UTC */
-	int64_t		 age;		/* seconds since updated_at */
+	int64_t		 age;		/* seconds since then */
 };
 
 /* A quote cc-rates fetched, as rate_history lists it. */
@@ -89,7 +89,7 @@ int	rates_current(struct db *, const char *crypto, const char *currency,
 struct rates_fetched {
 	const char	*source;
 	const char	*rate;
-	int64_t		 fetched_us;	/* when its answer came, epoch us */
+	int64_t		 fetched_us;	/* its answer's time, epoch us */
 	bool		 accepted;
 	const char	*reason;
 };

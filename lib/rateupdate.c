@@ -16,6 +16,7 @@
 #define MAX_CRYPTOS	(CONFIG_MAX_NETWORKS * CONFIG_MAX_ASSETS)
 #define MAX_PAIR_CURS	32	/* "USD EUR ..." in 128 bytes */
 #define QUOTE_BODY	120	/* bytes of a refused body in a log line */
+#define RATE_TEXT	(2 * CC_MAX_DECIMAL_DIGITS)	/* a plain rate */
 
 /* One pair of the crypto being fetched. */
 struct pair {
@@ -25,7 +26,7 @@ struct pair {
 	char			 last_src[32];
 	int64_t			 last_age;
 	struct ratecheck_quote	 q[RATEFEED__MAX];
-	char			 text[RATEFEED__MAX][2 * CC_MAX_DECIMAL_DIGITS];
+	char			 text[RATEFEED__MAX][RATE_TEXT];
 	int64_t			 fetched_us[RATEFEED__MAX];
 };
 
@@ -369,9 +370,9 @@ rateupdate_run(struct db *db, const struct cc_config *cfg, bool dry_run,
 			}
 			if (pairs[j].skip) {
 				st->manual++;
-				log_info("%s/%s: a manual rate is set; cc-admin "
-				    "rate delete hands it to the feeds",
-				    list[i], pairs[j].currency);
+				log_info("%s/%s: a manual rate is set; "
+				    "cc-admin rate delete hands it to the "
+				    "feeds", list[i], pairs[j].currency);
 			} else
 				todo++;
 		}

@@ -398,7 +398,8 @@ test_config_rates(void)
 	EXPECT(config_load(path, &cfg, err, sizeof(err)) == 0, "%s", err);
 	unlink(path);
 	check_int("sources", "defaults", (long long)cfg.nrates_sources, 2);
-	check_int("first", "defaults", cfg.rates_sources[0], RATEFEED_COINBASE);
+	check_int("first", "defaults", cfg.rates_sources[0],
+	    RATEFEED_COINBASE);
 	check_int("second", "defaults", cfg.rates_sources[1], RATEFEED_KRAKEN);
 	check_str("coinbase_url", "defaults", cfg.rates_url[RATEFEED_COINBASE],
 	    "https://api.coinbase.com");

@@ -94,8 +94,8 @@ test_quote(void)
 	}
 	EXPECT(ratecheck_quote(NULL, &d, NULL, 0) == RATECHECK_ESYNTAX,
 	    "NULL");
-	EXPECT(strcmp(ratecheck_strerror(RATECHECK__MAX), "unknown error") == 0,
-	    "__MAX");
+	EXPECT(strcmp(ratecheck_strerror(RATECHECK__MAX),
+	    "unknown error") == 0, "__MAX");
 }
 
 struct dev_row {

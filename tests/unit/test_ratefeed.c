@@ -47,7 +47,7 @@ struct parse_row {
 	const char	*id;
 	const char	*cur;
 	int		 rc;
-	const char	*want;	/* the rate's text, or a bit of the reason */
+	const char	*want;	/* the rate's text, or part of why */
 };
 
 static const struct parse_row parse_rows[] = {

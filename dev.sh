@@ -422,6 +422,20 @@ timeout = 5
 max_retries = 3
 allowed_ips = 127.0.0.1
 
+# cc-rates does not run in these stacks (no internet is assumed): the
+# demo's rates are manual (seed_demo), which never expire. The sources
+# point at a closed local port so that nothing leaves the machine;
+# tests/integration/test_rates.py runs cc-rates against its own fake.
+[rates]
+sources = coinbase kraken
+coinbase_url = http://127.0.0.1:9/coinbase
+kraken_url = http://127.0.0.1:9/kraken
+coingecko_url = http://127.0.0.1:9/coingecko
+currencies = USD EUR
+max_age = 600
+max_deviation = 5
+timeout = 5
+
 [currency USD]
 min = 0.50
 max = 10000.00
@@ -528,9 +542,9 @@ seed_demo() {
 		merchant=$("${adm[@]}" --json merchant create --name "Demo Shop" | json_field id)
 		key=$("${adm[@]}" --json key create --merchant "$merchant" --type test | json_field secret)
 		"${adm[@]}" wallet add --merchant "$merchant" --network anvil --xpub "$DEMO_XPUB" >/dev/null
-		"${adm[@]}" rate set --crypto ETH --currency USD --rate 3000.00 --source dev-seed >/dev/null
-		"${adm[@]}" rate set --crypto USDT --currency EUR --rate 0.92 --source dev-seed >/dev/null
-		"${adm[@]}" rate set --crypto ETH --currency EUR --rate 2760.00 --source dev-seed >/dev/null
+		"${adm[@]}" rate set --crypto ETH --currency USD --rate 3000.00 >/dev/null
+		"${adm[@]}" rate set --crypto USDT --currency EUR --rate 0.92 >/dev/null
+		"${adm[@]}" rate set --crypto ETH --currency EUR --rate 2760.00 >/dev/null
 	fi
 	local pgdir
 	pgdir=$(readlink -f "$dir/pg")

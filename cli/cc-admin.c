@@ -549,7 +549,7 @@ currency_ok(const char *s)
 	return money_currency_exponent(s) >= 0;
 }
 
-enum { RS_CRYPTO, RS_CURRENCY, RS_RATE, RS_SOURCE, RS__MAX };
+enum { RS_CRYPTO, RS_CURRENCY, RS_RATE, RS__MAX };
 static const struct input_field rate_set_opts[RS__MAX] = {
 	[RS_CRYPTO] = { "--crypto", INPUT_CHECK, true, 0, 0, NULL, crypto_ok,
 	    "an asset of a configured network" },
@@ -558,17 +558,15 @@ static const struct input_field rate_set_opts[RS__MAX] = {
 	/* Digits and a point; money_parse_dec says what else is wrong. */
 	[RS_RATE] = { "--rate", INPUT_STRING, true, 1,
 	    CC_MAX_DECIMAL_DIGITS + 1, NULL, NULL, NULL },
-	[RS_SOURCE] = { "--source", INPUT_STRING, false, 0,
-	    CC_MAX_RATE_SOURCE, NULL, NULL, NULL },
 };
 
+/* A manual rate: the admin's, served until changed or deleted. */
 static int
 cmd_rate_set(const struct opts *o, const struct input_value *v)
 {
 	const char *crypto = v[RS_CRYPTO].str;
 	const char *cur = v[RS_CURRENCY].str;
 	const char *rate = v[RS_RATE].str;
-	const char *src = v[RS_SOURCE].given ? v[RS_SOURCE].str : "manual";
 	struct money_dec d;
 	enum money_err me;
 	json_object *r;
@@ -580,16 +578,60 @@ cmd_rate_set(const struct opts *o, const struct input_value *v)
 	if (d.mant == 0)
 		die("--rate must be greater than zero");
 	connect_db();
-	if (rates_set(db, crypto, cur, rate, src) == -1)
+	if (rates_set(db, crypto, cur, rate) == -1)
 		die("database error");
 	r = json_object_new_object();
 	jsonx_add_str(r, "crypto", crypto);
 	jsonx_add_str(r, "currency", cur);
 	jsonx_add(r, "rate", jsonx_decimal(rate));
-	jsonx_add_str(r, "source", src);
+	jsonx_add_str(r, "source", RATES_MANUAL);
 	if (!json_out)
-		printf("%s/%s = %s (%s)\n", crypto, cur, rate, src);
+		printf("%s/%s = %s (%s)\n", crypto, cur, rate, RATES_MANUAL);
 	return done(r);
+}
+
+enum { RD_CRYPTO, RD_CURRENCY, RD__MAX };
+static const struct input_field rate_delete_opts[RD__MAX] = {
+	[RD_CRYPTO] = { "--crypto", INPUT_CHECK, true, 0, 0, NULL, crypto_ok,
+	    "an asset of a configured network" },
+	[RD_CURRENCY] = { "--currency", INPUT_CHECK, true, 0, 0, NULL,
+	    currency_ok, "an ISO 4217 currency code" },
+};
+
+/* Hands a pair back to cc-rates (or to no rate at all). */
+static int
+cmd_rate_delete(const struct opts *o, const struct input_value *v)
+{
+	const char *crypto = v[RD_CRYPTO].str;
+	const char *cur = v[RD_CURRENCY].str;
+	json_object *r;
+	int k;
+
+	(void)o;
+	connect_db();
+	k = rates_delete(db, crypto, cur);
+	if (k == -1)
+		die("database error");
+	if (k == 1)
+		die("no rate is stored for %s/%s", crypto, cur);
+	r = json_object_new_object();
+	jsonx_add_str(r, "crypto", crypto);
+	jsonx_add_str(r, "currency", cur);
+	jsonx_add(r, "deleted", json_object_new_boolean(1));
+	if (!json_out)
+		printf("%s/%s deleted\n", crypto, cur);
+	return done(r);
+}
+
+/*
+ * Whether new invoices may use a row: manual rows always, the feeds'
+ * while no older than [rates] max_age (rates_resolve's rule).
+ */
+static bool
+rate_usable(const struct rates_row *x)
+{
+	return strcmp(x->source, RATES_MANUAL) == 0 ||
+	    x->age <= cfg.rates_max_age;
 }
 
 static void
@@ -602,10 +644,14 @@ rate_row(const struct rates_row *x, void *arg)
 	jsonx_add(r, "rate", jsonx_decimal(x->rate));
 	jsonx_add_str(r, "source", x->source);
 	jsonx_add_str(r, "updated_at", x->updated_at);
+	jsonx_add(r, "age_seconds", json_object_new_int64(x->age));
+	jsonx_add(r, "usable", json_object_new_boolean(rate_usable(x)));
 	json_object_array_add(arg, r);
 	if (!json_out)
-		printf("%s/%s\t%s\t%s\t%s\n", x->crypto, x->currency,
-		    x->rate, x->source, x->updated_at);
+		printf("%s/%s\t%s\t%s\t%s\t%llds%s\n", x->crypto,
+		    x->currency, x->rate, x->source, x->updated_at,
+		    (long long)x->age, rate_usable(x) ? "" :
+		    "\tstale: new invoices refuse it");
 }
 
 static int
@@ -617,6 +663,51 @@ cmd_rate_list(const struct opts *o, const struct input_value *v)
 	(void)v;
 	connect_db();
 	if (rates_list(db, rate_row, arr) == -1)
+		die("database error");
+	return done(arr);
+}
+
+enum { RH_CRYPTO, RH_CURRENCY, RH_LIMIT, RH__MAX };
+static const struct input_field rate_history_opts[RH__MAX] = {
+	[RH_CRYPTO] = { "--crypto", INPUT_CHECK, false, 0, 0, NULL, crypto_ok,
+	    "an asset of a configured network" },
+	[RH_CURRENCY] = { "--currency", INPUT_CHECK, false, 0, 0, NULL,
+	    currency_ok, "an ISO 4217 currency code" },
+	[RH_LIMIT] = { "--limit", INPUT_INT, false, 1, CC_MAX_ADMIN_LIST,
+	    NULL, NULL, NULL },
+};
+
+static void
+quote_row(const struct rates_quote *q, void *arg)
+{
+	json_object *r = json_object_new_object();
+
+	jsonx_add_str(r, "crypto", q->crypto);
+	jsonx_add_str(r, "currency", q->currency);
+	jsonx_add_str(r, "source", q->source);
+	jsonx_add(r, "rate", q->rate != NULL ? jsonx_decimal(q->rate) : NULL);
+	jsonx_add_str(r, "fetched_at", q->fetched_at);
+	jsonx_add(r, "accepted", json_object_new_boolean(q->accepted));
+	jsonx_add(r, "reason", jsonx_str_or_null(q->reason));
+	json_object_array_add(arg, r);
+	if (!json_out)
+		printf("%s\t%s/%s\t%s\t%s\t%s%s%s\n", q->fetched_at,
+		    q->crypto, q->currency, q->source, q->rate != NULL ?
+		    q->rate : "-", q->accepted ? "accepted" : "refused",
+		    q->reason != NULL ? ": " : "", q->reason != NULL ?
+		    q->reason : "");
+}
+
+static int
+cmd_rate_history(const struct opts *o, const struct input_value *v)
+{
+	json_object *arr = json_object_new_array();
+
+	(void)o;
+	connect_db();
+	if (rates_history(db, given(&v[RH_CRYPTO]), given(&v[RH_CURRENCY]),
+	    v[RH_LIMIT].given ? (int)v[RH_LIMIT].num : CC_DEFAULT_ADMIN_LIST,
+	    quote_row, arr) == -1)
 		die("database error");
 	return done(arr);
 }
@@ -929,8 +1020,12 @@ static const struct subcmd wallet_subs[] = {
 
 static const struct subcmd rate_subs[] = {
 	{ "set", cmd_rate_set, "--crypto SYMBOL --currency CODE "
-	    "--rate DECIMAL [--source NAME]", OPTS(rate_set_opts), 0, 0 },
+	    "--rate DECIMAL", OPTS(rate_set_opts), 0, 0 },
+	{ "delete", cmd_rate_delete, "--crypto SYMBOL --currency CODE",
+	    OPTS(rate_delete_opts), 0, 0 },
 	{ "list", cmd_rate_list, "", NO_OPTS, 0, 0 },
+	{ "history", cmd_rate_history, "[--crypto SYMBOL] [--currency CODE] "
+	    "[--limit N]", OPTS(rate_history_opts), 0, 0 },
 };
 
 static const struct subcmd network_subs[] = {
@@ -969,9 +1064,15 @@ static const struct cmd commands[] = {
 	{ "wallet", "add and list extended public keys", SUBS(wallet_subs),
 	    "XPUB is an extended public key (xpub... or tpub...) at account "
 	    "level;\ninvoice addresses derive from XPUB/0/i." },
-	{ "rate", "set and list exchange rates", SUBS(rate_subs),
+	{ "rate", "set, delete and list exchange rates, show fetched "
+	    "quotes", SUBS(rate_subs),
 	    "RATE is the price of one whole crypto unit in CODE (ETH/USD "
-	    "3000.50)." },
+	    "3000.50).\nset stores a manual rate: served to new invoices "
+	    "until changed or deleted,\nand never replaced by cc-rates; "
+	    "delete hands the pair back to cc-rates.\nlist shows each rate's "
+	    "age (a feed's older than [rates] max_age is stale);\nhistory "
+	    "the newest " CC_XSTR(CC_DEFAULT_ADMIN_LIST) " (or N) quotes "
+	    "cc-rates fetched, refused ones with why." },
 	{ "network", "show configured networks and assets",
 	    SUBS(network_subs),
 	    "Shows the networks and assets of the configuration." },

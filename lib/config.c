@@ -7,10 +7,12 @@
 
 #include "config.h"
 #include "money.h"
+#include "ratecheck.h"
+#include "ratefeed.h"
 #include "util.h"
 
 enum section { SEC_NONE, SEC_DATABASE, SEC_REDIS, SEC_HTTP, SEC_EVENTS,
-    SEC_WEBHOOKS, SEC_CURRENCY,
+    SEC_WEBHOOKS, SEC_RATES, SEC_CURRENCY,
     SEC_NETWORK, SEC_ASSET, SEC__MAX };
 
 struct parser {
@@ -201,6 +203,8 @@ section(struct parser *p, char *hdr)
 		p->sec = SEC_EVENTS;
 	else if (strcmp(words[0], "webhooks") == 0 && n == 1)
 		p->sec = SEC_WEBHOOKS;
+	else if (strcmp(words[0], "rates") == 0 && n == 1)
+		p->sec = SEC_RATES;
 	else if (strcmp(words[0], "currency") == 0 && n == 2) {
 		int exp;
 
@@ -267,6 +271,139 @@ currency_amount(struct parser *p, const char *val, int64_t *out,
 	if (e != MONEY_OK)
 		return fail(p, "%s: %s", key, money_strerror(e));
 	return 0;
+}
+
+/* "coinbase kraken": each a known source, once. */
+static int
+rate_sources(struct parser *p, const char *val)
+{
+	struct cc_config *c = p->cfg;
+	char buf[256], *s, *save = NULL;
+	enum ratefeed f;
+	size_t i;
+
+	c->nrates_sources = 0;
+	if (cc_strlcpy(buf, val, sizeof(buf)) >= sizeof(buf))
+		return fail(p, "sources is too long");
+	for (s = strtok_r(buf, " \t,", &save); s != NULL;
+	    s = strtok_r(NULL, " \t,", &save)) {
+		if (ratefeed_from_name(s, &f) == -1)
+			return fail(p, "sources: unknown source %s (coinbase, "
+			    "kraken or coingecko)", s);
+		for (i = 0; i < c->nrates_sources; i++)
+			if (c->rates_sources[i] == f)
+				return fail(p, "sources: %s named twice", s);
+		c->rates_sources[c->nrates_sources++] = f;
+	}
+	if (c->nrates_sources == 0)
+		return fail(p, "sources names no source");
+	return 0;
+}
+
+/* "USD EUR": ISO 4217 codes, checked against [currency] at the end. */
+static int
+rate_currencies(struct parser *p, const char *val)
+{
+	char buf[128], *s, *save = NULL;
+	struct buf out;
+	int rc = 0;
+
+	if (cc_strlcpy(buf, val, sizeof(buf)) >= sizeof(buf))
+		return fail(p, "currencies is too long");
+	buf_init(&out, sizeof(p->cfg->rates_currencies) - 1);
+	for (s = strtok_r(buf, " \t,", &save); s != NULL && rc == 0;
+	    s = strtok_r(NULL, " \t,", &save)) {
+		if (money_currency_exponent(s) < 0)
+			rc = fail(p, "currencies: %s is not an ISO 4217 code",
+			    s);
+		else if (buf_printf(&out, "%s%s", out.len ? " " : "", s) == -1)
+			rc = fail(p, "currencies is too long");
+	}
+	if (rc == 0 && out.len == 0)
+		rc = fail(p, "currencies names no currency");
+	if (rc == 0)
+		cc_strlcpy(p->cfg->rates_currencies, out.data,
+		    sizeof(p->cfg->rates_currencies));
+	buf_release(&out);
+	return rc;
+}
+
+static int
+rate_url(struct parser *p, char *dst, size_t size, const char *val,
+    const char *key)
+{
+	if (strncmp(val, "https://", 8) != 0 &&
+	    strncmp(val, "http://", 7) != 0)
+		return fail(p, "%s must be an http(s) URL", key);
+	return copy(p, dst, size, val, key);
+}
+
+static int
+rates_key(struct parser *p, const char *key, const char *val)
+{
+	struct cc_config *c = p->cfg;
+	struct money_dec dev;
+	char err[192];
+	long long v;
+	int i;
+
+	if (strcmp(key, "sources") == 0)
+		return rate_sources(p, val);
+	for (i = 0; i < RATEFEED__MAX; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "%s_url",
+		    ratefeed_name((enum ratefeed)i));
+		if (strcmp(key, name) == 0)
+			return rate_url(p, c->rates_url[i],
+			    sizeof(c->rates_url[i]), val, key);
+	}
+	if (strcmp(key, "currencies") == 0)
+		return rate_currencies(p, val);
+	if (strcmp(key, "max_age") == 0) {
+		if (parse_int(p, val, 10, 86400, &v, key) == -1)
+			return -1;
+		c->rates_max_age = (int)v;
+		return 0;
+	}
+	if (strcmp(key, "max_deviation") == 0) {
+		if (ratecheck_parse_deviation(val, &dev) == -1)
+			return fail(p, "max_deviation must be a percentage "
+			    "above 0 and at most 100, with at most 2 "
+			    "decimals");
+		return copy(p, c->rates_max_deviation,
+		    sizeof(c->rates_max_deviation), val, key);
+	}
+	if (strcmp(key, "timeout") == 0) {
+		if (parse_int(p, val, 1, 60, &v, key) == -1)
+			return -1;
+		c->rates_timeout = (int)v;
+		return 0;
+	}
+	if (strcmp(key, "max_body") == 0) {
+		if (parse_int(p, val, 1024, 16 * 1024 * 1024, &v, key) == -1)
+			return -1;
+		c->rates_max_body = (long)v;
+		return 0;
+	}
+	if (strcmp(key, "keep_history") == 0) {
+		if (parse_int(p, val, 1, 3650, &v, key) == -1)
+			return -1;
+		c->rates_keep_days = (int)v;
+		return 0;
+	}
+	if (strcmp(key, "coingecko_ids") == 0 ||
+	    strcmp(key, "kraken_assets") == 0) {
+		bool cg = key[1] == 'o';
+
+		if (ratefeed_map_check(val, err, sizeof(err)) == -1)
+			return fail(p, "%s: %s", key, err);
+		return cg ? copy(p, c->rates_coingecko_ids,
+		    sizeof(c->rates_coingecko_ids), val, key) :
+		    copy(p, c->rates_kraken_assets,
+		    sizeof(c->rates_kraken_assets), val, key);
+	}
+	return fail(p, "unknown key '%s'", key);
 }
 
 static int
@@ -357,6 +494,8 @@ keyval(struct parser *p, const char *key, const char *val)
 		if (strcmp(key, "allowed_ips") == 0)
 			return allowed_ips(p, val);
 		break;
+	case SEC_RATES:
+		return rates_key(p, key, val);
 	case SEC_CURRENCY:
 		if (strcmp(key, "min") == 0)
 			return currency_amount(p, val, &p->cur->min_minor, key);
@@ -457,6 +596,29 @@ finish(struct parser *p)
 		c->webhook_timeout = 10;
 	if (c->webhook_max_retries == -1)
 		c->webhook_max_retries = 5;
+	if (c->nrates_sources == 0) {
+		c->rates_sources[c->nrates_sources++] = RATEFEED_COINBASE;
+		c->rates_sources[c->nrates_sources++] = RATEFEED_KRAKEN;
+	}
+	for (i = 0; i < RATEFEED__MAX; i++)
+		if (c->rates_url[i][0] == '\0')
+			cc_strlcpy(c->rates_url[i],
+			    ratefeed_default_url((enum ratefeed)i),
+			    sizeof(c->rates_url[i]));
+	if (c->rates_currencies[0] == '\0')
+		cc_strlcpy(c->rates_currencies, "USD",
+		    sizeof(c->rates_currencies));
+	if (c->rates_max_age == 0)
+		c->rates_max_age = 600;
+	if (c->rates_max_deviation[0] == '\0')
+		cc_strlcpy(c->rates_max_deviation, "5",
+		    sizeof(c->rates_max_deviation));
+	if (c->rates_timeout == 0)
+		c->rates_timeout = 10;
+	if (c->rates_max_body == 0)
+		c->rates_max_body = 1024 * 1024;
+	if (c->rates_keep_days == 0)
+		c->rates_keep_days = 7;
 	if (c->ncurrencies == 0) {
 		struct cc_currency *u = &c->currencies[c->ncurrencies++];
 
@@ -479,6 +641,16 @@ finish(struct parser *p)
 			u->max_minor = 10000 * scale;
 		if (u->min_minor > u->max_minor)
 			return fail(p, "currency %s: min above max", u->code);
+	}
+	{
+		char buf[128], *s, *save = NULL;
+
+		cc_strlcpy(buf, c->rates_currencies, sizeof(buf));
+		for (s = strtok_r(buf, " ", &save); s != NULL;
+		    s = strtok_r(NULL, " ", &save))
+			if (config_currency(c, s) == NULL)
+				return fail(p, "[rates] currencies: %s has no "
+				    "[currency %s] section", s, s);
 	}
 	for (i = 0; i < c->nnetworks; i++) {
 		struct cc_network *n = &c->networks[i];

@@ -15,6 +15,11 @@
  *                allowed_ips = 10.1.2.3 ...  (non-public addresses an
  *                endpoint may reach when its own allowed_ips lists them
  *                too; never metadata, unspecified or multicast ones)
+ *   [rates]      sources = coinbase kraken  (preference order)
+ *                coinbase_url kraken_url coingecko_url  (base URLs)
+ *                currencies = USD EUR  max_age = 600  max_deviation = 5
+ *                timeout = 10  max_body = 1048576  keep_history = 7
+ *                coingecko_ids = ETH:ethereum  kraken_assets = BTC:XBT
  *   [currency USD]  min = 0.50   max = 10000.00
  *   [network NAME]  kind = evm|tron  chain_id = 1  mode = live|test
  *                   rpc_url = ...  confirmations = 12  default_for = USDT ETH
@@ -30,6 +35,7 @@
 #include "cc.h"
 #include "address.h"
 #include "netcheck.h"
+#include "ratefeed.h"
 
 #define CONFIG_MAX_NETWORKS	16
 #define CONFIG_MAX_ASSETS	8
@@ -92,6 +98,18 @@ struct cc_config {
 	int			 webhook_max_retries;
 	struct net_cidr		 webhook_allowed[CONFIG_MAX_ALLOWED_IPS];
 	size_t			 nwebhook_allowed;
+	/* [rates]: cc-rates, and the age a new invoice accepts */
+	enum ratefeed		 rates_sources[RATEFEED__MAX];
+	size_t			 nrates_sources;
+	char			 rates_url[RATEFEED__MAX][256];
+	char			 rates_currencies[128];	/* "USD EUR" */
+	int			 rates_max_age;		/* seconds */
+	char			 rates_max_deviation[16]; /* percent */
+	int			 rates_timeout;		/* seconds */
+	long			 rates_max_body;	/* bytes */
+	int			 rates_keep_days;	/* history */
+	char			 rates_coingecko_ids[512];
+	char			 rates_kraken_assets[256];
 	struct cc_network	 networks[CONFIG_MAX_NETWORKS];
 	size_t			 nnetworks;
 	struct cc_currency	 currencies[CONFIG_MAX_CURRENCIES];

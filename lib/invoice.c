@@ -331,7 +331,9 @@ invoice_create(struct db *db, const struct cc_config *cfg,
 {
 	static const char wallet_sql[] =
 	    "SELECT w.id, w.xpub, nextval(w.seq_name::regclass) AS "
-	    "derivation_index, r.rate::text AS rate, r.source FROM wallets w "
+	    "derivation_index, r.rate::text AS rate, r.source, "
+	    "floor(extract(epoch FROM now() - r.updated_at))::bigint AS "
+	    "rate_age FROM wallets w "
 	    "LEFT JOIN rates r ON r.crypto = $3 AND r.currency = $4 "
 	    "WHERE w.merchant_id = $1 AND w.network = $2";
 	static const char insert_sql[] =
@@ -372,9 +374,9 @@ invoice_create(struct db *db, const struct cc_config *cfg,
 	char address[ADDRESS_MAX_LEN], source[64], units_txt[48];
 	char totdec[40], rate_txt[64], wallet_id[64];
 	char crypto_txt[MONEY_TEXT_MAX];
-	int64_t idx;
+	int64_t idx, age;
 	enum invoice_result rc = INVOICE_BROKEN;
-	int k;
+	enum rates_lookup k;
 
 	*out = NULL;
 	if (in->network[0] != '\0') {
@@ -411,15 +413,33 @@ invoice_create(struct db *db, const struct cc_config *cfg,
 		    "with cc-admin wallet add");
 	}
 	cc_strlcpy(wallet_id, db_val(res, 0, "id"), sizeof(wallet_id));
+	if (db_val(res, 0, "rate") == NULL ||
+	    db_val_int64(res, 0, "rate_age", &age) == -1)
+		age = -1;
 	k = rates_resolve(asset, in->currency, db_val(res, 0, "rate"),
-	    db_val(res, 0, "source"), &rate, source, sizeof(source));
-	if (k == 1) {
+	    db_val(res, 0, "source"), age, cfg->rates_max_age, &rate, source,
+	    sizeof(source));
+	if (k == RATES_NONE || k == RATES_STALE) {
+		char msg[256];
+
+		/* Never a stale price: the feeds or an admin must act. */
+		if (k == RATES_STALE)
+			snprintf(msg, sizeof(msg), "no current exchange rate "
+			    "for %s/%s: the last one, from %s, is %lld s old "
+			    "(at most %d s); retry shortly", asset->symbol,
+			    in->currency, db_val(res, 0, "source"),
+			    (long long)age, cfg->rates_max_age);
+		else
+			snprintf(msg, sizeof(msg), "no exchange rate is "
+			    "known for %s/%s", asset->symbol, in->currency);
 		PQclear(res);
-		return reject(e, "RATE_UNAVAILABLE", "crypto_currency",
-		    "no exchange rate is available for this crypto_currency "
-		    "and currency");
+		reject(e, "RATE_UNAVAILABLE", "crypto_currency", msg);
+		e->status = 503;
+		cc_strlcpy(e->type, "api_error", sizeof(e->type));
+		return INVOICE_INVALID;
 	}
-	if (k == -1 || db_val_int64(res, 0, "derivation_index", &idx) == -1 ||
+	if (k == RATES_BAD ||
+	    db_val_int64(res, 0, "derivation_index", &idx) == -1 ||
 	    idx < 0 || idx > 0x7fffffffLL) {
 		log_error("wallet %s: bad stored rate or index", wallet_id);
 		goto out;

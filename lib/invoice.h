@@ -45,7 +45,9 @@ struct invoice_filter {
 enum invoice_result {
 	INVOICE_OK,
 	INVOICE_NOT_FOUND,	/* no such invoice for this caller */
-	INVOICE_INVALID,	/* a request that cannot be served: err, 422 */
+	INVOICE_INVALID,	/* a request that cannot be served: err, with
+				 * its status: 422, or 503 when no usable
+				 * exchange rate is stored */
 	INVOICE_CONFLICT,	/* not allowed in its state: err, 409 */
 	INVOICE_DB_UNAVAILABLE,	/* no connection, or a statement failed */
 	INVOICE_BROKEN,		/* a stored row we cannot use (logged) */

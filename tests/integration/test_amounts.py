@@ -39,15 +39,13 @@ class ExactAmountTest(unittest.TestCase):
     def setUpClass(cls):
         cls.merchant, cls.key = new_merchant("Exact Shop")
         # Rates are global: put the seeded ETH/USD rate back afterwards.
-        old = psql("SELECT rate::text || '|' || source FROM rates "
+        old = psql("SELECT rate::text FROM rates "
                    "WHERE crypto = 'ETH' AND currency = 'USD'")
         if old:
-            rate, source = old[0].split("|", 1)
             cls.addClassCleanup(admin, "rate", "set", "--crypto", "ETH",
-                                "--currency", "USD", "--rate", rate,
-                                "--source", source)
+                                "--currency", "USD", "--rate", old[0])
         admin("rate", "set", "--crypto", "ETH", "--currency", "USD",
-              "--rate", RATE, "--source", "exact-test")
+              "--rate", RATE)
         cls.rec = Receiver()
         cls.addClassCleanup(cls.rec.close)
         r = request("POST", "webhook-endpoints",

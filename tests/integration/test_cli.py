@@ -188,9 +188,22 @@ class CliTest(unittest.TestCase):
     def test_rates_and_networks(self):
         r = admin("rate", "set", "--crypto", "ETH", "--currency", "JPY", "--rate", "450000.5")
         self.assertEqual(r["rate"], 450000.5)
-        self.assertIn({"crypto": "ETH", "currency": "JPY"},
-                      [{"crypto": x["crypto"], "currency": x["currency"]}
-                       for x in admin("rate", "list")])
+        self.assertEqual(r["source"], "manual")
+        row = [x for x in admin("rate", "list")
+               if (x["crypto"], x["currency"]) == ("ETH", "JPY")]
+        self.assertEqual(len(row), 1)
+        self.assertEqual((row[0]["source"], row[0]["usable"]), ("manual", True))
+        self.assertGreaterEqual(row[0]["age_seconds"], 0)
+        # Only manual rates: a label cannot pass one off as a feed's.
+        p = run("rate", "set", "--crypto", "ETH", "--currency", "JPY", "--rate", "1",
+                "--source", "coinbase")
+        self.assertNotEqual(p.returncode, 0)
+        self.assertEqual(admin("rate", "delete", "--crypto", "ETH", "--currency", "JPY"),
+                         {"crypto": "ETH", "currency": "JPY", "deleted": True})
+        p = run("rate", "delete", "--crypto", "ETH", "--currency", "JPY")
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("no rate is stored for ETH/JPY", p.stderr)
+        self.assertIsInstance(admin("rate", "history", "--limit", "5"), list)
         for bad in (["--rate", "-1"], ["--rate", "0"], ["--rate", "1e3"]):
             p = run("rate", "set", "--crypto", "ETH", "--currency", "USD", *bad)
             self.assertNotEqual(p.returncode, 0, bad)

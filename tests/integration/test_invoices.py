@@ -116,8 +116,10 @@ class CreateTest(unittest.TestCase):
         self.assertEqual(v["crypto_amount_units"], "10869566")  # ceil(10 / 0.92, 6 dp)
         v = self.create(invoice_body(currency="JPY", tax=0, payment_tolerance=None,
                                      items=[{"name": "x", "unit_price": 1500}]))
-        self.assertEqual(v.status, 422)   # no USDT/JPY rate configured
+        self.assertEqual(v.status, 503)   # no USDT/JPY rate configured
         self.assertEqual(v.json()["error"]["code"], "RATE_UNAVAILABLE")
+        self.assertEqual(v.json()["error"]["type"], "api_error")
+        self.assertEqual(v.json()["error"]["field"], "crypto_currency")
         self.assertInvalid(invoice_body(currency="JPY", tax=0,
                                         items=[{"name": "x", "unit_price": 1500.5}]),
                            422, "INVALID_AMOUNT", "items[0].unit_price")

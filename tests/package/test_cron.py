@@ -46,7 +46,7 @@ class CronTest(unittest.TestCase):
         jobs = cron_jobs(CRON_FILE)
         tools = sorted(os.path.basename(next(w for w in shlex.split(cmd) if "/cc-" in w))
                        for _, _, cmd in jobs)
-        self.assertEqual(tools, ["cc-expire", "cc-scan", "cc-webhooks"])
+        self.assertEqual(tools, ["cc-expire", "cc-rates", "cc-scan", "cc-webhooks"])
         merchant, key = new_merchant("Cron Shop")
         rec = Receiver()
         r = request("POST", "webhook-endpoints",

@@ -131,6 +131,38 @@ static const struct {
 	{ "asset without contract", DB "[network a]\nkind = evm\n"
 	    "[asset a USDT]\ndecimals = 6\n", 0,
 	    "asset a USDT: contract or native = true is required" },
+	{ "rates: unknown source", DB "[rates]\nsources = coinbase binance\n",
+	    4, "sources: unknown source binance" },
+	{ "rates: source twice", DB "[rates]\nsources = kraken kraken\n", 4,
+	    "sources: kraken named twice" },
+	{ "rates: no source", DB "[rates]\nsources = ,\n", 4,
+	    "sources names no source" },
+	{ "rates: URL scheme", DB "[rates]\ncoinbase_url = ftp://x\n", 4,
+	    "coinbase_url must be an http(s) URL" },
+	{ "rates: unknown key", DB "[rates]\nbinance_url = https://x\n", 4,
+	    "unknown key 'binance_url'" },
+	{ "rates: currency not ISO", DB "[rates]\ncurrencies = USD XYZ\n", 4,
+	    "currencies: XYZ is not an ISO 4217 code" },
+	{ "rates: currency not configured", DB "[rates]\ncurrencies = EUR\n",
+	    0, "[rates] currencies: EUR has no [currency EUR] section" },
+	{ "rates: max_age", DB "[rates]\nmax_age = 5\n", 4,
+	    "max_age must be an integer in 10..86400" },
+	{ "rates: deviation zero", DB "[rates]\nmax_deviation = 0\n", 4,
+	    "max_deviation must be a percentage above 0" },
+	{ "rates: deviation float", DB "[rates]\nmax_deviation = 0.001\n", 4,
+	    "max_deviation must be a percentage above 0" },
+	{ "rates: deviation above 100", DB "[rates]\nmax_deviation = 150\n",
+	    4, "at most 100" },
+	{ "rates: timeout", DB "[rates]\ntimeout = 0\n", 4,
+	    "timeout must be an integer in 1..60" },
+	{ "rates: max_body", DB "[rates]\nmax_body = 100\n", 4,
+	    "max_body must be an integer in 1024..16777216" },
+	{ "rates: keep_history", DB "[rates]\nkeep_history = 0\n", 4,
+	    "keep_history must be an integer in 1..3650" },
+	{ "rates: coingecko_ids", DB "[rates]\ncoingecko_ids = ETH\n", 4,
+	    "coingecko_ids: 'ETH' is not SYMBOL:id" },
+	{ "rates: kraken_assets", DB "[rates]\nkraken_assets = btc:XBT\n", 4,
+	    "kraken_assets: 'btc:XBT' is not SYMBOL:id" },
 };
 
 static void
@@ -355,7 +387,60 @@ test_config_allowed_ips(void)
 	}
 }
 
+/* [rates]: the defaults, and every key read. */
+static void
+test_config_rates(void)
+{
+	struct cc_config cfg;
+	char path[64], err[512];
+
+	CU_ASSERT_FATAL(write_temp(DB, path, sizeof(path)) == 0);
+	EXPECT(config_load(path, &cfg, err, sizeof(err)) == 0, "%s", err);
+	unlink(path);
+	check_int("sources", "defaults", (long long)cfg.nrates_sources, 2);
+	check_int("first", "defaults", cfg.rates_sources[0],
+	    RATEFEED_COINBASE);
+	check_int("second", "defaults", cfg.rates_sources[1], RATEFEED_KRAKEN);
+	check_str("coinbase_url", "defaults", cfg.rates_url[RATEFEED_COINBASE],
+	    "https://api.coinbase.com");
+	check_str("kraken_url", "defaults", cfg.rates_url[RATEFEED_KRAKEN],
+	    "https://api.kraken.com");
+	check_str("coingecko_url", "defaults",
+	    cfg.rates_url[RATEFEED_COINGECKO], "https://api.coingecko.com");
+	check_str("currencies", "defaults", cfg.rates_currencies, "USD");
+	check_int("max_age", "defaults", cfg.rates_max_age, 600);
+	check_str("max_deviation", "defaults", cfg.rates_max_deviation, "5");
+	check_int("timeout", "defaults", cfg.rates_timeout, 10);
+	check_int("max_body", "defaults", cfg.rates_max_body, 1048576);
+	check_int("keep_history", "defaults", cfg.rates_keep_days, 7);
+
+	CU_ASSERT_FATAL(write_temp(DB "[currency USD]\n[currency EUR]\n"
+	    "[rates]\nsources = coingecko, kraken\n"
+	    "coingecko_url = http://127.0.0.1:18490/cg\n"
+	    "currencies = EUR, USD\nmax_age = 120\nmax_deviation = 2.5\n"
+	    "timeout = 3\nmax_body = 4096\nkeep_history = 30\n"
+	    "coingecko_ids = ETH:weth\nkraken_assets = BTC:XXBT\n", path,
+	    sizeof(path)) == 0);
+	EXPECT(config_load(path, &cfg, err, sizeof(err)) == 0, "%s", err);
+	unlink(path);
+	check_int("sources", "set", (long long)cfg.nrates_sources, 2);
+	check_int("first", "set", cfg.rates_sources[0], RATEFEED_COINGECKO);
+	check_str("coingecko_url", "set", cfg.rates_url[RATEFEED_COINGECKO],
+	    "http://127.0.0.1:18490/cg");
+	check_str("coinbase_url", "set", cfg.rates_url[RATEFEED_COINBASE],
+	    "https://api.coinbase.com");
+	check_str("currencies", "set", cfg.rates_currencies, "EUR USD");
+	check_int("max_age", "set", cfg.rates_max_age, 120);
+	check_str("max_deviation", "set", cfg.rates_max_deviation, "2.5");
+	check_int("timeout", "set", cfg.rates_timeout, 3);
+	check_int("max_body", "set", cfg.rates_max_body, 4096);
+	check_int("keep_history", "set", cfg.rates_keep_days, 30);
+	check_str("coingecko_ids", "set", cfg.rates_coingecko_ids, "ETH:weth");
+	check_str("kraken_assets", "set", cfg.rates_kraken_assets, "BTC:XXBT");
+}
+
 static const struct cu_test tests[] = {
+	{ "config [rates]", test_config_rates },
 	{ "config_load errors", test_config_errors },
 	{ "config_load defaults and lookups", test_config_ok },
 	{ "config_path", test_config_path },

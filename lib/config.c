@@ -10,7 +10,7 @@
 #include "util.h"
 
 enum section { SEC_NONE, SEC_DATABASE, SEC_REDIS, SEC_HTTP, SEC_EVENTS,
-    SEC_WEBHOOKS, SEC_CURRENCY,
+    SEC_WEBHOOKS, SEC_JWT, SEC_CURRENCY,
     SEC_NETWORK, SEC_ASSET, SEC__MAX };
 
 struct parser {
@@ -201,6 +201,8 @@ section(struct parser *p, char *hdr)
 		p->sec = SEC_EVENTS;
 	else if (strcmp(words[0], "webhooks") == 0 && n == 1)
 		p->sec = SEC_WEBHOOKS;
+	else if (strcmp(words[0], "jwt") == 0 && n == 1)
+		p->sec = SEC_JWT;
 	else if (strcmp(words[0], "currency") == 0 && n == 2) {
 		int exp;
 
@@ -357,6 +359,14 @@ keyval(struct parser *p, const char *key, const char *val)
 		if (strcmp(key, "allowed_ips") == 0)
 			return allowed_ips(p, val);
 		break;
+	case SEC_JWT:
+		if (strcmp(key, "keys") == 0) {
+			if (val[0] != '/')
+				return fail(p, "keys must be an absolute path");
+			return copy(p, c->jwt_keys, sizeof(c->jwt_keys), val,
+			    key);
+		}
+		break;
 	case SEC_CURRENCY:
 		if (strcmp(key, "min") == 0)
 			return currency_amount(p, val, &p->cur->min_minor, key);
@@ -457,6 +467,9 @@ finish(struct parser *p)
 		c->webhook_timeout = 10;
 	if (c->webhook_max_retries == -1)
 		c->webhook_max_retries = 5;
+	if (c->jwt_keys[0] == '\0')
+		cc_strlcpy(c->jwt_keys, CONFIG_DEFAULT_JWT_KEYS,
+		    sizeof(c->jwt_keys));
 	if (c->ncurrencies == 0) {
 		struct cc_currency *u = &c->currencies[c->ncurrencies++];
 

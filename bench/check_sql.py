@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Checks that bench/create_invoice.sql still runs the statements the server
 runs for POST /api/v1/invoices: the SQL string constants of
-lib/apikey.c apikey_authenticate and lib/invoice.c invoice_create (wallet_sql,
-insert_sql, INVOICE_COLS expanded), compared with the pgbench script after
+lib/apikey.c apikey_authenticate (AUTH_COLUMNS expanded) and lib/invoice.c
+invoice_create (wallet_sql, insert_sql, INVOICE_COLS expanded), compared with the pgbench script after
 replacing $N parameters and pgbench's :variables and random-id expressions by
 one placeholder. Exits 1 and shows the first difference when they drift.
 
@@ -35,8 +35,11 @@ cols = c_strings(cols.replace("\\\n", " "))
 audit_h = (root / "lib/audit.h").read_text()
 audit_cols = re.search(r"#define AUDIT_COLUMNS((?:.*\\\n)*.*\n)", audit_h).group(1)
 audit_cols = c_strings(audit_cols.replace("\\\n", " "))
+auth_cols = re.search(r"#define AUTH_COLUMNS((?:.*\\\n)*.*\n)", apikey).group(1)
+auth_cols = c_strings(auth_cols.replace("\\\n", " "))
 server = [
-    c_strings(constant(apikey, "sql", "apikey_authenticate(")),
+    c_strings(constant(apikey, "sql", "apikey_authenticate(")
+              .replace("AUTH_COLUMNS", '"' + auth_cols + '"')),
     c_strings(constant(invoice, "wallet_sql", "invoice_create(")),
     c_strings(constant(invoice, "insert_sql", "invoice_create(")
               .replace("INVOICE_COLS", '"' + cols + '"')

@@ -1,6 +1,7 @@
 /*
  * cc-admin: the administrator's tool for migrations, merchants, API keys,
- * wallets, exchange rates, webhook deliveries and analytics. Every command has
+ * wallets, exchange rates, webhook deliveries, analytics and the secrets
+ * of API tokens. Every command has
  * --help; --json (anywhere on the line) prints one JSON value on stdout;
  * failures exit non-zero with a message on stderr.
  *
@@ -10,13 +11,14 @@
  * wording.
  *
  * This file parses arguments, calls lib/ and prints: the SQL lives in the
- * modules (merchant, apikey, wallet, rates, whadmin, migrate, analytics),
- * and what
+ * modules (merchant, apikey, wallet, rates, whadmin, migrate, analytics;
+ * the keys file is jwtkeys'), and what
  * cc-admin prints of an error is the module's own message, never the
  * database's text.
  */
 #include "cc.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 
@@ -30,6 +32,7 @@
 #include "ids.h"
 #include "input.h"
 #include "jsonx.h"
+#include "jwtkeys.h"
 #include "log.h"
 #include "merchant.h"
 #include "migrate.h"
@@ -987,6 +990,107 @@ cmd_analytics(const struct opts *o, const struct input_value *v)
 	return done(out);
 }
 
+/* --- jwt ------------------------------------------------------------- */
+
+/* The keys file: --file, else [jwt] keys of the configuration. */
+enum { JW_FILE, JW__MAX };
+static const struct input_field jwt_opts[JW__MAX] = {
+	[JW_FILE] = { "--file", INPUT_STRING, false, 1, PATH_MAX, NULL, NULL,
+	    NULL },
+};
+
+static const char *
+keys_file(const struct input_value *v)
+{
+	return v[JW_FILE].given ? v[JW_FILE].str : cfg.jwt_keys;
+}
+
+static int
+cmd_jwt_rotate(const struct opts *o, const struct input_value *v)
+{
+	const char *path = keys_file(v);
+	struct jwtkeys_rotation r;
+	enum jwtkeys_err why;
+	json_object *res, *arr;
+	char err[512];
+	size_t i;
+
+	(void)o;
+	if (jwtkeys_rotate(path, (int64_t)time(NULL), &r, &why, err,
+	    sizeof(err)) == -1)
+		die("%s", err);
+	res = json_object_new_object();
+	jsonx_add_str(res, "kid", r.kid);
+	jsonx_add_str(res, "file", path);
+	arr = json_object_new_array();
+	for (i = 0; i < r.ndropped; i++)
+		json_object_array_add(arr, json_object_new_string(
+		    r.dropped[i]));
+	jsonx_add(res, "dropped", arr);
+	if (!json_out) {
+		printf("%s\tsigns new tokens from now on (%s)\n", r.kid, path);
+		for (i = 0; i < r.ndropped; i++)
+			printf("%s\tdropped: replaced more than a day ago\n",
+			    r.dropped[i]);
+	}
+	return done(res);
+}
+
+static int
+cmd_jwt_list(const struct opts *o, const struct input_value *v)
+{
+	const char *path = keys_file(v);
+	const struct jwt_key *sign;
+	json_object *arr, *r;
+	struct jwtkeys ks;
+	char err[512], when[32];
+	size_t i;
+
+	(void)o;
+	if (jwtkeys_load(path, &ks, NULL, err, sizeof(err)) == -1)
+		die("%s%s", err, errno == ENOENT ? " (cc-admin jwt rotate "
+		    "creates it)" : "");
+	sign = jwtkeys_signing(&ks);
+	arr = json_object_new_array();
+	for (i = 0; i < ks.n; i++) {
+		const char *role = &ks.keys[i] == sign ? "signing" :
+		    "verifying";
+
+		time_format_utc((time_t)ks.created[i], when, sizeof(when));
+		r = json_object_new_object();
+		jsonx_add_str(r, "kid", ks.keys[i].kid);
+		jsonx_add_str(r, "created_at", when);
+		jsonx_add_str(r, "role", role);
+		json_object_array_add(arr, r);
+		if (!json_out)
+			printf("%s\t%s\t%s\n", ks.keys[i].kid, when, role);
+	}
+	explicit_bzero(&ks, sizeof(ks));
+	return done(arr);
+}
+
+static int
+cmd_jwt_retire(const struct opts *o, const struct input_value *v)
+{
+	const char *path = keys_file(v), *kid = o->pos[1];
+	enum jwtkeys_err why;
+	json_object *r;
+	char err[512];
+
+	if (jwtkeys_retire(path, kid, &why, err, sizeof(err)) == -1) {
+		if (why == JWTKEYS_ENOTFOUND)
+			die("%s: %s (in %s)", err, kid, path);
+		die("%s", err);
+	}
+	r = json_object_new_object();
+	jsonx_add_str(r, "kid", kid);
+	jsonx_add_str(r, "file", path);
+	if (!json_out)
+		printf("retired %s: the tokens it signed are refused from now "
+		    "on\n", kid);
+	return done(r);
+}
+
 /* --- the command table ------------------------------------------------ */
 
 /* A sub-command's declared options: the table and how many. */
@@ -1049,6 +1153,13 @@ static const struct subcmd analytics_subs[] = {
 	    0, 0 },
 };
 
+static const struct subcmd jwt_subs[] = {
+	{ "rotate", cmd_jwt_rotate, "[--file PATH]", OPTS(jwt_opts), 0, 0 },
+	{ "list", cmd_jwt_list, "[--file PATH]", OPTS(jwt_opts), 0, 0 },
+	{ "retire", cmd_jwt_retire, "KID [--file PATH]", OPTS(jwt_opts), 0,
+	    1 },
+};
+
 #define SUBS(a)	a, CC_ARRAY_SIZE(a)
 
 static const struct cmd commands[] = {
@@ -1089,6 +1200,14 @@ static const struct cmd commands[] = {
 	    "of one mode\n(default live): period 30d, group-by day, timezone "
 	    "UTC unless given; --currency\nis needed when the period's "
 	    "invoices use several currencies." },
+	{ "jwt", "rotate, list and retire the secrets of API tokens",
+	    SUBS(jwt_subs),
+	    "The secrets live in [jwt] keys of the configuration (or --file); "
+	    "never shown.\nrotate adds a secret that signs new tokens from "
+	    "now on (the others still verify)\nand drops those replaced "
+	    "more than a day ago; retire removes one at once,\nkilling the "
+	    "tokens it signed (not the signing one: rotate first). The\n"
+	    "programs notice a change within a second." },
 };
 
 /* "cc-admin key create --merchant ID ...", one line per sub-command. */

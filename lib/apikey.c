@@ -105,12 +105,18 @@ scope_name(unsigned bit)
 int
 scope_names(unsigned set, const char **out, size_t max)
 {
-	size_t i, n = 0;
-
 	if (set == SCOPE_ALL && max > 0) {
 		out[0] = "*";
 		return 1;
 	}
+	return scope_names_each(set, out, max);
+}
+
+int
+scope_names_each(unsigned set, const char **out, size_t max)
+{
+	size_t i, n = 0;
+
 	for (i = 0; i < CC_ARRAY_SIZE(scopes) && n < max; i++)
 		if (set & scopes[i].bit)
 			out[n++] = scopes[i].name;
@@ -180,17 +186,38 @@ apikey_scopes_from_literal(const char *text)
 	return set;
 }
 
+/*
+ * The one row of res (an api_keys row) as the caller of a request, its
+ * actor "<kind>:<masked key>"; 1 when res has no row.
+ */
+static int
+auth_from_row(PGresult *res, const char *kind, struct auth *a)
+{
+	if (PQntuples(res) != 1)
+		return 1;
+	cc_strlcpy(a->key_id, db_val(res, 0, "id"), sizeof(a->key_id));
+	cc_strlcpy(a->merchant_id, db_val(res, 0, "merchant_id"),
+	    sizeof(a->merchant_id));
+	a->test = strcmp(db_val(res, 0, "mode"), "test") == 0;
+	snprintf(a->actor, sizeof(a->actor), "%s:%s***%s", kind,
+	    db_val(res, 0, "prefix"), db_val(res, 0, "suffix"));
+	a->scopes = apikey_scopes_from_literal(db_val(res, 0, "scopes"));
+	return 0;
+}
+
+#define AUTH_COLUMNS	"id, merchant_id, mode, prefix, suffix, " \
+	"scopes::text[] AS scopes"
+
 int
 apikey_authenticate(struct db *db, const char *secret, struct auth *a)
 {
 	static const char sql[] =
-	    "SELECT id, merchant_id, mode, prefix, suffix, "
-	    "scopes::text[] AS scopes FROM api_keys "
+	    "SELECT " AUTH_COLUMNS " FROM api_keys "
 	    "WHERE secret_hash = $1::bytea AND revoked_at IS NULL";
 	struct db_params p;
 	uint8_t hash[32];
 	PGresult *res;
-	int rc = 1;
+	int rc;
 
 	memset(a, 0, sizeof(*a));
 	if (!apikey_syntax_ok(secret))
@@ -202,17 +229,28 @@ apikey_authenticate(struct db *db, const char *secret, struct auth *a)
 	db_params_release(&p);
 	if (res == NULL)
 		return -1;
-	if (PQntuples(res) != 1)
-		goto out;
-	cc_strlcpy(a->key_id, db_val(res, 0, "id"), sizeof(a->key_id));
-	cc_strlcpy(a->merchant_id, db_val(res, 0, "merchant_id"),
-	    sizeof(a->merchant_id));
-	a->test = strcmp(db_val(res, 0, "mode"), "test") == 0;
-	snprintf(a->actor, sizeof(a->actor), "api_key:%s***%s",
-	    db_val(res, 0, "prefix"), db_val(res, 0, "suffix"));
-	a->scopes = apikey_scopes_from_literal(db_val(res, 0, "scopes"));
-	rc = 0;
-out:
+	rc = auth_from_row(res, "api_key", a);
+	PQclear(res);
+	return rc;
+}
+
+int
+apikey_lookup(struct db *db, const char *key_id, const char *kind,
+    struct auth *a)
+{
+	static const char sql[] =
+	    "SELECT " AUTH_COLUMNS " FROM api_keys "
+	    "WHERE id = $1 AND revoked_at IS NULL";
+	PGresult *res;
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	if (!ids_valid("key_", key_id))
+		return 1;
+	res = db_run1(db, sql, key_id);
+	if (res == NULL)
+		return -1;
+	rc = auth_from_row(res, kind, a);
 	PQclear(res);
 	return rc;
 }

@@ -18,6 +18,9 @@ struct audit_actor;
 enum apikey_type { APIKEY_LIVE, APIKEY_TEST, APIKEY_INVOICES,
     APIKEY_ANALYTICS, APIKEY__MAX };
 
+/* How many scopes there are: the bits of SCOPE_ALL. */
+#define SCOPE_COUNT		6
+
 enum scope {
 	SCOPE_INVOICES_CREATE	= 1 << 0,
 	SCOPE_INVOICES_READ	= 1 << 1,
@@ -25,7 +28,7 @@ enum scope {
 	SCOPE_INVOICES_REFUND	= 1 << 3,
 	SCOPE_ANALYTICS_READ	= 1 << 4,
 	SCOPE_WEBHOOKS_MANAGE	= 1 << 5,
-	SCOPE_ALL		= (1 << 6) - 1
+	SCOPE_ALL		= (1 << SCOPE_COUNT) - 1
 };
 
 #define APIKEY_MAX_SECRET	128
@@ -36,7 +39,8 @@ enum scope {
 struct auth {
 	char		 merchant_id[48];
 	char		 key_id[48];
-	char		 actor[64];	/* "api_key:sk_live_***123" */
+	char		 actor[64];	/* "api_key:sk_live_***123", or
+					   "jwt:..." for a token */
 	bool		 test;
 	unsigned	 scopes;
 };
@@ -58,6 +62,9 @@ int		 scope_from_name(const char *, unsigned *);
 const char	*scope_name(unsigned bit);
 /* Canonical names of a scope set: "*" when it is SCOPE_ALL. */
 int		 scope_names(unsigned scopes, const char **out, size_t max);
+/* The names of every scope of a set, never "*" (SCOPE_COUNT at most). */
+int		 scope_names_each(unsigned scopes, const char **out,
+		    size_t max);
 
 /* New secret: prefix + 40 base32 characters (out >= APIKEY_MAX_SECRET). */
 void		 apikey_generate(enum apikey_type, char *out, size_t outlen);
@@ -75,6 +82,13 @@ bool		 apikey_syntax_ok(const char *secret);
  */
 int		 apikey_authenticate(struct db *, const char *secret,
 		    struct auth *);
+/*
+ * The same for a key named by its id (a token's subject): 0 with auth
+ * filled, its actor "<kind>:sk_live_***123"; 1 if the key is unknown or
+ * revoked; -1 on a database error.
+ */
+int		 apikey_lookup(struct db *, const char *key_id,
+		    const char *kind, struct auth *);
 
 /*
  * The operator's side: create, list, revoke. Each change writes its audit

@@ -20,6 +20,7 @@ static const char *const names[AUDIT__MAX] = {
 	[AUDIT_WEBHOOK_DELIVERY_RETRIED] = "webhook_delivery.retried",
 	[AUDIT_INVOICE_WEBHOOK_SECRET_ROTATED] =
 	    "invoice_webhook_secret.rotated",
+	[AUDIT_API_TOKEN_ISSUED] = "api_token.issued",
 };
 
 const char *

@@ -31,6 +31,13 @@
 #define CC_DEFAULT_EXPIRES_IN	1800
 #define CC_MIN_PRICE_LOCK	60
 #define CC_IDEMPOTENCY_TTL	(24 * 3600)
+/* Lifetime of a token of POST /api/v1/auth/token (expires_in), seconds. */
+#define CC_MIN_TOKEN_LIFETIME	60
+#define CC_MAX_TOKEN_LIFETIME	(24 * 3600)
+#define CC_DEFAULT_TOKEN_LIFETIME 3600
+/* The api_key of that body, bytes: longer than any credential (a wrong
+ * one, a token included, is a 401 like an unknown key). */
+#define CC_MAX_CREDENTIAL	4096
 /* What an operator types into cc-admin. */
 #define CC_MAX_MERCHANT_NAME	200		/* bytes (the CHECK counts
 						   characters: safe) */

@@ -12,7 +12,7 @@
 #include "util.h"
 
 enum section { SEC_NONE, SEC_DATABASE, SEC_REDIS, SEC_HTTP, SEC_EVENTS,
-    SEC_WEBHOOKS, SEC_RATES, SEC_CURRENCY,
+    SEC_WEBHOOKS, SEC_RATES, SEC_JWT, SEC_CURRENCY,
     SEC_NETWORK, SEC_ASSET, SEC__MAX };
 
 struct parser {
@@ -205,6 +205,8 @@ section(struct parser *p, char *hdr)
 		p->sec = SEC_WEBHOOKS;
 	else if (strcmp(words[0], "rates") == 0 && n == 1)
 		p->sec = SEC_RATES;
+	else if (strcmp(words[0], "jwt") == 0 && n == 1)
+		p->sec = SEC_JWT;
 	else if (strcmp(words[0], "currency") == 0 && n == 2) {
 		int exp;
 
@@ -496,6 +498,14 @@ keyval(struct parser *p, const char *key, const char *val)
 		break;
 	case SEC_RATES:
 		return rates_key(p, key, val);
+	case SEC_JWT:
+		if (strcmp(key, "keys") == 0) {
+			if (val[0] != '/')
+				return fail(p, "keys must be an absolute path");
+			return copy(p, c->jwt_keys, sizeof(c->jwt_keys), val,
+			    key);
+		}
+		break;
 	case SEC_CURRENCY:
 		if (strcmp(key, "min") == 0)
 			return currency_amount(p, val, &p->cur->min_minor, key);
@@ -619,6 +629,9 @@ finish(struct parser *p)
 		c->rates_max_body = 1024 * 1024;
 	if (c->rates_keep_days == 0)
 		c->rates_keep_days = 7;
+	if (c->jwt_keys[0] == '\0')
+		cc_strlcpy(c->jwt_keys, CONFIG_DEFAULT_JWT_KEYS,
+		    sizeof(c->jwt_keys));
 	if (c->ncurrencies == 0) {
 		struct cc_currency *u = &c->currencies[c->ncurrencies++];
 

@@ -9,6 +9,8 @@
  *                threads = 8
  *                logos = /var/lib/crypto-checkout/logos  (<merchant id>.png)
  *   [events]     threads = 128  max_per_invoice = 10  heartbeat = 15
+ *   [jwt]        keys = /etc/crypto-checkout/jwt.keys  (the secrets that
+ *                sign and verify tokens; see jwtkeys.h)
  *   [webhooks]   retry_unit = 60  (seconds in one backoff step)
  *                concurrency = 64  per_endpoint = 8
  *                timeout = 10  max_retries = 5
@@ -51,6 +53,12 @@
 #else
 #define CONFIG_DEFAULT_PATH	"/etc/crypto-checkout/cc.conf"
 #endif
+/* [jwt] keys when the file does not say: beside the configuration. */
+#ifdef CC_SYSCONFDIR
+#define CONFIG_DEFAULT_JWT_KEYS	CC_SYSCONFDIR "/crypto-checkout/jwt.keys"
+#else
+#define CONFIG_DEFAULT_JWT_KEYS	"/etc/crypto-checkout/jwt.keys"
+#endif
 
 struct cc_asset {
 	char	 symbol[16];
@@ -86,6 +94,7 @@ struct cc_config {
 	char			 public_url[256];
 	char			 pay_url[256];
 	char			 logo_dir[256];	/* [http] logos: <merchant>.png */
+	char			 jwt_keys[256];	/* [jwt] keys: the secrets' file */
 	int			 threads;
 	int			 events_threads;	/* [events] threads */
 	int			 events_per_invoice;	/* streams per invoice */

@@ -1,17 +1,22 @@
 /*
  * cc-merchant.fcgi: the authenticated merchant API under /api/v1. Routes,
- * authenticates by API key, checks the route's scope, then calls the
- * handler. One route is open to all: the API's OpenAPI document.
+ * authenticates by API key or token, checks the route's scope, then calls
+ * the handler. Two routes are open to all: the API's OpenAPI document,
+ * and the one that trades an API key (in its body) for a token.
  */
 #include "cc.h"
+
+#include <time.h>
 
 #include "apikey.h"
 #include "config.h"
 #include "db.h"
 #include "jsonx.h"
+#include "jwtkeys.h"
 #include "fcgi_main.h"
 #include "log.h"
 #include "routes.h"
+#include "token.h"
 
 struct route {
 	const char	*method;
@@ -47,7 +52,17 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/analytics", analytics_get, SCOPE_ANALYTICS_READ,
 	    false },
 	{ "GET", "/api/v1/openapi.json", openapi_get, 0, true },
+	{ "POST", "/api/v1/auth/token", auth_token_create, 0, true },
 };
+
+/* The token secrets: the keys file, read again when it changes. */
+static struct jwtkeys_cache jwt_keys;
+
+int
+merchant_jwt_keys(struct jwtkeys *out)
+{
+	return jwtkeys_cache_get(&jwt_keys, out);
+}
 
 void
 merchant_internal_error(struct mreq *m, const char *what)
@@ -119,15 +134,125 @@ bearer(const char *h)
 	return h;
 }
 
+/* How authenticating a request ended. */
+enum auth_result {
+	AUTH_OK,
+	AUTH_MISSING,		/* no Bearer credentials */
+	AUTH_INVALID_KEY,	/* an API key unknown or revoked */
+	AUTH_INVALID_TOKEN,	/* a token refused: why says what is wrong */
+	AUTH_TOKEN_EXPIRED,
+	AUTH_TOKEN_NOT_YET_VALID,
+	AUTH_TOKEN_REVOKED,	/* a token whose API key is revoked */
+	AUTH_UNAVAILABLE,	/* no database connection */
+	AUTH_ERROR,		/* a database error (logged) */
+};
+
+/*
+ * Who calls: the API key or the token (a JWT: lib/token.c) of
+ * "Authorization: Bearer". AUTH_OK with a filled: for a token too,
+ * a->key_id is its API key's id and a->scopes what both the token and
+ * the key allow now. Otherwise why may hold a static message. Nothing is
+ * answered here (refuse does), and no credential is ever logged.
+ */
+static enum auth_result
+authenticate(struct fcgi_ctx *c, struct auth *a, const char **why)
+{
+	const char *cred = bearer(c->authorization);
+	struct jwtkeys ks;
+	enum token_auth ta;
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	*why = NULL;
+	if (cred == NULL || *cred == '\0')
+		return AUTH_MISSING;
+	if (c->db == NULL)
+		return AUTH_UNAVAILABLE;
+	if (!token_is_jwt(cred)) {
+		rc = apikey_authenticate(c->db, cred, a);
+		return rc == 0 ? AUTH_OK : rc == 1 ? AUTH_INVALID_KEY :
+		    AUTH_ERROR;
+	}
+	/* No usable keys file: ks is empty and the token is refused. */
+	(void)jwtkeys_cache_get(&jwt_keys, &ks);
+	ta = token_authenticate(c->db, &ks, cred, (int64_t)time(NULL), a,
+	    why);
+	explicit_bzero(&ks, sizeof(ks));
+	switch (ta) {
+	case TOKEN_AUTH_OK:
+		return AUTH_OK;
+	case TOKEN_AUTH_EXPIRED:
+		return AUTH_TOKEN_EXPIRED;
+	case TOKEN_AUTH_NOT_YET_VALID:
+		return AUTH_TOKEN_NOT_YET_VALID;
+	case TOKEN_AUTH_REVOKED:
+		return AUTH_TOKEN_REVOKED;
+	case TOKEN_AUTH_ERROR:
+		return AUTH_ERROR;
+	default:
+		return AUTH_INVALID_TOKEN;
+	}
+}
+
+/* Answers an authentication that did not end in AUTH_OK. */
+static void
+refuse(struct mreq *m, enum auth_result rc, const char *why)
+{
+	struct http_resp *r = &m->c->resp;
+	const char *code, *msg;
+
+	switch (rc) {
+	case AUTH_MISSING:
+		http_header(r, "WWW-Authenticate", "Bearer");
+		http_error(r, 401, "authentication_error", "MISSING_API_KEY",
+		    "Authorization: Bearer <api key or token> is required",
+		    NULL);
+		return;
+	case AUTH_INVALID_KEY:
+		http_header(r, "WWW-Authenticate", "Bearer");
+		http_error(r, 401, "authentication_error", "INVALID_API_KEY",
+		    "the API key is unknown or revoked", NULL);
+		return;
+	case AUTH_UNAVAILABLE:
+		http_error(r, 503, "api_error", "SERVICE_UNAVAILABLE",
+		    "the database is unavailable; retry shortly", NULL);
+		return;
+	case AUTH_INVALID_TOKEN:
+		code = "INVALID_TOKEN";
+		msg = why;
+		break;
+	case AUTH_TOKEN_EXPIRED:
+		code = "TOKEN_EXPIRED";
+		msg = "the token has expired; POST /api/v1/auth/token issues "
+		    "a new one";
+		break;
+	case AUTH_TOKEN_NOT_YET_VALID:
+		code = "TOKEN_NOT_YET_VALID";
+		msg = "the token is not valid yet: its nbf or iat is ahead of "
+		    "the server's clock";
+		break;
+	case AUTH_TOKEN_REVOKED:
+		code = "TOKEN_REVOKED";
+		msg = why;
+		break;
+	default:
+		merchant_internal_error(m, "authentication");
+		return;
+	}
+	http_header(r, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+	http_error(r, 401, "authentication_error", code, msg != NULL ? msg :
+	    "the token is invalid", NULL);
+}
+
 static void
 handle(struct fcgi_ctx *c)
 {
 	const struct route *match = NULL;
+	enum auth_result rc;
 	struct mreq m;
 	char allow[64] = "";
-	const char *secret;
+	const char *why;
 	size_t i;
-	int rc;
 
 	memset(&m, 0, sizeof(m));
 	m.c = c;
@@ -164,35 +289,16 @@ handle(struct fcgi_ctx *c)
 		return;
 	}
 
-	secret = bearer(c->authorization);
-	if (secret == NULL || *secret == '\0') {
-		http_header(&c->resp, "WWW-Authenticate", "Bearer");
-		http_error(&c->resp, 401, "authentication_error",
-		    "MISSING_API_KEY", "Authorization: Bearer <api key> "
-		    "is required", NULL);
-		return;
-	}
-	if (c->db == NULL) {
-		http_error(&c->resp, 503, "api_error", "SERVICE_UNAVAILABLE",
-		    "the database is unavailable; retry shortly", NULL);
-		return;
-	}
-	rc = apikey_authenticate(c->db, secret, &m.auth);
-	if (rc == -1) {
-		merchant_internal_error(&m, "authentication");
-		return;
-	}
-	if (rc == 1) {
-		http_header(&c->resp, "WWW-Authenticate", "Bearer");
-		http_error(&c->resp, 401, "authentication_error",
-		    "INVALID_API_KEY", "the API key is unknown or revoked",
-		    NULL);
+	rc = authenticate(c, &m.auth, &why);
+	if (rc != AUTH_OK) {
+		refuse(&m, rc, why);
 		return;
 	}
 	if ((m.auth.scopes & match->scope) != match->scope) {
 		char msg[128];
 
-		snprintf(msg, sizeof(msg), "this key lacks the %s scope",
+		snprintf(msg, sizeof(msg), "this %s lacks the %s scope",
+		    strncmp(m.auth.actor, "jwt:", 4) == 0 ? "token" : "key",
 		    scope_name(match->scope));
 		http_error(&c->resp, 403, "permission_error",
 		    "INSUFFICIENT_SCOPE", msg, NULL);
@@ -204,8 +310,13 @@ handle(struct fcgi_ctx *c)
 static int
 init(const struct cc_config *cfg)
 {
-	(void)cfg;
+	struct jwtkeys ks;
+
 	openapi_init();
+	jwtkeys_cache_init(&jwt_keys, cfg->jwt_keys);
+	/* Read now, so that a bad file is logged at start. */
+	(void)jwtkeys_cache_get(&jwt_keys, &ks);
+	explicit_bzero(&ks, sizeof(ks));
 	return 0;
 }
 

@@ -29,6 +29,16 @@ void	invoice_webhook_secret_rotate(struct mreq *);
 
 void	analytics_get(struct mreq *);
 
+/* POST /api/v1/auth/token: an API key traded for a token. */
+void	auth_token_create(struct mreq *);
+
+struct jwtkeys;
+/*
+ * The token secrets as the keys file holds them now: 0, or -1 when there
+ * is none that can be used (out empty; why is logged once).
+ */
+int	merchant_jwt_keys(struct jwtkeys *out);
+
 /* Reads the OpenAPI document once (before the threads start). */
 void	openapi_init(void);
 void	openapi_get(struct mreq *);

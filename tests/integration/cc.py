@@ -7,6 +7,7 @@ import json
 import os
 import secrets
 import subprocess
+import unittest
 import urllib.parse
 
 import apicheck
@@ -81,6 +82,30 @@ def request(method, path, body=None, key=None, headers=None, raw=False):
     url = path if path.startswith("/") else API.path + "/" + path
     status, hdrs, data = fetch(API, method, url, body, h)
     return Response(status, hdrs, data.decode("utf-8", "replace"))
+
+
+class ApiTest(unittest.TestCase):
+    """A test case that checks answers in the spec's error format."""
+
+    def assertError(self, r, status, type_=None, code=None, field=None, message=None):
+        """r is an error of this status in the error format (type, code,
+        field and a part of the message when given); returns the body."""
+        self.assertEqual(r.status, status, r)
+        self.assertTrue(r.header("content-type").startswith("application/json"), r.headers)
+        e = r.json()
+        self.assertIn("error", e)
+        self.assertTrue(e["request_id"].startswith("req_"))
+        self.assertEqual(e["request_id"], r.header("x-request-id"))
+        self.assertIn("timestamp", e)
+        if type_:
+            self.assertEqual(e["error"]["type"], type_, r)
+        if code:
+            self.assertEqual(e["error"]["code"], code, r)
+        if field:
+            self.assertEqual(e["error"].get("field"), field, r)
+        if message:
+            self.assertIn(message, e["error"]["message"], r)
+        return e
 
 
 def admin(*args, check=True):

@@ -1,33 +1,15 @@
 """Authentication, scopes, test/live separation, merchant isolation and
 the error format of unknown routes and methods."""
-import unittest
-
-from cc import ENV, admin, invoice_body, new_merchant, request
+from cc import ApiTest, admin, invoice_body, new_merchant, request
 
 
-class AuthTest(unittest.TestCase):
+class AuthTest(ApiTest):
     @classmethod
     def setUpClass(cls):
         cls.merchant, cls.key = new_merchant("Auth Shop", live_wallets=True)
         r = request("POST", "invoices", invoice_body(), key=cls.key)
         assert r.status == 201, r
         cls.invoice = r.json()["id"]
-
-    def assertError(self, r, status, type_=None, code=None, field=None):
-        self.assertEqual(r.status, status, r)
-        self.assertTrue(r.header("content-type").startswith("application/json"), r.headers)
-        e = r.json()
-        self.assertIn("error", e)
-        self.assertTrue(e["request_id"].startswith("req_"))
-        self.assertEqual(e["request_id"], r.header("x-request-id"))
-        self.assertIn("timestamp", e)
-        if type_:
-            self.assertEqual(e["error"]["type"], type_, r)
-        if code:
-            self.assertEqual(e["error"]["code"], code, r)
-        if field:
-            self.assertEqual(e["error"].get("field"), field, r)
-        return e
 
     def test_missing_key(self):
         r = request("GET", "invoices")

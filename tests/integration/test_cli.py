@@ -62,7 +62,7 @@ class CliTest(unittest.TestCase):
     def test_help(self):
         for cmd in (["--help"], ["migrate", "--help"], ["merchant", "--help"], ["key", "--help"],
                     ["wallet", "--help"], ["rate", "--help"], ["network", "--help"],
-                    ["webhook", "--help"]):
+                    ["webhook", "--help"], ["jwt", "--help"]):
             p = run(*cmd, config=False)
             self.assertEqual(p.returncode, 0, (cmd, p.stderr))
             self.assertIn("cc-admin", p.stdout)

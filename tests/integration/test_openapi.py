@@ -176,6 +176,10 @@ class OpenApiTest(unittest.TestCase):
             sec = op.get("security")
             self.assertIsNotNone(sec, "%s %s: security not stated" % (method, name))
             doc[(method, pattern)] = sec[0]["apiKey"][0] if sec else None
+            # A token of the key is accepted with the same scope.
+            if sec:
+                self.assertEqual(sec, [{"apiKey": sec[0]["apiKey"]}, {"jwt": sec[0]["apiKey"]}],
+                                 "%s %s" % (method, name))
         self.assertEqual(doc, routes)
 
     def test_event_names(self):
@@ -200,7 +204,7 @@ class OpenApiTest(unittest.TestCase):
                  for f in os.listdir(os.path.join(ROOT, "fcgi", d)) if f.endswith(".c")]
         files += ["fcgi/fcgi_main.c"] + ["lib/%s.c" % m for m in (
             "http", "input", "invoice_input", "invoice", "webhook_endpoint", "qr",
-            "analytics")]
+            "analytics", "token")]
         found = set()
         for f in files:
             for lit in re.findall(r'"([A-Z][A-Z0-9]*_[A-Z0-9_]+)"', source(f)):

@@ -20,6 +20,9 @@ static const char *const names[AUDIT__MAX] = {
 	[AUDIT_WEBHOOK_DELIVERY_RETRIED] = "webhook_delivery.retried",
 	[AUDIT_INVOICE_WEBHOOK_SECRET_ROTATED] =
 	    "invoice_webhook_secret.rotated",
+	[AUDIT_RATELIMIT_SET] = "ratelimit.set",
+	[AUDIT_RATELIMIT_CLEARED] = "ratelimit.cleared",
+	[AUDIT_AUTH_FAILED] = "auth.failed",
 };
 
 const char *

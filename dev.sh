@@ -257,6 +257,9 @@ server.port          = $http
 server.document-root = "$ROOT/htdocs"
 server.pid-file      = "$run/lighttpd.pid"
 server.errorlog      = "$dir/log/lighttpd-error.log"
+# The FastCGI programs' own log lines (their stderr), as cc-spawn's
+# fcgi.log under Apache.
+server.breakagelog   = "$dir/log/fcgi.log"
 server.max-fds       = 8192
 server.max-connections = 4096
 mimetype.assign      = ( ".html" => "text/html", ".css" => "text/css", ".js" => "text/javascript", ".json" => "application/json", ".png" => "image/png", ".svg" => "image/svg+xml" )

@@ -408,7 +408,10 @@ ratelimit_hit(struct ratelimit *rl, enum ratelimit_class cls,
 		    script, key, limit, win, member, commit ? "1" : "0");
 	}
 	if (rep == NULL) {
-		drop(rl, "did not answer", rl->ctx->errstr);
+		/* hiredis reports a read timeout as EAGAIN. */
+		drop(rl, "did not answer", rl->ctx->err == REDIS_ERR_IO &&
+		    (errno == EAGAIN || errno == EWOULDBLOCK) ?
+		    "timed out" : rl->ctx->errstr);
 		return r->status;
 	}
 	if (!int_elements(rep, 4)) {

@@ -26,9 +26,6 @@ rloverride_strerror(enum rloverride_err e)
 	return errors[e];
 }
 
-/* Drops a merchant's cached entry in this process (cc-admin's own). */
-static void	forget(const char *merchant_id);
-
 enum rloverride_err
 rloverride_set(struct db *db, const struct audit_actor *who,
     const char *merchant_id, enum ratelimit_class cls,
@@ -71,7 +68,6 @@ rloverride_set(struct db *db, const struct audit_actor *who,
 	db_params_release(&p);
 	audit_row_release(&row);
 	json_object_put(d);
-	forget(merchant_id);
 	return rc;
 }
 
@@ -152,7 +148,6 @@ rloverride_clear(struct db *db, const struct audit_actor *who,
 	db_params_release(&p);
 	audit_row_release(&row);
 	json_object_put(d);
-	forget(merchant_id);
 	return rc;
 }
 
@@ -186,17 +181,6 @@ hash(const char *s)
 	for (; *s != '\0'; s++)
 		h = (h ^ (uint8_t)*s) * 16777619u;
 	return h % RLOVERRIDE_CACHE_SLOTS;
-}
-
-static void
-forget(const char *merchant_id)
-{
-	struct slot *e = &cache[hash(merchant_id)];
-
-	pthread_mutex_lock(&cache_lock);
-	if (strcmp(e->merchant_id, merchant_id) == 0)
-		e->merchant_id[0] = '\0';
-	pthread_mutex_unlock(&cache_lock);
 }
 
 /* The merchant's overrides from the database into rules; 0 or -1. */

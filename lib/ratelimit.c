@@ -400,6 +400,21 @@ ratelimit_hit(struct ratelimit *rl, enum ratelimit_class cls,
 	snprintf(win, sizeof(win), "%lld", (long long)rule->window * 1000);
 	rep = redisCommand(rl->ctx, "EVALSHA %s 1 %s %s %s %s %s", rl->sha,
 	    key, limit, win, member, commit ? "1" : "0");
+	if (rep == NULL && (rl->ctx->err == REDIS_ERR_EOF ||
+	    (rl->ctx->err == REDIS_ERR_IO && (errno == ECONNRESET ||
+	    errno == EPIPE)))) {
+		/*
+		 * The server closed a connection that worked (Redis was
+		 * restarted since this thread last asked): one new one at
+		 * once, rather than a request uncounted per thread.
+		 */
+		redisFree(rl->ctx);
+		rl->ctx = NULL;
+		if (connect_redis(rl) == -1)
+			return r->status;
+		rep = redisCommand(rl->ctx, "EVALSHA %s 1 %s %s %s %s %s",
+		    rl->sha, key, limit, win, member, commit ? "1" : "0");
+	}
 	if (rep != NULL && rep->type == REDIS_REPLY_ERROR &&
 	    strncmp(rep->str, "NOSCRIPT", 8) == 0) {
 		/* Redis restarted, or SCRIPT FLUSH: EVAL loads it again. */

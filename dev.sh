@@ -1105,6 +1105,8 @@ pkg_cleanup() {
 		runuser -u postgres -- dropuser --if-exists crypto-checkout >/dev/null 2>&1 || true
 	fi
 	service postgresql stop >/dev/null 2>&1 || true
+	# README's database steps started it for the rate limits.
+	service redis-server stop >/dev/null 2>&1 || true
 }
 
 case "${1:-}" in

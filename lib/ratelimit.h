@@ -69,7 +69,8 @@ struct ratelimit_settings {
 /* "invoices_create", ...; NULL for NONE and out of range. */
 const char	*ratelimit_class_name(enum ratelimit_class);
 /* 0, or -1 if no class has this name. */
-int		 ratelimit_class_from_name(const char *, enum ratelimit_class *);
+int		 ratelimit_class_from_name(const char *,
+		    enum ratelimit_class *);
 /*
  * True for the merchant API's classes, counted per API key and open to
  * a per-merchant override; the others are counted per client address.

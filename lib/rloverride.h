@@ -62,7 +62,8 @@ enum rloverride_err rloverride_clear(struct db *, const struct audit_actor *,
  * (0: asked every time); a database error (or db NULL) gives the
  * configuration's rule.
  */
-void		 rloverride_rule(struct db *, const struct ratelimit_settings *s,
+void		 rloverride_rule(struct db *,
+		    const struct ratelimit_settings *s,
 		    const char *merchant_id, enum ratelimit_class cls,
 		    struct ratelimit_rule *out);
 

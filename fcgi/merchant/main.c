@@ -208,6 +208,7 @@ authenticate_throttled(struct mreq *m)
 	if (rc != 1)
 		return rc == 0 ? 0 : -1;
 	memset(&r, 0, sizeof(r));
+	r.status = RATELIMIT_SKIPPED;
 	if (counted) {
 		ratelimit_hit(c->rl, RATELIMIT_AUTH_FAILURES, c->client_key,
 		    rule, c->request_id, true, &r);

@@ -396,6 +396,21 @@ class RateLimitTest(unittest.TestCase):
         self.assertNotIn(wrong[8:], log_text())
 
 
+    def test_failed_authentication_from_an_exempt_address(self):
+        """Not counted (no headers, never 429), but still in the audit log."""
+        ua = "exempt-guesser/%d" % random.randint(1, 10 ** 9)
+        for _ in range(22):
+            r = request("GET", "invoices", key="sk_live_nope", headers={"User-Agent": ua})
+            self.assertEqual(r.status, 401, r)
+            self.assertIsNone(r.header("x-ratelimit-limit"))
+        rows = psql("SELECT actor || ' ' || (details->>'throttled') || ' ' || "
+                    "(details->>'key') FROM audit_log WHERE event = 'auth.failed' "
+                    "AND user_agent = '%s'" % ua)
+        self.assertEqual(len(rows), 22)
+        self.assertTrue(all(r.endswith(" false sk_live_***") and r.startswith("ip:")
+                            for r in rows), rows[:2])
+
+
 def redis_port():
     return urllib.parse.urlparse(ENV["CC_REDIS_URL"]).port
 

@@ -5,7 +5,8 @@
 # [ratelimit] enabled = yes and = no, in the same run on the same stack.
 # The FastCGI programs are restarted between the two settings (lighttpd
 # spawns them again; under Apache cc-spawn restarts them). Measured in the
-# order on, off, off, on so that drift falls on both sides; prints req/s,
+# order on, off, off, on (each after a 3 s warm-up of both routes) so that
+# drift falls on both sides; prints req/s,
 # p50, p99 and the ratio on/off. Fails on any answer that is not 201/200
 # (the bench stack's limits are above what a run can reach) or if the
 # limiter was on but did not count (no X-RateLimit headers).
@@ -22,6 +23,7 @@ ROOT=$(cd "$HERE/.." && pwd)
 : "${CC_STACK_DIR:?CC_STACK_DIR is not set}"
 DURATION=${CC_BENCH_DURATION:-10}
 CONN=${CC_BENCH_CONNECTIONS:-16}
+WARMUP=3
 DIR=$CC_STACK_DIR
 
 die() { printf 'ratelimit: FAILED: %s\n' "$*" >&2; exit 1; }
@@ -137,6 +139,9 @@ measure() {	# measure yes|no ROUND
 	set_limiter "$1"
 	restart_programs
 	check_counted "$1"
+	# Freshly started programs (connections, caches): warm up first.
+	DURATION=$WARMUP run_create
+	DURATION=$WARMUP run_public
 	run_create; RPS[create.$1.$2]=$R_RPS P50[create.$1.$2]=$R_P50 P99[create.$1.$2]=$R_P99
 	run_public; RPS[public.$1.$2]=$R_RPS P50[public.$1.$2]=$R_P50 P99[public.$1.$2]=$R_P99
 	printf '  limiter %-3s  create %6s/s p50 %6s ms p99 %6s ms | public GET %6s/s p50 %6s ms p99 %6s ms\n' \

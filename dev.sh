@@ -259,6 +259,9 @@ server.port          = $http
 server.document-root = "$ROOT/htdocs"
 server.pid-file      = "$run/lighttpd.pid"
 server.errorlog      = "$dir/log/lighttpd-error.log"
+# The FastCGI programs' own log lines (their stderr), as cc-spawn's
+# fcgi.log under Apache.
+server.breakagelog   = "$dir/log/fcgi.log"
 server.max-fds       = 8192
 server.max-connections = 4096
 mimetype.assign      = ( ".html" => "text/html", ".css" => "text/css", ".js" => "text/javascript", ".json" => "application/json", ".png" => "image/png", ".svg" => "image/svg+xml" )
@@ -404,6 +407,29 @@ url = $dburl
 
 [redis]
 url = redis://127.0.0.1:$redisport
+timeout_ms = 50
+
+# Rate limits (deploy/cc.conf.example has the production numbers). The
+# suites make thousands of requests from this machine with a few keys:
+# the loopback addresses are trusted proxies (a test names its customer
+# in X-Forwarded-For) and exempt from the per-address limits, and the
+# merchant API's classes are raised. tests/integration/test_ratelimit.py
+# reaches the real edges with per-merchant overrides and documentation
+# addresses (198.51.100.x, 203.0.113.x) at the spec's numbers.
+[ratelimit]
+enabled = yes
+invoices_create = 1000000/3600
+invoices_read = 1000000/3600
+invoices_list = 1000000/3600
+invoices_cancel = 1000000/3600
+webhooks = 1000000/3600
+analytics = 1000000/3600
+public_invoice = 60/60
+public_qr = 100/60
+auth_failures = 20/300
+trusted_proxies = 127.0.0.1 ::1
+exempt = 127.0.0.1 ::1
+override_cache = 1
 
 [http]
 public_url = $base/api/v1/public
@@ -1111,6 +1137,8 @@ pkg_cleanup() {
 		runuser -u postgres -- dropuser --if-exists crypto-checkout >/dev/null 2>&1 || true
 	fi
 	service postgresql stop >/dev/null 2>&1 || true
+	# README's database steps started it for the rate limits.
+	service redis-server stop >/dev/null 2>&1 || true
 }
 
 case "${1:-}" in

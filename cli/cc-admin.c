@@ -1,7 +1,7 @@
 /*
  * cc-admin: the administrator's tool for migrations, merchants, API keys,
- * wallets, exchange rates, webhook deliveries, analytics and the secrets
- * of API tokens. Every command has
+ * wallets, exchange rates, webhook deliveries, per-merchant rate limits,
+ * analytics and the secrets of API tokens. Every command has
  * --help; --json (anywhere on the line) prints one JSON value on stdout;
  * failures exit non-zero with a message on stderr.
  *
@@ -11,8 +11,8 @@
  * wording.
  *
  * This file parses arguments, calls lib/ and prints: the SQL lives in the
- * modules (merchant, apikey, wallet, rates, whadmin, migrate, analytics;
- * the keys file is jwtkeys'), and what
+ * modules (merchant, apikey, wallet, rates, whadmin, migrate, rloverride,
+ * analytics; the keys file is jwtkeys'), and what
  * cc-admin prints of an error is the module's own message, never the
  * database's text.
  */
@@ -37,7 +37,9 @@
 #include "merchant.h"
 #include "migrate.h"
 #include "money.h"
+#include "ratelimit.h"
 #include "rates.h"
+#include "rloverride.h"
 #include "util.h"
 #include "wallet.h"
 #include "whadmin.h"
@@ -1091,6 +1093,125 @@ cmd_jwt_retire(const struct opts *o, const struct input_value *v)
 	return done(r);
 }
 
+/* --- ratelimit ------------------------------------------------------- */
+
+enum { RL_MERCHANT, RL_CLASS, RL_LIMIT, RL_WINDOW, RL__MAX };
+static const struct input_field ratelimit_set_opts[RL__MAX] = {
+	[RL_MERCHANT] = MERCHANT_OPT(true),
+	[RL_CLASS] = { "--class", INPUT_CHOICE, true, 0, 0,
+	    ratelimit_key_class_names, NULL, NULL },
+	[RL_LIMIT] = { "--limit", INPUT_INT, true, 1, RATELIMIT_MAX_LIMIT,
+	    NULL, NULL, NULL },
+	[RL_WINDOW] = { "--window", INPUT_INT, true, 1, RATELIMIT_MAX_WINDOW,
+	    NULL, NULL, NULL },
+};
+
+enum { RC_MERCHANT, RC_CLASS, RC__MAX };
+static const struct input_field ratelimit_clear_opts[RC__MAX] = {
+	[RC_MERCHANT] = MERCHANT_OPT(true),
+	[RC_CLASS] = { "--class", INPUT_CHOICE, false, 0, 0,
+	    ratelimit_key_class_names, NULL, NULL },
+};
+
+static enum ratelimit_class
+class_opt(const struct input_value *v)
+{
+	enum ratelimit_class c = RATELIMIT_NONE;
+
+	if (v->given &&
+	    ratelimit_class_from_name(v->str, &c) == -1)
+		die("unknown class %s", v->str);
+	return c;
+}
+
+static int
+cmd_ratelimit_set(const struct opts *o, const struct input_value *v)
+{
+	const char *merchant = v[RL_MERCHANT].str;
+	struct ratelimit_rule rule;
+	enum ratelimit_class c = class_opt(&v[RL_CLASS]);
+	enum rloverride_err e;
+	json_object *r;
+
+	(void)o;
+	rule.limit = (int)v[RL_LIMIT].num;
+	rule.window = (int)v[RL_WINDOW].num;
+	connect_db();
+	e = rloverride_set(db, &admin, merchant, c, &rule);
+	if (e == RLOVERRIDE_ENOMERCHANT)
+		die("%s: %s", rloverride_strerror(e), merchant);
+	if (e != RLOVERRIDE_OK)
+		die("%s", rloverride_strerror(e));
+	r = json_object_new_object();
+	jsonx_add_str(r, "merchant_id", merchant);
+	jsonx_add_str(r, "class", ratelimit_class_name(c));
+	jsonx_add(r, "limit", json_object_new_int(rule.limit));
+	jsonx_add(r, "window", json_object_new_int(rule.window));
+	if (!json_out)
+		printf("%s %s = %d/%d (each API key; running programs apply "
+		    "it within [ratelimit] override_cache seconds)\n",
+		    merchant, ratelimit_class_name(c), rule.limit,
+		    rule.window);
+	return done(r);
+}
+
+static void
+override_row(const struct rloverride_row *x, void *arg)
+{
+	json_object *r = json_object_new_object();
+
+	jsonx_add_str(r, "merchant_id", x->merchant_id);
+	jsonx_add_str(r, "class", x->class_name);
+	jsonx_add(r, "limit", json_object_new_int(x->rule.limit));
+	jsonx_add(r, "window", json_object_new_int(x->rule.window));
+	jsonx_add_str(r, "updated_at", x->updated_at);
+	json_object_array_add(arg, r);
+	if (!json_out)
+		printf("%s\t%s\t%d/%d\t%s\n", x->merchant_id, x->class_name,
+		    x->rule.limit, x->rule.window, x->updated_at);
+}
+
+static int
+cmd_ratelimit_list(const struct opts *o, const struct input_value *v)
+{
+	json_object *arr = json_object_new_array();
+	enum rloverride_err e;
+
+	(void)o;
+	connect_db();
+	e = rloverride_list(db, given(&v[F_MERCHANT]), override_row, arr);
+	if (e != RLOVERRIDE_OK)
+		die("%s", rloverride_strerror(e));
+	return done(arr);
+}
+
+static int
+cmd_ratelimit_clear(const struct opts *o, const struct input_value *v)
+{
+	const char *merchant = v[RC_MERCHANT].str;
+	enum ratelimit_class c = class_opt(&v[RC_CLASS]);
+	enum rloverride_err e;
+	json_object *r;
+	int n;
+
+	(void)o;
+	connect_db();
+	e = rloverride_clear(db, &admin, merchant, c, &n);
+	if (e == RLOVERRIDE_ENOMERCHANT)
+		die("%s: %s", rloverride_strerror(e), merchant);
+	if (e != RLOVERRIDE_OK)
+		die("%s", rloverride_strerror(e));
+	r = json_object_new_object();
+	jsonx_add_str(r, "merchant_id", merchant);
+	jsonx_add_str(r, "class", c == RATELIMIT_NONE ? NULL :
+	    ratelimit_class_name(c));
+	jsonx_add(r, "cleared", json_object_new_int(n));
+	if (!json_out)
+		printf("%s: %d override%s cleared\n", merchant, n,
+		    n == 1 ? "" : "s");
+	return done(r);
+}
+
 /* --- the command table ------------------------------------------------ */
 
 /* A sub-command's declared options: the table and how many. */
@@ -1160,6 +1281,15 @@ static const struct subcmd jwt_subs[] = {
 	    1 },
 };
 
+static const struct subcmd ratelimit_subs[] = {
+	{ "set", cmd_ratelimit_set, "--merchant ID --class CLASS --limit N "
+	    "--window SECONDS", OPTS(ratelimit_set_opts), 1U << RL_CLASS, 0 },
+	{ "list", cmd_ratelimit_list, "[--merchant ID]",
+	    OPTS(merchant_filter), 0, 0 },
+	{ "clear", cmd_ratelimit_clear, "--merchant ID [--class CLASS]",
+	    OPTS(ratelimit_clear_opts), 1U << RC_CLASS, 0 },
+};
+
 #define SUBS(a)	a, CC_ARRAY_SIZE(a)
 
 static const struct cmd commands[] = {
@@ -1194,6 +1324,13 @@ static const struct cmd commands[] = {
 	    "a failed or cancelled delivery once more; summary shows the "
 	    "queue:\npending, due now, the oldest due delivery's wait, and "
 	    "the last day's outcomes." },
+	{ "ratelimit", "per-merchant rate limits of the merchant API",
+	    SUBS(ratelimit_subs),
+	    "CLASS: invoices_create invoices_read invoices_list "
+	    "invoices_cancel analytics\nwebhooks. The merchant's every API "
+	    "key may make N requests of CLASS in any\nSECONDS, in place of "
+	    "cc.conf's [ratelimit] numbers; clear without --class\nremoves "
+	    "them all. Each change writes an audit row." },
 	{ "analytics", "a merchant's invoice figures, as the API's",
 	    SUBS(analytics_subs),
 	    "Prints GET /api/v1/analytics's JSON for the merchant's invoices "

@@ -11,6 +11,7 @@
 #include "db.h"
 #include "fcgi_main.h"
 #include "ids.h"
+#include "jsonx.h"
 #include "log.h"
 #include "util.h"
 
@@ -119,8 +120,10 @@ worker(void *arg)
 {
 	FCGX_Request req;
 	struct db *db = NULL;
+	struct ratelimit *rl;
 
 	(void)arg;
+	rl = ratelimit_new(&config.ratelimit, config.redis_url);
 	if (FCGX_InitRequest(&req, listen_fd, 0) != 0) {
 		log_error("FCGX_InitRequest failed");
 		return NULL;
@@ -143,6 +146,7 @@ worker(void *arg)
 				log_error("%s", err);
 		}
 		c.db = db;
+		c.rl = rl;
 		read_body(&c);
 		handler_fn(&c);
 		if (!c.streamed)
@@ -152,7 +156,58 @@ worker(void *arg)
 		FCGX_Finish_r(&req);
 	}
 	db_free(db);
+	ratelimit_free(rl);
 	return NULL;
+}
+
+const char *
+fcgi_client(struct fcgi_ctx *c)
+{
+	const struct ratelimit_settings *s = &c->cfg->ratelimit;
+	struct net_addr a;
+
+	if (c->client_done)
+		return c->client;
+	c->client_done = true;
+	if (clientip_resolve(c->ip, fcgi_param(c, "HTTP_X_FORWARDED_FOR"),
+	    s->trusted, s->ntrusted, &a) == -1)
+		return c->client;
+	net_addr_str(&a, c->client, sizeof(c->client));
+	clientip_key(&a, c->client_key, sizeof(c->client_key));
+	c->client_exempt = clientip_listed(&a, s->exempt, s->nexempt);
+	return c->client;
+}
+
+enum ratelimit_status
+fcgi_limit_ip(struct fcgi_ctx *c, enum ratelimit_class cls,
+    struct ratelimit_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->status = RATELIMIT_SKIPPED;
+	if (!c->cfg->ratelimit.enabled)
+		return r->status;
+	fcgi_client(c);
+	if (c->client_exempt || c->client_key[0] == '\0')
+		return r->status;
+	ratelimit_hit(c->rl, cls, c->client_key, &c->cfg->ratelimit.rules[cls],
+	    c->request_id, true, r);
+	ratelimit_headers(r, &c->resp);
+	return r->status;
+}
+
+void
+fcgi_too_many(struct fcgi_ctx *c, const struct ratelimit_result *r,
+    const char *code, const char *message)
+{
+	json_object *extra = json_object_new_object(), *k;
+
+	k = json_object_new_object();
+	jsonx_add(k, "limit", json_object_new_int64(r->limit));
+	jsonx_add(k, "window", json_object_new_int64(r->window));
+	jsonx_add(k, "retry_after", json_object_new_int64(r->retry_after));
+	jsonx_add(extra, "constraints", k);
+	http_error_ex(&c->resp, 429, "rate_limit_error", code, message, NULL,
+	    extra);
 }
 
 static void

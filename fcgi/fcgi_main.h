@@ -9,6 +9,8 @@
 
 #include "cc.h"
 #include "http.h"
+#include "clientip.h"
+#include "ratelimit.h"
 
 struct db;
 struct cc_config;
@@ -16,6 +18,7 @@ struct cc_config;
 struct fcgi_ctx {
 	const struct cc_config	*cfg;
 	struct db		*db;		/* NULL if unavailable */
+	struct ratelimit	*rl;		/* this thread's limiter */
 	const char		*method;
 	char			 path[1024];	/* raw path, no query */
 	const char		*query;
@@ -30,6 +33,11 @@ struct fcgi_ctx {
 	bool			 body_bad_length;
 	struct http_resp	 resp;
 	bool			 streamed;	/* the handler wrote itself */
+	/* fcgi_client: resolved once, "" when REMOTE_ADDR is unusable */
+	bool			 client_done;
+	bool			 client_exempt;
+	char			 client[NET_ADDR_STRLEN];
+	char			 client_key[CLIENTIP_KEY_LEN];
 	void			*fcgx;		/* FCGX_Request * */
 };
 
@@ -63,6 +71,30 @@ int		 fcgi_main_ex(int argc, char **argv, const char *name,
  */
 int		 fcgi_route(struct fcgi_ctx *, const char *pattern,
 		    const char *allow, char params[][HTTP_MAX_PARAM_LEN]);
+
+/*
+ * The client's address (see clientip_resolve: REMOTE_ADDR, or
+ * X-Forwarded-For from a [ratelimit] trusted_proxies address), "" if
+ * the web server gave none usable.
+ */
+const char	*fcgi_client(struct fcgi_ctx *);
+
+/*
+ * Counts the request against a per-client-address class and puts the
+ * X-RateLimit-* headers on the response. A client in [ratelimit] exempt
+ * is not counted (SKIPPED). On RATELIMIT_LIMITED the caller answers 429
+ * in its own format (fcgi_too_many for JSON); Retry-After is set.
+ */
+enum ratelimit_status fcgi_limit_ip(struct fcgi_ctx *,
+		    enum ratelimit_class, struct ratelimit_result *);
+
+/*
+ * The JSON 429 in the spec's error format: type rate_limit_error, the
+ * code and message given, constraints {limit, window, retry_after}.
+ */
+void		 fcgi_too_many(struct fcgi_ctx *,
+		    const struct ratelimit_result *, const char *code,
+		    const char *message);
 
 /*
  * Streaming answers (Server-Sent Events): writes the status line and

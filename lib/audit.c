@@ -21,6 +21,9 @@ static const char *const names[AUDIT__MAX] = {
 	[AUDIT_INVOICE_WEBHOOK_SECRET_ROTATED] =
 	    "invoice_webhook_secret.rotated",
 	[AUDIT_API_TOKEN_ISSUED] = "api_token.issued",
+	[AUDIT_RATELIMIT_SET] = "ratelimit.set",
+	[AUDIT_RATELIMIT_CLEARED] = "ratelimit.cleared",
+	[AUDIT_AUTH_FAILED] = "auth.failed",
 };
 
 const char *

@@ -12,7 +12,7 @@
 #include "util.h"
 
 enum section { SEC_NONE, SEC_DATABASE, SEC_REDIS, SEC_HTTP, SEC_EVENTS,
-    SEC_WEBHOOKS, SEC_RATES, SEC_JWT, SEC_CURRENCY,
+    SEC_WEBHOOKS, SEC_RATES, SEC_JWT, SEC_RATELIMIT, SEC_CURRENCY,
     SEC_NETWORK, SEC_ASSET, SEC__MAX };
 
 struct parser {
@@ -149,6 +149,62 @@ allowed_ips(struct parser *p, const char *val)
 	return 0;
 }
 
+/*
+ * "10.0.0.1 10.0.1.0/24, fd00::/8" into list (trusted_proxies, exempt):
+ * addresses the operator names, any class.
+ */
+static int
+cidr_list(struct parser *p, const char *val, struct net_cidr *list,
+    size_t *n, const char *key)
+{
+	char buf[1024], *s, *save = NULL;
+
+	*n = 0;
+	if (cc_strlcpy(buf, val, sizeof(buf)) >= sizeof(buf))
+		return fail(p, "%s is too long", key);
+	for (s = strtok_r(buf, " \t,", &save); s != NULL;
+	    s = strtok_r(NULL, " \t,", &save)) {
+		if (*n == RATELIMIT_MAX_CIDRS)
+			return fail(p, "%s takes at most %d entries", key,
+			    RATELIMIT_MAX_CIDRS);
+		if (net_parse_cidr(s, &list[*n]) == -1)
+			return fail(p, "%s: %s is not an IP address or CIDR "
+			    "such as 10.1.2.3 or 10.1.2.0/24", key, s);
+		(*n)++;
+	}
+	return 0;
+}
+
+static int
+ratelimit_key(struct parser *p, const char *key, const char *val)
+{
+	struct ratelimit_settings *r = &p->cfg->ratelimit;
+	enum ratelimit_class cls;
+	long long v;
+
+	if (strcmp(key, "enabled") == 0)
+		return parse_bool(p, val, &r->enabled, key);
+	if (strcmp(key, "trusted_proxies") == 0)
+		return cidr_list(p, val, r->trusted, &r->ntrusted, key);
+	if (strcmp(key, "exempt") == 0)
+		return cidr_list(p, val, r->exempt, &r->nexempt, key);
+	if (strcmp(key, "override_cache") == 0) {
+		if (parse_int(p, val, 0, 300, &v, key) == -1)
+			return -1;
+		r->override_ttl = (int)v;
+		return 0;
+	}
+	if (ratelimit_class_from_name(key, &cls) == 0) {
+		if (ratelimit_rule_parse(val, &r->rules[cls]) == -1)
+			return fail(p, "%s must be COUNT/SECONDS such as "
+			    "1000/3600 (COUNT 1.." CC_XSTR(RATELIMIT_MAX_LIMIT)
+			    ", SECONDS 1.." CC_XSTR(RATELIMIT_MAX_WINDOW) ")",
+			    key);
+		return 0;
+	}
+	return fail(p, "unknown key '%s'", key);
+}
+
 static bool
 valid_symbol(const char *s, size_t max)
 {
@@ -207,6 +263,8 @@ section(struct parser *p, char *hdr)
 		p->sec = SEC_RATES;
 	else if (strcmp(words[0], "jwt") == 0 && n == 1)
 		p->sec = SEC_JWT;
+	else if (strcmp(words[0], "ratelimit") == 0 && n == 1)
+		p->sec = SEC_RATELIMIT;
 	else if (strcmp(words[0], "currency") == 0 && n == 2) {
 		int exp;
 
@@ -421,10 +479,24 @@ keyval(struct parser *p, const char *key, const char *val)
 			    sizeof(c->database_url), val, key);
 		break;
 	case SEC_REDIS:
-		if (strcmp(key, "url") == 0)
+		if (strcmp(key, "url") == 0) {
+			struct ratelimit_redis_addr a;
+
+			if (ratelimit_redis_url(val, &a) == -1)
+				return fail(p, "url must be redis://HOST[:PORT]"
+				    "[/DB] or unix:/PATH");
 			return copy(p, c->redis_url, sizeof(c->redis_url),
 			    val, key);
+		}
+		if (strcmp(key, "timeout_ms") == 0) {
+			if (parse_int(p, val, 1, 10000, &v, key) == -1)
+				return -1;
+			c->ratelimit.timeout_ms = (int)v;
+			return 0;
+		}
 		break;
+	case SEC_RATELIMIT:
+		return ratelimit_key(p, key, val);
 	case SEC_HTTP:
 		if (strcmp(key, "public_url") == 0)
 			return copy(p, c->public_url, sizeof(c->public_url),
@@ -589,6 +661,9 @@ finish(struct parser *p)
 		return fail(p, "[database] url is required");
 	if (c->threads == 0)
 		c->threads = 8;
+	if (c->redis_url[0] == '\0')
+		cc_strlcpy(c->redis_url, "redis://127.0.0.1:6379",
+		    sizeof(c->redis_url));
 	/* Below stock Debian Apache's 150 workers, with 50 to spare. */
 	if (c->events_threads == 0)
 		c->events_threads = 101;
@@ -698,6 +773,7 @@ config_load(const char *path, struct cc_config *cfg, char *err,
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->webhook_max_retries = -1;	/* 0 is a valid choice */
+	ratelimit_settings_default(&cfg->ratelimit);
 	memset(&p, 0, sizeof(p));
 	p.cfg = cfg;
 	p.path = path;

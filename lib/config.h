@@ -3,7 +3,7 @@
  * else CONFIG_DEFAULT_PATH (/etc/crypto-checkout/cc.conf). An INI file:
  *
  *   [database]   url = postgresql://...
- *   [redis]      url = redis://127.0.0.1:6379
+ *   [redis]      url = redis://127.0.0.1:6379  timeout_ms = 50
  *   [http]       public_url = https://api.example.com/api/v1/public
  *                pay_url = https://pay.example.com
  *                threads = 8
@@ -22,6 +22,14 @@
  *                currencies = USD EUR  max_age = 600  max_deviation = 5
  *                timeout = 10  max_body = 1048576  keep_history = 7
  *                coingecko_ids = ETH:ethereum  kraken_assets = BTC:XBT
+ *   [ratelimit]  enabled = yes
+ *                invoices_create = 1000/3600  (COUNT/SECONDS, per API key;
+ *                also invoices_read, invoices_list, invoices_cancel,
+ *                analytics, webhooks; per client address: auth_token,
+ *                public_invoice, public_qr, auth_failures)
+ *                trusted_proxies = 10.0.0.1 ...  exempt = 192.0.2.7 ...
+ *                override_cache = 5  (seconds a merchant's overrides are
+ *                kept in memory)
  *   [currency USD]  min = 0.50   max = 10000.00
  *   [network NAME]  kind = evm|tron  chain_id = 1  mode = live|test
  *                   rpc_url = ...  confirmations = 12  default_for = USDT ETH
@@ -38,6 +46,7 @@
 #include "address.h"
 #include "netcheck.h"
 #include "ratefeed.h"
+#include "ratelimit.h"
 
 #define CONFIG_MAX_NETWORKS	16
 #define CONFIG_MAX_ASSETS	8
@@ -119,6 +128,7 @@ struct cc_config {
 	int			 rates_keep_days;	/* history */
 	char			 rates_coingecko_ids[512];
 	char			 rates_kraken_assets[256];
+	struct ratelimit_settings ratelimit;	/* [ratelimit] */
 	struct cc_network	 networks[CONFIG_MAX_NETWORKS];
 	size_t			 nnetworks;
 	struct cc_currency	 currencies[CONFIG_MAX_CURRENCIES];

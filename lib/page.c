@@ -779,6 +779,11 @@ error_text(int status, const char **heading, const char **message)
 		*heading = "Method not allowed";
 		*message = "This page can only be viewed.";
 		break;
+	case 429:
+		*heading = "Too many requests";
+		*message = "Too many pages were opened from your address. "
+		    "Please wait a minute and reload.";
+		break;
 	case 503:
 		*heading = "Temporarily unavailable";
 		*message = "Payments cannot be shown right now. Please try "

@@ -1,20 +1,32 @@
 /*
  * cc-merchant.fcgi: the authenticated merchant API under /api/v1. Routes,
- * authenticates by API key or token, checks the route's scope, then calls
- * the handler. Two routes are open to all: the API's OpenAPI document,
- * and the one that trades an API key (in its body) for a token.
+ * authenticates by API key or token, counts the request against the
+ * route's rate limit class (per API key), checks the route's scope, then
+ * calls the handler. Two routes are open to all (counted per client
+ * address): the API's OpenAPI document, and the one that trades an API
+ * key (in its body) for a token.
+ *
+ * Authentication is one call, authenticate(), wrapped by
+ * authenticate_throttled(): an address past [ratelimit] auth_failures is
+ * refused before any lookup, and each failure is counted for the
+ * address and leaves an audit row and a log line (lib/authfail.h). The
+ * token route does the same around the key in its body.
  */
 #include "cc.h"
 
 #include <time.h>
 
 #include "apikey.h"
+#include "audit.h"
+#include "authfail.h"
 #include "config.h"
 #include "db.h"
 #include "jsonx.h"
 #include "jwtkeys.h"
 #include "fcgi_main.h"
 #include "log.h"
+#include "ratelimit.h"
+#include "rloverride.h"
 #include "routes.h"
 #include "token.h"
 
@@ -24,35 +36,41 @@ struct route {
 	void		(*handler)(struct mreq *);
 	unsigned	 scope;
 	bool		 open;		/* no API key: nothing private */
+	/* Counted per API key; an open route's class per client address. */
+	enum ratelimit_class limit;
 };
 
 static const struct route routes[] = {
 	{ "POST", "/api/v1/invoices", invoices_create, SCOPE_INVOICES_CREATE,
-	    false },
+	    false, RATELIMIT_INVOICES_CREATE },
 	{ "GET", "/api/v1/invoices", invoices_list, SCOPE_INVOICES_READ,
-	    false },
+	    false, RATELIMIT_INVOICES_LIST },
 	{ "GET", "/api/v1/invoices/{}", invoices_get, SCOPE_INVOICES_READ,
-	    false },
+	    false, RATELIMIT_INVOICES_READ },
 	{ "POST", "/api/v1/invoices/{}/cancel", invoices_cancel,
-	    SCOPE_INVOICES_CANCEL, false },
+	    SCOPE_INVOICES_CANCEL, false, RATELIMIT_INVOICES_CANCEL },
 	{ "POST", "/api/v1/webhook-endpoints", webhook_endpoints_create,
-	    SCOPE_WEBHOOKS_MANAGE, false },
+	    SCOPE_WEBHOOKS_MANAGE, false, RATELIMIT_WEBHOOKS },
 	{ "GET", "/api/v1/webhook-endpoints", webhook_endpoints_list,
-	    SCOPE_WEBHOOKS_MANAGE, false },
+	    SCOPE_WEBHOOKS_MANAGE, false, RATELIMIT_WEBHOOKS },
 	{ "GET", "/api/v1/webhook-endpoints/{}", webhook_endpoints_get,
-	    SCOPE_WEBHOOKS_MANAGE, false },
+	    SCOPE_WEBHOOKS_MANAGE, false, RATELIMIT_WEBHOOKS },
 	{ "PATCH", "/api/v1/webhook-endpoints/{}", webhook_endpoints_update,
-	    SCOPE_WEBHOOKS_MANAGE, false },
+	    SCOPE_WEBHOOKS_MANAGE, false, RATELIMIT_WEBHOOKS },
 	{ "DELETE", "/api/v1/webhook-endpoints/{}", webhook_endpoints_delete,
-	    SCOPE_WEBHOOKS_MANAGE, false },
+	    SCOPE_WEBHOOKS_MANAGE, false, RATELIMIT_WEBHOOKS },
 	{ "POST", "/api/v1/webhook-endpoints/{}/rotate-secret",
-	    webhook_endpoints_rotate, SCOPE_WEBHOOKS_MANAGE, false },
+	    webhook_endpoints_rotate, SCOPE_WEBHOOKS_MANAGE, false,
+	    RATELIMIT_WEBHOOKS },
 	{ "POST", "/api/v1/invoice-webhook-secret/rotate",
-	    invoice_webhook_secret_rotate, SCOPE_WEBHOOKS_MANAGE, false },
+	    invoice_webhook_secret_rotate, SCOPE_WEBHOOKS_MANAGE, false,
+	    RATELIMIT_WEBHOOKS },
 	{ "GET", "/api/v1/analytics", analytics_get, SCOPE_ANALYTICS_READ,
-	    false },
-	{ "GET", "/api/v1/openapi.json", openapi_get, 0, true },
-	{ "POST", "/api/v1/auth/token", auth_token_create, 0, true },
+	    false, RATELIMIT_ANALYTICS },
+	{ "GET", "/api/v1/openapi.json", openapi_get, 0, true,
+	    RATELIMIT_NONE },
+	{ "POST", "/api/v1/auth/token", auth_token_create, 0, true,
+	    RATELIMIT_AUTH_TOKEN },
 };
 
 /* The token secrets: the keys file, read again when it changes. */
@@ -155,9 +173,9 @@ enum auth_result {
  * answered here (refuse does), and no credential is ever logged.
  */
 static enum auth_result
-authenticate(struct fcgi_ctx *c, struct auth *a, const char **why)
+authenticate(struct fcgi_ctx *c, const char *cred, struct auth *a,
+    const char **why)
 {
-	const char *cred = bearer(c->authorization);
 	struct jwtkeys ks;
 	enum token_auth ta;
 	int rc;
@@ -191,6 +209,25 @@ authenticate(struct fcgi_ctx *c, struct auth *a, const char **why)
 		return AUTH_ERROR;
 	default:
 		return AUTH_INVALID_TOKEN;
+	}
+}
+
+/* The reason a refused credential's audit row gives. */
+static const char *
+auth_reason(enum auth_result rc, const char *cred)
+{
+	switch (rc) {
+	case AUTH_INVALID_KEY:
+		return apikey_syntax_ok(cred) ? "unknown_or_revoked_key" :
+		    "malformed_key";
+	case AUTH_TOKEN_EXPIRED:
+		return "token_expired";
+	case AUTH_TOKEN_NOT_YET_VALID:
+		return "token_not_yet_valid";
+	case AUTH_TOKEN_REVOKED:
+		return "token_revoked";
+	default:
+		return "invalid_token";
 	}
 }
 
@@ -244,14 +281,134 @@ refuse(struct mreq *m, enum auth_result rc, const char *why)
 	    "the token is invalid", NULL);
 }
 
+/* Whether this request's failed authentications count for its address. */
+static bool
+auth_counted(struct fcgi_ctx *c)
+{
+	fcgi_client(c);
+	return c->cfg->ratelimit.enabled && !c->client_exempt &&
+	    c->client_key[0] != '\0';
+}
+
+int
+merchant_auth_throttle(struct mreq *m)
+{
+	struct fcgi_ctx *c = m->c;
+	const struct ratelimit_rule *rule =
+	    &c->cfg->ratelimit.rules[RATELIMIT_AUTH_FAILURES];
+	struct ratelimit_result r;
+
+	if (!auth_counted(c) || ratelimit_hit(c->rl, RATELIMIT_AUTH_FAILURES,
+	    c->client_key, rule, c->request_id, false, &r) !=
+	    RATELIMIT_LIMITED)
+		return 0;
+	ratelimit_headers(&r, &c->resp);
+	fcgi_too_many(c, &r, "AUTH_RATE_LIMITED", "too many failed "
+	    "authentications from this address; retry after Retry-After "
+	    "seconds");
+	return -1;
+}
+
+void
+merchant_auth_failed(struct mreq *m, const char *reason, const char *cred)
+{
+	struct fcgi_ctx *c = m->c;
+	const struct ratelimit_rule *rule =
+	    &c->cfg->ratelimit.rules[RATELIMIT_AUTH_FAILURES];
+	struct ratelimit_result r;
+	struct audit_actor who;
+	char actor[NET_ADDR_STRLEN + 8];
+
+	memset(&r, 0, sizeof(r));
+	r.status = RATELIMIT_SKIPPED;
+	if (auth_counted(c)) {
+		ratelimit_hit(c->rl, RATELIMIT_AUTH_FAILURES, c->client_key,
+		    rule, c->request_id, true, &r);
+		ratelimit_headers(&r, &c->resp);
+	}
+	snprintf(actor, sizeof(actor), "ip:%s", c->client[0] ? c->client :
+	    "unknown");
+	who.name = actor;
+	who.ip = c->client[0] ? c->client : NULL;
+	who.user_agent = c->user_agent;
+	who.request_id = c->request_id;
+	authfail_record(c->db, &who, reason, cred,
+	    r.status == RATELIMIT_ALLOWED && r.remaining == 0);
+}
+
+/*
+ * authenticate() behind the failed-authentication throttle: an address
+ * whose auth_failures window is full gets 429 without any lookup; a
+ * refused key or token is counted for the address and leaves its audit
+ * row and log line (the throttle bounds how many). A request without
+ * credentials is no guess: 401 and nothing counted; nor is a database
+ * failure. 0 to go on, -1 answered.
+ */
+static int
+authenticate_throttled(struct mreq *m)
+{
+	struct fcgi_ctx *c = m->c;
+	const char *cred = bearer(c->authorization), *why;
+	enum auth_result rc;
+
+	if (cred == NULL || *cred == '\0') {
+		refuse(m, AUTH_MISSING, NULL);
+		return -1;
+	}
+	if (merchant_auth_throttle(m) == -1)
+		return -1;
+	rc = authenticate(c, cred, &m->auth, &why);
+	if (rc == AUTH_OK)
+		return 0;
+	if (rc != AUTH_UNAVAILABLE && rc != AUTH_ERROR)
+		merchant_auth_failed(m, auth_reason(rc, cred), cred);
+	refuse(m, rc, why);
+	return -1;
+}
+
+/* Counts an authenticated request per API key: 0 to go on, -1 answered. */
+static int
+limit_key(struct mreq *m, enum ratelimit_class cls)
+{
+	struct fcgi_ctx *c = m->c;
+	struct ratelimit_rule rule;
+	struct ratelimit_result r;
+
+	if (cls == RATELIMIT_NONE || !c->cfg->ratelimit.enabled)
+		return 0;
+	rloverride_rule(c->db, &c->cfg->ratelimit, m->auth.merchant_id, cls,
+	    &rule);
+	ratelimit_hit(c->rl, cls, m->auth.key_id, &rule, c->request_id, true,
+	    &r);
+	ratelimit_headers(&r, &c->resp);
+	if (r.status != RATELIMIT_LIMITED)
+		return 0;
+	fcgi_too_many(c, &r, "RATE_LIMITED", "too many requests of this "
+	    "kind for this API key; retry after Retry-After seconds");
+	return -1;
+}
+
+/* Counts an open route's request per client address. */
+static int
+limit_address(struct mreq *m, enum ratelimit_class cls)
+{
+	struct ratelimit_result r;
+
+	if (cls == RATELIMIT_NONE)
+		return 0;
+	if (fcgi_limit_ip(m->c, cls, &r) != RATELIMIT_LIMITED)
+		return 0;
+	fcgi_too_many(m->c, &r, "RATE_LIMITED", "too many requests from "
+	    "this address; retry after Retry-After seconds");
+	return -1;
+}
+
 static void
 handle(struct fcgi_ctx *c)
 {
 	const struct route *match = NULL;
-	enum auth_result rc;
 	struct mreq m;
 	char allow[64] = "";
-	const char *why;
 	size_t i;
 
 	memset(&m, 0, sizeof(m));
@@ -285,15 +442,15 @@ handle(struct fcgi_ctx *c)
 		return;
 	}
 	if (match->open) {
+		if (limit_address(&m, match->limit) == -1)
+			return;
 		match->handler(&m);
 		return;
 	}
-
-	rc = authenticate(c, &m.auth, &why);
-	if (rc != AUTH_OK) {
-		refuse(&m, rc, why);
+	if (authenticate_throttled(&m) == -1)
 		return;
-	}
+	if (limit_key(&m, match->limit) == -1)
+		return;
 	if ((m.auth.scopes & match->scope) != match->scope) {
 		char msg[128];
 

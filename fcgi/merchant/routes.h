@@ -39,6 +39,17 @@ struct jwtkeys;
  */
 int	merchant_jwt_keys(struct jwtkeys *out);
 
+/*
+ * The failed-authentication throttle ([ratelimit] auth_failures, per
+ * client address), for a route that checks a credential itself:
+ * merchant_auth_throttle before the check (0 to go on, -1 answered 429),
+ * merchant_auth_failed after a refusal (counts it for the address and
+ * writes its audit row and log line; the caller still answers).
+ */
+int	merchant_auth_throttle(struct mreq *);
+void	merchant_auth_failed(struct mreq *, const char *reason,
+	    const char *credential);
+
 /* Reads the OpenAPI document once (before the threads start). */
 void	openapi_init(void);
 void	openapi_get(struct mreq *);

@@ -7,6 +7,7 @@
 
 #include <time.h>
 
+#include "apikey.h"
 #include "input.h"
 #include "invoice.h"
 #include "jwtkeys.h"
@@ -47,8 +48,11 @@ auth_token_create(struct mreq *m)
 		    "the database is unavailable; retry shortly", NULL);
 		goto out;
 	}
+	/* A key in the body is guessed as one in a header would be. */
+	if (merchant_auth_throttle(m) == -1)
+		goto out;
 	rm.request_id = m->c->request_id;
-	rm.ip = m->c->ip;
+	rm.ip = fcgi_client(m->c)[0] != '\0' ? m->c->client : m->c->ip;
 	rm.user_agent = m->c->user_agent;
 	switch (token_issue(m->c->db, jwtkeys_signing(&ks), &rm, &req,
 	    (int64_t)time(NULL), &t, &e)) {
@@ -58,6 +62,8 @@ auth_token_create(struct mreq *m)
 		json_object_put(o);
 		break;
 	case TOKEN_INVALID_KEY:
+		merchant_auth_failed(m, apikey_syntax_ok(req.api_key) ?
+		    "unknown_or_revoked_key" : "malformed_key", req.api_key);
 		http_error(r, 401, "authentication_error", "INVALID_API_KEY",
 		    "the API key is unknown or revoked", "api_key");
 		break;

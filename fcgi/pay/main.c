@@ -3,7 +3,8 @@
  * (lib/page.c renders it from invoice_public()'s view). Like the JSON
  * view, the first visit moves a created invoice to pending. Errors are
  * HTML pages in the same layout; every answer carries the page's strict
- * Content-Security-Policy and is never cached.
+ * Content-Security-Policy and is never cached. Views count against the
+ * client address's public_invoice limit, shared with the JSON view.
  */
 #include "cc.h"
 
@@ -78,6 +79,7 @@ static void
 handle(struct fcgi_ctx *c)
 {
 	char params[HTTP_MAX_PARAMS][HTTP_MAX_PARAM_LEN];
+	struct ratelimit_result rl;
 
 	page_headers(c->cfg, &c->resp);
 	c->resp.body.max = PAGE_MAX_BYTES;
@@ -89,6 +91,11 @@ handle(struct fcgi_ctx *c)
 	if (strcmp(c->method, "GET") != 0 && strcmp(c->method, "HEAD") != 0) {
 		http_header(&c->resp, "Allow", "GET, HEAD");
 		answer_error(c, 405, NULL);
+		return;
+	}
+	if (fcgi_limit_ip(c, RATELIMIT_PUBLIC_INVOICE, &rl) ==
+	    RATELIMIT_LIMITED) {
+		answer_error(c, 429, NULL);
 		return;
 	}
 	invoice_page(c, params[0]);

@@ -3,7 +3,9 @@
  * GET /api/v1/public/invoice/{id}. No authentication and nothing private;
  * the first view moves a created invoice to pending. Answers carry an
  * ETag and "Cache-Control: no-cache", so a CDN may keep a copy but must
- * revalidate it: it never serves a stale status.
+ * revalidate it: it never serves a stale status. Views are limited per
+ * client address ([ratelimit] public_invoice, shared with the payment
+ * page).
  */
 #include "cc.h"
 
@@ -75,11 +77,18 @@ static void
 handle(struct fcgi_ctx *c)
 {
 	char params[HTTP_MAX_PARAMS][HTTP_MAX_PARAM_LEN];
+	struct ratelimit_result rl;
 
 	http_header(&c->resp, "Access-Control-Allow-Origin", "*");
 	if (fcgi_route(c, "/api/v1/public/invoice/{}", "GET, HEAD",
 	    params) == -1)
 		return;
+	if (fcgi_limit_ip(c, RATELIMIT_PUBLIC_INVOICE, &rl) ==
+	    RATELIMIT_LIMITED) {
+		fcgi_too_many(c, &rl, "RATE_LIMITED", "too many invoice views "
+		    "from this address; retry after Retry-After seconds");
+		return;
+	}
 	invoice_view(c, params[0]);
 }
 

@@ -3,7 +3,8 @@
  * GET /api/v1/public/invoice/{id}/qr?size=&format=&style=&logo=. The code
  * holds a wallet payment URI with the amount (EIP-681 on EVM chains, the
  * address on TRON). An invoice's address and amount never change, so the
- * image is cacheable for a long time, with an ETag.
+ * image is cacheable for a long time, with an ETag. Requests are limited
+ * per client address ([ratelimit] public_qr).
  */
 #include "cc.h"
 
@@ -110,11 +111,18 @@ static void
 handle(struct fcgi_ctx *c)
 {
 	char params[HTTP_MAX_PARAMS][HTTP_MAX_PARAM_LEN];
+	struct ratelimit_result rl;
 
 	http_header(&c->resp, "Access-Control-Allow-Origin", "*");
 	if (fcgi_route(c, "/api/v1/public/invoice/{}/qr", "GET, HEAD",
 	    params) == -1)
 		return;
+	if (fcgi_limit_ip(c, RATELIMIT_PUBLIC_QR, &rl) == RATELIMIT_LIMITED) {
+		fcgi_too_many(c, &rl, "RATE_LIMITED", "too many QR code "
+		    "requests from this address; retry after Retry-After "
+		    "seconds");
+		return;
+	}
 	qr(c, params[0]);
 }
 

@@ -161,13 +161,17 @@ class OpenApiTest(unittest.TestCase):
         scopes = dict((c, n) for n, c in re.findall(r'\{ "([a-z]+:[a-z]+)",\s*(SCOPE_\w+) \}',
                                                     source("lib", "apikey.c")))
         self.assertEqual(len(scopes), 6)
-        routes = {}
-        for method, pattern, scope, open_ in re.findall(
-                r'\{ "([A-Z]+)", "(/api/v1/[^"]*)",\s*\w+,\s*(\w+),\s*(true|false) \}',
-                table):
+        routes, limited = {}, {}
+        for method, pattern, scope, open_, limit in re.findall(
+                r'\{ "([A-Z]+)", "(/api/v1/[^"]*)",\s*\w+,\s*(\w+),\s*(true|false),'
+                r'\s*(RATELIMIT_\w+) \}', table):
             routes[(method.lower(), pattern)] = None if open_ == "true" else scopes[scope]
+            limited[(method.lower(), pattern)] = limit != "RATELIMIT_NONE"
+            # Every authenticated route counts against a class.
+            self.assertTrue(open_ == "true" or limit != "RATELIMIT_NONE",
+                            (method, pattern))
         self.assertGreaterEqual(len(routes), 12)
-        doc = {}
+        doc, doc429 = {}, {}
         for where, name, method, op in operations():
             if where != "paths" or not name.startswith("/api/v1/") or \
                     name.startswith("/api/v1/public/"):
@@ -180,7 +184,10 @@ class OpenApiTest(unittest.TestCase):
             if sec:
                 self.assertEqual(sec, [{"apiKey": sec[0]["apiKey"]}, {"jwt": sec[0]["apiKey"]}],
                                  "%s %s" % (method, name))
+            doc429[(method, pattern)] = "429" in op["responses"]
         self.assertEqual(doc, routes)
+        # A limited route documents its 429, and only those do.
+        self.assertEqual(doc429, limited)
 
     def test_event_names(self):
         """Event names: lib/events.c's table, the webhooks, the enums."""

@@ -163,6 +163,29 @@ static const struct {
 	    "coingecko_ids: 'ETH' is not SYMBOL:id" },
 	{ "rates: kraken_assets", DB "[rates]\nkraken_assets = btc:XBT\n", 4,
 	    "kraken_assets: 'btc:XBT' is not SYMBOL:id" },
+	{ "ratelimit: unknown class", DB "[ratelimit]\nbulk = 1/1\n", 4,
+	    "unknown key 'bulk'" },
+	{ "ratelimit: rule without window", DB "[ratelimit]\n"
+	    "invoices_create = 1000\n", 4,
+	    "invoices_create must be COUNT/SECONDS" },
+	{ "ratelimit: zero", DB "[ratelimit]\npublic_qr = 0/60\n", 4,
+	    "public_qr must be COUNT/SECONDS" },
+	{ "ratelimit: window too long", DB "[ratelimit]\n"
+	    "analytics = 5/86401\n", 4, "analytics must be COUNT/SECONDS" },
+	{ "ratelimit: enabled", DB "[ratelimit]\nenabled = maybe\n", 4,
+	    "enabled must be true or false" },
+	{ "ratelimit: bad proxy", DB "[ratelimit]\n"
+	    "trusted_proxies = 10.0.0.1 proxy.example\n", 4,
+	    "trusted_proxies: proxy.example is not an IP address" },
+	{ "ratelimit: bad exempt", DB "[ratelimit]\nexempt = 10.0.0.1/8\n",
+	    4, "exempt: 10.0.0.1/8 is not an IP address" },
+	{ "ratelimit: override_cache", DB "[ratelimit]\n"
+	    "override_cache = 301\n", 4,
+	    "override_cache must be an integer in 0..300" },
+	{ "redis: timeout_ms", DB "[redis]\ntimeout_ms = 0\n", 4,
+	    "timeout_ms must be an integer in 1..10000" },
+	{ "redis: url", DB "[redis]\nurl = 127.0.0.1:6379\n", 4,
+	    "url must be redis://HOST[:PORT][/DB] or unix:/PATH" },
 };
 
 static void
@@ -439,9 +462,73 @@ test_config_rates(void)
 	check_str("kraken_assets", "set", cfg.rates_kraken_assets, "BTC:XXBT");
 }
 
+/* [ratelimit]: the spec's numbers unless set, each key read. */
+static void
+test_config_ratelimit(void)
+{
+	struct cc_config cfg;
+	char path[64], err[512], ip[NET_ADDR_STRLEN];
+	int k;
+
+	CU_ASSERT_FATAL(write_temp(DB, path, sizeof(path)) == 0);
+	CU_ASSERT_FATAL(config_load(path, &cfg, err, sizeof(err)) == 0);
+	unlink(path);
+	EXPECT(cfg.ratelimit.enabled, "enabled by default");
+	EXPECT(cfg.ratelimit.timeout_ms == 50, "timeout default");
+	EXPECT(cfg.ratelimit.override_ttl == 5, "override_cache default");
+	EXPECT(cfg.ratelimit.ntrusted == 0 && cfg.ratelimit.nexempt == 0,
+	    "no proxies by default");
+	check_str("default", "redis url", cfg.redis_url,
+	    "redis://127.0.0.1:6379");
+	EXPECT(cfg.ratelimit.rules[RATELIMIT_INVOICES_CREATE].limit == 1000 &&
+	    cfg.ratelimit.rules[RATELIMIT_INVOICES_CREATE].window == 3600,
+	    "invoices_create default");
+	EXPECT(cfg.ratelimit.rules[RATELIMIT_PUBLIC_INVOICE].limit == 60 &&
+	    cfg.ratelimit.rules[RATELIMIT_PUBLIC_INVOICE].window == 60,
+	    "public_invoice default");
+
+	CU_ASSERT_FATAL(write_temp(DB "[redis]\nurl = redis://10.0.0.9:6390/2\n"
+	    "timeout_ms = 120\n[ratelimit]\nenabled = no\n"
+	    "invoices_create = 10/60\npublic_qr = 7/30\n"
+	    "auth_failures = 3/900\n"
+	    "trusted_proxies = 127.0.0.1, 10.0.0.0/8 fd00::/8\n"
+	    "exempt = 192.0.2.7\noverride_cache = 0\n", path,
+	    sizeof(path)) == 0);
+	err[0] = '\0';
+	k = config_load(path, &cfg, err, sizeof(err));
+	unlink(path);
+	CU_ASSERT_FATAL(k == 0);
+	EXPECT(!cfg.ratelimit.enabled, "enabled = no");
+	EXPECT(cfg.ratelimit.timeout_ms == 120, "timeout_ms");
+	EXPECT(cfg.ratelimit.override_ttl == 0, "override_cache");
+	check_str("set", "redis url", cfg.redis_url,
+	    "redis://10.0.0.9:6390/2");
+	EXPECT(cfg.ratelimit.rules[RATELIMIT_INVOICES_CREATE].limit == 10 &&
+	    cfg.ratelimit.rules[RATELIMIT_INVOICES_CREATE].window == 60,
+	    "invoices_create");
+	EXPECT(cfg.ratelimit.rules[RATELIMIT_PUBLIC_QR].limit == 7 &&
+	    cfg.ratelimit.rules[RATELIMIT_PUBLIC_QR].window == 30,
+	    "public_qr");
+	EXPECT(cfg.ratelimit.rules[RATELIMIT_AUTH_FAILURES].limit == 3 &&
+	    cfg.ratelimit.rules[RATELIMIT_AUTH_FAILURES].window == 900,
+	    "auth_failures");
+	/* Untouched classes keep the spec's numbers. */
+	EXPECT(cfg.ratelimit.rules[RATELIMIT_INVOICES_READ].limit == 5000,
+	    "invoices_read kept");
+	EXPECT(cfg.ratelimit.ntrusted == 3, "3 proxies");
+	EXPECT(cfg.ratelimit.nexempt == 1, "1 exempt");
+	net_addr_str(&cfg.ratelimit.trusted[1].addr, ip, sizeof(ip));
+	EXPECT(strcmp(ip, "10.0.0.0") == 0 &&
+	    cfg.ratelimit.trusted[1].prefix == 8, "second proxy %s", ip);
+	net_addr_str(&cfg.ratelimit.exempt[0].addr, ip, sizeof(ip));
+	EXPECT(strcmp(ip, "192.0.2.7") == 0 &&
+	    cfg.ratelimit.exempt[0].prefix == 32, "exempt %s", ip);
+}
+
 static const struct cu_test tests[] = {
 	{ "config [rates]", test_config_rates },
 	{ "config_load errors", test_config_errors },
+	{ "config [ratelimit]", test_config_ratelimit },
 	{ "config_load defaults and lookups", test_config_ok },
 	{ "config_path", test_config_path },
 	{ "config contract check without kind",

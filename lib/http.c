@@ -33,6 +33,28 @@ http_header(struct http_resp *r, const char *name, const char *value)
 }
 
 void
+http_header_set(struct http_resp *r, const char *name, const char *value)
+{
+	size_t n = strlen(name), i = 0, end;
+	char *d = r->headers.data;
+
+	while (d != NULL && i < r->headers.len) {
+		const char *eol = memchr(d + i, '\n', r->headers.len - i);
+
+		end = eol != NULL ? (size_t)(eol - d) + 1 : r->headers.len;
+		if (end - i > n && d[i + n] == ':' &&
+		    strncasecmp(d + i, name, n) == 0) {
+			memmove(d + i, d + end, r->headers.len - end);
+			r->headers.len -= end - i;
+			d[r->headers.len] = '\0';
+			continue;
+		}
+		i = end;
+	}
+	http_header(r, name, value);
+}
+
+void
 http_json(struct http_resp *r, int status, json_object *obj)
 {
 	r->status = status;

@@ -24,6 +24,9 @@ struct http_resp {
 void	http_resp_init(struct http_resp *, const char *request_id);
 void	http_resp_release(struct http_resp *);
 void	http_header(struct http_resp *, const char *name, const char *value);
+/* The same, replacing any header of that name (any case) set before. */
+void	http_header_set(struct http_resp *, const char *name,
+	    const char *value);
 /* Sets status and a JSON body serialized from obj (obj is not put). */
 void	http_json(struct http_resp *, int status, json_object *);
 

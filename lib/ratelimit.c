@@ -150,17 +150,17 @@ ratelimit_headers(const struct ratelimit_result *r, struct http_resp *resp)
 	if (r->status != RATELIMIT_ALLOWED && r->status != RATELIMIT_LIMITED)
 		return;
 	snprintf(v, sizeof(v), "%" PRId64, r->limit);
-	http_header(resp, "X-RateLimit-Limit", v);
+	http_header_set(resp, "X-RateLimit-Limit", v);
 	snprintf(v, sizeof(v), "%" PRId64, r->remaining);
-	http_header(resp, "X-RateLimit-Remaining", v);
+	http_header_set(resp, "X-RateLimit-Remaining", v);
 	snprintf(v, sizeof(v), "%" PRId64, r->reset);
-	http_header(resp, "X-RateLimit-Reset", v);
+	http_header_set(resp, "X-RateLimit-Reset", v);
 	snprintf(v, sizeof(v), "%" PRId64, r->window);
-	http_header(resp, "X-RateLimit-Window", v);
-	http_header(resp, "X-RateLimit-Policy", "sliding-window");
+	http_header_set(resp, "X-RateLimit-Window", v);
+	http_header_set(resp, "X-RateLimit-Policy", "sliding-window");
 	if (r->status == RATELIMIT_LIMITED) {
 		snprintf(v, sizeof(v), "%" PRId64, r->retry_after);
-		http_header(resp, "Retry-After", v);
+		http_header_set(resp, "Retry-After", v);
 	}
 }
 

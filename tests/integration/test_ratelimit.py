@@ -396,6 +396,35 @@ class RateLimitTest(unittest.TestCase):
         self.assertNotIn(wrong[8:], log_text())
 
 
+    def test_refused_tokens_and_token_route_keys_are_guesses_too(self):
+        """A refused token, and a wrong api_key sent to POST /auth/token,
+        count in the address's auth_failures window and are audited like
+        a wrong key; past it the token route answers 429 as well."""
+        a = doc_address()
+        ua = "token-guesser/%d" % random.randint(1, 10 ** 9)
+        h = {"X-Forwarded-For": a, "User-Agent": ua}
+        forged = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJ4In0."
+        r = request("GET", "invoices", key=forged, headers=h)
+        self.assertEqual((r.status, r.json()["error"]["code"]), (401, "INVALID_TOKEN"), r)
+        self.assertEqual(remaining(r), 19)
+        body = {"grant_type": "api_key", "api_key": "sk_test_" + "a" * 40}
+        r = request("POST", "auth/token", body=body, headers=h)
+        self.assertEqual((r.status, r.json()["error"]["code"]), (401, "INVALID_API_KEY"), r)
+        self.assertEqual(remaining(r), 18)
+        for _ in range(18):
+            request("GET", "invoices", key=forged, headers=h)
+        good = {"grant_type": "api_key", "api_key": self.key}
+        r = request("POST", "auth/token", body=good, headers=h)
+        self.assert429(r, "AUTH_RATE_LIMITED", 20, 300)
+        r = request("POST", "auth/token", body=good,
+                    headers={"X-Forwarded-For": doc_address()})
+        self.assertEqual(r.status, 200, r)
+        rows = psql("SELECT details->>'reason', details->>'key' FROM audit_log "
+                    "WHERE event = 'auth.failed' AND user_agent = '%s' ORDER BY seq" % ua)
+        self.assertEqual(len(rows), 20, rows[:3])
+        self.assertEqual(rows[0], "invalid_token|jwt")
+        self.assertEqual(rows[1], "unknown_or_revoked_key|sk_test_***aaa")
+
     def test_failed_authentication_from_an_exempt_address(self):
         """Not counted (no headers, never 429), but still in the audit log."""
         ua = "exempt-guesser/%d" % random.randint(1, 10 ** 9)

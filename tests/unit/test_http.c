@@ -411,7 +411,29 @@ test_error_json(void)
 	check_str("status text", "999", http_status_text(999), "Unknown");
 }
 
+/* http_header_set: one header of a name, whatever was set before. */
+static void
+test_header_set(void)
+{
+	struct http_resp r;
+
+	http_resp_init(&r, "req_abc123");
+	http_header_set(&r, "X-A", "1");
+	check_str("set", "new", r.headers.data, "X-A: 1\r\n");
+	http_header(&r, "X-AB", "2");
+	http_header(&r, "x-a", "3");
+	http_header(&r, "X-B", "4");
+	http_header_set(&r, "X-A", "5");
+	check_str("set", "replaces every X-A, not X-AB", r.headers.data,
+	    "X-AB: 2\r\nX-B: 4\r\nX-A: 5\r\n");
+	http_header_set(&r, "X-B", "6");
+	check_str("set", "last", r.headers.data,
+	    "X-AB: 2\r\nX-A: 5\r\nX-B: 6\r\n");
+	http_resp_release(&r);
+}
+
 static const struct cu_test tests[] = {
+	{ "http_header_set", test_header_set },
 	{ "http_url_decode", test_url_decode },
 	{ "http_query_parse", test_query },
 	{ "http_query_parse limits", test_query_limits },

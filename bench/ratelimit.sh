@@ -12,8 +12,9 @@
 # limiter was on but did not count (no X-RateLimit headers).
 #
 # Environment: CC_ENV_FILE and CC_STACK_DIR (set by ./dev.sh bench);
-# optional CC_BENCH_DURATION (seconds per measurement, default 10) and
-# CC_BENCH_CONNECTIONS (default 16).
+# optional CC_BENCH_DURATION (seconds per measurement, default 10),
+# CC_BENCH_CONNECTIONS (default 16) and CC_BENCH_THREADS ([http] threads
+# of the programs in both settings, default 8 as in production).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -23,6 +24,10 @@ ROOT=$(cd "$HERE/.." && pwd)
 : "${CC_STACK_DIR:?CC_STACK_DIR is not set}"
 DURATION=${CC_BENCH_DURATION:-10}
 CONN=${CC_BENCH_CONNECTIONS:-16}
+# Worker threads per program: the production default ([http] threads),
+# not the test stacks' 4 (valgrind). A counted request waits on one Redis
+# round trip; threads are what hides that wait.
+THREADS=${CC_BENCH_THREADS:-8}
 WARMUP=3
 DIR=$CC_STACK_DIR
 
@@ -48,11 +53,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# set_limiter yes|no: [ratelimit] enabled in the stack's cc.conf.
+# set_limiter yes|no: [ratelimit] enabled in the stack's cc.conf, and
+# [http] threads = THREADS for both settings.
 set_limiter() {
-	awk -v v="$1" '
+	awk -v v="$1" -v t="$THREADS" '
 		/^\[/ { sec = $0 }
 		sec == "[ratelimit]" && /^enabled *=/ { print "enabled = " v; next }
+		sec == "[http]" && /^threads *=/ { print "threads = " t; next }
 		{ print }' "$CONF_SAVED" >"$TMP/cc.conf.new"
 	cat "$TMP/cc.conf.new" >"$CC_CONF"
 }
@@ -149,7 +156,7 @@ measure() {	# measure yes|no ROUND
 	    "${RPS[public.$1.$2]}" "${P50[public.$1.$2]}" "${P99[public.$1.$2]}"
 }
 
-echo "== rate limiter cost: wrk -t1 -c$CONN, ${DURATION}s per run, order on, off, off, on"
+echo "== rate limiter cost: wrk -t1 -c$CONN, ${DURATION}s per run, $THREADS threads per program, order on, off, off, on"
 echo "   $(nproc) cores; before the load, $("$HERE/cpu_split.sh" 0 2)"
 measure yes 1
 measure no 1

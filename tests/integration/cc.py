@@ -49,12 +49,14 @@ class Response:
         return "<%d %s>" % (self.status, self.body[:400])
 
 
-def fetch(base, method, target, body=None, headers=None, timeout=30):
+def fetch(base, method, target, body=None, headers=None, timeout=30, source=None):
     """One request to the stack's web server (host and port of base, a
     parsed URL), its answer checked against docs/openapi.json (a mismatch
-    fails the calling test). Returns status, headers (lower-case names)
-    and the body's bytes."""
-    conn = http.client.HTTPConnection(base.hostname, base.port, timeout=timeout)
+    fails the calling test). source binds the client's own address
+    (another loopback address than 127.0.0.1). Returns status, headers
+    (lower-case names) and the body's bytes."""
+    conn = http.client.HTTPConnection(base.hostname, base.port, timeout=timeout,
+                                      source_address=(source, 0) if source else None)
     try:
         conn.request(method, target, body=body, headers=headers or {})
         r = conn.getresponse()

@@ -12,7 +12,6 @@ spec's numbers (60 views, 100 QR codes a minute); merchants get low
 numbers by override on fresh merchants."""
 import concurrent.futures
 import glob
-import http.client
 import json
 import os
 import random
@@ -22,8 +21,7 @@ import time
 import unittest
 import urllib.parse
 
-import apicheck
-from cc import API, ENV, PAY, PUB, admin, invoice_body, new_merchant, psql, request
+from cc import API, ENV, PAY, PUB, admin, fetch, invoice_body, new_merchant, psql, request
 
 RL_HEADERS = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset",
               "x-ratelimit-window", "x-ratelimit-policy")
@@ -64,17 +62,8 @@ def call(base, method, target, headers=None, body=None, source=None):
     """One request, its answer checked against docs/openapi.json; source
     binds the client's own address (another loopback address than the
     trusted 127.0.0.1)."""
-    conn = http.client.HTTPConnection(base.hostname, base.port, timeout=30,
-                                      source_address=(source, 0) if source else None)
-    try:
-        conn.request(method, target, body=body, headers=headers or {})
-        r = conn.getresponse()
-        data = r.read()
-        hdrs = {k.lower(): v for k, v in r.getheaders()}
-    finally:
-        conn.close()
-    apicheck.response(method, target, r.status, hdrs, data)
-    return Resp(r.status, hdrs, data.decode("utf-8", "replace"))
+    status, hdrs, data = fetch(base, method, target, body, headers, source=source)
+    return Resp(status, hdrs, data.decode("utf-8", "replace"))
 
 
 def view(inv, xff=None, source=None, method="GET"):

@@ -14,15 +14,11 @@ analytics_get(struct mreq *m)
 	struct input_error e;
 	json_object *out = NULL;
 	enum analytics_result rc;
-	char bad[64], msg[128];
+	char msg[128];
 
 	memset(&e, 0, sizeof(e));
-	if (http_query_parse(m->c->query, &q, bad, sizeof(bad)) == -1) {
-		http_error(&m->c->resp, 400, "invalid_request_error",
-		    "INVALID_PARAMETER", "malformed or repeated query "
-		    "parameter", bad[0] ? bad : NULL);
+	if (merchant_query(m, &q) == -1)
 		return;
-	}
 	if (analytics_params_query(&q, m->c->cfg, &p, &e) == -1)
 		goto invalid;
 	rc = analytics_run(m->c->db, m->c->cfg, m->auth.merchant_id,

@@ -168,15 +168,10 @@ invoices_list(struct mreq *m)
 	struct input_error e;
 	json_object *list;
 	enum invoice_result rc;
-	char bad[64];
 
 	memset(&e, 0, sizeof(e));
-	if (http_query_parse(m->c->query, &q, bad, sizeof(bad)) == -1) {
-		http_error(&m->c->resp, 400, "invalid_request_error",
-		    "INVALID_PARAMETER", "malformed or repeated query "
-		    "parameter", bad[0] ? bad : NULL);
+	if (merchant_query(m, &q) == -1)
 		return;
-	}
 	if (invoice_filter_parse(&q, &f, &e) == -1)
 		send_input_error(m, &e);
 	else {

@@ -111,6 +111,19 @@ merchant_check_body(struct mreq *m)
 }
 
 int
+merchant_query(struct mreq *m, struct http_query *q)
+{
+	char bad[64];
+
+	if (http_query_parse(m->c->query, q, bad, sizeof(bad)) == 0)
+		return 0;
+	http_error(&m->c->resp, 400, "invalid_request_error",
+	    "INVALID_PARAMETER", "malformed or repeated query parameter",
+	    bad[0] ? bad : NULL);
+	return -1;
+}
+
+int
 merchant_json_body(struct mreq *m, bool empty_ok, json_object **out)
 {
 	struct fcgi_ctx *c = m->c;

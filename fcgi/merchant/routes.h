@@ -67,6 +67,12 @@ int	merchant_check_body(struct mreq *);
  */
 int	merchant_json_body(struct mreq *, bool empty_ok, json_object **out);
 
+/*
+ * The query string parsed: 0, or -1 answered (400 INVALID_PARAMETER
+ * naming a malformed or repeated parameter).
+ */
+int	merchant_query(struct mreq *, struct http_query *);
+
 /* Answers 500 with the request id; the cause goes to the log. */
 void	merchant_internal_error(struct mreq *, const char *what);
 

@@ -312,8 +312,9 @@ start_apache() {
 		# The token secrets are 0640, as in production: their group
 		# is the programs' (cc-admin jwt rotate keeps it).
 		chgrp "$(id -gn nobody)" "$dir/jwt.keys"
-		# The programs write their valgrind logs there.
+		# The programs write their valgrind logs and fcgi.log there.
 		chown nobody "$dir/log"
+		[ ! -e "$dir/log/fcgi.log" ] || chown nobody "$dir/log/fcgi.log"
 	fi
 	say "starting the FastCGI programs on unix sockets in $www/fcgi (spawn-fcgi + multiwatch)"
 	# The tests stop and start programs with the same settings.

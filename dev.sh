@@ -1009,6 +1009,7 @@ CC_CONF=/etc/crypto-checkout/cc.conf
 CC_RUN=/run/crypto-checkout
 CC_USER=crypto-checkout
 CC_SOCKET_GROUP=www-data
+CC_LOG_DIR=/var/log/crypto-checkout
 ENV
 	PREFIX_BIN=/usr/bin seed_demo "$dir" "$dir/test.env" 80 5432 6379 "$anvilport"
 	sed -i -e "s|^CC_API_URL=.*|CC_API_URL=http://localhost/api/v1|" \
@@ -1018,6 +1019,8 @@ ENV
 	    -e "s|^CC_BIN=.*|CC_BIN=/usr/bin|" \
 	    -e "s|^CC_DATABASE_URL=.*|CC_DATABASE_URL=$dburl|" \
 	    -e "s|^CC_HTTPD=.*|CC_HTTPD=apache|" "$dir/test.env"
+	# The installed programs' log lines (the init script's CC_LOG_DIR).
+	echo "CC_PROGRAM_LOGS=/var/log/crypto-checkout" >>"$dir/test.env"
 	cat >>"$dir/test.env" <<ENV
 CC_PG_RESTART=pg_ctlcluster 15 main restart -m fast
 CC_PG_LOG=/var/log/postgresql/postgresql-15-main.log

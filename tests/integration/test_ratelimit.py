@@ -87,8 +87,13 @@ def remaining(r):
 
 
 def log_text():
+    """The programs' log lines: the stack's log folder, and an installed
+    package's (CC_PROGRAM_LOGS)."""
     out = []
-    for f in glob.glob(os.path.join(ENV["CC_STACK_DIR"], "log", "*.log")):
+    dirs = [os.path.join(ENV["CC_STACK_DIR"], "log")]
+    if ENV.get("CC_PROGRAM_LOGS"):
+        dirs.append(ENV["CC_PROGRAM_LOGS"])
+    for f in [f for d in dirs for f in glob.glob(os.path.join(d, "*.log"))]:
         try:
             with open(f, errors="replace") as fh:
                 out.append(fh.read())

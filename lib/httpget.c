@@ -5,8 +5,8 @@
 
 #include "httpget.h"
 
-static size_t
-on_data(char *ptr, size_t size, size_t nmemb, void *arg)
+size_t
+httpget_to_buf(char *ptr, size_t size, size_t nmemb, void *arg)
 {
 	struct buf *b = arg;
 	size_t n = size * nmemb;
@@ -54,7 +54,8 @@ httpget(const char *url, long timeout_s, size_t max_body, struct buf *body,
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+		rc = curl_easy_setopt(h, CURLOPT_WRITEFUNCTION,
+		    httpget_to_buf);
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(h, CURLOPT_WRITEDATA, body);
 	if (rc == CURLE_OK)

@@ -31,6 +31,13 @@ enum httpget_result httpget(const char *url, long timeout_s, size_t max_body,
 	    struct buf *body, long *status, char *err, size_t errlen);
 
 /*
+ * A CURLOPT_WRITEFUNCTION appending to the struct buf of
+ * CURLOPT_WRITEDATA; past the buf's max it makes libcurl stop with
+ * CURLE_WRITE_ERROR.
+ */
+size_t	httpget_to_buf(char *ptr, size_t size, size_t nmemb, void *buf);
+
+/*
  * The first bytes of a response body as one printable line for a log
  * ("<html><head><title>502 Bad Gateway..."): control and non-ASCII bytes
  * become '?', at most max bytes, "..." when cut.

@@ -16,6 +16,7 @@
 
 #include "jsonx.h"
 #include "log.h"
+#include "httpget.h"
 #include "ids.h"
 #include "rpc.h"
 #include "util.h"
@@ -184,18 +185,6 @@ classify_node_error(int64_t code, const char *msg)
 	return RPC_ERESULT;
 }
 
-static size_t
-write_cb(char *ptr, size_t size, size_t nmemb, void *arg)
-{
-	struct buf *b = arg;
-	size_t n = size * nmemb;
-
-	/* A short count makes libcurl abort with CURLE_WRITE_ERROR. */
-	if (buf_append(b, ptr, n) == -1)
-		return 0;
-	return n;
-}
-
 /* True if url parses and its scheme is http or https. */
 static bool
 url_ok(const char *url)
@@ -281,7 +270,7 @@ rpc_new(const char *url, long timeout_ms)
 		rc = curl_easy_setopt(r->curl, CURLOPT_ACCEPT_ENCODING, "");
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(r->curl, CURLOPT_WRITEFUNCTION,
-		    write_cb);
+		    httpget_to_buf);
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(r->curl, CURLOPT_WRITEDATA, &r->resp);
 	if (rc == CURLE_OK)

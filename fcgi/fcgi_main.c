@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <fcgiapp.h>
 
 #include "config.h"
@@ -284,6 +285,18 @@ fcgi_main(int argc, char **argv, const char *name,
 }
 
 int
+fcgi_refuse_root(void)
+{
+	if (geteuid() != 0 && getegid() != 0)
+		return 0;
+	log_error("refusing to run as root (uid %d, gid %d): start the "
+	    "program as its service user (spawn-fcgi -u, the systemd unit's "
+	    "User=, lighttpd's server.username)", (int)geteuid(),
+	    (int)getegid());
+	return -1;
+}
+
+int
 fcgi_main_ex(int argc, char **argv, const char *name,
     void (*handler)(struct fcgi_ctx *), const struct fcgi_opts *opts)
 {
@@ -308,6 +321,8 @@ fcgi_main_ex(int argc, char **argv, const char *name,
 			return 2;
 		}
 	}
+	if (fcgi_refuse_root() == -1)
+		return 1;
 	if (config_load(config_path(argc, argv), &config, err,
 	    sizeof(err)) == -1) {
 		log_error("%s", err);

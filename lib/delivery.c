@@ -369,19 +369,30 @@ delivery_claim(struct delivery *d, int room)
 	 * The oldest due deliveries, at most per_endpoint in flight for one
 	 * destination (an endpoint, or an invoice URL) counting what workers
 	 * already hold: an endpoint that hangs with a backlog takes a few
-	 * slots, never all of them.
+	 * slots, never all of them. dests walks the distinct pending
+	 * destinations on webhook_deliveries_dest (a skip scan), and each
+	 * gives its few oldest due rows: a backlog of any size at one
+	 * destination costs a few index reads, not a read of the backlog
+	 * per poll (sql/014_webhook_dest_index.sql).
 	 */
 	static const char claim_sql[] =
-	    "WITH busy AS (SELECT coalesce(endpoint_id, url) AS dest, "
+	    "WITH RECURSIVE dests(dest) AS ((SELECT coalesce(endpoint_id, "
+	    "url) FROM webhook_deliveries WHERE status = 'pending' "
+	    "ORDER BY 1 LIMIT 1) UNION ALL SELECT (SELECT "
+	    "coalesce(w.endpoint_id, w.url) FROM webhook_deliveries w "
+	    "WHERE w.status = 'pending' AND coalesce(w.endpoint_id, w.url) "
+	    "> d.dest ORDER BY 1 LIMIT 1) FROM dests d "
+	    "WHERE d.dest IS NOT NULL), "
+	    "busy AS (SELECT coalesce(endpoint_id, url) AS dest, "
 	    "count(*) AS n FROM webhook_deliveries WHERE status = 'pending' "
 	    "AND leased_until > now() GROUP BY 1), "
-	    "ranked AS MATERIALIZED (SELECT d.id FROM (SELECT id, "
-	    "coalesce(endpoint_id, url) AS dest, row_number() OVER "
-	    "(PARTITION BY coalesce(endpoint_id, url) ORDER BY "
-	    "next_attempt_at, id) AS rn FROM webhook_deliveries "
-	    "WHERE status = 'pending' AND next_attempt_at <= now()) d "
-	    "LEFT JOIN busy b ON b.dest = d.dest "
-	    "WHERE d.rn + coalesce(b.n, 0) <= $4::int), "
+	    "ranked AS MATERIALIZED (SELECT x.id FROM dests d "
+	    "LEFT JOIN busy b ON b.dest = d.dest CROSS JOIN LATERAL "
+	    "(SELECT w.id FROM webhook_deliveries w WHERE w.status = "
+	    "'pending' AND coalesce(w.endpoint_id, w.url) = d.dest AND "
+	    "w.next_attempt_at <= now() ORDER BY w.next_attempt_at, w.id "
+	    "LIMIT greatest($4::int - coalesce(b.n, 0), 0)) x "
+	    "WHERE d.dest IS NOT NULL), "
 	    /* ANY(ARRAY(...)): look the few up, do not join the due set. */
 	    "c AS (SELECT d.id, make_interval(secs => coalesce(e.timeout, "
 	    "$2::int) + 15) AS lease FROM webhook_deliveries d "

@@ -20,9 +20,10 @@ for name; do
 	src=$srcdir/tests/fuzz/fuzz_$name.c
 	out=$outdir/fuzz_$name
 	[ -f "$src" ] || { echo "build.sh: no target $src" >&2; exit 1; }
-	if [ -x "$out" ] && [ -z "$(find "$src" "$srcdir/tests/fuzz" -maxdepth 1 \
-	    -name '*.[ch]' -newer "$out" 2>/dev/null)" ] &&
-	    [ ! lib/libcc.a -nt "$out" ]; then
+	if [ -x "$out" ] && [ ! "$src" -nt "$out" ] &&
+	    [ ! lib/libcc.a -nt "$out" ] &&
+	    [ -z "$(find "$srcdir/tests/fuzz" -maxdepth 1 -name '*.h' \
+	    -newer "$out" 2>/dev/null)" ]; then
 		continue
 	fi
 	echo "  FUZZ     $out"

@@ -999,7 +999,9 @@ fuzz_run() {
 		echo "fuzz $name: ok, $(sed -n 's/^stat::number_of_executed_units: *//p' "$work/last.log") runs in ${secs}s, corpus $(ls "$work/corpus" | wc -l) (log: $work/last.log)"
 		return 0
 	fi
-	grep -E -A30 '^==[0-9]+==ERROR|property failed|^SUMMARY' "$work/last.log" | head -60
+	# The report: from the error (or the broken property) to its summary.
+	awk '/property failed|^==[0-9]+==(ERROR|WARNING)|runtime error/ { p = 1 }
+	    p { print } /^SUMMARY/ { p = 0 }' "$work/last.log" | head -80
 	crash=$(ls -t "$work"/crashes/* 2>/dev/null | head -n 1)
 	echo "fuzz $name: FAILED (exit $rc, log: $work/last.log)"
 	[ -z "$crash" ] || echo "reproduce: $bin $crash"

@@ -5,6 +5,12 @@
 #   ./dev.sh down   stop it
 #   ./dev.sh test   build and run every test suite against a fresh private
 #                   stack on other ports, then tear it down
+#   ./dev.sh test --sanitize
+#                   the same with every program built with ASan and UBSan
+#                   (var/build-sanitize) instead of valgrind
+#   ./dev.sh fuzz [TARGET] [SECONDS]
+#                   build the libFuzzer targets of tests/fuzz (clang) and
+#                   run one, or each, SECONDS long (60); work in var/fuzz/
 #   ./dev.sh bench  run the benchmarks in bench/ against a fresh private stack
 #   ./dev.sh env    print var/dev.env
 #   ./dev.sh deb    build the Debian package into var/deb/ and lintian it
@@ -38,6 +44,9 @@ FCGIBIN=$PREFIX/lib/crypto-checkout
 # CC_VAR_DIR=/tmp/other CC_HTTP_PORT=... ./dev.sh up; CC_NO_CRON=1 leaves
 # the cron loops out.
 VAR=${CC_VAR_DIR:-$ROOT/var}
+
+# More arguments to configure (--enable-sanitize for test --sanitize).
+BUILD_CONFIGURE_ARGS=""
 
 # Debian packages the build, the stack and the tests need.
 PKGS="build-essential autoconf automake pkg-config libjson-c-dev libpq-dev
@@ -138,7 +147,9 @@ build() {
 	mkdir -p "$BUILD"
 	cd "$BUILD"
 	if [ ! -f Makefile ] || [ "$ROOT/configure" -nt Makefile ]; then
-		"$ROOT/configure" --prefix="$PREFIX" --sysconfdir="$PREFIX/etc" >configure.out 2>&1 ||
+		# shellcheck disable=SC2086
+		"$ROOT/configure" --prefix="$PREFIX" --sysconfdir="$PREFIX/etc" \
+		    $BUILD_CONFIGURE_ARGS >configure.out 2>&1 ||
 		    { cat configure.out >&2; die "configure failed"; }
 	fi
 	make -j"$(nproc)" >make.out 2>&1 || { cat make.out >&2; die "build failed"; }
@@ -219,6 +230,12 @@ exec valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
 WRAP
 			chmod +x "$fcgibin/$(basename "$prog")"
 		done
+	fi
+	# Under CC_SANITIZE=1 (test --sanitize) the same through wrappers
+	# that send the sanitizers' reports to files.
+	if [ "${CC_SANITIZE:-0}" = 1 ]; then
+		fcgibin=$dir/sanitize-fcgi
+		sanitize_wrappers "$fcgibin" "$FCGIBIN"/*.fcgi
 	fi
 
 	"$PREFIX/bin/cc-admin" --config "$dir/cc.conf" migrate >/dev/null
@@ -762,13 +779,22 @@ unit_tests() {
 }
 
 cmd_test() {
+	local arg
+	for arg in "$@"; do
+		case $arg in
+		--sanitize) sanitize_setup ;;
+		*) die "test: unknown option $arg (known: --sanitize)" ;;
+		esac
+	done
 	install_deps
 	install_chain
 	build
 	local failed=0 upass=0 ufail=0 ipass=0 ifail=0 line
 	# CC_UNIT=0 leaves the unit tests out (CI runs them once, then the
-	# integration suites under each web server).
+	# integration suites under each web server); the fuzz targets run
+	# with them, briefly (CC_FUZZ=0 leaves them out).
 	[ "${CC_UNIT:-1}" = 0 ] || unit_tests
+	[ "${CC_UNIT:-1}" = 0 ] || [ "${CC_FUZZ:-1}" = 0 ] || fuzz_smoke
 	local dir http=${CC_TEST_HTTP_PORT:-18080} pgport=${CC_TEST_PG_PORT:-15433} redisport=${CC_TEST_REDIS_PORT:-16380} anvilport=${CC_TEST_ANVIL_PORT:-18545}
 	private_stack_dir cc-test
 	dir=$PRIVATE_DIR
@@ -782,6 +808,7 @@ cmd_test() {
 	export CC_APACHE_EVENTS_TIMEOUT=${CC_APACHE_EVENTS_TIMEOUT:-5}
 	start_stack "$dir" "$http" "$pgport" "$redisport" "$anvilport" 0
 	seed_demo "$dir" "$dir/test.env" "$http" "$pgport" "$redisport" "$anvilport"
+	[ "${CC_SANITIZE:-0}" = 1 ] && sanitize_test_env "$dir"
 	say "integration tests"
 	local out=$dir/integration.out
 	CC_ENV_FILE="$dir/test.env" CC_STACK_DIR="$dir" python3 "$ROOT/tests/integration/run.py" 2>&1 | tee "$out" || true
@@ -828,12 +855,207 @@ cmd_test() {
 		[ $((vpass + vfail)) -gt 0 ] || { echo "valgrind: no logs"; vfail=1; }
 		echo "valgrind: $vpass clean, $vfail with errors"
 	fi
+	[ "${CC_SANITIZE:-0}" = 1 ] && sanitize_summary "$dir"
 	ipass=$((ipass + vpass))
 	ifail=$((ifail + vfail))
 	echo
 	echo "unit: $upass passed, $ufail failed; integration: $ipass passed, $ifail failed"
 	echo "$((upass + ipass)) passed, $((ufail + ifail)) failed"
 	[ $failed = 0 ] && [ $((ufail + ifail)) = 0 ]
+}
+
+# ./dev.sh test --sanitize: the whole build with AddressSanitizer and
+# UndefinedBehaviorSanitizer (gcc; configure --enable-sanitize) in its own
+# build folder and prefix, so that the normal build is left alone; then
+# the unit tests and the integration suites, with the FastCGI programs,
+# the cron tools and cc-admin writing their reports into one folder
+# (valgrind cannot run an ASan build: it is off). Any report fails the
+# run. LeakSanitizer checks the processes that exit (the tools, cc-admin,
+# the unit tests); the FastCGI programs are stopped by a signal, which
+# skips it: their leaks are the normal run's valgrind's to find.
+SANITIZE_LOG=""
+sanitize_setup() {
+	export CC_SANITIZE=1 CC_VALGRIND=0 CC_FUZZ=0
+	BUILD=$ROOT/var/build-sanitize
+	PREFIX=$PREFIX-sanitize
+	FCGIBIN=$PREFIX/lib/crypto-checkout
+	BUILD_CONFIGURE_ARGS=--enable-sanitize
+	SANITIZE_LOG=$(mktemp -d /tmp/cc-sanitize.XXXXXX)
+	# The programs' user under Apache (nobody) writes there too.
+	chmod 1777 "$SANITIZE_LOG"
+	# Every process of the run inherits these (an uninstrumented one
+	# ignores them); the FastCGI programs get them from their wrappers,
+	# whatever the web server passes on. Reports land in
+	# report.PROGRAM.PID; nothing is written for a clean process.
+	export ASAN_OPTIONS="log_path=$SANITIZE_LOG/report,log_exe_name=1,detect_leaks=1,halt_on_error=1"
+	export UBSAN_OPTIONS="log_path=$SANITIZE_LOG/report,log_exe_name=1,print_stacktrace=1,halt_on_error=1"
+	export LSAN_OPTIONS="suppressions=$ROOT/tests/sanitize/lsan.supp,print_suppressions=0"
+	say "sanitizer build in $BUILD, reports in $SANITIZE_LOG"
+}
+
+# sanitize_wrappers DIR PROGRAM...: DIR/NAME for each program, a script
+# that marks the run (ran.NAME.PID) and execs it with the sanitizers'
+# options (same pid: a report names it).
+sanitize_wrappers() {
+	local out=$1 prog name
+	shift
+	mkdir -p "$out"
+	for prog in "$@"; do
+		name=$(basename "$prog")
+		cat >"$out/$name" <<WRAP
+#!/bin/sh
+: >"$SANITIZE_LOG/ran.$name.\$\$"
+ASAN_OPTIONS='$ASAN_OPTIONS'
+UBSAN_OPTIONS='$UBSAN_OPTIONS'
+LSAN_OPTIONS='$LSAN_OPTIONS'
+export ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
+exec $prog "\$@"
+WRAP
+		chmod 755 "$out/$name"
+	done
+}
+
+# The suites run the tools (cc-admin, cc-scan, ...) from CC_BIN: through
+# the same wrappers, so that each run is counted.
+sanitize_test_env() {
+	local dir=$1
+	sanitize_wrappers "$dir/sanitize-bin" "$PREFIX"/bin/*
+	sed -i "s|^CC_BIN=.*|CC_BIN=$dir/sanitize-bin|" "$dir/test.env"
+	echo "CC_SANITIZE=1" >>"$dir/test.env"
+}
+
+# Stops the stack, then one result per program: passed when it ran and
+# no run of it reported anything, failed with its reports shown; a report
+# of a process no wrapper started (a unit test, dev.sh's own cc-admin)
+# fails too. Adds to vpass and vfail of cmd_test.
+sanitize_summary() {
+	local dir=$1 f name names="" reports
+	stop_stack "$dir"
+	sleep 1
+	for f in "$SANITIZE_LOG"/ran.*; do
+		[ -e "$f" ] || continue
+		name=${f##*/ran.}
+		name=${name%.*}
+		case " $names " in *" $name "*) ;; *) names="$names $name" ;; esac
+	done
+	for name in $names; do
+		reports=$(ls "$SANITIZE_LOG"/report."$name".* 2>/dev/null || true)
+		if [ -n "$reports" ]; then
+			echo "sanitizers: reports from $name:"
+			cat $reports
+			vfail=$((vfail + 1))
+		else
+			vpass=$((vpass + 1))
+		fi
+	done
+	for f in "$SANITIZE_LOG"/report.*; do
+		[ -e "$f" ] || continue
+		name=${f##*/report.}
+		name=${name%.*}
+		case " $names " in *" $name "*) continue ;; esac
+		echo "sanitizers: report from $name (${f##*/}):"
+		cat "$f"
+		vfail=$((vfail + 1))
+	done
+	[ -n "$names" ] || { echo "sanitizers: no program ran"; vfail=$((vfail + 1)); }
+	echo "sanitizers: $vpass programs clean, $vfail with reports (in $SANITIZE_LOG)"
+	if [ "$vfail" = 0 ]; then rm -rf "$SANITIZE_LOG"; fi
+}
+
+# ./dev.sh fuzz [TARGET] [SECONDS]: the libFuzzer targets, every
+# tests/fuzz/fuzz_NAME.c, built by clang in var/build-fuzz (configure
+# --enable-fuzzing, make fuzz) and run one after the other, SECONDS each
+# (default 60). New corpus entries and crash files stay in
+# var/fuzz/NAME/ (the seeds of tests/fuzz/corpus/NAME/ are read only).
+# Exits non-zero on a crash, printing the command that reproduces it.
+FUZZ_BUILD=$ROOT/var/build-fuzz
+FUZZ_PKGS="clang libclang-rt-14-dev"
+FUZZ_WORK=$ROOT/var/fuzz
+
+fuzz_build() {
+	local rc=0
+	# shellcheck disable=SC2086
+	apt_ensure $PKGS $FUZZ_PKGS || true
+	cd "$ROOT"
+	if [ ! -x configure ] || [ configure.ac -nt configure ] ||
+	    [ Makefile.am -nt Makefile.in ]; then
+		autoreconf -fi >/dev/null 2>&1 || autoreconf -fi
+	fi
+	mkdir -p "$FUZZ_BUILD"
+	cd "$FUZZ_BUILD"
+	if [ ! -f Makefile ] || [ "$ROOT/configure" -nt Makefile ]; then
+		"$ROOT/configure" CC=clang CFLAGS="-g -O1" --enable-fuzzing \
+		    --prefix="$FUZZ_BUILD/none" >configure.out 2>&1 ||
+		    { cat configure.out >&2; die "configure (fuzzing) failed"; }
+	fi
+	say "building the fuzz targets (clang, var/build-fuzz)"
+	make -j"$(nproc)" fuzz >make.out 2>&1 || rc=$?
+	cd "$ROOT"
+	[ $rc = 0 ] || { grep -E 'error|Error' "$FUZZ_BUILD/make.out" >&2; die "fuzz build failed (see $FUZZ_BUILD/make.out)"; }
+}
+
+# The targets' names (each tests/fuzz/fuzz_NAME.c).
+fuzz_targets() {
+	local f
+	for f in "$ROOT"/tests/fuzz/fuzz_*.c; do
+		f=${f##*/fuzz_}
+		echo "${f%.c}"
+	done
+}
+
+# fuzz_run NAME SECONDS: one target; 0, or 1 after a crash (reproducer
+# printed).
+fuzz_run() {
+	local name=$1 secs=$2 bin=$FUZZ_BUILD/tests/fuzz/fuzz_$1 work=$FUZZ_WORK/$1 rc=0 crash args=()
+	[ -x "$bin" ] || die "no fuzz target $name (tests/fuzz/fuzz_$name.c)"
+	mkdir -p "$work/corpus" "$work/crashes"
+	[ -f "$ROOT/tests/fuzz/$name.dict" ] && args+=("-dict=$ROOT/tests/fuzz/$name.dict")
+	[ -d "$ROOT/tests/fuzz/corpus/$name" ] && args+=("$ROOT/tests/fuzz/corpus/$name")
+	"$bin" -max_total_time="$secs" -timeout=25 -rss_limit_mb=2048 \
+	    -print_final_stats=1 -artifact_prefix="$work/crashes/" \
+	    "$work/corpus" "${args[@]}" >"$work/last.log" 2>&1 || rc=$?
+	if [ $rc = 0 ]; then
+		echo "fuzz $name: ok, $(sed -n 's/^stat::number_of_executed_units: *//p' "$work/last.log") runs in ${secs}s, corpus $(ls "$work/corpus" | wc -l) (log: $work/last.log)"
+		return 0
+	fi
+	# The report: from the error (or the broken property) to its summary.
+	awk '/property failed|^==[0-9]+==(ERROR|WARNING)|runtime error/ { p = 1 }
+	    p { print } /^SUMMARY/ { p = 0 }' "$work/last.log" | head -80
+	crash=$(ls -t "$work"/crashes/* 2>/dev/null | head -n 1)
+	echo "fuzz $name: FAILED (exit $rc, log: $work/last.log)"
+	[ -z "$crash" ] || echo "reproduce: $bin $crash"
+	return 1
+}
+
+cmd_fuzz() {
+	local target=${1:-} secs=${2:-60} t bad=0 good=0
+	# ./dev.sh fuzz 30: every target, 30 s each.
+	if [ -n "$target" ] && [ -z "${2:-}" ] && [ "${target//[0-9]/}" = "" ]; then
+		secs=$target
+		target=""
+	fi
+	[ "${secs//[0-9]/}" = "" ] && [ "$secs" -gt 0 ] || die "fuzz: SECONDS must be a positive number"
+	fuzz_build
+	for t in ${target:-$(fuzz_targets)}; do
+		if fuzz_run "$t" "$secs"; then good=$((good + 1)); else bad=$((bad + 1)); fi
+	done
+	echo "$good passed, $bad failed"
+	[ $bad = 0 ]
+}
+
+# The fuzz targets in ./dev.sh test: CC_FUZZ_SECONDS (10) each, one
+# result per target; adds to upass and ufail of cmd_test.
+fuzz_smoke() {
+	local t
+	say "fuzz targets (${CC_FUZZ_SECONDS:-10} s each)"
+	fuzz_build
+	for t in $(fuzz_targets); do
+		if fuzz_run "$t" "${CC_FUZZ_SECONDS:-10}"; then
+			upass=$((upass + 1))
+		else
+			ufail=$((ufail + 1))
+		fi
+	done
 }
 
 cmd_bench() {
@@ -1168,9 +1390,10 @@ case "${1:-}" in
 up) cmd_up ;;
 bench) shift; cmd_bench "$@" ;;
 down) cmd_down ;;
-test) cmd_test ;;
+test) shift; cmd_test "$@" ;;
+fuzz) shift; cmd_fuzz "$@" ;;
 test-package) cmd_test_package ;;
 env) cat "$VAR/dev.env" ;;
 deb) cmd_deb ;;
-*) echo "usage: $0 up|down|test|test-package|bench|env|deb" >&2; exit 2 ;;
+*) echo "usage: $0 up|down|test [--sanitize]|test-package|bench|env|deb|fuzz [TARGET] [SECONDS]" >&2; exit 2 ;;
 esac

@@ -766,9 +766,27 @@ int
 config_load(const char *path, struct cc_config *cfg, char *err,
     size_t errlen)
 {
+	FILE *f;
+	int rc;
+
+	f = fopen(path, "r");
+	if (f == NULL) {
+		memset(cfg, 0, sizeof(*cfg));
+		snprintf(err, errlen, "cannot open config %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	rc = config_read(f, path, cfg, err, errlen);
+	fclose(f);
+	return rc;
+}
+
+int
+config_read(FILE *f, const char *path, struct cc_config *cfg, char *err,
+    size_t errlen)
+{
 	struct parser p;
 	char line[1024];
-	FILE *f;
 	int rc = -1;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -780,12 +798,6 @@ config_load(const char *path, struct cc_config *cfg, char *err,
 	p.err = err;
 	p.errlen = errlen;
 	cc_strlcpy(cfg->path, path, sizeof(cfg->path));
-	f = fopen(path, "r");
-	if (f == NULL) {
-		snprintf(err, errlen, "cannot open config %s: %s", path,
-		    strerror(errno));
-		return -1;
-	}
 	while (fgets(line, sizeof(line), f) != NULL) {
 		char *s, *eq;
 
@@ -824,7 +836,6 @@ config_load(const char *path, struct cc_config *cfg, char *err,
 	}
 	rc = finish(&p);
 out:
-	fclose(f);
 	return rc;
 }
 

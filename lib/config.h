@@ -143,6 +143,12 @@ const char	*config_path(int argc, char **argv);
 /* Loads and checks a file; on failure returns -1 with a message in err. */
 int		 config_load(const char *path, struct cc_config *,
 		    char *err, size_t errlen);
+/*
+ * The same from an open stream (left open), path naming it in messages:
+ * the parser without the file system (the fuzz target reads memory).
+ */
+int		 config_read(FILE *, const char *path, struct cc_config *,
+		    char *err, size_t errlen);
 
 const struct cc_network	 *config_network(const struct cc_config *,
 			    const char *name);

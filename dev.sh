@@ -301,10 +301,45 @@ mimetype.assign      = ( ".html" => "text/html", ".css" => "text/css", ".js" => 
 var.cc_bin  = "$fcgibin"
 var.cc_conf = "$dir/cc.conf"
 var.cc_run  = "$run"
+var.cc_htdocs = "$ROOT/htdocs"
 include "$ROOT/deploy/lighttpd-cc.conf"
 CONF
+	httpd_test_routes lighttpd "$run" >>"$dir/lighttpd.conf"
 	say "starting lighttpd on http://127.0.0.1:$http"
 	lighttpd -f "$dir/lighttpd.conf" || die "lighttpd did not start (see $dir/log/lighttpd-error.log)"
+}
+
+# The errors the web server makes itself, made to happen
+# (tests/integration/test_httperrors.py): routes of the stacks only, never
+# shipped, to sockets in SOCKDIR that the test serves or leaves dead:
+# _httpd_test/MODE/ with MODE one of HTTPD_TEST_MODES (what each backend
+# does is in the test), under /api/ and under /invoice/, so that the
+# shipped error-page settings of each prefix apply; the proxy waits 2 s.
+HTTPD_TEST_MODES="dead close bighdr silent garbage badhdr drain partial"
+httpd_test_routes() {	# httpd_test_routes lighttpd|apache SOCKDIR
+	local kind=$1 sockdir=$2 p m
+	if [ "$kind" = lighttpd ]; then
+		echo "# Test-only routes (dev.sh httpd_test_routes), and a body that"
+		echo "# stops arriving closes the connection within seconds."
+		echo "server.max-read-idle = ${CC_HTTPD_BODY_TIMEOUT:-3}"
+		for p in api invoice; do
+			for m in $HTTPD_TEST_MODES; do
+				cat <<CONF
+\$HTTP["url"] =~ "^/$p/_httpd_test/$m/" {
+	fastcgi.server = ( "/$p/_httpd_test/$m/" => (( "socket" => "$sockdir/test-$m.sock",
+	    "check-local" => "disable", "read-timeout" => 2 )) )
+}
+CONF
+			done
+		done
+	else
+		echo "	# Test-only routes (dev.sh httpd_test_routes), before the snippet's."
+		for p in api invoice; do
+			for m in $HTTPD_TEST_MODES; do
+				echo "	ProxyPass \"/$p/_httpd_test/$m/\" \"unix:$sockdir/test-$m.sock|fcgi://cc-test-$p-$m/\" retry=0 timeout=2"
+			done
+		done
+	fi
 }
 
 # A folder the web server's user can reach (Apache started as root serves
@@ -381,6 +416,10 @@ ENV
 		done
 		echo "Include /etc/apache2/mods-available/reqtimeout.conf"
 		echo "TypesConfig /etc/mime.types"
+		# Server-wide hardening the README asks of the operator.
+		printf 'ServerTokens Prod\nServerSignature Off\nTraceEnable Off\n'
+		# A body that stops arriving: 408 within seconds (Debian: 20).
+		echo "RequestReadTimeout header=20-40,MinRate=500 body=${CC_HTTPD_BODY_TIMEOUT:-3}"
 		[ "$(id -u)" = 0 ] && printf 'User www-data\nGroup www-data\n'
 		cat <<CONF
 LogFormat "%h %l %u %t \"%r\" %>s %b %D" cc
@@ -400,6 +439,7 @@ AddOutputFilterByType DEFLATE text/html text/plain text/css text/javascript appl
 	Define CC_RUN "$www/fcgi"
 	Define CC_HTDOCS "$www/htdocs"
 	Define CC_EVENTS_TIMEOUT ${CC_APACHE_EVENTS_TIMEOUT:-60}
+$(httpd_test_routes apache "$www/fcgi")
 	Include "$ROOT/deploy/apache-cc.conf"
 </VirtualHost>
 CONF

@@ -113,16 +113,78 @@ http_status_text(int status)
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 409: return "Conflict";
+	case 408: return "Request Timeout";
 	case 411: return "Length Required";
 	case 413: return "Payload Too Large";
+	case 414: return "URI Too Long";
 	case 415: return "Unsupported Media Type";
 	case 422: return "Unprocessable Entity";
 	case 429: return "Too Many Requests";
+	case 431: return "Request Header Fields Too Large";
 	case 500: return "Internal Server Error";
 	case 502: return "Bad Gateway";
 	case 503: return "Service Unavailable";
+	case 504: return "Gateway Timeout";
 	default: return "Unknown";
 	}
+}
+
+/* Skips optional white space (RFC 9110 OWS). */
+static const char *
+ows(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+bool
+http_json_media_type(const char *ct)
+{
+	static const char json[] = "application/json";
+	const char *p, *name, *val;
+	size_t nlen, vlen;
+
+	if (ct == NULL)
+		return false;
+	p = ows(ct);
+	if (strncasecmp(p, json, sizeof(json) - 1) != 0)
+		return false;
+	p = ows(p + sizeof(json) - 1);
+	while (*p == ';') {
+		p = ows(p + 1);
+		name = p;
+		while (*p != '\0' && *p != '=' && *p != ';' && *p != ' ' &&
+		    *p != '\t')
+			p++;
+		nlen = (size_t)(p - name);
+		if (nlen == 0 || *p != '=')
+			return false;
+		p++;
+		if (*p == '"') {
+			val = ++p;
+			while (*p != '\0' && *p != '"')
+				p++;
+			if (*p != '"')
+				return false;
+			vlen = (size_t)(p - val);
+			p++;
+		} else {
+			val = p;
+			while (*p != '\0' && *p != ';' && *p != ' ' &&
+			    *p != '\t')
+				p++;
+			vlen = (size_t)(p - val);
+		}
+		if (vlen == 0)
+			return false;
+		if (nlen == 7 && strncasecmp(name, "charset", 7) == 0 &&
+		    !((vlen == 5 && strncasecmp(val, "utf-8", 5) == 0) ||
+		    (vlen == 4 && strncasecmp(val, "utf8", 4) == 0)))
+			return false;
+		p = ows(p);
+	}
+	return *p == '\0';
 }
 
 int

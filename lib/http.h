@@ -43,6 +43,15 @@ void	http_error(struct http_resp *, int status, const char *type,
 
 const char *http_status_text(int);
 
+/*
+ * Whether a Content-Type header value says JSON: application/json in any
+ * case, with optional parameters, a charset only utf-8 (quoted or not).
+ * Anything else is refused, +json types included: they name formats
+ * (merge-patch, problem details) whose rules we do not follow. NULL (no
+ * header) is not JSON.
+ */
+bool	http_json_media_type(const char *);
+
 /* Percent-decoding ('+' is a space when form is true); rejects bytes below
  * 0x20, DEL and invalid UTF-8. Returns 0 or -1. */
 int	http_url_decode(const char *, size_t, char *out, size_t outlen,

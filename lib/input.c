@@ -7,6 +7,7 @@
 #include "http.h"
 #include "input.h"
 #include "jsonx.h"
+#include "textsafe.h"
 #include "util.h"
 
 int
@@ -110,6 +111,8 @@ check_text(const struct source *src, const struct input_field *f,
 	const char *lc = bounds_code(src, f, src->length_code);
 	char list[256], *end;
 	long long x;
+	uint32_t cp;
+	size_t off;
 	int i;
 
 	v->str = s;
@@ -131,6 +134,12 @@ check_text(const struct source *src, const struct input_field *f,
 		if (!jsonx_utf8_clean(s, len, f->kind == INPUT_TEXT))
 			return input_seterr(e, src->status, src->value_code,
 			    name, "%s contains control characters", name);
+		if (textsafe_find(s, len, &cp, &off))
+			return input_seterr(e, src->status, src->value_code,
+			    name, "%s contains U+%04X %s at byte %zu, an "
+			    "invisible or text-direction character that can "
+			    "disguise what is shown: remove it", name,
+			    (unsigned)cp, textsafe_name(cp), off);
 		return 0;
 	case INPUT_INT:
 		errno = 0;

@@ -38,7 +38,8 @@ void	input_error_release(struct input_error *);
 bool	input_url_ok(const char *);
 
 enum input_kind {
-	INPUT_STRING,	/* one line of text, lo..hi bytes */
+	INPUT_STRING,	/* one line of text, lo..hi bytes, without bidi
+			   controls and invisible characters (textsafe.h) */
 	INPUT_TEXT,	/* as INPUT_STRING, newlines and tabs allowed */
 	INPUT_INT,	/* a whole number from lo to hi */
 	INPUT_BOOL,	/* true or false */

@@ -360,15 +360,17 @@ invoice_input_parse(const char *body, size_t len,
 	struct input_value v[IF__MAX];
 	const struct cc_currency *cur;
 	const struct cc_network *net;
+	struct jsonx_error je;
 	json_object *root;
-	char msg[200];
 	int rc = -1;
 
 	memset(in, 0, sizeof(*in));
 	memset(e, 0, sizeof(*e));
-	root = jsonx_parse(body, len, msg, sizeof(msg));
+	root = jsonx_parse_ex(body, len, &je);
 	if (root == NULL)
-		return input_seterr(e, 400, "INVALID_JSON", NULL, "%s", msg);
+		return input_seterr(e, 400, je.duplicate ? "DUPLICATE_KEY" :
+		    "INVALID_JSON", je.path[0] != '\0' ? je.path : NULL, "%s",
+		    je.message);
 	if (!json_object_is_type(root, json_type_object)) {
 		input_seterr(e, 400, "INVALID_JSON", NULL,
 		    "request body must be a JSON object");

@@ -17,11 +17,32 @@
  */
 json_object	*jsonx_parse(const char *, size_t, char *err, size_t errlen);
 
+/* A key path such as items[0].name, with its NUL. */
+#define JSONX_PATH_MAX	64
+
+/*
+ * Why jsonx_parse_ex refused a document. A key given twice in one object
+ * is refused (json-c would keep the last one silently, another parser
+ * the first): keys compare after their escapes are resolved, so "a" and
+ * "\u0061" are the same key. path then names it ("items[0].name"), or is
+ * "" when a key on the way is not short printable ASCII.
+ */
+struct jsonx_error {
+	char	 message[200];
+	bool	 duplicate;
+	char	 path[JSONX_PATH_MAX];
+};
+
+/* jsonx_parse, with the reason in e. A \u escape that is a lone
+ * surrogate is refused too (json-c would make it U+FFFD). */
+json_object	*jsonx_parse_ex(const char *, size_t, struct jsonx_error *e);
+
 /*
  * True if s is one JSON value by RFC 8259's grammar, nesting at most
- * CC_MAX_JSON_DEPTH, with no \u0000 escape and no whole number beyond
- * 64 bits. Otherwise *errpos is where it failed and *why, for those last
- * refusals of our own, says why (else NULL); both pointers may be NULL.
+ * CC_MAX_JSON_DEPTH, with no \u0000 escape, no lone surrogate, no key
+ * twice in one object and no whole number beyond 64 bits. Otherwise
+ * *errpos is where it failed and *why, for those last refusals of our
+ * own, says why (else NULL); both pointers may be NULL.
  */
 bool		 jsonx_syntax_ok(const char *s, size_t len, size_t *errpos,
 		    const char **why);

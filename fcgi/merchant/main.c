@@ -107,6 +107,13 @@ merchant_check_body(struct mreq *m)
 		    "65536 bytes", NULL);
 		return -1;
 	}
+	/* An empty body needs no type: cancel and rotate take none. */
+	if (c->body.len > 0 && !http_json_media_type(c->content_type)) {
+		http_error(&c->resp, 415, "invalid_request_error",
+		    "UNSUPPORTED_MEDIA_TYPE", "the body must be JSON sent "
+		    "with Content-Type: application/json", NULL);
+		return -1;
+	}
 	return 0;
 }
 
@@ -127,18 +134,19 @@ int
 merchant_json_body(struct mreq *m, bool empty_ok, json_object **out)
 {
 	struct fcgi_ctx *c = m->c;
+	struct jsonx_error e;
 	json_object *body;
-	char err[200];
 
 	*out = NULL;
 	if (merchant_check_body(m) == -1)
 		return -1;
 	if (c->body.len == 0 && empty_ok)
 		return 0;
-	body = jsonx_parse(c->body.data, c->body.len, err, sizeof(err));
+	body = jsonx_parse_ex(c->body.data, c->body.len, &e);
 	if (body == NULL) {
 		http_error(&c->resp, 400, "invalid_request_error",
-		    "INVALID_JSON", err, NULL);
+		    e.duplicate ? "DUPLICATE_KEY" : "INVALID_JSON", e.message,
+		    e.path[0] != '\0' ? e.path : NULL);
 		return -1;
 	}
 	if (!json_object_is_type(body, json_type_object)) {

@@ -56,14 +56,16 @@ void	openapi_get(struct mreq *);
 
 /*
  * Body-level checks every route with a body shares (a bad Content-Length,
- * over 64 KiB): 0 to go on, -1 answered. The body must be JSON whatever
- * Content-Type says: curl -d sends a form type by default, and refusing it
- * would only confuse.
+ * over 64 KiB, a non-empty body whose Content-Type is not
+ * application/json: 415, so that a form post, which curl -d sends by
+ * default, is never read as JSON by one party and as a form by
+ * another): 0 to go on, -1 answered. An empty body needs no type.
  */
 int	merchant_check_body(struct mreq *);
 /*
- * The same, then the body parsed as a JSON object: 0 with *out set (NULL
- * for an empty body when empty_ok), or -1 answered.
+ * The same, then the body parsed as a JSON object (jsonx_parse_ex: a key
+ * given twice is 400 DUPLICATE_KEY naming it): 0 with *out set (NULL for
+ * an empty body when empty_ok), or -1 answered.
  */
 int	merchant_json_body(struct mreq *, bool empty_ok, json_object **out);
 

@@ -70,17 +70,21 @@ def fetch(base, method, target, body=None, headers=None, timeout=30, source=None
 
 def request(method, path, body=None, key=None, headers=None, raw=False):
     """Sends one request to the merchant API. path is relative to /api/v1
-    unless it starts with '/'; body is JSON-encoded unless raw."""
+    unless it starts with '/'; body is JSON-encoded unless raw. A body is
+    sent as application/json (raw ones too) unless headers say otherwise."""
     h = {}
     if key is not None:
         h["Authorization"] = "Bearer " + key
+    if body is not None:
+        h["Content-Type"] = "application/json"
     if body is not None and not raw:
         body = json.dumps(body).encode()
-        h["Content-Type"] = "application/json"
     elif body is not None and isinstance(body, str):
         body = body.encode()
     if headers:
         h.update(headers)
+    # A header given as None is not sent.
+    h = {k: v for k, v in h.items() if v is not None}
     url = path if path.startswith("/") else API.path + "/" + path
     status, hdrs, data = fetch(API, method, url, body, h)
     return Response(status, hdrs, data.decode("utf-8", "replace"))

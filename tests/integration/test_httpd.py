@@ -306,9 +306,10 @@ class HttpdTest(unittest.TestCase):
         after = program_pids("cc-public")
         self.assertTrue(after and not set(after) & set(before), (before, after))
 
-    @unittest.skipUnless(HTTPD == "apache", "errors Apache makes itself (lighttpd's are its own HTML)")
+    @unittest.skipUnless(HTTPD == "apache", "Apache's 503 (test_httperrors covers both servers)")
     def test_apache_errors_are_json(self):
-        # Above LimitRequestBody (1 MiB): Apache's 413, in our format.
+        # Over 1 MiB: the program's own 413 (Apache does not apply
+        # LimitRequestBody to proxied requests; test_httperrors).
         big = b"x" * (1024 * 1024 + 10)
         status, headers, out = raw_http(
             b"POST %s/invoices HTTP/1.1\r\nAuthorization: Bearer %s\r\n"

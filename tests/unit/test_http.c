@@ -432,7 +432,48 @@ test_header_set(void)
 	http_resp_release(&r);
 }
 
+/* Content-Type of a JSON body: application/json and nothing else. */
+static void
+test_json_media_type(void)
+{
+	static const struct {
+		const char	*ct;
+		bool		 ok;
+	} t[] = {
+		{ "application/json", true },
+		{ "Application/JSON", true },
+		{ "application/json; charset=utf-8", true },
+		{ "application/json;charset=UTF-8", true },
+		{ "application/json ; charset=\"utf-8\"", true },
+		{ "application/json; charset=utf8", true },
+		{ " application/json ", true },
+		{ "application/json; foo=bar; charset=utf-8", true },
+		{ "application/json; charset=latin1", false },
+		{ "application/json; charset=", false },
+		{ "application/json; charset=\"utf-8", false },
+		{ "application/json;", false },
+		{ "application/json; =x", false },
+		{ "application/jsonx", false },
+		{ "application/json x", false },
+		{ "application/json-patch+json", false },
+		{ "application/merge-patch+json", false },
+		{ "application/x-www-form-urlencoded", false },
+		{ "multipart/form-data; boundary=x", false },
+		{ "text/json", false },
+		{ "text/plain", false },
+		{ "application", false },
+		{ "", false },
+		{ NULL, false },
+	};
+	size_t i;
+
+	for (i = 0; i < CC_ARRAY_SIZE(t); i++)
+		EXPECT(http_json_media_type(t[i].ct) == t[i].ok, "%s: %s",
+		    cu_row(i), t[i].ct ? t[i].ct : "(null)");
+}
+
 static const struct cu_test tests[] = {
+	{ "http_json_media_type", test_json_media_type },
 	{ "http_header_set", test_header_set },
 	{ "http_url_decode", test_url_decode },
 	{ "http_query_parse", test_query },

@@ -113,6 +113,11 @@ test_json(void)
 		  "note", "3 to 8 characters" },
 		{ "{\"name\": \"x\", \"note\": \"a\\u0001b\"}", 422,
 		  "INVALID_VALUE", "note", "control characters" },
+		/* Bidi controls and invisible characters, escaped or raw. */
+		{ "{\"name\": \"a\\u202eb\"}", 422, "INVALID_VALUE", "name",
+		  "U+202E RIGHT-TO-LEFT OVERRIDE at byte 1" },
+		{ "{\"name\": \"x\", \"note\": \"1\xe2\x80\x8b" "00\"}",
+		  422, "INVALID_VALUE", "note", "U+200B ZERO WIDTH SPACE" },
 		{ "{\"name\": \"x\", \"count\": 101}", 422, "INVALID_VALUE",
 		  "count", "from -5 to 100" },
 		{ "{\"name\": \"x\", \"count\": -6}", 422, "INVALID_VALUE",
@@ -271,6 +276,8 @@ test_query(void)
 		  "3 to 8" },
 		{ "name=01234567890", 400, "INVALID_PARAMETER", "name",
 		  "at most 10 bytes" },
+		{ "name=a%E2%80%AE", 400, "INVALID_PARAMETER", "name",
+		  "U+202E" },
 	};
 	struct input_value v[F__MAX];
 	struct input_error e;
@@ -368,6 +375,8 @@ test_pairs(void)
 		  "--name must be at most 10 bytes" },
 		{ "--name=a\tb", 422, "INVALID_VALUE", "--name",
 		  "--name contains control characters" },
+		{ "--name=a\xe2\x81\xa6" "b", 422, "INVALID_VALUE", "--name",
+		  "--name contains U+2066 LEFT-TO-RIGHT ISOLATE" },
 		{ "--name=x&--name=y", 422, "INVALID_VALUE", "--name",
 		  "--name is given more than once" },
 		{ "--name=x&--limit=0", 422, "INVALID_VALUE", "--limit",

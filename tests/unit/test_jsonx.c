@@ -364,7 +364,120 @@ test_utf8_clean(void)
 	CU_ASSERT(!jsonx_utf8_clean("\xc3\xa9", 1, false));
 }
 
+/*
+ * Duplicate keys: refused wherever they are, compared after escapes are
+ * resolved, and named by their path; equal keys in different objects are
+ * no duplicates.
+ */
+static const struct {
+	const char	*doc;
+	bool		 ok;
+	const char	*path;		/* the duplicate's, when !ok */
+} dups[] = {
+	{ "{\"a\":1,\"b\":2}", true, NULL },
+	{ "{\"a\":1,\"a\":2}", false, "a" },
+	{ "{\"a\":1,\"b\":2,\"a\":3}", false, "a" },
+	{ "{\"title\":\"x\",\"title\":\"y\"}", false, "title" },
+	/* Escaped spellings of one key. */
+	{ "{\"a\":1,\"\\u0061\":2}", false, "a" },
+	{ "{\"\\u0041\":1,\"A\":2}", false, "A" },
+	{ "{\"a/b\":1,\"a\\/b\":2}", false, "a/b" },
+	{ "{\"\\u00e9\":1,\"\xc3\xa9\":2}", false, "" },
+	{ "{\"\\ud83d\\ude00\":1,\"\xf0\x9f\x98\x80\":2}", false, "" },
+	{ "{\"a\":1,\"A\":2,\"a \":3}", true, NULL },
+	/* Nested objects and arrays of objects. */
+	{ "{\"a\":{\"a\":1},\"b\":{\"a\":2}}", true, NULL },
+	{ "{\"m\":{\"k\":1,\"k\":2}}", false, "m.k" },
+	{ "{\"items\":[{\"name\":\"x\"},{\"name\":\"y\",\"name\":\"z\"}]}",
+	    false, "items[1].name" },
+	{ "{\"items\":[{\"name\":\"x\"},{\"name\":\"y\"}]}", true, NULL },
+	{ "[{\"a\":1},{\"a\":1,\"a\":1}]", false, "[1].a" },
+	{ "{\"a\":{\"b\":[1,{\"c\":1,\"c\":2}]}}", false, "a.b[1].c" },
+	/* A duplicate in an inner object is found before the outer one. */
+	{ "{\"x\":1,\"o\":{\"y\":1,\"y\":2},\"x\":2}", false, "o.y" },
+	/* A key not fit to echo: refused, not named. */
+	{ "{\"a\\nb\":1,\"a\\nb\":2}", false, "" },
+	{ "{\"o\\tp\":{\"k\":1,\"k\":2}}", false, "" },
+	/* Many keys, all different; then one repeated at the end. */
+	{ NULL, true, NULL },
+};
+
+static void
+test_json_duplicate_keys(void)
+{
+	struct jsonx_error e;
+	json_object *o;
+	struct buf b;
+	size_t i, k;
+	const char *why;
+
+	for (i = 0; dups[i].doc != NULL; i++) {
+		o = jsonx_parse_ex(dups[i].doc, strlen(dups[i].doc), &e);
+		EXPECT((o != NULL) == dups[i].ok, "%s: %s", cu_row(i),
+		    e.message);
+		EXPECT(e.duplicate == !dups[i].ok, "%s: duplicate", cu_row(i));
+		if (!dups[i].ok) {
+			check_str("path", cu_row(i), e.path, dups[i].path);
+			check_has("message", cu_row(i), e.message,
+			    "duplicate key");
+			/* The grammar check alone agrees. */
+			EXPECT(!jsonx_syntax_ok(dups[i].doc,
+			    strlen(dups[i].doc), NULL, &why) &&
+			    strcmp(why, "duplicate key") == 0, "%s: syntax",
+			    cu_row(i));
+		}
+		json_object_put(o);
+	}
+	buf_init(&b, 0);
+	buf_puts(&b, "{");
+	for (k = 0; k < 5000; k++)
+		buf_printf(&b, "%s\"k%zu\":%zu", k ? "," : "", k, k);
+	buf_puts(&b, "}");
+	o = jsonx_parse_ex(b.data, b.len, &e);
+	CU_ASSERT(o != NULL && json_object_object_length(o) == 5000);
+	json_object_put(o);
+	b.len--;
+	buf_puts(&b, ",\"k2500\":0}");
+	o = jsonx_parse_ex(b.data, b.len, &e);
+	CU_ASSERT(o == NULL && e.duplicate);
+	check_str("path", "5000 keys", e.path, "k2500");
+	buf_release(&b);
+}
+
+/* Lone surrogates: json-c would make every one U+FFFD. */
+static void
+test_json_lone_surrogates(void)
+{
+	static const struct {
+		const char	*doc;
+		bool		 ok;
+	} t[] = {
+		{ "[\"\\ud83d\\ude00\"]", true },
+		{ "[\"\\ud83d\"]", false },
+		{ "[\"\\ude00\"]", false },
+		{ "[\"\\ud83dx\"]", false },
+		{ "[\"\\ud83d\\u0041\"]", false },
+		{ "{\"\\ud800\":1}", false },
+		{ "[\"\\\\ud800\"]", true },	/* an escaped backslash */
+		{ "[\"\\uffff\"]", true },
+	};
+	struct jsonx_error e;
+	json_object *o;
+	size_t i;
+
+	for (i = 0; i < CC_ARRAY_SIZE(t); i++) {
+		o = jsonx_parse_ex(t[i].doc, strlen(t[i].doc), &e);
+		EXPECT((o != NULL) == t[i].ok, "%s: %s", cu_row(i), e.message);
+		if (!t[i].ok)
+			check_has("message", cu_row(i), e.message,
+			    "lone surrogate");
+		json_object_put(o);
+	}
+}
+
 static const struct cu_test tests[] = {
+	{ "jsonx_parse refuses duplicate keys", test_json_duplicate_keys },
+	{ "jsonx_parse refuses lone surrogates", test_json_lone_surrogates },
 	{ "jsonx_parse depth", test_json_depth },
 	{ "jsonx_syntax_ok_depth", test_syntax_max_depth },
 	{ "jsonx_parse strict grammar", test_json_strict },

@@ -303,8 +303,24 @@ static const struct url_row url_rows[] = {
 	{ "http://169.254.169.254/", { "169.254.169.254", NULL }, 1, 1, 1 },
 	{ "http://0.0.0.0/", { NULL }, 1, 1, 1 },
 	/* Names: not resolved here (resolve_names false); no list. */
-	{ "http://localhost:9/", { NULL }, 0, 0, 0 },
 	{ "https://merchant.com/webhook", { NULL }, 0, 0, 0 },
+	{ "http://vm:9/", { NULL }, 0, 0, 0 },
+	/* localhost names are loopback (127.0.0.1 and ::1) without DNS. */
+	{ "http://localhost:9/", { NULL }, 1, 1, 0 },
+	{ "http://localhost:9/", LO, 1, 1, 0 },
+	{ "http://a.localhost/", { NULL }, 1, 1, 0 },
+	{ "http://A.LocalHost./", { NULL }, 1, 1, 0 },
+	/* Ports: 80, 443 and the configuration's (9 here). */
+	{ "https://93.184.215.14:443/h", { NULL }, 0, 0, 1 },
+	{ "http://93.184.215.14:80/h", { NULL }, 0, 0, 1 },
+	{ "https://93.184.215.14:80/h", { NULL }, 0, 0, 1 },
+	{ "http://93.184.215.14:9/h", { NULL }, 0, 0, 1 },
+	{ "https://93.184.215.14:8443/h", { NULL }, 1, 1, 1 },
+	{ "http://93.184.215.14:22/h", { NULL }, 1, 1, 1 },
+	{ "http://93.184.215.14:6379/h", { NULL }, 1, 1, 1 },
+	{ "https://merchant.com:8080/webhook", { NULL }, 1, 1, 0 },
+	{ "http://127.0.0.1:8080/", LO, 1, 1, 1 },
+	{ "http://93.184.215.14:99999/h", { NULL }, 1, 1, 0 },
 	/* Form. */
 	{ "ftp://127.0.0.1/", LO, 1, 1, 1 },
 	{ "http://user:pw@127.0.0.1/", LO, 1, 1, 1 },
@@ -324,6 +340,8 @@ test_check_url(void)
 	CU_ASSERT_EQUAL_FATAL(net_parse_cidr("127.0.0.1",
 	    &cfg.webhook_allowed[0]), 0);
 	cfg.nwebhook_allowed = 1;
+	CU_ASSERT_EQUAL_FATAL(net_parse_ports("9", &cfg.webhook_ports[0]), 0);
+	cfg.nwebhook_ports = 1;
 	for (i = 0; i < CC_ARRAY_SIZE(url_rows); i++) {
 		const struct url_row *r = &url_rows[i];
 
@@ -342,6 +360,52 @@ test_check_url(void)
 	    list[0].addr.bytes[3] == 1, "the literal's address, /32");
 }
 
+/*
+ * What a send checks before connecting, whatever was stored: the form and
+ * the port; addresses are the socket's business (open_socket).
+ */
+static void
+test_check_url_form(void)
+{
+	static const struct {
+		const char	*url;
+		int		 rc;
+		const char	*why;		/* part of the reason */
+	} rows[] = {
+		{ "https://merchant.com/webhook", 0, NULL },
+		{ "http://127.0.0.1:9/x", 0, NULL },
+		{ "http://169.254.169.254/", 0, NULL },
+		{ "https://merchant.com:443/", 0, NULL },
+		{ "https://merchant.com:8443/", 1, "port 8443 is not one" },
+		{ "http://127.0.0.1:22/", 1, "port 22 is not one" },
+		{ "file:///etc/passwd", 1, "http or https" },
+		{ "dict://127.0.0.1:2628/", 1, "not dict" },
+		{ "gopher://127.0.0.1:70/", 1, "not gopher" },
+		{ "ftp://merchant.com/", 1, "not ftp" },
+		{ "http://u:p@merchant.com/", 1, "credentials" },
+		{ "http://256.1.1.1/", 1, "malformed host" },
+		{ "not a url", 1, "absolute http or https" },
+	};
+	struct cc_config cfg;
+	char why[256];
+	size_t i;
+	int rc;
+
+	memset(&cfg, 0, sizeof(cfg));
+	CU_ASSERT_EQUAL_FATAL(net_parse_ports("9", &cfg.webhook_ports[0]), 0);
+	cfg.nwebhook_ports = 1;
+	for (i = 0; i < CC_ARRAY_SIZE(rows); i++) {
+		why[0] = '\0';
+		rc = webhook_check_url_form(rows[i].url, &cfg, why,
+		    sizeof(why));
+		EXPECT(rc == rows[i].rc && (rc == 0 || strstr(why,
+		    rows[i].why) != NULL), "form row %zu (%s): %d \"%s\"", i,
+		    rows[i].url, rc, why);
+	}
+	EXPECT(webhook_port_ok(443, &cfg) && webhook_port_ok(9, &cfg) &&
+	    !webhook_port_ok(10, &cfg), "webhook_port_ok");
+}
+
 static const struct cu_test tests[] = {
 	{ "webhook_backoff_ms", test_backoff },
 	{ "webhook_addr_ok and net_dest_check", test_addr_ok },
@@ -349,6 +413,8 @@ static const struct cu_test tests[] = {
 	    test_explain },
 	{ "webhook_check_url, _invoice_url, webhook_url_allowlist",
 	    test_check_url },
+	{ "webhook_check_url_form and webhook_port_ok",
+	    test_check_url_form },
 };
 
 int

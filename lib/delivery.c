@@ -251,21 +251,30 @@ delivery_headers(const char *secret, int64_t t, const char *body,
 static int
 start(struct delivery *d, struct job *j)
 {
-	size_t len = strlen(j->body);
+	size_t len = strlen(j->body), n, i;
+	struct net_addr lit[2];
 	char why[200];
 	CURL *h;
 
 	/*
 	 * A stored URL that the rules refuse now (a row written before them,
-	 * an operator who narrowed allowed_ports) still goes through curl,
-	 * so that its attempt is recorded like any other, but every socket
-	 * is refused: nothing is ever connected.
+	 * an operator who narrowed allowed_ports or allowed_ips, a literal
+	 * host curl may not even resolve, "127.0.0.1.") still goes through
+	 * curl, so that its attempt is recorded like any other, but every
+	 * socket is refused: nothing is ever connected.
 	 */
 	if (webhook_check_url_form(j->url, j->cfg, why, sizeof(why)) != 0) {
 		snprintf(j->blocked, sizeof(j->blocked), "refused: url %s",
 		    why);
 		j->refuse_all = true;
 	}
+	n = webhook_url_addresses(j->url, lit);
+	for (i = 0; i < n && !j->refuse_all; i++)
+		if (!webhook_addr_ok(&lit[i], j->allowed, j->nallowed,
+		    j->cfg)) {
+			refusal(j, &lit[i]);
+			j->refuse_all = true;
+		}
 	j->hdrs = delivery_headers(j->secret, (int64_t)time(NULL), j->body,
 	    len, j->hook_id, j->event);
 	j->h = h = curl_easy_init();

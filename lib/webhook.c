@@ -10,6 +10,7 @@
 #include <curl/curl.h>
 
 #include "config.h"
+#include "input.h"
 #include "util.h"
 #include "webhook.h"
 
@@ -367,6 +368,11 @@ webhook_check_url_form(const char *url, const struct cc_config *cfg,
 		refuse(why, whylen, "has a malformed host: ", host);
 		goto out;
 	}
+	if (!input_url_ok(url)) {
+		refuse(why, whylen, "must be an absolute http or https URL of "
+		    "printable characters with a host", "");
+		goto out;
+	}
 	if (!webhook_port_ok(port, cfg)) {
 		webhook_port_explain(port, why, whylen);
 		goto out;
@@ -393,6 +399,38 @@ webhook_check_invoice_url(const char *url, const struct cc_config *cfg,
     char *why, size_t whylen)
 {
 	return check_url(url, NULL, 0, cfg, false, true, why, whylen);
+}
+
+size_t
+webhook_url_addresses(const char *url, struct net_addr out[2])
+{
+	CURLU *u;
+	char *host = NULL;
+	size_t n = 0;
+
+	u = curl_url();
+	if (u == NULL)
+		abort();
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
+		goto out;
+	switch (net_parse_host(host, &out[0])) {
+	case 0:
+		n = 1;
+		break;
+	case 1:
+		if (net_is_localhost_name(host) &&
+		    net_parse_host("127.0.0.1", &out[0]) == 0 &&
+		    net_parse_host("::1", &out[1]) == 0)
+			n = 2;
+		break;
+	default:
+		break;
+	}
+out:
+	curl_free(host);
+	curl_url_cleanup(u);
+	return n;
 }
 
 size_t

@@ -49,6 +49,15 @@ bool	webhook_addr_explain(const struct net_addr *,
 	    char *why, size_t whylen);
 
 /*
+ * The addresses a URL's host means without DNS: its literal address (1),
+ * 127.0.0.1 and ::1 for a localhost name (2), none for another name or a
+ * URL that does not parse (0). A send checks them before any request, so
+ * that the refusal does not depend on how curl resolves "127.0.0.1." or
+ * "LOCALHOST.".
+ */
+size_t	webhook_url_addresses(const char *url, struct net_addr out[2]);
+
+/*
  * The allow list of a delivery to an invoice's own webhook_url, which has
  * no allowed_ips: the URL's host when it is an IP literal (naming an
  * address is choosing it), else none, so that a name reaches public
@@ -99,9 +108,10 @@ int	webhook_check_invoice_url(const char *url, const struct cc_config *,
 	    char *why, size_t whylen);
 /*
  * What a send checks before any request, whatever was stored: the URL's
- * form (http or https, no credentials, a well-formed host) and its port.
- * Addresses are checked on each socket (webhook_addr_ok). 0, or 1 with
- * why filled as above.
+ * form (http or https, printable, a well-formed host, no credentials) and
+ * its port. Addresses are checked on each socket (webhook_addr_ok) and,
+ * for the ones a URL names without DNS, before it (webhook_url_addresses).
+ * 0, or 1 with why filled as above.
  */
 int	webhook_check_url_form(const char *url, const struct cc_config *,
 	    char *why, size_t whylen);

@@ -385,6 +385,8 @@ test_check_url_form(void)
 		{ "http://u:p@merchant.com/", 1, "credentials" },
 		{ "http://256.1.1.1/", 1, "malformed host" },
 		{ "not a url", 1, "absolute http or https" },
+		{ "http:///hook", 1, "with a host" },
+		{ "http://127.0.0.1./", 0, NULL },
 	};
 	struct cc_config cfg;
 	char why[256];
@@ -406,6 +408,42 @@ test_check_url_form(void)
 	    !webhook_port_ok(10, &cfg), "webhook_port_ok");
 }
 
+/* The addresses a URL names without DNS, which a send checks first. */
+static void
+test_url_addresses(void)
+{
+	static const struct {
+		const char	*url;
+		size_t		 n;
+		const char	*first, *second;
+	} rows[] = {
+		{ "http://127.0.0.1./x", 1, "127.0.0.1", NULL },
+		{ "http://0x7f.1:9/", 1, "127.0.0.1", NULL },
+		{ "http://[::ffff:a9fe:a9fe]/", 1, "::ffff:169.254.169.254",
+		    NULL },
+		{ "http://LOCALHOST./", 2, "127.0.0.1", "::1" },
+		{ "http://shop.localhost:9/", 2, "127.0.0.1", "::1" },
+		{ "https://merchant.com/", 0, NULL, NULL },
+		{ "not a url", 0, NULL, NULL },
+	};
+	struct net_addr a[2];
+	char t0[NET_ADDR_STRLEN], t1[NET_ADDR_STRLEN];
+	size_t i, n;
+
+	for (i = 0; i < CC_ARRAY_SIZE(rows); i++) {
+		n = webhook_url_addresses(rows[i].url, a);
+		t0[0] = t1[0] = '\0';
+		if (n > 0)
+			net_addr_str(&a[0], t0, sizeof(t0));
+		if (n > 1)
+			net_addr_str(&a[1], t1, sizeof(t1));
+		EXPECT(n == rows[i].n && (n < 1 || strcmp(t0,
+		    rows[i].first) == 0) && (n < 2 || strcmp(t1,
+		    rows[i].second) == 0), "%s: %zu %s %s", rows[i].url, n,
+		    t0, t1);
+	}
+}
+
 static const struct cu_test tests[] = {
 	{ "webhook_backoff_ms", test_backoff },
 	{ "webhook_addr_ok and net_dest_check", test_addr_ok },
@@ -415,6 +453,7 @@ static const struct cu_test tests[] = {
 	    test_check_url },
 	{ "webhook_check_url_form and webhook_port_ok",
 	    test_check_url_form },
+	{ "webhook_url_addresses", test_url_addresses },
 };
 
 int

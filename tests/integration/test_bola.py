@@ -247,7 +247,7 @@ class BolaMatrixTest(unittest.TestCase):
                            "random": random_id("inv_" if obj == "invoice" else "whk_"),
                            "malformed": ("inv_" if obj == "invoice" else "whk_") +
                            "%27%20OR%20%271%27%3D%271",
-                           "undecodable": "inv_%zz"}
+                           "undecodable": "inv_%e2%80"}
                     if kind == "own" and (method, pattern) in CONSUMING and \
                             rule == "own id":
                         ids["own"] = (w.new_invoice if obj == "invoice" else

@@ -365,6 +365,43 @@ class SsrfMatrixTest(unittest.TestCase):
         self.assertGreaterEqual(len(self.rows), 50)
         self.assertEqual(len(connect_refused), len(self.rows))
 
+    def test_port_rule(self):
+        """Ports: 80 and 443 (spelled or the scheme's default) and the
+        stack's allowed_ports (9 among them) are accepted; any other is a
+        422 URL_NOT_ALLOWED naming url (webhook_url on invoices) that says
+        which ports are allowed, and changes nothing."""
+        _, key = new_merchant("SSRF Ports")
+        for url in ("https://%s/h" % PUBLIC, "https://%s:443/h" % PUBLIC,
+                    "http://%s:80/h" % PUBLIC, "http://%s:443/h" % PUBLIC,
+                    "http://127.0.0.1:9/h"):
+            with self.subTest(url=url):
+                r = request("POST", "webhook-endpoints",
+                            {"url": url, "events": ["invoice.paid"],
+                             "allowed_ips": ["127.0.0.1"] if "127." in url else []},
+                            key=key)
+                self.assertEqual(r.status, 201, r)
+                r = request("POST", "invoices", body(url), key=key)
+                self.assertEqual(r.status, 201, r)
+        ep = [e for e in request("GET", "webhook-endpoints", key=key).json()["data"]
+              if e["url"] == "https://%s/h" % PUBLIC][0]
+        for url in ("https://%s:8443/h" % PUBLIC, "http://%s:8080/h" % PUBLIC,
+                    "https://merchant.example:22/h", "http://%s:11/h" % PUBLIC):
+            with self.subTest(url=url):
+                port = url.split(":")[2].split("/")[0]
+                for method, path, b, field in (
+                        ("POST", "webhook-endpoints",
+                         {"url": url, "events": ["invoice.paid"]}, "url"),
+                        ("PATCH", "webhook-endpoints/" + ep["id"], {"url": url}, "url"),
+                        ("POST", "invoices", body(url), "webhook_url")):
+                    r = request(method, path, b, key=key)
+                    self.assertEqual(r.status, 422, r)
+                    e = r.json()["error"]
+                    self.assertEqual((e["code"], e["field"]), ("URL_NOT_ALLOWED", field), r)
+                    self.assertIn("port %s is not one webhooks may use: 80, 443" % port,
+                                  e["message"])
+        self.assertEqual(request("GET", "webhook-endpoints/" + ep["id"], key=key)
+                         .json()["url"], ep["url"])
+
     def refused(self, r, field, failures, url):
         """True for a 422 naming field; a 201 is False; else a failure."""
         if r.status == 201:

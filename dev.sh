@@ -471,6 +471,13 @@ print(out)
 PY
 }
 
+# The local ports a socket bound to port 0 gets, as "LOW-HIGH".
+ephemeral_ports() {
+	local lo hi
+	read -r lo hi </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || { lo=32768 hi=60999; }
+	echo "$lo-$hi"
+}
+
 # write_config DIR HTTP_PORT DATABASE_URL REDIS_PORT ANVIL_PORT [BASE_URL [JWT_KEYS]]
 write_config() {
 	local dir=$1 http=$2 dburl=$3 redisport=$4 anvilport=$5 base=${6:-http://127.0.0.1:$2} keys=${7:-$1/jwt.keys}
@@ -523,13 +530,16 @@ keys = $keys
 # production uses 60 (one minute). The tests' receivers listen on
 # 127.0.0.1: that one address (never a range) is permitted, and reached
 # only by an endpoint whose own allowed_ips lists it too, or by an
-# invoice's webhook_url naming it literally.
+# invoice's webhook_url naming it literally. Besides 80 and 443 webhook
+# URLs may name the ports the receivers get (the kernel's ephemeral
+# range: they bind port 0) and 9 and 10, closed ports some tests name.
 [webhooks]
 retry_unit = ${CC_WEBHOOK_RETRY_UNIT:-1}
 per_endpoint = 4
 timeout = 5
 max_retries = 3
 allowed_ips = 127.0.0.1
+allowed_ports = 9, 10, $(ephemeral_ports)
 
 # cc-rates does not run in these stacks (no internet is assumed): the
 # demo's rates are manual (seed_demo), which never expire. The sources

@@ -150,6 +150,33 @@ allowed_ips(struct parser *p, const char *val)
 }
 
 /*
+ * "8443, 9000-9010": the ports webhook URLs may name besides 80 and 443
+ * (net_port_ok).
+ */
+static int
+allowed_ports(struct parser *p, const char *val)
+{
+	struct cc_config *c = p->cfg;
+	char buf[1024], *s, *save = NULL;
+
+	c->nwebhook_ports = 0;
+	if (cc_strlcpy(buf, val, sizeof(buf)) >= sizeof(buf))
+		return fail(p, "allowed_ports is too long");
+	for (s = strtok_r(buf, " \t,", &save); s != NULL;
+	    s = strtok_r(NULL, " \t,", &save)) {
+		if (c->nwebhook_ports == CONFIG_MAX_ALLOWED_PORTS)
+			return fail(p, "allowed_ports takes at most %d "
+			    "entries", CONFIG_MAX_ALLOWED_PORTS);
+		if (net_parse_ports(s, &c->webhook_ports[c->nwebhook_ports])
+		    == -1)
+			return fail(p, "allowed_ports: %s is not a port or a "
+			    "range such as 8443 or 9000-9010 (1..65535)", s);
+		c->nwebhook_ports++;
+	}
+	return 0;
+}
+
+/*
  * "10.0.0.1 10.0.1.0/24, fd00::/8" into list (trusted_proxies, exempt):
  * addresses the operator names, any class.
  */
@@ -567,6 +594,8 @@ keyval(struct parser *p, const char *key, const char *val)
 		}
 		if (strcmp(key, "allowed_ips") == 0)
 			return allowed_ips(p, val);
+		if (strcmp(key, "allowed_ports") == 0)
+			return allowed_ports(p, val);
 		break;
 	case SEC_RATES:
 		return rates_key(p, key, val);

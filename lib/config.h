@@ -17,6 +17,8 @@
  *                allowed_ips = 10.1.2.3 ...  (non-public addresses an
  *                endpoint may reach when its own allowed_ips lists them
  *                too; never metadata, unspecified or multicast ones)
+ *                allowed_ports = 8443 9000-9010  (ports besides 80 and
+ *                443 that webhook URLs may name)
  *   [rates]      sources = coinbase kraken  (preference order)
  *                coinbase_url kraken_url coingecko_url  (base URLs)
  *                currencies = USD EUR  max_age = 600  max_deviation = 5
@@ -52,6 +54,7 @@
 #define CONFIG_MAX_ASSETS	8
 #define CONFIG_MAX_CURRENCIES	48
 #define CONFIG_MAX_ALLOWED_IPS	16
+#define CONFIG_MAX_ALLOWED_PORTS 16	/* [webhooks] allowed_ports ranges */
 #define CONFIG_MAX_NAME		31	/* a network's name, bytes */
 /*
  * SYSCONFDIR/crypto-checkout/cc.conf: /etc/crypto-checkout/cc.conf when
@@ -116,6 +119,9 @@ struct cc_config {
 	int			 webhook_max_retries;
 	struct net_cidr		 webhook_allowed[CONFIG_MAX_ALLOWED_IPS];
 	size_t			 nwebhook_allowed;
+	/* Ports besides 80 and 443 (net_port_ok) */
+	struct net_ports	 webhook_ports[CONFIG_MAX_ALLOWED_PORTS];
+	size_t			 nwebhook_ports;
 	/* [rates]: cc-rates, and the age a new invoice accepts */
 	enum ratefeed		 rates_sources[RATEFEED__MAX];
 	size_t			 nrates_sources;

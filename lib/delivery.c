@@ -32,6 +32,7 @@ struct job {
 	struct curl_slist	*hdrs;
 	char			 errbuf[CURL_ERROR_SIZE];
 	char			 blocked[256];	/* why open_socket refused */
+	bool			 refuse_all;	/* the URL itself is refused */
 	size_t			 got;		/* response bytes read */
 	bool			 capped;
 	int64_t			 started_us;	/* wall clock, for the log */
@@ -171,8 +172,9 @@ open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *sa)
 {
 	struct job *j = arg;
 	struct net_addr a;
+	long port;
 
-	if (purpose != CURLSOCKTYPE_IPCXN)
+	if (purpose != CURLSOCKTYPE_IPCXN || j->refuse_all)
 		return CURL_SOCKET_BAD;
 	if (net_addr_from_sockaddr(&sa->addr, &a) == -1) {
 		snprintf(j->blocked, sizeof(j->blocked), "refused: address "
@@ -181,6 +183,14 @@ open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *sa)
 	}
 	if (!webhook_addr_ok(&a, j->allowed, j->nallowed, j->cfg)) {
 		refusal(j, &a);
+		return CURL_SOCKET_BAD;
+	}
+	port = net_port_from_sockaddr(&sa->addr);
+	if (!webhook_port_ok(port, j->cfg)) {
+		char why[200];
+
+		webhook_port_explain(port, why, sizeof(why));
+		snprintf(j->blocked, sizeof(j->blocked), "refused: %s", why);
 		return CURL_SOCKET_BAD;
 	}
 	return socket(sa->family, sa->socktype, sa->protocol);
@@ -241,9 +251,30 @@ delivery_headers(const char *secret, int64_t t, const char *body,
 static int
 start(struct delivery *d, struct job *j)
 {
-	size_t len = strlen(j->body);
+	size_t len = strlen(j->body), n, i;
+	struct net_addr lit[2];
+	char why[200];
 	CURL *h;
 
+	/*
+	 * A stored URL that the rules refuse now (a row written before them,
+	 * an operator who narrowed allowed_ports or allowed_ips, a literal
+	 * host curl may not even resolve, "127.0.0.1.") still goes through
+	 * curl, so that its attempt is recorded like any other, but every
+	 * socket is refused: nothing is ever connected.
+	 */
+	if (webhook_check_url_form(j->url, j->cfg, why, sizeof(why)) != 0) {
+		snprintf(j->blocked, sizeof(j->blocked), "refused: url %s",
+		    why);
+		j->refuse_all = true;
+	}
+	n = webhook_url_addresses(j->url, lit);
+	for (i = 0; i < n && !j->refuse_all; i++)
+		if (!webhook_addr_ok(&lit[i], j->allowed, j->nallowed,
+		    j->cfg)) {
+			refusal(j, &lit[i]);
+			j->refuse_all = true;
+		}
 	j->hdrs = delivery_headers(j->secret, (int64_t)time(NULL), j->body,
 	    len, j->hook_id, j->event);
 	j->h = h = curl_easy_init();

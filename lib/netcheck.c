@@ -8,6 +8,7 @@
 #include "cc.h"
 
 #include <arpa/inet.h>
+#include <strings.h>
 #include <netinet/in.h>
 
 #include "netcheck.h"
@@ -608,6 +609,85 @@ net_entry_check(const struct net_cidr *cidr, const struct net_cidr *op,
 		if (net_cidr_within(cidr, &op[i]))
 			return NET_OK;
 	return NET_UNPERMITTED;
+}
+
+int
+net_parse_ports(const char *text, struct net_ports *out)
+{
+	const char *s = text;
+	long v[2];
+	int i, k;
+
+	if (text == NULL || out == NULL)
+		return -1;
+	for (i = 0; i < 2; i++) {
+		/* 1..65535: one to five digits, the first not 0. */
+		if (*s < '1' || *s > '9')
+			return -1;
+		v[i] = 0;
+		for (k = 0; k < 5 && *s >= '0' && *s <= '9'; k++, s++)
+			v[i] = v[i] * 10 + (*s - '0');
+		if (v[i] > 65535)
+			return -1;
+		if (*s == '\0') {
+			if (i == 0)
+				v[1] = v[0];
+			break;
+		}
+		if (i == 1 || *s != '-')
+			return -1;
+		s++;
+	}
+	if (*s != '\0' || v[0] > v[1])
+		return -1;
+	out->lo = (uint16_t)v[0];
+	out->hi = (uint16_t)v[1];
+	return 0;
+}
+
+bool
+net_port_ok(long port, const struct net_ports *list, size_t n)
+{
+	size_t i;
+
+	if (port == 80 || port == 443)
+		return true;
+	for (i = 0; i < n; i++)
+		if (port >= list[i].lo && port <= list[i].hi)
+			return true;
+	return false;
+}
+
+bool
+net_is_localhost_name(const char *host)
+{
+	static const char name[] = "localhost";
+	size_t len, n = sizeof(name) - 1;
+
+	if (host == NULL)
+		return false;
+	len = strnlen(host, NET_MAX_HOST + 1);
+	if (len > NET_MAX_HOST)
+		return false;
+	if (len > 0 && host[len - 1] == '.')
+		len--;
+	if (len < n || strncasecmp(host + len - n, name, n) != 0)
+		return false;
+	/* "localhost" itself, or a label of its own before it. */
+	return len == n || (len > n + 1 && host[len - n - 1] == '.' &&
+	    host[len - n - 2] != '.');
+}
+
+long
+net_port_from_sockaddr(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)(const void *)sa)->
+		    sin_port);
+	if (sa->sa_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)(const void *)sa)->
+		    sin6_port);
+	return -1;
 }
 
 int

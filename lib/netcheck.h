@@ -148,6 +148,37 @@ enum net_verdict net_entry_check(const struct net_cidr *,
 		    const struct net_cidr *op, size_t nop);
 
 /*
+ * Ports a webhook may use: 80 and 443 always (the schemes' defaults),
+ * and the ranges the operator lists ([webhooks] allowed_ports). A port
+ * is where a request lands as surely as an address: without this rule
+ * a public host's SSH, SMTP, database or cache port would be a target.
+ */
+struct net_ports {
+	uint16_t	 lo, hi;	/* inclusive; lo == hi for one port */
+};
+
+/*
+ * Parses "8443" or "9000-9010": decimal, 1..65535, lo <= hi, no sign,
+ * spaces or leading zeros. 0, or -1.
+ */
+int	 net_parse_ports(const char *text, struct net_ports *out);
+/* True for 80, 443 and any port in one of the n ranges. */
+bool	 net_port_ok(long port, const struct net_ports *, size_t n);
+
+/*
+ * True for "localhost" and every name under it ("a.localhost", with one
+ * trailing dot or not, any case): RFC 6761 names that always mean
+ * loopback, which curl resolves so without asking DNS.
+ */
+bool	 net_is_localhost_name(const char *host);
+
+/*
+ * The port of a struct sockaddr_in or sockaddr_in6, or -1 for any other
+ * family.
+ */
+long	 net_port_from_sockaddr(const struct sockaddr *);
+
+/*
  * The address of a struct sockaddr_in or sockaddr_in6 (what getaddrinfo
  * and connect see) into out. 0, or -1 for any other family.
  */

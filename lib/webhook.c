@@ -10,6 +10,7 @@
 #include <curl/curl.h>
 
 #include "config.h"
+#include "input.h"
 #include "util.h"
 #include "webhook.h"
 
@@ -215,15 +216,30 @@ resolve(const char *host, const struct net_cidr *ep, size_t nep,
 	return rc;
 }
 
+bool
+webhook_port_ok(long port, const struct cc_config *cfg)
+{
+	return net_port_ok(port, cfg->webhook_ports, cfg->nwebhook_ports);
+}
+
+void
+webhook_port_explain(long port, char *why, size_t whylen)
+{
+	snprintf(why, whylen, "port %ld is not one webhooks may use: 80, 443 "
+	    "and the ports the server's configuration lists "
+	    "([webhooks] allowed_ports)", port);
+}
+
 /*
- * The URL's scheme and host into *scheme and *host (curl_free them):
- * 0, or 1 with why filled.
+ * The URL's scheme, host and port (the scheme's default when it names
+ * none) into *scheme, *host (curl_free them) and *port: 0, or 1 with why
+ * filled.
  */
 static int
-url_host(CURLU *u, const char *url, char **scheme, char **host, char *why,
-    size_t whylen)
+url_host(CURLU *u, const char *url, char **scheme, char **host, long *port,
+    char *why, size_t whylen)
 {
-	char *user = NULL;
+	char *user = NULL, *ptext = NULL, *end;
 	int rc = 1;
 
 	if (strlen(url) > CC_MAX_URL)
@@ -243,15 +259,44 @@ url_host(CURLU *u, const char *url, char **scheme, char **host, char *why,
 		refuse(why, whylen, "must not contain credentials", "");
 		goto out;
 	}
+	if (curl_url_get(u, CURLUPART_PORT, &ptext, CURLU_DEFAULT_PORT) !=
+	    CURLUE_OK) {
+		refuse(why, whylen, "must name a port from 1 to 65535", "");
+		goto out;
+	}
+	*port = strtol(ptext, &end, 10);
+	if (*end != '\0' || *port < 1 || *port > 65535) {
+		refuse(why, whylen, "must name a port from 1 to 65535", "");
+		goto out;
+	}
 	rc = 0;
 out:
+	curl_free(ptext);
 	curl_free(user);
 	return rc;
 }
 
+/* The loopback addresses that a localhost name always means. */
+static int
+check_localhost(const char *host, const struct net_cidr *ep, size_t nep,
+    const struct cc_config *cfg, char *why, size_t whylen)
+{
+	struct net_addr a;
+
+	if (net_parse_host("127.0.0.1", &a) != 0)
+		abort();
+	if (check_addr(&a, host, ep, nep, cfg, why, whylen) != 0)
+		return 1;
+	if (net_parse_host("::1", &a) != 0)
+		abort();
+	return check_addr(&a, host, ep, nep, cfg, why, whylen);
+}
+
 /*
  * Both URL checks. own_host: the URL's literal host is its allow list
- * (an invoice's webhook_url), and ep, nep are ignored.
+ * (an invoice's webhook_url), and ep, nep are ignored. Literal addresses
+ * and localhost names are checked before the port, names that need DNS
+ * after it (no lookup for a URL refused anyway).
  */
 static int
 check_url(const char *url, const struct net_cidr *ep, size_t nep,
@@ -262,15 +307,20 @@ check_url(const char *url, const struct net_cidr *ep, size_t nep,
 	char *scheme = NULL, *host = NULL;
 	struct net_cidr lit;
 	struct net_addr a;
-	int rc = 1;
+	long port = 0;
+	int rc = 1, kind;
 
 	u = curl_url();
 	if (u == NULL)
 		abort();
-	if (url_host(u, url, &scheme, &host, why, whylen) != 0)
+	if (url_host(u, url, &scheme, &host, &port, why, whylen) != 0)
 		goto out;
-	switch (net_parse_host(host, &a)) {
-	case 0:
+	kind = net_parse_host(host, &a);
+	if (kind == -1) {
+		refuse(why, whylen, "has a malformed host: ", host);
+		goto out;
+	}
+	if (kind == 0) {
 		if (own_host) {
 			memset(&lit, 0, sizeof(lit));
 			lit.addr = a;
@@ -278,16 +328,56 @@ check_url(const char *url, const struct net_cidr *ep, size_t nep,
 			ep = &lit;
 			nep = 1;
 		}
-		rc = check_addr(&a, NULL, ep, nep, cfg, why, whylen);
-		break;
-	case 1:
-		rc = resolve_names ? resolve(host, ep, nep, cfg, why,
-		    whylen) : 0;
-		break;
-	default:
-		refuse(why, whylen, "has a malformed host: ", host);
-		break;
+		if (check_addr(&a, NULL, ep, nep, cfg, why, whylen) != 0)
+			goto out;
+	} else if (net_is_localhost_name(host)) {
+		if (check_localhost(host, own_host ? NULL : ep, own_host ? 0 :
+		    nep, cfg, why, whylen) != 0)
+			goto out;
 	}
+	if (!webhook_port_ok(port, cfg)) {
+		webhook_port_explain(port, why, whylen);
+		goto out;
+	}
+	rc = 0;
+	if (kind == 1 && resolve_names && !net_is_localhost_name(host))
+		rc = resolve(host, ep, nep, cfg, why, whylen);
+out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+int
+webhook_check_url_form(const char *url, const struct cc_config *cfg,
+    char *why, size_t whylen)
+{
+	CURLU *u;
+	char *scheme = NULL, *host = NULL;
+	struct net_addr a;
+	long port = 0;
+	int rc = 1;
+
+	u = curl_url();
+	if (u == NULL)
+		abort();
+	if (url_host(u, url, &scheme, &host, &port, why, whylen) != 0)
+		goto out;
+	if (net_parse_host(host, &a) == -1) {
+		refuse(why, whylen, "has a malformed host: ", host);
+		goto out;
+	}
+	if (!input_url_ok(url)) {
+		refuse(why, whylen, "must be an absolute http or https URL of "
+		    "printable characters with a host", "");
+		goto out;
+	}
+	if (!webhook_port_ok(port, cfg)) {
+		webhook_port_explain(port, why, whylen);
+		goto out;
+	}
+	rc = 0;
 out:
 	curl_free(scheme);
 	curl_free(host);
@@ -309,6 +399,38 @@ webhook_check_invoice_url(const char *url, const struct cc_config *cfg,
     char *why, size_t whylen)
 {
 	return check_url(url, NULL, 0, cfg, false, true, why, whylen);
+}
+
+size_t
+webhook_url_addresses(const char *url, struct net_addr out[2])
+{
+	CURLU *u;
+	char *host = NULL;
+	size_t n = 0;
+
+	u = curl_url();
+	if (u == NULL)
+		abort();
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
+		goto out;
+	switch (net_parse_host(host, &out[0])) {
+	case 0:
+		n = 1;
+		break;
+	case 1:
+		if (net_is_localhost_name(host) &&
+		    net_parse_host("127.0.0.1", &out[0]) == 0 &&
+		    net_parse_host("::1", &out[1]) == 0)
+			n = 2;
+		break;
+	default:
+		break;
+	}
+out:
+	curl_free(host);
+	curl_url_cleanup(u);
+	return n;
 }
 
 size_t

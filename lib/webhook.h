@@ -49,6 +49,15 @@ bool	webhook_addr_explain(const struct net_addr *,
 	    char *why, size_t whylen);
 
 /*
+ * The addresses a URL's host means without DNS: its literal address (1),
+ * 127.0.0.1 and ::1 for a localhost name (2), none for another name or a
+ * URL that does not parse (0). A send checks them before any request, so
+ * that the refusal does not depend on how curl resolves "127.0.0.1." or
+ * "LOCALHOST.".
+ */
+size_t	webhook_url_addresses(const char *url, struct net_addr out[2]);
+
+/*
  * The allow list of a delivery to an invoice's own webhook_url, which has
  * no allowed_ips: the URL's host when it is an IP literal (naming an
  * address is choosing it), else none, so that a name reaches public
@@ -66,13 +75,24 @@ int	webhook_check_allowed_ip(const struct net_cidr *,
 	    const struct cc_config *, char *why, size_t whylen);
 
 /*
+ * May a webhook connect to this TCP port? 80, 443 and the configuration's
+ * [webhooks] allowed_ports (net_port_ok).
+ */
+bool	webhook_port_ok(long port, const struct cc_config *);
+/* Why not, worded to follow the field's name ("port 22 is not one ..."). */
+void	webhook_port_explain(long port, char *why, size_t whylen);
+
+/*
  * Checks an endpoint's URL when it is saved: http(s), a host, no
- * credentials, and the host allowed by webhook_addr_ok with ep, nep: a
- * literal address, or with resolve_names every address a name resolves
- * to within WEBHOOK_RESOLVE_MS. A name that does not resolve is accepted:
- * every send checks the address it connects to. Returns 0, or 1 with the
- * reason in why, worded to follow the field's name ("must use http or
- * https", "localhost resolves to 127.0.0.1, a loopback address; ...").
+ * credentials, the host allowed by webhook_addr_ok with ep, nep (a
+ * literal address; a localhost name as 127.0.0.1 and ::1, which it
+ * always means; with resolve_names every address another name resolves
+ * to within WEBHOOK_RESOLVE_MS), and the port (the scheme's default when
+ * the URL names none) allowed by webhook_port_ok. A name that does not
+ * resolve is accepted: every send checks the address it connects to.
+ * Returns 0, or 1 with the reason in why, worded to follow the field's
+ * name ("must use http or https", "localhost resolves to 127.0.0.1, a
+ * loopback address; ...", "port 22 is not one webhooks may use: ...").
  */
 int	webhook_check_url(const char *url, const struct net_cidr *ep,
 	    size_t nep, const struct cc_config *, bool resolve_names,
@@ -81,9 +101,19 @@ int	webhook_check_url(const char *url, const struct net_cidr *ep,
  * The same for an invoice's webhook_url, whose allow list is
  * webhook_url_allowlist's: a literal non-public address passes only when
  * the operator permits it. Names are not resolved, to keep DNS out of
- * invoice creation; the send checks them.
+ * invoice creation (localhost names need no DNS: they are refused); the
+ * send checks them.
  */
 int	webhook_check_invoice_url(const char *url, const struct cc_config *,
+	    char *why, size_t whylen);
+/*
+ * What a send checks before any request, whatever was stored: the URL's
+ * form (http or https, printable, a well-formed host, no credentials) and
+ * its port. Addresses are checked on each socket (webhook_addr_ok) and,
+ * for the ones a URL names without DNS, before it (webhook_url_addresses).
+ * 0, or 1 with why filled as above.
+ */
+int	webhook_check_url_form(const char *url, const struct cc_config *,
 	    char *why, size_t whylen);
 
 #endif

@@ -616,10 +616,14 @@ class InvoiceWebhookUrlTest(WebhookTest):
         self.assertEqual(n(), 1)
         # Names are not resolved when an invoice is created (no DNS in
         # that path); cc-webhooks refuses them when sending
-        # (test_webhooks.py).
-        r = request("POST", "invoices", invoice_body(webhook_url="http://localhost:8080/x"),
+        # (test_webhooks.py). localhost names need no DNS: loopback.
+        r = request("POST", "invoices", invoice_body(webhook_url="http://hooks.invalid/x"),
                     key=key)
         self.assertEqual(r.status, 201, r)
+        for url in ("http://localhost/x", "http://shop.localhost./x"):
+            r = request("POST", "invoices", invoice_body(webhook_url=url), key=key)
+            e = self.assertError(r, 422, "URL_NOT_ALLOWED", "webhook_url")
+            self.assertIn("loopback", e["message"])
 
     def test_operator_permitted_webhook_url(self):
         """The address the operator permits, named literally by the

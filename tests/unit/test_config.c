@@ -410,6 +410,52 @@ test_config_allowed_ips(void)
 	}
 }
 
+/* [webhooks] allowed_ports: ports and ranges, or a clear refusal. */
+static void
+test_config_allowed_ports(void)
+{
+	static const struct {
+		const char	*value;
+		bool		 ok;
+		size_t		 n;
+		const char	*msg;
+	} rows[] = {
+		{ "8443", true, 1, NULL },
+		{ "8443, 9000-9010 32768-60999", true, 3, NULL },
+		{ "", true, 0, NULL },
+		{ "0", false, 0, "0 is not a port" },
+		{ "8443 65536", false, 0, "65536 is not a port" },
+		{ "9010-9000", false, 0, "9010-9000 is not a port" },
+		{ "http", false, 0, "http is not a port" },
+		{ "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17", false, 0,
+		    "at most 16" },
+	};
+	struct cc_config cfg;
+	char path[] = "/tmp/cc_test_ports_XXXXXX", err[512];
+	size_t i;
+	FILE *f;
+	int fd, rc;
+
+	for (i = 0; i < CC_ARRAY_SIZE(rows); i++) {
+		cc_strlcpy(path, "/tmp/cc_test_ports_XXXXXX", sizeof(path));
+		fd = mkstemp(path);
+		CU_ASSERT_FATAL(fd != -1);
+		f = fdopen(fd, "w");
+		CU_ASSERT_FATAL(f != NULL);
+		fprintf(f, "[database]\nurl = postgresql:///x\n[webhooks]\n"
+		    "allowed_ports = %s\n", rows[i].value);
+		CU_ASSERT_FATAL(fclose(f) == 0);
+		err[0] = '\0';
+		rc = config_load(path, &cfg, err, sizeof(err));
+		unlink(path);
+		EXPECT((rc == 0) == rows[i].ok && (rows[i].ok ?
+		    cfg.nwebhook_ports == rows[i].n :
+		    strstr(err, rows[i].msg) != NULL),
+		    "ports row %zu (%s): %d \"%s\"", i, rows[i].value, rc,
+		    err);
+	}
+}
+
 /* [rates]: the defaults, and every key read. */
 static void
 test_config_rates(void)
@@ -534,6 +580,7 @@ static const struct cu_test tests[] = {
 	{ "config contract check without kind",
 	    test_config_contract_without_kind },
 	{ "config [webhooks] allowed_ips", test_config_allowed_ips },
+	{ "config [webhooks] allowed_ports", test_config_allowed_ports },
 };
 
 int

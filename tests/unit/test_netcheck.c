@@ -720,6 +720,115 @@ test_from_sockaddr(void)
 	un.sun_family = AF_UNIX;
 	EXPECT(net_addr_from_sockaddr((struct sockaddr *)&un, &a) == -1,
 	    "a unix socket address read as IP");
+
+	v6.sin6_port = htons(8443);
+	EXPECT(net_port_from_sockaddr((struct sockaddr *)&v4) == 443,
+	    "v4 port");
+	EXPECT(net_port_from_sockaddr((struct sockaddr *)&v6) == 8443,
+	    "v6 port");
+	EXPECT(net_port_from_sockaddr((struct sockaddr *)&un) == -1,
+	    "a unix socket's port");
+}
+
+/* Port lists as the configuration spells them. */
+static const struct {
+	const char	*text;
+	int		 rc;
+	long		 lo, hi;
+} ports_rows[] = {
+	{ "8443", 0, 8443, 8443 },
+	{ "1", 0, 1, 1 },
+	{ "65535", 0, 65535, 65535 },
+	{ "9000-9010", 0, 9000, 9010 },
+	{ "32768-60999", 0, 32768, 60999 },
+	{ "9000-9000", 0, 9000, 9000 },
+	{ "0", -1, 0, 0 },
+	{ "65536", -1, 0, 0 },
+	{ "123456", -1, 0, 0 },
+	{ "08443", -1, 0, 0 },
+	{ "+80", -1, 0, 0 },
+	{ "-80", -1, 0, 0 },
+	{ "80-", -1, 0, 0 },
+	{ "9010-9000", -1, 0, 0 },
+	{ "1-2-3", -1, 0, 0 },
+	{ "80 ", -1, 0, 0 },
+	{ " 80", -1, 0, 0 },
+	{ "0x50", -1, 0, 0 },
+	{ "http", -1, 0, 0 },
+	{ "", -1, 0, 0 },
+	{ "1-65536", -1, 0, 0 },
+};
+
+static void
+test_parse_ports(void)
+{
+	struct net_ports p;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < CC_ARRAY_SIZE(ports_rows); i++) {
+		memset(&p, 0, sizeof(p));
+		rc = net_parse_ports(ports_rows[i].text, &p);
+		EXPECT(rc == ports_rows[i].rc && (rc != 0 ||
+		    (p.lo == ports_rows[i].lo && p.hi == ports_rows[i].hi)),
+		    "ports row %zu (\"%s\"): rc %d, %u-%u", i,
+		    ports_rows[i].text, rc, p.lo, p.hi);
+	}
+}
+
+/* The port rule: 80 and 443 always, then the operator's ranges. */
+static void
+test_port_ok(void)
+{
+	static const struct {
+		long	 port;
+		bool	 bare;		/* with no ranges */
+		bool	 listed;	/* with 8443 and 9000-9010 */
+	} rows[] = {
+		{ 80, true, true }, { 443, true, true },
+		{ 8443, false, true }, { 9000, false, true },
+		{ 9005, false, true }, { 9010, false, true },
+		{ 8999, false, false }, { 9011, false, false },
+		{ 8080, false, false }, { 22, false, false },
+		{ 25, false, false }, { 6379, false, false },
+		{ 0, false, false }, { -1, false, false },
+		{ 65535, false, false }, { 65536, false, false },
+		{ 81, false, false }, { 442, false, false },
+	};
+	struct net_ports list[2];
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(net_parse_ports("8443", &list[0]), 0);
+	CU_ASSERT_EQUAL_FATAL(net_parse_ports("9000-9010", &list[1]), 0);
+	for (i = 0; i < CC_ARRAY_SIZE(rows); i++) {
+		EXPECT(net_port_ok(rows[i].port, NULL, 0) == rows[i].bare,
+		    "port %ld without ranges", rows[i].port);
+		EXPECT(net_port_ok(rows[i].port, list, 2) == rows[i].listed,
+		    "port %ld with ranges", rows[i].port);
+	}
+}
+
+static void
+test_localhost_name(void)
+{
+	static const struct {
+		const char	*host;
+		bool		 yes;
+	} rows[] = {
+		{ "localhost", true }, { "LOCALHOST", true },
+		{ "localhost.", true }, { "a.localhost", true },
+		{ "a.b.LocalHost.", true }, { "x-y.localhost", true },
+		{ "localhost.example", false }, { "notlocalhost", false },
+		{ "a.notlocalhost", false }, { "localhos", false },
+		{ ".localhost", false }, { "a..localhost", false },
+		{ "", false }, { "127.0.0.1", false }, { "vm", false },
+	};
+	size_t i;
+
+	for (i = 0; i < CC_ARRAY_SIZE(rows); i++)
+		EXPECT(net_is_localhost_name(rows[i].host) == rows[i].yes,
+		    "%s", rows[i].host);
+	EXPECT(!net_is_localhost_name(NULL), "NULL");
 }
 
 static const struct cu_test tests[] = {
@@ -732,7 +841,11 @@ static const struct cu_test tests[] = {
 	{ "net_cidr_within", test_cidr_within },
 	{ "net_cidr_may_be", test_cidr_may_be },
 	{ "net_entry_check", test_entry_check },
-	{ "net_addr_from_sockaddr", test_from_sockaddr },
+	{ "net_addr_from_sockaddr and net_port_from_sockaddr",
+	    test_from_sockaddr },
+	{ "net_parse_ports", test_parse_ports },
+	{ "net_port_ok", test_port_ok },
+	{ "net_is_localhost_name", test_localhost_name },
 };
 
 int

@@ -303,8 +303,24 @@ static const struct url_row url_rows[] = {
 	{ "http://169.254.169.254/", { "169.254.169.254", NULL }, 1, 1, 1 },
 	{ "http://0.0.0.0/", { NULL }, 1, 1, 1 },
 	/* Names: not resolved here (resolve_names false); no list. */
-	{ "http://localhost:9/", { NULL }, 0, 0, 0 },
 	{ "https://merchant.com/webhook", { NULL }, 0, 0, 0 },
+	{ "http://vm:9/", { NULL }, 0, 0, 0 },
+	/* localhost names are loopback (127.0.0.1 and ::1) without DNS. */
+	{ "http://localhost:9/", { NULL }, 1, 1, 0 },
+	{ "http://localhost:9/", LO, 1, 1, 0 },
+	{ "http://a.localhost/", { NULL }, 1, 1, 0 },
+	{ "http://A.LocalHost./", { NULL }, 1, 1, 0 },
+	/* Ports: 80, 443 and the configuration's (9 here). */
+	{ "https://93.184.215.14:443/h", { NULL }, 0, 0, 1 },
+	{ "http://93.184.215.14:80/h", { NULL }, 0, 0, 1 },
+	{ "https://93.184.215.14:80/h", { NULL }, 0, 0, 1 },
+	{ "http://93.184.215.14:9/h", { NULL }, 0, 0, 1 },
+	{ "https://93.184.215.14:8443/h", { NULL }, 1, 1, 1 },
+	{ "http://93.184.215.14:22/h", { NULL }, 1, 1, 1 },
+	{ "http://93.184.215.14:6379/h", { NULL }, 1, 1, 1 },
+	{ "https://merchant.com:8080/webhook", { NULL }, 1, 1, 0 },
+	{ "http://127.0.0.1:8080/", LO, 1, 1, 1 },
+	{ "http://93.184.215.14:99999/h", { NULL }, 1, 1, 0 },
 	/* Form. */
 	{ "ftp://127.0.0.1/", LO, 1, 1, 1 },
 	{ "http://user:pw@127.0.0.1/", LO, 1, 1, 1 },
@@ -324,6 +340,8 @@ test_check_url(void)
 	CU_ASSERT_EQUAL_FATAL(net_parse_cidr("127.0.0.1",
 	    &cfg.webhook_allowed[0]), 0);
 	cfg.nwebhook_allowed = 1;
+	CU_ASSERT_EQUAL_FATAL(net_parse_ports("9", &cfg.webhook_ports[0]), 0);
+	cfg.nwebhook_ports = 1;
 	for (i = 0; i < CC_ARRAY_SIZE(url_rows); i++) {
 		const struct url_row *r = &url_rows[i];
 
@@ -342,6 +360,90 @@ test_check_url(void)
 	    list[0].addr.bytes[3] == 1, "the literal's address, /32");
 }
 
+/*
+ * What a send checks before connecting, whatever was stored: the form and
+ * the port; addresses are the socket's business (open_socket).
+ */
+static void
+test_check_url_form(void)
+{
+	static const struct {
+		const char	*url;
+		int		 rc;
+		const char	*why;		/* part of the reason */
+	} rows[] = {
+		{ "https://merchant.com/webhook", 0, NULL },
+		{ "http://127.0.0.1:9/x", 0, NULL },
+		{ "http://169.254.169.254/", 0, NULL },
+		{ "https://merchant.com:443/", 0, NULL },
+		{ "https://merchant.com:8443/", 1, "port 8443 is not one" },
+		{ "http://127.0.0.1:22/", 1, "port 22 is not one" },
+		{ "file:///etc/passwd", 1, "http or https" },
+		{ "dict://127.0.0.1:2628/", 1, "not dict" },
+		{ "gopher://127.0.0.1:70/", 1, "not gopher" },
+		{ "ftp://merchant.com/", 1, "not ftp" },
+		{ "http://u:p@merchant.com/", 1, "credentials" },
+		{ "http://256.1.1.1/", 1, "malformed host" },
+		{ "not a url", 1, "absolute http or https" },
+		{ "http:///hook", 1, "with a host" },
+		{ "http://127.0.0.1./", 0, NULL },
+	};
+	struct cc_config cfg;
+	char why[256];
+	size_t i;
+	int rc;
+
+	memset(&cfg, 0, sizeof(cfg));
+	CU_ASSERT_EQUAL_FATAL(net_parse_ports("9", &cfg.webhook_ports[0]), 0);
+	cfg.nwebhook_ports = 1;
+	for (i = 0; i < CC_ARRAY_SIZE(rows); i++) {
+		why[0] = '\0';
+		rc = webhook_check_url_form(rows[i].url, &cfg, why,
+		    sizeof(why));
+		EXPECT(rc == rows[i].rc && (rc == 0 || strstr(why,
+		    rows[i].why) != NULL), "form row %zu (%s): %d \"%s\"", i,
+		    rows[i].url, rc, why);
+	}
+	EXPECT(webhook_port_ok(443, &cfg) && webhook_port_ok(9, &cfg) &&
+	    !webhook_port_ok(10, &cfg), "webhook_port_ok");
+}
+
+/* The addresses a URL names without DNS, which a send checks first. */
+static void
+test_url_addresses(void)
+{
+	static const struct {
+		const char	*url;
+		size_t		 n;
+		const char	*first, *second;
+	} rows[] = {
+		{ "http://127.0.0.1./x", 1, "127.0.0.1", NULL },
+		{ "http://0x7f.1:9/", 1, "127.0.0.1", NULL },
+		{ "http://[::ffff:a9fe:a9fe]/", 1, "::ffff:169.254.169.254",
+		    NULL },
+		{ "http://LOCALHOST./", 2, "127.0.0.1", "::1" },
+		{ "http://shop.localhost:9/", 2, "127.0.0.1", "::1" },
+		{ "https://merchant.com/", 0, NULL, NULL },
+		{ "not a url", 0, NULL, NULL },
+	};
+	struct net_addr a[2];
+	char t0[NET_ADDR_STRLEN], t1[NET_ADDR_STRLEN];
+	size_t i, n;
+
+	for (i = 0; i < CC_ARRAY_SIZE(rows); i++) {
+		n = webhook_url_addresses(rows[i].url, a);
+		t0[0] = t1[0] = '\0';
+		if (n > 0)
+			net_addr_str(&a[0], t0, sizeof(t0));
+		if (n > 1)
+			net_addr_str(&a[1], t1, sizeof(t1));
+		EXPECT(n == rows[i].n && (n < 1 || strcmp(t0,
+		    rows[i].first) == 0) && (n < 2 || strcmp(t1,
+		    rows[i].second) == 0), "%s: %zu %s %s", rows[i].url, n,
+		    t0, t1);
+	}
+}
+
 static const struct cu_test tests[] = {
 	{ "webhook_backoff_ms", test_backoff },
 	{ "webhook_addr_ok and net_dest_check", test_addr_ok },
@@ -349,6 +451,9 @@ static const struct cu_test tests[] = {
 	    test_explain },
 	{ "webhook_check_url, _invoice_url, webhook_url_allowlist",
 	    test_check_url },
+	{ "webhook_check_url_form and webhook_port_ok",
+	    test_check_url_form },
+	{ "webhook_url_addresses", test_url_addresses },
 };
 
 int

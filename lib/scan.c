@@ -10,6 +10,7 @@
 #include "db.h"
 #include "events.h"
 #include "evm.h"
+#include "failpoint.h"
 #include "ids.h"
 #include "jsonx.h"
 #include "lifecycle.h"
@@ -423,6 +424,7 @@ record(struct scanner *s, const struct candidate *c, uint64_t head)
 	cc_strlcpy(id, db_val(res, 0, "id"), sizeof(id));
 	late = db_val(res, 0, "late")[0] == 't';
 	PQclear(res);
+	failpoint("scan.after_payment_insert");
 	log_info("%s: payment %s of %s to invoice %s in block %llu%s",
 	    s->net->name, id, c->asset->symbol, c->inv->id,
 	    (unsigned long long)c->block_number, late ? " (late)" : "");
@@ -441,6 +443,8 @@ record(struct scanner *s, const struct candidate *c, uint64_t head)
 	jsonx_add(data, "payment", events_payment_json(&pay));
 	rc = events_add(s->db, c->inv->id, EV_PAYMENT_DETECTED, data, true);
 	json_object_put(data);
+	/* The event row is in, its NOTIFY waits for the commit. */
+	failpoint("scan.after_event_insert");
 	if (rc == 0 && recompute_failed(s, c->inv->id))
 		rc = -1;
 	return rc < 0 ? -1 : 0;
@@ -671,11 +675,14 @@ scan_batch(struct scanner *s, uint64_t to, uint64_t head)
 	    sizeof(s->cursor_hash));
 	if (save_blocks(s, blocks, (size_t)n) == -1 || save_cursor(s) == -1)
 		goto rollback;
+	failpoint("scan.before_commit");
 	if (db_commit(s->db) == -1) {
 		/* The cursor in memory ran ahead of the database. */
 		rc = -1;
 		goto out;
 	}
+	/* Payments and cursor committed; confirmations not counted yet. */
+	failpoint("scan.after_commit");
 	rc = 0;
 	goto out;
 rollback:
@@ -780,6 +787,7 @@ update_confirmations(struct scanner *s, uint64_t head)
 			goto fail;
 	}
 	PQclear(res);
+	failpoint("scan.confirmations_before_commit");
 	return db_commit(s->db);
 fail:
 	PQclear(res);
@@ -905,6 +913,8 @@ handle_reorg(struct scanner *s, uint64_t head)
 	}
 	PQclear(res);
 	res = NULL;
+	/* Payments reverted and their events written, cursor not moved. */
+	failpoint("scan.reorg_after_revert");
 	if (db_run_command(s->db, drop_sql, &p) == -1)
 		goto fail;
 	s->cursor = n;
@@ -912,7 +922,11 @@ handle_reorg(struct scanner *s, uint64_t head)
 	if (save_cursor(s) == -1)
 		goto fail;
 	db_params_release(&p);
-	return db_commit(s->db);
+	if (db_commit(s->db) == -1)
+		return -1;
+	/* Rewound and committed; the new branch not scanned yet. */
+	failpoint("scan.reorg_after_commit");
+	return 0;
 fail:
 	db_params_release(&p);
 	PQclear(res);

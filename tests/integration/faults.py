@@ -44,7 +44,9 @@ def run_killed(name, point, args, during=None, timeout=90):
         if p.poll() is None:
             p.kill()
             p.communicate()
-    if p.returncode != -signal.SIGKILL or ("failpoint %s reached" % point) not in err:
+    name, _, count = point.partition(":")
+    said = "failpoint %s reached (time %s)" % (name, count or "1")
+    if p.returncode != -signal.SIGKILL or said not in err:
         raise AssertionError("%s at %s: exit %s, not SIGKILL: %s"
                              % (name, point, p.returncode, err[-1500:]))
     return err

@@ -4,7 +4,9 @@
 #   ./dev.sh up     install what is missing, build, start the stack under var/
 #   ./dev.sh down   stop it
 #   ./dev.sh test   build and run every test suite against a fresh private
-#                   stack on other ports, then tear it down
+#                   stack on other ports, then tear it down; --long adds
+#                   the heavy matrices (CC_LONG=1: 20 kill rounds, 60 s
+#                   overloads)
 #   ./dev.sh bench  run the benchmarks in bench/ against a fresh private stack
 #   ./dev.sh env    print var/dev.env
 #   ./dev.sh deb    build the Debian package into var/deb/ and lintian it
@@ -743,6 +745,15 @@ unit_tests() {
 }
 
 cmd_test() {
+	local arg
+	for arg in "$@"; do
+		case $arg in
+		# The heavy matrices (tests/integration/test_kill_matrix.py,
+		# test_overload.py) in full; without it, a reduced pass.
+		--long) export CC_LONG=1 ;;
+		*) die "test: unknown option $arg (--long)" ;;
+		esac
+	done
 	install_deps
 	install_chain
 	build
@@ -1149,7 +1160,7 @@ case "${1:-}" in
 up) cmd_up ;;
 bench) shift; cmd_bench "$@" ;;
 down) cmd_down ;;
-test) cmd_test ;;
+test) shift; cmd_test "$@" ;;
 test-package) cmd_test_package ;;
 env) cat "$VAR/dev.env" ;;
 deb) cmd_deb ;;

@@ -194,7 +194,8 @@ class KillMatrixTest(unittest.TestCase):
         print("\nmatrix kill: %d points x %d rounds = %d kills, %d payments, %d events, "
               "%d deliveries (%d requests, %d sent again after a kill), ledger ok, "
               "0 lost, 0 doubled, 0 duplicate deliveries, %d cursor reads forward"
-              % (points, ROUNDS, kills, pays, evs, ds, reqs, again, self.cursor.reads))
+              % (points, ROUNDS, kills, pays, evs, ds, reqs, again, self.cursor.reads)
+              + ("" if faults.LONG else " (reduced pass; ./dev.sh test --long: 20 rounds)"))
 
     def test_checks_catch_damage(self):
         """The checks themselves: a doubled event, a lost one, a wrong

@@ -112,7 +112,8 @@ class OverloadTest(unittest.TestCase):
                 name, cap["rate"], rate, OVERLOAD_SECONDS,
                 " ".join("%s %d" % kv for kv in sorted(got.items())), over["p99_ms"], growth))
         print("\nmatrix overload: 3 routes x 2x capacity, only 2xx/429/503+Retry-After, "
-              "0 timeouts, 0 restarts, RSS flat, logs clean\n  " + "\n  ".join(lines))
+              "0 timeouts, 0 restarts, RSS flat, logs clean%s\n  " % (
+                  "" if LONG else " (8 s each; ./dev.sh test --long: 60 s)") + "\n  ".join(lines))
 
     def test_postgres_out_of_connections(self):
         """Every connection of the programs' role cut, and no new one

@@ -104,10 +104,11 @@ class KillMatrixTest(unittest.TestCase):
         faults.run_tool("cc-scan", SCAN)
         self.cursor.check("scan")
 
-    def reorg(self):
-        """The last blocks replaced: a payment's transfer dropped, or put
-        back into the new branch, whichever the dice say."""
-        depth = self.rng.randint(1, 3)
+    def reorg(self, least=1):
+        """The last blocks (at least `least`) replaced: a payment's
+        transfer dropped, or put back into the new branch, whichever the
+        dice say."""
+        depth = self.rng.randint(least, least + 2)
         h = chain.head()
         txs = []
         for n in range(h - depth + 1, h + 1):
@@ -130,7 +131,7 @@ class KillMatrixTest(unittest.TestCase):
             self.payments(1)
             self.scan()
             chain.mine(1)
-            self.reorg()
+            self.reorg(2)           # down to the block the scanner stopped at
         else:
             if self.rng.random() < 0.3:       # a reorganisation too
                 self.payments(1)

@@ -21,6 +21,10 @@ from test_httpd import program_pids
 CAPACITY_SECONDS = 10 if LONG else 3
 OVERLOAD_SECONDS = 60 if LONG else 8
 CLIENTS = 16
+# Load processes (CC_LOAD_PROCS): one Python process sends about a
+# thousand requests a second, enough for the test stack under valgrind;
+# bench/OVERLOAD.md's runs without valgrind use more.
+PROCS = int(os.environ.get("CC_LOAD_PROCS", "1"))
 # The stated tolerance for "RSS flat": growth over a whole overload run,
 # valgrind's own bookkeeping included.
 RSS_TOLERANCE_KIB = 16 * 1024
@@ -88,7 +92,8 @@ class OverloadTest(unittest.TestCase):
     def test_twice_the_capacity(self):
         lines = []
         for name, prog, url, method, body, headers in self.routes():
-            cap = loadgen.run("closed", url, CAPACITY_SECONDS, CLIENTS, method, body, headers)
+            cap = loadgen.run("closed", url, CAPACITY_SECONDS, CLIENTS, method, body, headers,
+                              PROCS)
             self.assertEqual(cap["errors"], {}, (name, cap))
             self.assertGreater(cap["rate"], 0, name)
             pids = program_pids(prog)
@@ -96,7 +101,7 @@ class OverloadTest(unittest.TestCase):
             rss0 = {p: rss_kib(p) for p in pids}
             logs = log_size()
             rate = 2 * cap["rate"]
-            over = loadgen.run("open", url, OVERLOAD_SECONDS, rate, method, body, headers)
+            over = loadgen.run("open", url, OVERLOAD_SECONDS, rate, method, body, headers, PROCS)
             got = classes(over["status"])
             self.assertEqual(over["errors"], {}, (name, over))
             self.assertEqual(over["skipped"], 0, "the client could not keep up: %s" % over)

@@ -32,13 +32,13 @@ def tool_cmd(name, args, conf=None):
 
 def run_killed(name, point, args, during=None, timeout=90):
     """Runs a cron tool with CC_FAILPOINT=point; it must die by SIGKILL at
-    that point (during() runs while it works). Returns its stderr."""
+    that point (during(process) runs while it works). Returns its stderr."""
     env = dict(os.environ, CC_FAILPOINT=point)
     p = subprocess.Popen(tool_cmd(name, args), env=env, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)
     try:
         if during is not None:
-            during()
+            during(p)
         _, err = p.communicate(timeout=timeout)
     finally:
         if p.poll() is None:

@@ -175,9 +175,14 @@ class KillMatrixTest(unittest.TestCase):
         self.scan()
 
     def kill_webhooks(self, point):
-        def during():
-            time.sleep(0.3)
-            self.invoice()          # a new event, notified at commit
+        def during(p):
+            # New events, notified at commit, until the worker is dead
+            # (the first may come before it LISTENs on a busy machine).
+            for _ in range(8):
+                time.sleep(0.5)
+                if p.poll() is not None:
+                    break
+                self.invoice()
         faults.run_killed("cc-webhooks", point, ["--for", "10"], during=during)
         faults.drain_webhooks(self, self.merchant)
 

@@ -4,7 +4,9 @@
 #   ./dev.sh up     install what is missing, build, start the stack under var/
 #   ./dev.sh down   stop it
 #   ./dev.sh test   build and run every test suite against a fresh private
-#                   stack on other ports, then tear it down
+#                   stack on other ports, then tear it down; --long adds
+#                   the heavy matrices (CC_LONG=1: 20 kill rounds, 60 s
+#                   overloads)
 #   ./dev.sh test --sanitize
 #                   the same with every program built with ASan and UBSan
 #                   (var/build-sanitize) instead of valgrind
@@ -833,7 +835,10 @@ cmd_test() {
 	for arg in "$@"; do
 		case $arg in
 		--sanitize) sanitize_setup ;;
-		*) die "test: unknown option $arg (known: --sanitize)" ;;
+		# The heavy matrices (tests/integration/test_kill_matrix.py,
+		# test_overload.py) in full; without it, a reduced pass.
+		--long) export CC_LONG=1 ;;
+		*) die "test: unknown option $arg (known: --sanitize, --long)" ;;
 		esac
 	done
 	install_deps

@@ -59,13 +59,14 @@ main(int argc, char **argv)
 	end = time(NULL) + run_for;
 	for (;;) {
 		rc = payment_expire_due(db, EXPIRE_BATCH, &n);
-		if (rc != PAYMENT_OK) {
+		/*
+		 * A failed sweep (the database restarting, say) is tried
+		 * again while the run lasts: the next statement reconnects.
+		 */
+		if (rc != PAYMENT_OK)
 			log_error("expiry sweep: %s", payment_strerror(rc));
-			db_free(db);
-			return 1;
-		}
 		/* A full batch may hide more due invoices behind it. */
-		if (n == EXPIRE_BATCH && ++passes < 1000)
+		else if (n == EXPIRE_BATCH && ++passes < 1000)
 			continue;
 		passes = 0;
 		if (time(NULL) >= end)
@@ -73,5 +74,6 @@ main(int argc, char **argv)
 		sleep(1);
 	}
 	db_free(db);
-	return 0;
+	/* Cron mails a run that ended on a failure. */
+	return rc == PAYMENT_OK ? 0 : 1;
 }

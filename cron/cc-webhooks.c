@@ -18,6 +18,7 @@
 #include "db.h"
 #include "delivery.h"
 #include "events.h"
+#include "failpoint.h"
 #include "log.h"
 #include "util.h"
 
@@ -61,8 +62,11 @@ deliver(struct db *db, struct delivery *d, const struct cc_config *cfg,
 		 * the table says what is due. A lost connection is retried
 		 * there and by the next claim.
 		 */
-		if (db_notified(db) == DB_WAKE_READ)
+		if (db_notified(db) == DB_WAKE_READ) {
+			/* Woken, nothing claimed yet. */
+			failpoint("webhooks.after_notify");
 			want = true;
+		}
 		if (!stopping && free_slots > 0 &&
 		    (want || now >= next_poll || now >= next_retry)) {
 			got = delivery_claim(d, free_slots);

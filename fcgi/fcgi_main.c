@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <time.h>
 #include <fcgiapp.h>
 
 #include "config.h"
@@ -20,6 +21,22 @@ static struct cc_config	 config;
 static int		 listen_fd;
 static void		(*handler_fn)(struct fcgi_ctx *);
 static bool		 no_db;
+/*
+ * Load shedding: config.threads workers and one spare thread. The spare
+ * takes requests like the others while bursts come and go; once no thread
+ * has had to wait for a request for CC_SHED_AFTER_MS (sustained overload:
+ * requests queue longer and longer in the socket's backlog, until it
+ * overflows and the web server answers errors of its own), a request that
+ * finds every worker busy gets a JSON 503 with Retry-After at once,
+ * without the database or Redis, while the workers go on serving.
+ * Programs without a database connection per thread (cc-events) hold
+ * streams, not requests, and refuse those their own way: they do not
+ * shed.
+ */
+#define ACCEPT_WAITED_MS	5	/* an accept this long found no queue */
+static bool		 shedding;
+static int		 busy;		/* threads inside a request */
+static int64_t		 last_idle;	/* ms: a thread last waited */
 
 const char *
 fcgi_param(struct fcgi_ctx *c, const char *name)
@@ -81,6 +98,10 @@ write_response(struct fcgi_ctx *c)
 	if (resp->headers.data == NULL ||
 	    strstr(resp->headers.data, "Cache-Control:") == NULL)
 		FCGX_PutS("Cache-Control: no-store\r\n", r->out);
+	/* Every 503 says when to come back, so that clients back off. */
+	if (resp->status == 503 && (resp->headers.data == NULL ||
+	    strstr(resp->headers.data, "Retry-After:") == NULL))
+		FCGX_PutS("Retry-After: " CC_RETRY_AFTER_503 "\r\n", r->out);
 	if (resp->headers.len > 0)
 		FCGX_PutStr(resp->headers.data, (int)resp->headers.len, r->out);
 	FCGX_PutS("\r\n", r->out);
@@ -116,6 +137,55 @@ fill_request(struct fcgi_ctx *c)
 	c->content_type = FCGX_GetParam("CONTENT_TYPE", r->envp);
 }
 
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Counts this thread in; true if it should shed the request (see
+ * shedding above). Every call is paired with leave().
+ */
+static bool
+enter(const struct fcgi_ctx *c)
+{
+	int n;
+
+	n = __atomic_add_fetch(&busy, 1, __ATOMIC_SEQ_CST);
+	if (!shedding || n <= config.threads ||
+	    strncmp(c->path, "/api/", 5) != 0)
+		return false;
+	return mono_ms() - __atomic_load_n(&last_idle, __ATOMIC_SEQ_CST) >=
+	    CC_SHED_AFTER_MS;
+}
+
+static void
+leave(void)
+{
+	__atomic_sub_fetch(&busy, 1, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * A 500 that came from a lost database connection (a statement failed,
+ * and so did reconnecting: the server is down or out of connections) is
+ * the database's unavailability, not a fault of ours: a 503 the client
+ * may retry.
+ */
+static void
+db_lost_is_503(struct fcgi_ctx *c, struct db *db)
+{
+	if (c->resp.status != 500 || db == NULL || db_connected(db))
+		return;
+	http_resp_release(&c->resp);
+	http_resp_init(&c->resp, c->request_id);
+	http_error(&c->resp, 503, "api_error", "SERVICE_UNAVAILABLE",
+	    "the database is unavailable; retry shortly", NULL);
+}
+
 static void *
 worker(void *arg)
 {
@@ -132,15 +202,29 @@ worker(void *arg)
 	for (;;) {
 		struct fcgi_ctx c;
 		char err[256];
+		int64_t t0 = mono_ms(), t1;
 
 		if (FCGX_Accept_r(&req) < 0)
 			break;
+		t1 = mono_ms();
+		if (t1 - t0 >= ACCEPT_WAITED_MS)
+			__atomic_store_n(&last_idle, t1, __ATOMIC_SEQ_CST);
 		memset(&c, 0, sizeof(c));
 		c.fcgx = &req;
 		c.cfg = &config;
 		ids_new("req_", c.request_id, sizeof(c.request_id));
 		http_resp_init(&c.resp, c.request_id);
 		fill_request(&c);
+		if (enter(&c)) {
+			http_error(&c.resp, 503, "api_error",
+			    "SERVICE_UNAVAILABLE", "the server is overloaded; "
+			    "retry shortly", NULL);
+			write_response(&c);
+			http_resp_release(&c.resp);
+			FCGX_Finish_r(&req);
+			leave();
+			continue;
+		}
 		if (db == NULL && !no_db) {
 			db = db_connect(config.database_url, err, sizeof(err));
 			if (db == NULL)
@@ -150,11 +234,15 @@ worker(void *arg)
 		c.rl = rl;
 		read_body(&c);
 		handler_fn(&c);
-		if (!c.streamed)
+		if (!c.streamed) {
+			if (c.resp.content_type == NULL)
+				db_lost_is_503(&c, db);
 			write_response(&c);
+		}
 		buf_release(&c.body);
 		http_resp_release(&c.resp);
 		FCGX_Finish_r(&req);
+		leave();
 	}
 	db_free(db);
 	ratelimit_free(rl);
@@ -303,7 +391,7 @@ fcgi_main_ex(int argc, char **argv, const char *name,
 	const char *socket_path = NULL;
 	pthread_t *threads;
 	char err[512];
-	int i;
+	int i, nthreads;
 
 	log_set_program(name);
 	for (i = 1; i < argc; i++) {
@@ -330,6 +418,8 @@ fcgi_main_ex(int argc, char **argv, const char *name,
 	}
 	handler_fn = handler;
 	no_db = opts->no_db;
+	shedding = !no_db;
+	last_idle = mono_ms();
 	if (opts->threads > 0)
 		config.threads = opts->threads;
 	if (opts->init != NULL && opts->init(&config) == -1)
@@ -355,14 +445,15 @@ fcgi_main_ex(int argc, char **argv, const char *name,
 		if (socket_path[0] == '/')
 			chmod(socket_path, 0660);
 	}
-	threads = xcalloc((size_t)config.threads, sizeof(*threads));
-	for (i = 0; i < config.threads; i++)
+	nthreads = config.threads + (shedding ? 1 : 0);	/* the spare */
+	threads = xcalloc((size_t)nthreads, sizeof(*threads));
+	for (i = 0; i < nthreads; i++)
 		if (pthread_create(&threads[i], NULL, worker, NULL) != 0) {
 			log_error("cannot start thread %d", i);
 			return 1;
 		}
 	log_info("serving with %d threads", config.threads);
-	for (i = 0; i < config.threads; i++)
+	for (i = 0; i < nthreads; i++)
 		pthread_join(threads[i], NULL);
 	free(threads);
 	return 0;

@@ -6,6 +6,13 @@
 #define CC_LIMITS_H
 
 #define CC_MAX_BODY		(64 * 1024)	/* request body, bytes */
+/*
+ * Load shedding (fcgi/fcgi_main.c): once every worker thread of a program
+ * has been busy this long without a break, the spare thread answers 503
+ * at once instead of letting requests queue without bound.
+ */
+#define CC_SHED_AFTER_MS	2000
+#define CC_RETRY_AFTER_503	"2"	/* seconds, on every 503 without one */
 #define CC_MAX_JSON_DEPTH	16
 #define CC_MAX_ITEMS		100		/* items per invoice */
 #define CC_MAX_QUANTITY		1000000LL	/* per item */

@@ -336,6 +336,12 @@ db_listen(struct db *db, const char *channel)
 	return listen_channels(db, &db->channels[db->nchannels - 1], 1);
 }
 
+bool
+db_connected(struct db *db)
+{
+	return db != NULL && PQstatus(db->conn) == CONNECTION_OK;
+}
+
 int
 db_socket(struct db *db)
 {

@@ -78,6 +78,11 @@ enum db_wake	 db_notified(struct db *);
  */
 int		 db_socket(struct db *);
 /*
+ * False once the connection is known lost (a statement failed on it and
+ * reconnecting failed too): what failed was the database, not the request.
+ */
+bool		 db_connected(struct db *);
+/*
  * db_notified after waiting up to timeout_ms for input; while the
  * connection is down, waits until the next reconnection try instead.
  */

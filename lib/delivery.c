@@ -8,6 +8,7 @@
 #include "config.h"
 #include "db.h"
 #include "delivery.h"
+#include "failpoint.h"
 #include "ids.h"
 #include "log.h"
 #include "netcheck.h"
@@ -228,12 +229,14 @@ add_header(struct curl_slist **list, const char *name, const char *value)
 
 struct curl_slist *
 delivery_headers(const char *secret, int64_t t, const char *body,
-    size_t len, const char *hook_id, const char *event)
+    size_t len, const char *hook_id, const char *event,
+    const char *delivery_id, int attempt)
 {
 	struct curl_slist *l = NULL;
-	char sig[WHSIG_SIG_SIZE], ts[24];
+	char sig[WHSIG_SIG_SIZE], ts[24], att[16];
 
 	snprintf(ts, sizeof(ts), "%lld", (long long)t);
+	snprintf(att, sizeof(att), "%d", attempt);
 	whsig_sign(secret, t, body, len, sig, sizeof(sig));
 	if (!add_header(&l, "Content-Type", "application/json") ||
 	    !add_header(&l, "User-Agent", "Crypto-Checkout-Webhooks/1") ||
@@ -241,6 +244,8 @@ delivery_headers(const char *secret, int64_t t, const char *body,
 	    !add_header(&l, "X-Crypto-Checkout-Timestamp", ts) ||
 	    !add_header(&l, "X-Crypto-Checkout-Webhook-Id", hook_id) ||
 	    !add_header(&l, "X-Crypto-Checkout-Event", event) ||
+	    !add_header(&l, "X-Crypto-Checkout-Delivery-Id", delivery_id) ||
+	    !add_header(&l, "X-Crypto-Checkout-Attempt", att) ||
 	    !add_header(&l, "Expect", "")) {	/* no 100-continue */
 		curl_slist_free_all(l);
 		return NULL;
@@ -276,7 +281,7 @@ start(struct delivery *d, struct job *j)
 			j->refuse_all = true;
 		}
 	j->hdrs = delivery_headers(j->secret, (int64_t)time(NULL), j->body,
-	    len, j->hook_id, j->event);
+	    len, j->hook_id, j->event, j->id, j->try.attempt);
 	j->h = h = curl_easy_init();
 	if (j->hdrs == NULL || h == NULL)
 		return -1;
@@ -469,6 +474,9 @@ delivery_claim(struct delivery *d, int room)
 	if (res == NULL)
 		return -1;
 	n = PQntuples(res);
+	/* Claimed and counted (committed): these attempts are spent. */
+	if (n > 0)
+		failpoint("webhooks.after_claim");
 	for (i = 0; i < n; i++) {
 		struct job *j = xcalloc(1, sizeof(*j));
 
@@ -507,7 +515,8 @@ delivery_claim(struct delivery *d, int room)
 			/* The lease brings it back. */
 			job_free(j);
 			continue;
-		}
+		} else
+			failpoint("webhooks.after_secret");
 		if (start(d, j) == -1) {
 			log_error("delivery %s: cannot start a request",
 			    j->id);
@@ -653,7 +662,11 @@ delivery_run(struct delivery *d, int64_t *next_retry)
 	}
 	if (n == 0)
 		return 0;
+	/* Answered (the receiver acted on it), not yet recorded. */
+	failpoint("webhooks.after_answer");
 	saved = record(d->db, done, n) == 0;
+	if (saved)
+		failpoint("webhooks.after_record");
 	for (i = 0; i < n; i++) {
 		struct job *j = done[i];
 		int64_t at = now_us(CLOCK_MONOTONIC) + j->v.delay_ms * 1000;

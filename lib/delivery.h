@@ -107,13 +107,15 @@ void		 delivery_judge(const struct delivery_try *,
 
 /*
  * The request headers of one attempt: JSON body, signed with secret at
- * time t (unix seconds), naming the webhook (hook_id) and the event, and
- * no 100-continue round trip. NULL if out of memory; the caller frees it
- * with curl_slist_free_all.
+ * time t (unix seconds), naming the webhook (hook_id), the event, the
+ * delivery (whd_) and which attempt of it this is (1-based: a receiver
+ * sees one attempt number at most once per delivery, since the claim
+ * counts it before the request leaves), and no 100-continue round trip.
+ * NULL if out of memory; the caller frees it with curl_slist_free_all.
  */
 struct curl_slist *delivery_headers(const char *secret, int64_t t,
 		    const char *body, size_t len, const char *hook_id,
-		    const char *event);
+		    const char *event, const char *delivery_id, int attempt);
 
 /*
  * The endpoint's allowed_ips as the claim reads them ("10.0.0.0/8

@@ -3,6 +3,7 @@
 
 #include "db.h"
 #include "events.h"
+#include "failpoint.h"
 #include "ids.h"
 #include "jsonx.h"
 #include "lifecycle.h"
@@ -171,6 +172,8 @@ payment_recompute(struct db *db, const char *invoice_id, bool viewed)
 	db_params_release(&p);
 	if (upd == NULL)
 		goto out;
+	/* The invoice's new state is written, its events not yet. */
+	failpoint("recompute.after_update");
 
 	data = json_object_new_object();
 	jsonx_add_str(data, "invoice_id", invoice_id);
@@ -215,6 +218,7 @@ payment_recompute(struct db *db, const char *invoice_id, bool viewed)
 		    merchant, asset, action, out.overpaid_units) == -1)
 			goto out;
 	}
+	failpoint("recompute.after_events");
 	rc = PAYMENT_OK;
 out:
 	json_object_put(data);
@@ -263,6 +267,9 @@ payment_expire_due(struct db *db, int limit, int *due)
 	if (res == NULL)
 		goto fail;
 	n = PQntuples(res);
+	/* Due invoices locked by this transaction. */
+	if (n > 0)
+		failpoint("expire.after_claim");
 	for (i = 0; i < n; i++) {
 		rc = payment_recompute(db, db_val(res, i, "id"), false);
 		/* Only a failure ends the sweep (claimed rows are there). */
@@ -270,8 +277,12 @@ payment_expire_due(struct db *db, int limit, int *due)
 			goto fail;
 	}
 	PQclear(res);
+	if (n > 0)
+		failpoint("expire.before_commit");
 	if (db_commit(db) == -1)
 		return PAYMENT_DB_ERROR;
+	if (n > 0)
+		failpoint("expire.after_commit");
 	*due = n;
 	return PAYMENT_OK;
 fail:

@@ -10,6 +10,7 @@
 #include "db.h"
 #include "events.h"
 #include "evm.h"
+#include "failpoint.h"
 #include "ids.h"
 #include "jsonx.h"
 #include "lifecycle.h"
@@ -423,6 +424,7 @@ record(struct scanner *s, const struct candidate *c, uint64_t head)
 	cc_strlcpy(id, db_val(res, 0, "id"), sizeof(id));
 	late = db_val(res, 0, "late")[0] == 't';
 	PQclear(res);
+	failpoint("scan.after_payment_insert");
 	log_info("%s: payment %s of %s to invoice %s in block %llu%s",
 	    s->net->name, id, c->asset->symbol, c->inv->id,
 	    (unsigned long long)c->block_number, late ? " (late)" : "");
@@ -441,6 +443,8 @@ record(struct scanner *s, const struct candidate *c, uint64_t head)
 	jsonx_add(data, "payment", events_payment_json(&pay));
 	rc = events_add(s->db, c->inv->id, EV_PAYMENT_DETECTED, data, true);
 	json_object_put(data);
+	/* The event row is in, its NOTIFY waits for the commit. */
+	failpoint("scan.after_event_insert");
 	if (rc == 0 && recompute_failed(s, c->inv->id))
 		rc = -1;
 	return rc < 0 ? -1 : 0;
@@ -671,11 +675,14 @@ scan_batch(struct scanner *s, uint64_t to, uint64_t head)
 	    sizeof(s->cursor_hash));
 	if (save_blocks(s, blocks, (size_t)n) == -1 || save_cursor(s) == -1)
 		goto rollback;
+	failpoint("scan.before_commit");
 	if (db_commit(s->db) == -1) {
 		/* The cursor in memory ran ahead of the database. */
 		rc = -1;
 		goto out;
 	}
+	/* Payments and cursor committed; confirmations not counted yet. */
+	failpoint("scan.after_commit");
 	rc = 0;
 	goto out;
 rollback:
@@ -780,6 +787,7 @@ update_confirmations(struct scanner *s, uint64_t head)
 			goto fail;
 	}
 	PQclear(res);
+	failpoint("scan.confirmations_before_commit");
 	return db_commit(s->db);
 fail:
 	PQclear(res);
@@ -905,6 +913,8 @@ handle_reorg(struct scanner *s, uint64_t head)
 	}
 	PQclear(res);
 	res = NULL;
+	/* Payments reverted and their events written, cursor not moved. */
+	failpoint("scan.reorg_after_revert");
 	if (db_run_command(s->db, drop_sql, &p) == -1)
 		goto fail;
 	s->cursor = n;
@@ -912,7 +922,11 @@ handle_reorg(struct scanner *s, uint64_t head)
 	if (save_cursor(s) == -1)
 		goto fail;
 	db_params_release(&p);
-	return db_commit(s->db);
+	if (db_commit(s->db) == -1)
+		return -1;
+	/* Rewound and committed; the new branch not scanned yet. */
+	failpoint("scan.reorg_after_commit");
+	return 0;
 fail:
 	db_params_release(&p);
 	PQclear(res);
@@ -1001,36 +1015,92 @@ check_chain(struct scanner *s)
 	return rc;
 }
 
+static const char lock_sql[] =
+    "SELECT pg_try_advisory_lock(hashtext('cc-scan:' || $1)) AS locked";
+
+/*
+ * Takes the network's advisory lock (again: a new database session, after
+ * a reconnection, holds none; in the same session it only stacks, and
+ * the session's end releases it). 0, SCAN_LOCK_BUSY or -1.
+ */
+static int
+take_lock(struct db *db, const struct cc_network *net,
+    const struct db_params *p)
+{
+	PGresult *res;
+	bool locked;
+
+	res = db_run(db, lock_sql, p);
+	if (res == NULL)
+		return -1;
+	locked = db_val(res, 0, "locked")[0] == 't';
+	PQclear(res);
+	if (!locked) {
+		log_info("%s: another cc-scan is scanning this network; "
+		    "leaving it to that one", net->name);
+		return SCAN_LOCK_BUSY;
+	}
+	return 0;
+}
+
+/*
+ * After a database failure (a restart drops the session, its lock and
+ * any open transaction): the lock again, and the cursor as committed,
+ * since the one in memory may have run ahead of a transaction that was
+ * lost. 0, SCAN_LOCK_BUSY or -1 (still down).
+ */
+static int
+resume(struct scanner *s, const struct db_params *p)
+{
+	static const char sql[] =
+	    "SELECT block_number, block_hash FROM chain_cursors "
+	    "WHERE network = $1";
+	PGresult *res;
+	int64_t stored;
+	int rc;
+
+	rc = take_lock(s->db, s->net, p);
+	if (rc != 0)
+		return rc;
+	res = db_run1(s->db, sql, s->net->name);
+	if (res == NULL)
+		return -1;
+	rc = -1;
+	if (PQntuples(res) == 1 &&
+	    db_val_int64(res, 0, "block_number", &stored) == 0 &&
+	    stored >= 0) {
+		s->cursor = (uint64_t)stored;
+		cc_strlcpy(s->cursor_hash, db_val(res, 0, "block_hash"),
+		    sizeof(s->cursor_hash));
+		rc = 0;
+	}
+	PQclear(res);
+	if (rc == 0)
+		log_info("%s: database back; resuming after block %llu",
+		    s->net->name, (unsigned long long)s->cursor);
+	return rc;
+}
+
 int
 scan_run(struct db *db, const struct cc_network *net,
     const struct scan_opts *opts)
 {
-	static const char lock_sql[] =
-	    "SELECT pg_try_advisory_lock(hashtext('cc-scan:' || $1)) "
-	    "AS locked";
 	static const char unlock_sql[] =
 	    "SELECT pg_advisory_unlock(hashtext('cc-scan:' || $1))";
 	struct scanner s;
 	struct db_params p;
 	PGresult *res;
 	size_t i;
+	bool stale = false;
 	int rc = -1;
 
 	db_params_init(&p);
 	db_param(&p, net->name);
-	res = db_run(db, lock_sql, &p);
-	if (res == NULL) {
+	rc = take_lock(db, net, &p);
+	if (rc != 0) {
 		db_params_release(&p);
-		return -1;
+		return rc;
 	}
-	if (db_val(res, 0, "locked")[0] != 't') {
-		db_params_release(&p);
-		PQclear(res);
-		log_info("%s: another cc-scan is scanning this network; "
-		    "leaving it to that one", net->name);
-		return SCAN_LOCK_BUSY;
-	}
-	PQclear(res);
 
 	memset(&s, 0, sizeof(s));
 	s.db = db;
@@ -1051,9 +1121,30 @@ scan_run(struct db *db, const struct cc_network *net,
 	for (;;) {
 		bool idle;
 
+		if (stale) {
+			rc = resume(&s, &p);
+			if (rc == SCAN_LOCK_BUSY)
+				break;
+			if (rc == -1) {
+				rc = -1;
+				if (s.deadline == 0 || rpc_now_ms() >= s.deadline)
+					break;
+				sleep_ms(1000);
+				continue;
+			}
+			stale = false;
+		}
 		rc = step(&s, &idle);
-		if (rc == -1)
-			break;
+		if (rc == -1) {
+			/* The database failed: never exit mid-run for that
+			 * while the run lasts (cron starts the next one only
+			 * in a minute); take up from what was committed. */
+			if (s.deadline == 0 || rpc_now_ms() >= s.deadline)
+				break;
+			stale = true;
+			sleep_ms(1000);
+			continue;
+		}
 		if (rc == -2) {
 			/* The node failed past its retries: never skip;
 			 * try again while the run lasts. */
@@ -1076,5 +1167,7 @@ out:
 	addrset_free(s.set);
 	free(s.invs);
 	rpc_free(s.rpc);
+	if (rc == SCAN_LOCK_BUSY)
+		return rc;
 	return rc < 0 ? -1 : 0;
 }

@@ -27,7 +27,9 @@ struct scan_opts {
 #define SCAN_LOCK_BUSY		2	/* scan_run: another run holds the lock */
 
 /*
- * Scans net until opts->run_for has passed (or once). Returns 0,
+ * Scans net until opts->run_for has passed (or once). A node or database
+ * that fails is tried again while the run lasts (after a database failure
+ * the lock and the committed cursor are taken again). Returns 0,
  * SCAN_LOCK_BUSY if another process scans this network, or -1 on an error
  * that stopped the run (logged).
  */

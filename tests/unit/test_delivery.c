@@ -150,6 +150,8 @@ test_headers(void)
 		"X-Crypto-Checkout-Timestamp: 1700000000",
 		"X-Crypto-Checkout-Webhook-Id: whk_abc",
 		"X-Crypto-Checkout-Event: invoice.paid",
+		"X-Crypto-Checkout-Delivery-Id: whd_xyz",
+		"X-Crypto-Checkout-Attempt: 3",
 		"Expect: ",
 	};
 	const char *secret = "whsec_testtesttesttest";
@@ -158,7 +160,7 @@ test_headers(void)
 	size_t i = 0;
 
 	l = delivery_headers(secret, 1700000000, body, strlen(body),
-	    "whk_abc", "invoice.paid");
+	    "whk_abc", "invoice.paid", "whd_xyz", 3);
 	EXPECT(l != NULL, "headers");
 	for (it = l; it != NULL; it = it->next, i++) {
 		if (i >= CC_ARRAY_SIZE(want))

@@ -438,7 +438,8 @@ pay_url = $base
 threads = 4
 
 [events]
-threads = ${CC_EVENTS_THREADS:-64}
+max_streams = ${CC_EVENTS_MAX_STREAMS:-10000}
+per_ip = ${CC_EVENTS_PER_IP:-20}
 max_per_invoice = 10
 heartbeat = ${CC_EVENTS_HEARTBEAT:-15}
 
@@ -757,7 +758,8 @@ cmd_test() {
 	export CC_VALGRIND=${CC_VALGRIND:-1}
 	# Short heartbeats make the stream tests quick.
 	export CC_EVENTS_HEARTBEAT=${CC_EVENTS_HEARTBEAT:-2}
-	export CC_EVENTS_THREADS=${CC_EVENTS_THREADS:-24}
+	# A small process, so that test_events fills it (503) quickly.
+	export CC_EVENTS_MAX_STREAMS=${CC_EVENTS_MAX_STREAMS:-40}
 	# Under Apache, streams must outlive a proxy timeout shorter than the
 	# test's wait (heartbeats keep them alive).
 	export CC_APACHE_EVENTS_TIMEOUT=${CC_APACHE_EVENTS_TIMEOUT:-5}
@@ -969,7 +971,7 @@ POLICY
 	pw=$(head -c 18 /dev/urandom | base64 | tr -d '+/=')
 	runuser -u postgres -- psql -qc "ALTER ROLE \"crypto-checkout\" PASSWORD '$pw'" >/dev/null
 	dburl="postgresql://crypto-checkout:$pw@127.0.0.1:5432/crypto_checkout"
-	CC_EVENTS_HEARTBEAT=2 CC_EVENTS_THREADS=24 write_config "$dir" 80 "$dburl" 6379 "$anvilport" \
+	CC_EVENTS_HEARTBEAT=2 CC_EVENTS_MAX_STREAMS=40 write_config "$dir" 80 "$dburl" 6379 "$anvilport" \
 	    http://localhost /etc/crypto-checkout/jwt.keys
 	install -m 0640 -o root -g crypto-checkout "$dir/cc.conf" /etc/crypto-checkout/cc.conf
 	pkg_check "cc.conf readable by the service user only" \

@@ -441,7 +441,7 @@ threads = 4
 max_streams = ${CC_EVENTS_MAX_STREAMS:-10000}
 per_ip = ${CC_EVENTS_PER_IP:-20}
 max_per_invoice = 10
-heartbeat = ${CC_EVENTS_HEARTBEAT:-15}
+heartbeat = ${CC_EVENTS_HEARTBEAT:-5}
 
 # The secrets of API tokens (cc-admin jwt rotate writes them).
 [jwt]

@@ -686,7 +686,7 @@ finish(struct parser *p)
 	if (c->events_per_invoice == 0)
 		c->events_per_invoice = 10;
 	if (c->events_heartbeat == 0)
-		c->events_heartbeat = 15;
+		c->events_heartbeat = 5;
 	if (c->webhook_retry_unit == 0)
 		c->webhook_retry_unit = 60;
 	if (c->webhook_concurrency == 0)

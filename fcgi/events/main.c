@@ -1003,9 +1003,12 @@ listener(void *arg)
 		/* A notification, a reconnection or the poll alike: the table
 		 * says what is new, so nothing is lost between them or across
 		 * a reconnection. */
-		if (db_wait_notify(db, POLL_MS) != DB_WAKE_DOWN)
-			(void)events_since(db, &last, EVF_PUBLIC, READ_MAX,
-			    publish, db);
+		if (db_wait_notify(db, POLL_MS) == DB_WAKE_DOWN)
+			continue;
+		/* A burst larger than one read: read on at once. */
+		while (events_since(db, &last, EVF_PUBLIC, READ_MAX, publish,
+		    db) == READ_MAX)
+			;
 	}
 	return NULL;
 }

@@ -1152,8 +1152,7 @@ on_done(void)
 			hub_unsubscribe(hub, c->sub);
 			c->sub = NULL;
 			answer_error(c, j->status, j->type, j->code,
-			    j->message, j->field, j->status == 503 ?
-			    RETRY_FULL : NULL, NULL);
+			    j->message, j->field, NULL, NULL);
 		}
 		if (!c->dead && c->fd != -1)
 			(void)flush_out(c);

@@ -6,11 +6,14 @@
  * server: its own FastCGI responder (lib/fcgiproto.c; libfcgi blocks a
  * thread per request and uses select(), unusable past fd 1023), so that
  * a stream costs a connection and a few hundred bytes, not a thread.
- * Blocking PostgreSQL work stays off the loop: a few workers open streams
- * (invoice state, Last-Event-ID replay) and one listener thread reads each
- * new event once (LISTEN on EVENTS_CHANNEL), builds its message once and
- * hands it to the loop, which queues that one reference-counted message
- * on every stream of the invoice.
+ * Blocking PostgreSQL work stays off the loop: one listener thread reads
+ * each new event once (LISTEN on EVENTS_CHANNEL) and, if a stream follows
+ * its invoice, hands it to the worker of that invoice (so an invoice's
+ * events stay in order while others' are built in parallel); a few
+ * workers build each event's message once (with the invoice's public
+ * view) and open streams (invoice state, Last-Event-ID replay). The loop
+ * queues that one reference-counted message on every stream of the
+ * invoice.
  *
  * Limits: [events] max_streams in all (503 TOO_MANY_STREAMS at once past
  * it), per_ip per client address and max_per_invoice per invoice (429);
@@ -135,6 +138,12 @@ struct job {
 	bool		 final;
 };
 
+/* A new event to build a message of (a worker, the invoice's). */
+struct pub {
+	struct pub	*next;
+	struct events_row row;		/* its strings follow the struct */
+};
+
 /* A new event for the loop. */
 struct newev {
 	struct newev	*next;
@@ -162,6 +171,9 @@ static pthread_cond_t	 job_cond = PTHREAD_COND_INITIALIZER;
 static struct job	*jobs, **jobs_tail = &jobs;
 static struct job	*done;
 static struct newev	*news, **news_tail = &news;
+/* Events to build, one queue per worker: an invoice's always go to the
+ * same worker, so that they reach the loop in their order. */
+static struct pub	*pubs[WORKERS], **pubs_tail[WORKERS];
 
 /* --- time, messages --------------------------------------------------- */
 
@@ -913,57 +925,16 @@ internal:
 	    "An internal error occurred", NULL);
 }
 
-static void *
-worker(void *arg)
-{
-	struct db *db = NULL;
-	struct job *j;
-	char err[256];
-
-	(void)arg;
-	for (;;) {
-		pthread_mutex_lock(&mu);
-		while (jobs == NULL && !stopping)
-			pthread_cond_wait(&job_cond, &mu);
-		if (jobs == NULL) {
-			pthread_mutex_unlock(&mu);
-			break;
-		}
-		j = jobs;
-		jobs = j->next;
-		if (jobs == NULL)
-			jobs_tail = &jobs;
-		pthread_mutex_unlock(&mu);
-		if (db == NULL) {
-			db = db_connect(cfg->database_url, err, sizeof(err));
-			if (db == NULL)
-				log_error("%s", err);
-		}
-		run_job(db, j);
-		pthread_mutex_lock(&mu);
-		j->next = done;
-		done = j;
-		pthread_mutex_unlock(&mu);
-		wake_loop();
-	}
-	db_free(db);
-	return NULL;
-}
-
-/* --- the listener ------------------------------------------------------- */
-
 /* Builds one new event's message once and hands it to the loop. */
 static void
-publish(void *arg, const struct events_row *e)
+build(struct db *db, const struct events_row *e)
 {
-	struct db *db = arg;
 	json_object *view = NULL;
 	struct newev *n;
 	char *text;
 
-	if (!hub_followed(hub, e->invoice_id))
-		return;		/* nobody watches this invoice */
-	if (invoice_public(db, cfg, e->invoice_id, &view) != INVOICE_OK)
+	if (db == NULL || invoice_public(db, cfg, e->invoice_id, &view) !=
+	    INVOICE_OK)
 		view = NULL;
 	text = sse_event_message(e, view);
 	json_object_put(view);
@@ -977,7 +948,93 @@ publish(void *arg, const struct events_row *e)
 	*news_tail = n;
 	news_tail = &n->next;
 	pthread_mutex_unlock(&mu);
-	wake_loop();
+}
+
+static void *
+worker(void *arg)
+{
+	int me = (int)(intptr_t)arg;
+	struct db *db = NULL;
+	struct job *j;
+	struct pub *p, *next;
+	char err[256];
+
+	for (;;) {
+		pthread_mutex_lock(&mu);
+		while (jobs == NULL && pubs[me] == NULL && !stopping)
+			pthread_cond_wait(&job_cond, &mu);
+		if (jobs == NULL && pubs[me] == NULL) {
+			pthread_mutex_unlock(&mu);
+			break;
+		}
+		/* This worker's events first, all of them; then one job. */
+		p = pubs[me];
+		pubs[me] = NULL;
+		pubs_tail[me] = &pubs[me];
+		j = jobs;
+		if (j != NULL) {
+			jobs = j->next;
+			if (jobs == NULL)
+				jobs_tail = &jobs;
+		}
+		pthread_mutex_unlock(&mu);
+		if (db == NULL) {
+			db = db_connect(cfg->database_url, err, sizeof(err));
+			if (db == NULL)
+				log_error("%s", err);
+		}
+		for (; p != NULL; p = next) {
+			next = p->next;
+			build(db, &p->row);
+			free(p);
+		}
+		if (j != NULL) {
+			run_job(db, j);
+			pthread_mutex_lock(&mu);
+			j->next = done;
+			done = j;
+			pthread_mutex_unlock(&mu);
+		}
+		wake_loop();
+	}
+	db_free(db);
+	return NULL;
+}
+
+/* --- the listener ------------------------------------------------------- */
+
+/* Hands a new event of a followed invoice to the worker of its invoice
+ * (the listener's own connection only reads the event store). */
+static void
+publish(void *arg, const struct events_row *e)
+{
+	size_t li = strlen(e->id) + 1, lv = strlen(e->invoice_id) + 1,
+	    lt = strlen(e->type) + 1, ld = strlen(e->data) + 1;
+	uint64_t h = 1469598103934665603ULL;
+	const char *q;
+	struct pub *p;
+	char *at;
+	int w;
+
+	(void)arg;
+	if (!hub_followed(hub, e->invoice_id))
+		return;		/* nobody watches this invoice */
+	p = xmalloc(sizeof(*p) + li + lv + lt + ld);
+	at = (char *)(p + 1);
+	p->next = NULL;
+	p->row.seq = e->seq;
+	p->row.id = memcpy(at, e->id, li);
+	p->row.invoice_id = memcpy(at += li, e->invoice_id, lv);
+	p->row.type = memcpy(at += lv, e->type, lt);
+	p->row.data = memcpy(at += lt, e->data, ld);
+	for (q = e->invoice_id; *q != '\0'; q++)
+		h = (h ^ (unsigned char)*q) * 1099511628211ULL;
+	w = (int)(h % WORKERS);
+	pthread_mutex_lock(&mu);
+	*pubs_tail[w] = p;
+	pubs_tail[w] = &p->next;
+	pthread_cond_broadcast(&job_cond);
+	pthread_mutex_unlock(&mu);
 }
 
 static void *
@@ -1007,7 +1064,7 @@ listener(void *arg)
 			continue;
 		/* A burst larger than one read: read on at once. */
 		while (events_since(db, &last, EVF_PUBLIC, READ_MAX, publish,
-		    db) == READ_MAX)
+		    NULL) == READ_MAX)
 			;
 	}
 	return NULL;
@@ -1399,7 +1456,10 @@ main(int argc, char **argv)
 	}
 	hub = hub_new();
 	for (i = 0; i < WORKERS; i++)
-		if (pthread_create(&workers[i], NULL, worker, NULL) != 0) {
+		pubs_tail[i] = &pubs[i];
+	for (i = 0; i < WORKERS; i++)
+		if (pthread_create(&workers[i], NULL, worker,
+		    (void *)(intptr_t)i) != 0) {
 			log_error("cannot start worker %d", i);
 			return 1;
 		}

@@ -111,6 +111,11 @@ struct conn {
 	bool		 want_out;	/* EPOLLOUT is on */
 	uint8_t		*in;		/* NULL once the request is read */
 	size_t		 inlen;
+	bool		 requested;	/* the request is complete */
+	/* After the request: records are only looked at (ABORT_REQUEST),
+	 * their contents skipped, in a few bytes instead of a buffer. */
+	uint8_t		 tail[FCGIPROTO_HEADER_LEN];
+	size_t		 tail_len, skip;
 	struct buf	 params;
 	char		 request_id[48];
 	char		 invoice[48];
@@ -617,8 +622,7 @@ start_request(struct conn *c)
 		return;
 	}
 	buf_release(&c->params);
-	free(c->in);
-	c->in = NULL;
+	c->requested = true;
 	ids_new("req_", c->request_id, sizeof(c->request_id));
 	q = strchr(p.uri, '?');
 	if (q != NULL)
@@ -780,6 +784,49 @@ bad:
 	return -1;
 }
 
+/*
+ * The records after the request, fed n bytes at a time: an ABORT_REQUEST
+ * of our request closes the stream; anything else is skipped. Returns -1
+ * if the connection was closed.
+ */
+static int
+feed_tail(struct conn *c, const uint8_t *p, size_t n)
+{
+	while (n > 0) {
+		size_t k;
+
+		if (c->skip > 0) {
+			k = n < c->skip ? n : c->skip;
+			c->skip -= k;
+			p += k;
+			n -= k;
+			continue;
+		}
+		k = FCGIPROTO_HEADER_LEN - c->tail_len;
+		if (k > n)
+			k = n;
+		memcpy(c->tail + c->tail_len, p, k);
+		c->tail_len += k;
+		p += k;
+		n -= k;
+		if (c->tail_len < FCGIPROTO_HEADER_LEN)
+			break;
+		c->tail_len = 0;
+		if (c->tail[0] != 1) {
+			log_warn("not FastCGI; connection closed");
+			conn_close(c);
+			return -1;
+		}
+		if (c->tail[1] == FCGI_ABORT_REQUEST &&
+		    (((unsigned int)c->tail[2] << 8) | c->tail[3]) == c->req) {
+			conn_close(c);
+			return -1;
+		}
+		c->skip = (((size_t)c->tail[4] << 8) | c->tail[5]) + c->tail[6];
+	}
+	return 0;
+}
+
 static void
 on_readable(struct conn *c)
 {
@@ -788,11 +835,12 @@ on_readable(struct conn *c)
 
 	for (;;) {
 		if (c->in == NULL) {
-			/* After the request: the web server only closes,
-			 * or aborts; anything else is dropped. */
 			n = read(c->fd, sink, sizeof(sink));
-			if (n > 0)
+			if (n > 0) {
+				if (feed_tail(c, sink, (size_t)n) == -1)
+					return;
 				continue;
+			}
 		} else
 			n = read(c->fd, c->in + c->inlen,
 			    FCGIPROTO_MAX_RECORD - c->inlen);
@@ -818,10 +866,19 @@ on_readable(struct conn *c)
 				break;
 			if (on_record(c, &r) == -1)
 				return;
-			if (c->in == NULL)
-				break;	/* the request is read */
 			memmove(c->in, c->in + used, c->inlen - (size_t)used);
 			c->inlen -= (size_t)used;
+			if (c->requested) {
+				/* What followed the request in this read. */
+				uint8_t *rest = c->in;
+
+				c->in = NULL;
+				n = feed_tail(c, rest, c->inlen);
+				free(rest);
+				if (n == -1)
+					return;
+				break;
+			}
 		}
 		if (c->out != NULL && flush_out(c) == -1)
 			return;

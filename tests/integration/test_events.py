@@ -349,6 +349,31 @@ class EventsTest(unittest.TestCase):
         self.assertTrue(closed, "the stream was not dropped")
         self.assertLess(got, 4000)
 
+    def test_abort_request(self):
+        """FCGI_ABORT_REQUEST from the web server ends the stream and frees
+        its place at once."""
+        inv = self.create()
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(10)
+        sock.connect(events_socket())
+        sock.sendall(fcgi_record(1, struct.pack(">HB5x", 1, 0))
+                     + fcgi_record(4, fcgi_pairs({
+                         "REQUEST_METHOD": "GET", "REMOTE_ADDR": "127.0.0.1",
+                         "REQUEST_URI": "/api/v1/public/invoice/%s/events" % inv["id"]}))
+                     + fcgi_record(4, b"") + fcgi_record(5, b""))
+        head = b""
+        while b"retry: 3000" not in head:
+            b = sock.recv(4096)
+            self.assertTrue(b, head)
+            head += b
+        self.assertIn(b"Status: 200", head)
+        t0 = time.time()
+        sock.sendall(fcgi_record(2, b""))
+        while sock.recv(4096):
+            pass
+        self.assertLess(time.time() - t0, 1.0)
+        sock.close()
+
     def test_errors(self):
         for path, status in (("/invoice/bad/events", 400),
                              ("/invoice/inv_%s/events" % ("a" * 26), 404)):

@@ -125,6 +125,21 @@ put_len(uint8_t *out, size_t cap, size_t *used, size_t n)
 	return 0;
 }
 
+size_t
+fcgiproto_values_result(uint8_t out[128], int max)
+{
+	size_t used = FCGIPROTO_HEADER_LEN;
+	char n[24];
+
+	snprintf(n, sizeof(n), "%d", max);
+	(void)fcgiproto_put_pair(out, 128, &used, "FCGI_MAX_CONNS", n);
+	(void)fcgiproto_put_pair(out, 128, &used, "FCGI_MAX_REQS", n);
+	(void)fcgiproto_put_pair(out, 128, &used, "FCGI_MPXS_CONNS", "0");
+	fcgiproto_header(out, FCGI_GET_VALUES_RESULT, 0,
+	    used - FCGIPROTO_HEADER_LEN, 0);
+	return used;
+}
+
 int
 fcgiproto_put_pair(uint8_t *out, size_t cap, size_t *used, const char *name,
     const char *value)

@@ -86,4 +86,11 @@ void	fcgiproto_end_request(uint8_t out[16], unsigned int request_id,
 int	fcgiproto_put_pair(uint8_t *out, size_t cap, size_t *used,
 	    const char *name, const char *value);
 
+/*
+ * A whole GET_VALUES_RESULT record for a responder that takes max
+ * connections, one request each, never multiplexed (FCGI_MAX_CONNS,
+ * FCGI_MAX_REQS, FCGI_MPXS_CONNS). Returns its length (at most 128).
+ */
+size_t	fcgiproto_values_result(uint8_t out[128], int max);
+
 #endif

@@ -689,21 +689,11 @@ start_request(struct conn *c)
 static void
 get_values(struct conn *c)
 {
-	uint8_t rec[FCGIPROTO_HEADER_LEN + 128];
-	size_t used = FCGIPROTO_HEADER_LEN;
-	char max[24];
+	uint8_t rec[128];
 	struct msg *m;
 
-	snprintf(max, sizeof(max), "%d", cfg->events_max_streams);
-	(void)fcgiproto_put_pair(rec, sizeof(rec), &used, "FCGI_MAX_CONNS",
-	    max);
-	(void)fcgiproto_put_pair(rec, sizeof(rec), &used, "FCGI_MAX_REQS",
-	    max);
-	(void)fcgiproto_put_pair(rec, sizeof(rec), &used, "FCGI_MPXS_CONNS",
-	    "0");
-	fcgiproto_header(rec, FCGI_GET_VALUES_RESULT, 0,
-	    used - FCGIPROTO_HEADER_LEN, 0);
-	m = msg_new(rec, used);
+	m = msg_new(rec, fcgiproto_values_result(rec,
+	    cfg->events_max_streams));
 	queue_msg(c, m, false);
 	msg_put(m);
 }

@@ -269,7 +269,26 @@ test_encoders(void)
 	CU_ASSERT(memcmp(out, hdr, 8) == 0);
 }
 
+static void
+test_values_result(void)
+{
+	uint8_t out[128];
+	struct fcgiproto_record r;
+	struct seen s;
+	size_t n;
+
+	n = fcgiproto_values_result(out, 10000);
+	CU_ASSERT(fcgiproto_next(out, n, &r) == (long)n);
+	CU_ASSERT(r.type == FCGI_GET_VALUES_RESULT && r.request_id == 0);
+	memset(&s, 0, sizeof(s));
+	CU_ASSERT(fcgiproto_pairs(r.content, r.content_len, 100, collect,
+	    &s) == 0);
+	check_str("values", "10000", s.text, "FCGI_MAX_CONNS=10000;"
+	    "FCGI_MAX_REQS=10000;FCGI_MPXS_CONNS=0;");
+}
+
 static const struct cu_test tests[] = {
+	{ "GET_VALUES_RESULT", test_values_result },
 	{ "records from a table", test_next_table },
 	{ "the largest record", test_next_largest },
 	{ "split at every byte", test_split_everywhere },

@@ -17,16 +17,15 @@ next, and at every step reports:
   - memory: PSS of all of Apache's processes and of cc-events.fcgi, and
     Apache's process count.
 
-It does so once per value of --threads, written as [events] threads into
-the stack's cc.conf before cc-events is restarted with deploy/cc-spawn
-(with the settings dev.sh started it with, cc-spawn.env). cc-events keeps
-one thread free to refuse, so it holds threads - 1 streams:
-  (a) 300: 299 streams, more than Apache has workers;
-  (b) 101: 100 streams, fewer; past them it answers 503 at once.
+It does so once per value of --max-streams, written as [events]
+max_streams into the stack's cc.conf before cc-events is restarted with
+deploy/cc-spawn (with the settings dev.sh started it with, cc-spawn.env):
+  (a) 300: more streams than Apache has workers;
+  (b) 100: fewer; past them cc-events answers 503 at once.
 Each run uses fresh invoices, 10 streams each ([events] max_per_invoice).
 
     CC_ENV_FILE=/path/bench.env CC_STACK_DIR=/path python3 bench/apache_streams.py \\
-        [--steps 0,50,100,140,150,160,200] [--threads 300,101]
+        [--steps 0,50,100,140,150,160,200] [--max-streams 300,100]
 
 Needs a stack under Apache (CC_HTTPD=apache in the env file). Only
 127.0.0.1; every wait is bounded; every socket is closed with a reset, so
@@ -100,9 +99,9 @@ def apache_sizing():
     return found
 
 
-def set_events_threads(n):
-    """Rewrites `threads = ` in [events] of the stack's cc.conf (in place:
-    the programs' user keeps reading it)."""
+def set_events_max(n):
+    """Rewrites `max_streams = ` in [events] of the stack's cc.conf (in
+    place: the programs' user keeps reading it)."""
     path = ENV["CC_CONF"]
     with open(path) as f:
         lines = f.readlines()
@@ -111,11 +110,11 @@ def set_events_threads(n):
         s = line.strip()
         if s.startswith("["):
             section = s
-        elif section == "[events]" and s.partition("=")[0].strip() == "threads":
-            lines[i] = "threads = %d\n" % n
+        elif section == "[events]" and s.partition("=")[0].strip() == "max_streams":
+            lines[i] = "max_streams = %d\n" % n
             done = True
     if not done:
-        die("no threads line in [events] of %s" % path)
+        die("no max_streams line in [events] of %s" % path)
     with open(path, "w") as f:
         f.writelines(lines)
 
@@ -205,17 +204,18 @@ def memory():
             (pss_kib(ev) / 1024.0) if ev else float("nan"))
 
 
-def restart_events(threads):
-    set_events_threads(threads)
+def restart_events(max_streams):
+    set_events_max(max_streams)
+    old = events_pid()
     spawn("restart", "events")
     deadline = time.time() + 15
     while time.time() < deadline:
         pid = events_pid()
-        # All its threads are created before it serves.
-        if pid and threads_of(pid) >= threads:
+        if pid and pid != old:
+            time.sleep(0.5)     # its loop and workers started
             return pid
         time.sleep(0.1)
-    die("cc-events did not come back with %d threads" % threads)
+    die("cc-events did not come back with max_streams %d" % max_streams)
 
 
 def create_invoices(n):
@@ -389,8 +389,8 @@ def summary(times, timeout):
 def one_run(threads, steps, a, json_path, css_path):
     pid = restart_events(threads)
     print()
-    print("## [events] threads = %d: cc-events holds %d streams (pid %d)"
-          % (threads, threads - 1, pid))
+    print("## [events] max_streams = %d (pid %d, %d threads)"
+          % (threads, pid, threads_of(pid)))
     invs = create_invoices(int(math.ceil(max(steps) / float(PER_INVOICE))))
     loop = Loop()
     streams = []
@@ -475,8 +475,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", default="0,50,100,140,150,160,200",
                     help="open streams at each step, rising, starting at 0")
-    ap.add_argument("--threads", default="300,101",
-                    help="[events] threads of each run")
+    ap.add_argument("--max-streams", default="300,100",
+                    help="[events] max_streams of each run")
     ap.add_argument("--plain", type=int, default=5,
                     help="plain GETs of each kind per step")
     ap.add_argument("--timeout", type=float, default=5.0,
@@ -487,7 +487,7 @@ def main():
     steps = [int(x) for x in a.steps.split(",")]
     if steps[0] != 0 or steps != sorted(steps):
         die("--steps must rise from 0 (step 0 is the baseline)")
-    runs = [int(x) for x in a.threads.split(",")]
+    runs = [int(x) for x in a.max_streams.split(",")]
 
     if ENV.get("CC_HTTPD") != "apache":
         die("this benchmark needs a stack under Apache (CC_HTTPD=apache in %s); run "
@@ -539,8 +539,8 @@ def main():
     print("## Against the baseline")
     for threads, rows, base, back in results:
         print()
-        print("[events] threads = %d (cc-events capacity %d, Apache MaxRequestWorkers %d):"
-              % (threads, threads - 1, mrw))
+        print("[events] max_streams = %d (Apache MaxRequestWorkers %d):"
+              % (threads, mrw))
         for (n, ok, busy, silent, js, cs, refusals, procs, apss, epss) in rows[1:]:
             print("  %3d streams: %d served, %d refused 503%s, %d unanswered; plain p50: "
                   "invoice JSON %s vs %.1f ms baseline, /pay.css %s vs %.1f ms"

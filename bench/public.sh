@@ -130,4 +130,4 @@ kill "$STATIC_PID" 2>/dev/null || true
 wait "$STATIC_PID" 2>/dev/null || true
 STATIC_PID=
 echo
-python3 "$HERE/sse_bench.py" --invoices "$SSE_INVOICES"
+python3 "$HERE/sse_bench.py" --streams $((SSE_INVOICES * 10)) --payment

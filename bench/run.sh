@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark driver, run by `./dev.sh bench [invoices|explain|analytics|scan|public|webhooks|ratelimit|claim|apache-streams]` against the
+# Benchmark driver, run by `./dev.sh bench [invoices|explain|analytics|scan|public|webhooks|ratelimit|claim|sse|apache-streams]` against the
 # private stack dev.sh starts (CC_ENV_FILE, CC_STACK_DIR). Runs, in order:
 #   invoices  bench/invoice_create.sh: POST /api/v1/invoices through lighttpd
 #             against pgbench running the same SQL, with the ratio
@@ -13,8 +13,9 @@
 # latency), `ratelimit` (bench/ratelimit.sh: invoice creation and the
 # public GET with the rate limiter on and off), `claim`
 # (bench/claim_backlog.py: one cc-webhooks poll with a 100,000-delivery
-# backlog at one destination, against the statement it replaced) and
-# `apache-streams`
+# backlog at one destination, against the statement it replaced), `sse`
+# (bench/sse.sh: event streams, 1,000 and 10,000, into
+# bench/SSE_RESULTS.md) and `apache-streams`
 # (bench/apache_streams.py: event streams
 # against Apache's worker threads, needs CC_HTTPD=apache ./dev.sh bench
 # apache-streams) run only when named. Only 127.0.0.1 is
@@ -30,7 +31,7 @@ export CC_ENV_FILE CC_STACK_DIR
 
 case ${1:-all} in
 all) parts="invoices explain" ;;
-invoices | explain | analytics | scan | public | webhooks | ratelimit | claim) parts=$1 ;;
+invoices | explain | analytics | scan | public | webhooks | ratelimit | claim | sse) parts=$1 ;;
 apache-streams)
 	# It measures Apache's worker threads: nothing to learn from lighttpd.
 	if [ "${CC_HTTPD:-}" != apache ]; then
@@ -38,7 +39,7 @@ apache-streams)
 		exit 2
 	fi
 	parts=$1 ;;
-*) echo "usage: ./dev.sh bench [invoices|explain|analytics|scan|public|webhooks|ratelimit|claim|apache-streams]" >&2; exit 2 ;;
+*) echo "usage: ./dev.sh bench [invoices|explain|analytics|scan|public|webhooks|ratelimit|claim|sse|apache-streams]" >&2; exit 2 ;;
 esac
 
 command -v wrk >/dev/null || { echo "bench: wrk is not installed" >&2; exit 1; }
@@ -53,6 +54,7 @@ for p in $parts; do
 	webhooks) python3 "$HERE/webhook_bench.py" ;;
 	ratelimit) "$HERE/ratelimit.sh" ;;
 	claim) python3 "$HERE/claim_backlog.py" ;;
+	sse) "$HERE/sse.sh" ;;
 	apache-streams) python3 "$HERE/apache_streams.py" ;;
 	esac
 	echo

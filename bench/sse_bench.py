@@ -2,24 +2,28 @@
 """Server-Sent Events capacity of one cc-events.fcgi process (standard
 library only).
 
-Opens STREAMS_PER_INVOICE (10, the [events] max_per_invoice limit) streams on
-each of INVOICES invoices through lighttpd, with raw non-blocking HTTP/1.1
-sockets and one selector, and reports:
+Opens --streams streams (10 per invoice, the [events] max_per_invoice
+limit) with raw non-blocking sockets on one selector, in batches of
+--batch, and reports:
 
-  - how many streams are really served: a stream counts once it received its
-    first bytes ("retry: 3000") within --first-wait seconds. cc-events holds
-    one thread per stream, so streams beyond [events] threads wait in
-    lighttpd / the socket backlog and receive nothing;
-  - the RSS (VmRSS) and thread count of the stack's cc-events.fcgi before and
-    after opening the streams, and the RSS per served stream;
-  - one real payment: a token transfer on anvil to one invoice, cc-scan run
-    once; latency from the event's created_at (database clock) to its
-    arrival on each of that invoice's streams;
-  - fan-out: one event row per invoice for all invoices in ONE transaction
+  - how many streams are served: a stream counts once it received its
+    first bytes ("retry: 3000") within --first-wait seconds of its batch;
+    the HTTP status of the others (503 once [events] max_streams is
+    reached);
+  - time to first byte of each stream, from its connect (p50, p99, max);
+  - the RSS (VmRSS) and thread count of the stack's cc-events.fcgi before
+    and with the streams open, and the RSS per stream;
+  - fan-out: one event row per followed invoice in ONE transaction
     followed by pg_notify('cc_events'); latency from the commit to the
-    arrival on every served stream (p50, p99, max).
+    arrival on every served stream (p50, p99, max);
+  - with --payment, one real payment (anvil transfer, cc-scan once) to one
+    invoice: latency from the event's created_at to each of its streams.
 
-    CC_ENV_FILE=/path/dev.env python3 bench/sse_bench.py [--invoices 50]
+Through the web server by default; --direct speaks FastCGI to cc-events'
+own socket (what the web server does), to measure cc-events past what
+the web server's descriptor limit allows on this machine.
+
+    CC_ENV_FILE=/path/dev.env python3 bench/sse_bench.py [--streams 1000]
 
 Only 127.0.0.1; every wait is bounded.
 """
@@ -27,8 +31,10 @@ import argparse
 import json
 import math
 import os
+import resource
 import selectors
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -120,13 +126,39 @@ def conf_value(section, key, default):
     return default
 
 
-class Stream:
-    __slots__ = ("inv", "sock", "buf", "status", "first", "datas", "tail", "closed")
+def fcgi_request(inv):
+    """The records a web server sends for GET .../events."""
+    def rec(t, body):
+        return struct.pack(">BBHHBB", 1, t, 1, len(body), 0, 0) + body
+    pairs = b""
+    for k, v in (("REQUEST_METHOD", "GET"), ("REMOTE_ADDR", "127.0.0.1"),
+                 ("REQUEST_URI", "%s/invoice/%s/events" % (PUB.path, inv))):
+        k, v = k.encode(), v.encode()
+        pairs += bytes([len(k), len(v)]) + k + v
+    return (rec(1, struct.pack(">HB5x", 1, 0)) + rec(4, pairs) + rec(4, b"")
+            + rec(5, b""))
 
-    def __init__(self, inv):
+
+def events_socket():
+    for d in ("run", "www/fcgi"):
+        for name in ("cc-events.sock", "cc-events.sock-0"):
+            p = os.path.join(os.environ["CC_STACK_DIR"], d, name)
+            if os.path.exists(p):
+                return p
+    die("no cc-events socket in the stack")
+
+
+class Stream:
+    __slots__ = ("inv", "sock", "buf", "status", "first", "datas", "tail", "closed",
+                 "t0", "direct")
+
+    def __init__(self, inv, direct=False):
         self.inv = inv
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.direct = direct
+        self.sock = socket.socket(socket.AF_UNIX if direct else socket.AF_INET,
+                                  socket.SOCK_STREAM)
         self.sock.setblocking(False)
+        self.t0 = time.time()
         self.buf = b""          # until the end of the headers
         self.status = None
         self.first = None       # time of "retry: 3000"
@@ -135,7 +167,15 @@ class Stream:
         self.closed = False
 
     def feed(self, chunk, now):
-        if self.status is None:
+        if self.status is None and self.direct:
+            self.buf += chunk
+            if b"Status: " in self.buf:
+                at = self.buf.index(b"Status: ") + 8
+                if len(self.buf) >= at + 3:
+                    self.status = int(self.buf[at:at + 3])
+            if len(self.buf) > 4096:
+                self.buf = self.buf[-64:]
+        elif self.status is None:
             self.buf, self.status, chunk = take_head(self.buf, chunk)
             if self.status is None:
                 return
@@ -151,16 +191,22 @@ class Stream:
 
 
 class Loop:
-    def __init__(self):
+    def __init__(self, direct=False):
         self.sel = selectors.DefaultSelector()
         self.streams = []
+        self.direct = direct
+        self.path = events_socket() if direct else None
 
     def open(self, inv):
-        s = Stream(inv)
-        s.sock.connect_ex((PUB.hostname, PUB.port))
-        req = ("GET %s/invoice/%s/events HTTP/1.1\r\nHost: %s:%d\r\n"
-               "Accept: text/event-stream\r\nUser-Agent: cc-sse-bench\r\n\r\n"
-               % (PUB.path, inv, PUB.hostname, PUB.port)).encode()
+        s = Stream(inv, self.direct)
+        if self.direct:
+            s.sock.connect_ex(self.path)
+            req = fcgi_request(inv)
+        else:
+            s.sock.connect_ex((PUB.hostname, PUB.port))
+            req = ("GET %s/invoice/%s/events HTTP/1.1\r\nHost: %s:%d\r\n"
+                   "Accept: text/event-stream\r\nUser-Agent: cc-sse-bench\r\n\r\n"
+                   % (PUB.path, inv, PUB.hostname, PUB.port)).encode()
         self.sel.register(s.sock, selectors.EVENT_WRITE, (s, req))
         self.streams.append(s)
         return s
@@ -214,59 +260,65 @@ def pct(xs, p):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--invoices", type=int, default=50)
+    ap.add_argument("--streams", type=int, default=1000)
     ap.add_argument("--per-invoice", type=int, default=10)
-    ap.add_argument("--first-wait", type=float, default=5.0,
-                    help="seconds a stream may take to receive its first bytes")
-    ap.add_argument("--no-payment", action="store_true",
-                    help="skip the on-chain payment (needs anvil and cc-scan)")
+    ap.add_argument("--batch", type=int, default=500,
+                    help="streams opened at once before waiting for their first bytes")
+    ap.add_argument("--first-wait", type=float, default=10.0,
+                    help="seconds a batch may take to receive its first bytes")
+    ap.add_argument("--direct", action="store_true",
+                    help="FastCGI on cc-events' socket instead of HTTP through the web server")
+    ap.add_argument("--payment", action="store_true",
+                    help="also one on-chain payment (needs anvil and cc-scan)")
     a = ap.parse_args()
 
-    threads_conf = conf_value("events", "threads", "?")
+    # One descriptor per stream.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    if a.streams + 64 > hard:
+        die("%d streams need more descriptors than the hard limit %d" % (a.streams, hard))
+    max_streams = conf_value("events", "max_streams", "?")
     heartbeat = conf_value("events", "heartbeat", "?")
-    total = a.invoices * a.per_invoice
-    print("== SSE: %d streams (%d invoices x %d) on one cc-events.fcgi; "
-          "[events] threads = %s, heartbeat = %s s"
-          % (total, a.invoices, a.per_invoice, threads_conf, heartbeat))
+    total = a.streams
+    ninv = (total + a.per_invoice - 1) // a.per_invoice
+    print("== SSE: %d streams (%d invoices x %d) on one cc-events.fcgi, %s; "
+          "[events] max_streams = %s, heartbeat = %s s"
+          % (total, ninv, a.per_invoice,
+             "FastCGI on its socket directly" if a.direct else "through the web server",
+             max_streams, heartbeat))
 
-    invs = [create_invoice() for _ in range(a.invoices)]
+    invs = [create_invoice() for _ in range(ninv)]
     pid = events_pid()
     rss0, thr0 = proc_status(pid)
 
-    loop = Loop()
-    t0 = time.time()
-    # Invoice by invoice, so that the first invoices have all their streams
-    # among the served ones.
-    for inv in invs:
-        for _ in range(a.per_invoice):
-            loop.open(inv["id"])
-    loop.run(a.first_wait, until=lambda: all(s.first or s.closed for s in loop.streams))
+    loop = Loop(a.direct)
+    # Invoice by invoice, in batches.
+    todo = [inv["id"] for inv in invs for _ in range(a.per_invoice)][:total]
+    t_open = time.time()
+    while todo:
+        batch = [loop.open(i) for i in todo[:a.batch]]
+        todo = todo[a.batch:]
+        loop.run(a.first_wait, until=lambda: all(
+            s.first or s.closed or (s.status not in (None, 200)) for s in batch))
+    t_opened = time.time() - t_open
     served = [s for s in loop.streams if s.first is not None]
-    firsts = [s.first - t0 for s in served]
+    firsts = [s.first - s.t0 for s in served]
     statuses = {}
     for s in loop.streams:
         statuses[s.status] = statuses.get(s.status, 0) + 1
-    # Let the served threads settle (stacks touched) before reading the RSS.
     loop.run(1.0)
     rss1, thr1 = proc_status(pid)
-    print("  streams opened %d; served (first bytes within %.0f s) %d; "
-          "HTTP status of all: %s"
-          % (total, a.first_wait, len(served),
+    print("  streams opened %d in %.1f s; served (first bytes) %d; HTTP status of all: %s"
+          % (total, t_opened, len(served),
              ", ".join("%s: %d" % ("none" if k is None else k, v)
                        for k, v in sorted(statuses.items(), key=lambda kv: str(kv[0])))))
     if served:
-        print("  first bytes after the connects: p50 %.0f ms, max %.0f ms"
-              % (1000 * pct(firsts, 50), 1000 * max(firsts)))
+        print("  time to first byte from each connect: p50 %.0f ms, p99 %.0f ms, max %.0f ms"
+              % (1000 * pct(firsts, 50), 1000 * pct(firsts, 99), 1000 * max(firsts)))
     print("  cc-events.fcgi pid %d: RSS %.1f MiB (%d threads) before, %.1f MiB (%d threads) "
           "with the streams open" % (pid, rss0 / 1024, thr0, rss1 / 1024, thr1))
     if served:
-        print("  RSS per served stream: %.0f KiB" % ((rss1 - rss0) / len(served)))
-    if len(served) < total:
-        print("  capacity with [events] threads = %s: %d streams; the other %d wait in "
-              "lighttpd for a thread and get nothing (not even a heartbeat)."
-              % (threads_conf, len(served), total - len(served)))
-        print("  holding %d streams needs [events] threads >= %d (one thread per stream, "
-              "plus margin for the listener)." % (total, total))
+        print("  RSS per served stream: %.1f KiB" % ((rss1 - rss0) / len(served)))
 
     by_inv = {}
     for s in served:
@@ -274,7 +326,7 @@ def main():
     full = [i for i in invs if len(by_inv.get(i["id"], [])) == a.per_invoice]
 
     # --- One real payment: anvil transfer, cc-scan once.
-    if not a.no_payment and full:
+    if a.payment and full:
         import chain   # tests/integration/chain.py: stdlib only
         inv = full[0]
         streams = by_inv[inv["id"]]
@@ -322,7 +374,7 @@ def main():
             [os.path.join(ENV["CC_PGBIN"], "psql"), "-h", ENV["CC_PG_HOST"], "-p",
              ENV["CC_PG_PORT"], "-U", "cc", "-d", "cc", "-qtAX", "-v", "ON_ERROR_STOP=1",
              "-c", sql], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        loop.run(20, until=lambda: p.poll() is not None and
+        loop.run(60, until=lambda: p.poll() is not None and
                  all(len(s.datas) > counts[id(s)] for s in served))
         out, err = p.communicate(timeout=30)
         if p.returncode != 0:
@@ -341,8 +393,6 @@ def main():
     rss2, thr2 = proc_status(pid)
     print("  cc-events.fcgi after the events: RSS %.1f MiB (%d threads)" % (rss2 / 1024, thr2))
     loop.close_all()
-    print("  (streams closed; cc-events notices each at its next heartbeat, within %s s)"
-          % heartbeat)
 
 
 if __name__ == "__main__":

@@ -373,18 +373,6 @@ fcgi_main(int argc, char **argv, const char *name,
 }
 
 int
-fcgi_refuse_root(void)
-{
-	if (geteuid() != 0 && getegid() != 0)
-		return 0;
-	log_error("refusing to run as root (uid %d, gid %d): start the "
-	    "program as its service user (spawn-fcgi -u, the systemd unit's "
-	    "User=, lighttpd's server.username)", (int)geteuid(),
-	    (int)getegid());
-	return -1;
-}
-
-int
 fcgi_main_ex(int argc, char **argv, const char *name,
     void (*handler)(struct fcgi_ctx *), const struct fcgi_opts *opts)
 {
@@ -409,7 +397,7 @@ fcgi_main_ex(int argc, char **argv, const char *name,
 			return 2;
 		}
 	}
-	if (fcgi_refuse_root() == -1)
+	if (cc_refuse_root() == -1)
 		return 1;
 	if (config_load(config_path(argc, argv), &config, err,
 	    sizeof(err)) == -1) {

@@ -53,13 +53,6 @@ struct fcgi_opts {
 const char	*fcgi_param(struct fcgi_ctx *, const char *name);
 
 /*
- * -1 (after logging why) when the process runs as root, user or group:
- * a FastCGI program reads client input and must not hold root's rights
- * (libfcgi's CVE-2025-23016 is only partly fixed in Debian 12).
- */
-int		 fcgi_refuse_root(void);
-
-/*
  * Runs the accept loop. Usage of the program: NAME [--config FILE]
  * [--socket PATH|:PORT]. Without --socket it serves on file descriptor 0,
  * as when spawned by the web server.

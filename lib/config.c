@@ -548,6 +548,18 @@ keyval(struct parser *p, const char *key, const char *val)
 			c->events_threads = (int)v;
 			return 0;
 		}
+		if (strcmp(key, "max_streams") == 0) {
+			if (parse_int(p, val, 1, 1000000, &v, key) == -1)
+				return -1;
+			c->events_max_streams = (int)v;
+			return 0;
+		}
+		if (strcmp(key, "per_ip") == 0) {
+			if (parse_int(p, val, 1, 1000000, &v, key) == -1)
+				return -1;
+			c->events_per_ip = (int)v;
+			return 0;
+		}
 		if (strcmp(key, "max_per_invoice") == 0) {
 			if (parse_int(p, val, 1, 1000, &v, key) == -1)
 				return -1;
@@ -696,10 +708,14 @@ finish(struct parser *p)
 	/* Below stock Debian Apache's 150 workers, with 50 to spare. */
 	if (c->events_threads == 0)
 		c->events_threads = 101;
+	if (c->events_max_streams == 0)
+		c->events_max_streams = 10000;
+	if (c->events_per_ip == 0)
+		c->events_per_ip = 20;
 	if (c->events_per_invoice == 0)
 		c->events_per_invoice = 10;
 	if (c->events_heartbeat == 0)
-		c->events_heartbeat = 15;
+		c->events_heartbeat = 5;
 	if (c->webhook_retry_unit == 0)
 		c->webhook_retry_unit = 60;
 	if (c->webhook_concurrency == 0)

@@ -8,7 +8,9 @@
  *                pay_url = https://pay.example.com
  *                threads = 8
  *                logos = /var/lib/crypto-checkout/logos  (<merchant id>.png)
- *   [events]     threads = 128  max_per_invoice = 10  heartbeat = 15
+ *   [events]     max_streams = 10000  per_ip = 20  max_per_invoice = 10
+ *                heartbeat = 15  (threads: accepted, ignored since the
+ *                event loop; see man cc.conf)
  *   [jwt]        keys = /etc/crypto-checkout/jwt.keys  (the secrets that
  *                sign and verify tokens; see jwtkeys.h)
  *   [webhooks]   retry_unit = 60  (seconds in one backoff step)
@@ -108,7 +110,9 @@ struct cc_config {
 	char			 logo_dir[256];	/* [http] logos: <merchant>.png */
 	char			 jwt_keys[256];	/* [jwt] keys: the secrets' file */
 	int			 threads;
-	int			 events_threads;	/* [events] threads */
+	int			 events_threads;	/* deprecated, unused */
+	int			 events_max_streams;	/* in one process */
+	int			 events_per_ip;		/* per client address */
 	int			 events_per_invoice;	/* streams per invoice */
 	int			 events_heartbeat;	/* seconds */
 	/* [webhooks]; timeout and max_retries: for invoices' webhook_url */

@@ -141,10 +141,12 @@ each_row(PGresult *res, int64_t *after,
 			return -1;
 		}
 		*after = e.seq;
+		e.id = db_val(res, i, "id");
 		e.invoice_id = db_val(res, i, "invoice_id");
 		e.type = db_val(res, i, "type");
 		e.data = db_val(res, i, "data");
-		if (e.invoice_id == NULL || e.type == NULL || e.data == NULL)
+		if (e.id == NULL || e.invoice_id == NULL || e.type == NULL ||
+		    e.data == NULL)
 			continue;	/* not an invoice's event */
 		fn(arg, &e);
 	}
@@ -185,7 +187,7 @@ events_since(struct db *db, int64_t *after, unsigned int flags, int max,
     void (*fn)(void *, const struct events_row *), void *arg)
 {
 	static const char sql[] =
-	    "SELECT seq, invoice_id, type, data::text AS data FROM events "
+	    "SELECT seq, id, invoice_id, type, data::text AS data FROM events "
 	    "WHERE seq > $1::bigint AND type = ANY ($2::text[]) "
 	    "ORDER BY seq LIMIT $3::int";
 
@@ -198,11 +200,36 @@ events_replay(struct db *db, const char *invoice_id, int64_t *after,
     void (*fn)(void *, const struct events_row *), void *arg)
 {
 	static const char sql[] =
-	    "SELECT seq, invoice_id, type, data::text AS data FROM events "
+	    "SELECT seq, id, invoice_id, type, data::text AS data FROM events "
 	    "WHERE invoice_id = $1 AND seq > $2::bigint "
 	    "AND type = ANY ($3::text[]) ORDER BY seq LIMIT $4::int";
 
 	return read_rows(db, sql, invoice_id, after, flags, max, fn, arg);
+}
+
+int
+events_seq_of(struct db *db, const char *invoice_id, const char *event_id,
+    int64_t *seq)
+{
+	static const char sql[] =
+	    "SELECT seq FROM events WHERE id = $1 AND invoice_id = $2";
+	struct db_params p;
+	PGresult *res;
+	int rc = -1;
+
+	db_params_init(&p);
+	db_param(&p, event_id);
+	db_param(&p, invoice_id);
+	res = db_run(db, sql, &p);
+	db_params_release(&p);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) != 1)
+		rc = 1;
+	else if (db_val_int64(res, 0, "seq", seq) == 0)
+		rc = 0;
+	PQclear(res);
+	return rc;
 }
 
 int

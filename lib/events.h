@@ -77,6 +77,7 @@ void	events_param_types(struct db_params *, unsigned int flags);
  * strings live until the callback returns. */
 struct events_row {
 	int64_t		 seq;
+	const char	*id;		/* evt_... */
 	const char	*invoice_id;
 	const char	*type;
 	const char	*data;		/* JSON text */
@@ -93,6 +94,12 @@ int	events_since(struct db *, int64_t *after, unsigned int flags,
 int	events_replay(struct db *, const char *invoice_id, int64_t *after,
 	    unsigned int flags, int max,
 	    void (*fn)(void *, const struct events_row *), void *arg);
+/*
+ * The seq of the invoice's event whose id is event_id: 0, 1 when the
+ * invoice has no such event, or -1.
+ */
+int	events_seq_of(struct db *, const char *invoice_id,
+	    const char *event_id, int64_t *seq);
 /* The seq of the newest event (0 for none): 0, or -1. */
 int	events_last_seq(struct db *, int64_t *out);
 /*

@@ -1,28 +1,41 @@
-/* Subscribers by invoice, a queue each, one mutex for all. */
+/*
+ * Subscribers by invoice and counts by client, in two chained hash
+ * tables. One mutex, held only for the lookups hub_followed shares with
+ * the listener thread.
+ */
 #include "cc.h"
 
-#include <errno.h>
 #include <pthread.h>
-#include <time.h>
 
 #include "hub.h"
 #include "util.h"
 
-#define HUB_BUCKETS	4096
-#define HUB_MAX_QUEUE	(1024 * 1024)	/* a stream that far behind is cut */
+#define HUB_BUCKETS	16384
 
 struct hub_sub {
-	char		 invoice[48];
-	pthread_cond_t	 cond;
-	struct buf	 queue;
-	int64_t		 last_seq;
-	bool		 final;
-	struct hub_sub	*next;
+	struct hub_inv	*inv;
+	struct hub_ip	*ip;		/* NULL for an exempt client */
+	void		*owner;
+	struct hub_sub	*prev, *next;	/* the invoice's subscribers */
+};
+
+struct hub_inv {
+	char		 id[48];
+	int		 n;
+	struct hub_sub	*subs;
+	struct hub_inv	*next;
+};
+
+struct hub_ip {
+	char		 key[64];
+	int		 n;
+	struct hub_ip	*next;
 };
 
 struct hub {
 	pthread_mutex_t	 mu;
-	struct hub_sub	*buckets[HUB_BUCKETS];
+	struct hub_inv	*invs[HUB_BUCKETS];
+	struct hub_ip	*ips[HUB_BUCKETS];
 	size_t		 streams;
 };
 
@@ -48,140 +61,169 @@ hub_new(void)
 void
 hub_free(struct hub *h)
 {
+	size_t b;
+
 	if (h == NULL)
 		return;
+	for (b = 0; b < HUB_BUCKETS; b++) {
+		while (h->invs[b] != NULL)
+			hub_unsubscribe(h, h->invs[b]->subs);
+	}
 	pthread_mutex_destroy(&h->mu);
 	free(h);
 }
 
-struct hub_sub *
-hub_subscribe(struct hub *h, const char *invoice, int max, size_t max_total,
-    bool *full)
+static struct hub_inv *
+find_inv(struct hub *h, const char *invoice)
 {
-	struct hub_sub *s, *it;
-	size_t b = bucket(invoice);
-	int n = 0;
+	struct hub_inv *i;
 
-	pthread_mutex_lock(&h->mu);
-	*full = h->streams >= max_total;
-	if (*full) {
-		pthread_mutex_unlock(&h->mu);
+	for (i = h->invs[bucket(invoice)]; i != NULL; i = i->next)
+		if (strcmp(i->id, invoice) == 0)
+			return i;
+	return NULL;
+}
+
+static struct hub_ip *
+find_ip(struct hub *h, const char *client)
+{
+	struct hub_ip *p;
+
+	for (p = h->ips[bucket(client)]; p != NULL; p = p->next)
+		if (strcmp(p->key, client) == 0)
+			return p;
+	return NULL;
+}
+
+struct hub_sub *
+hub_subscribe(struct hub *h, const struct hub_limits *lim,
+    const char *invoice, const char *client, void *owner,
+    enum hub_status *st)
+{
+	struct hub_inv *inv;
+	struct hub_ip *ip = NULL;
+	struct hub_sub *s;
+	size_t b;
+
+	if (strlen(invoice) >= sizeof(inv->id) ||
+	    strlen(client) >= sizeof(ip->key)) {
+		*st = HUB_PER_INVOICE;
 		return NULL;
 	}
-	for (it = h->buckets[b]; it != NULL; it = it->next)
-		if (strcmp(it->invoice, invoice) == 0)
-			n++;
-	if (n >= max) {
-		pthread_mutex_unlock(&h->mu);
+	if (h->streams >= lim->max_total) {
+		*st = HUB_FULL;
 		return NULL;
+	}
+	if (*client != '\0') {
+		ip = find_ip(h, client);
+		if (ip != NULL && ip->n >= lim->per_ip) {
+			*st = HUB_PER_IP;
+			return NULL;
+		}
+	}
+	inv = find_inv(h, invoice);
+	if (inv != NULL && inv->n >= lim->per_invoice) {
+		*st = HUB_PER_INVOICE;
+		return NULL;
+	}
+	pthread_mutex_lock(&h->mu);
+	if (inv == NULL) {
+		inv = xcalloc(1, sizeof(*inv));
+		cc_strlcpy(inv->id, invoice, sizeof(inv->id));
+		b = bucket(invoice);
+		inv->next = h->invs[b];
+		h->invs[b] = inv;
+	}
+	pthread_mutex_unlock(&h->mu);
+	if (*client != '\0' && ip == NULL) {
+		ip = xcalloc(1, sizeof(*ip));
+		cc_strlcpy(ip->key, client, sizeof(ip->key));
+		b = bucket(client);
+		ip->next = h->ips[b];
+		h->ips[b] = ip;
 	}
 	s = xcalloc(1, sizeof(*s));
-	cc_strlcpy(s->invoice, invoice, sizeof(s->invoice));
-	pthread_cond_init(&s->cond, NULL);
-	buf_init(&s->queue, HUB_MAX_QUEUE);
-	s->next = h->buckets[b];
-	h->buckets[b] = s;
+	s->inv = inv;
+	s->ip = ip;
+	s->owner = owner;
+	s->next = inv->subs;
+	if (inv->subs != NULL)
+		inv->subs->prev = s;
+	inv->subs = s;
+	inv->n++;
+	if (ip != NULL)
+		ip->n++;
 	h->streams++;
-	pthread_mutex_unlock(&h->mu);
+	*st = HUB_OK;
 	return s;
 }
 
 void
 hub_unsubscribe(struct hub *h, struct hub_sub *s)
 {
-	struct hub_sub **pp;
+	struct hub_inv *inv = s->inv, **ip;
+	struct hub_ip **pp;
 
-	pthread_mutex_lock(&h->mu);
-	for (pp = &h->buckets[bucket(s->invoice)]; *pp != NULL;
-	    pp = &(*pp)->next)
-		if (*pp == s) {
-			*pp = s->next;
-			h->streams--;
-			break;
-		}
-	pthread_mutex_unlock(&h->mu);
-	pthread_cond_destroy(&s->cond);
-	buf_release(&s->queue);
+	if (s->prev != NULL)
+		s->prev->next = s->next;
+	else
+		inv->subs = s->next;
+	if (s->next != NULL)
+		s->next->prev = s->prev;
+	h->streams--;
+	if (--inv->n == 0) {
+		pthread_mutex_lock(&h->mu);
+		for (ip = &h->invs[bucket(inv->id)]; *ip != inv;
+		    ip = &(*ip)->next)
+			;
+		*ip = inv->next;
+		pthread_mutex_unlock(&h->mu);
+		free(inv);
+	}
+	if (s->ip != NULL && --s->ip->n == 0) {
+		for (pp = &h->ips[bucket(s->ip->key)]; *pp != s->ip;
+		    pp = &(*pp)->next)
+			;
+		*pp = s->ip->next;
+		free(s->ip);
+	}
 	free(s);
 }
 
 void
-hub_mark_sent(struct hub *h, struct hub_sub *s, int64_t seq)
+hub_each(struct hub *h, const char *invoice, void (*fn)(void *, void *),
+    void *arg)
 {
-	pthread_mutex_lock(&h->mu);
-	if (seq > s->last_seq)
-		s->last_seq = seq;
-	pthread_mutex_unlock(&h->mu);
-}
-
-void
-hub_publish(struct hub *h, const char *invoice, int64_t seq,
-    const char *message, bool final)
-{
+	struct hub_inv *inv = find_inv(h, invoice);
 	struct hub_sub *s;
 
-	pthread_mutex_lock(&h->mu);
-	for (s = h->buckets[bucket(invoice)]; s != NULL; s = s->next) {
-		if (strcmp(s->invoice, invoice) != 0 || seq <= s->last_seq)
-			continue;
-		s->last_seq = seq;
-		if (buf_puts(&s->queue, message) == -1)
-			s->final = true;	/* too far behind: end it */
-		if (final)
-			s->final = true;
-		pthread_cond_signal(&s->cond);
-	}
-	pthread_mutex_unlock(&h->mu);
-}
-
-char *
-hub_wait(struct hub *h, struct hub_sub *s, int timeout_ms, bool *final)
-{
-	struct timespec until;
-	char *out = NULL;
-
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += timeout_ms / 1000;
-	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&h->mu);
-	while (s->queue.len == 0 && !s->final)
-		if (pthread_cond_timedwait(&s->cond, &h->mu, &until) ==
-		    ETIMEDOUT)
-			break;
-	if (s->queue.len > 0)
-		out = buf_take(&s->queue);
-	*final = s->final;
-	pthread_mutex_unlock(&h->mu);
-	return out;
-}
-
-void
-hub_counts(struct hub *h, size_t *invoices, size_t *streams)
-{
-	size_t b, n = 0;
-
-	pthread_mutex_lock(&h->mu);
-	for (b = 0; b < HUB_BUCKETS; b++)
-		if (h->buckets[b] != NULL)
-			n++;
-	*streams = h->streams;
-	pthread_mutex_unlock(&h->mu);
-	*invoices = n;
+	if (inv == NULL)
+		return;
+	for (s = inv->subs; s != NULL; s = s->next)
+		fn(arg, s->owner);
 }
 
 bool
 hub_followed(struct hub *h, const char *invoice)
 {
-	struct hub_sub *s;
-	bool found = false;
+	bool found;
 
 	pthread_mutex_lock(&h->mu);
-	for (s = h->buckets[bucket(invoice)]; s != NULL && !found; s = s->next)
-		found = strcmp(s->invoice, invoice) == 0;
+	found = find_inv(h, invoice) != NULL;
 	pthread_mutex_unlock(&h->mu);
 	return found;
+}
+
+size_t
+hub_streams(struct hub *h)
+{
+	return h->streams;
+}
+
+int
+hub_client_streams(struct hub *h, const char *client)
+{
+	struct hub_ip *p = find_ip(h, client);
+
+	return p != NULL ? p->n : 0;
 }

@@ -1,8 +1,9 @@
 /*
- * The fan-out of the event stream process: streams subscribe to an
- * invoice, the one listener publishes each event once, and every
- * subscriber of that invoice gets it. Thread-safe; the per-invoice count
- * of subscribers is bounded.
+ * The fan-out of the event stream process: which streams follow which
+ * invoice, and the limits on how many there may be (in all, per client
+ * address, per invoice). The event loop owns it and is the only one to
+ * change it; hub_followed may be called from any thread (the listener
+ * asks it before it reads an event's public view).
  */
 #ifndef CC_HUB_H
 #define CC_HUB_H
@@ -12,39 +13,45 @@
 struct hub;
 struct hub_sub;
 
+struct hub_limits {
+	size_t	 max_total;	/* [events] max_streams */
+	int	 per_ip;	/* [events] per_ip */
+	int	 per_invoice;	/* [events] max_per_invoice */
+};
+
+enum hub_status {
+	HUB_OK,
+	HUB_FULL,		/* max_total streams are open */
+	HUB_PER_IP,		/* this client holds per_ip */
+	HUB_PER_INVOICE,	/* the invoice has per_invoice */
+	HUB__MAX
+};
+
 struct hub	*hub_new(void);
 void		 hub_free(struct hub *);
 
 /*
- * Subscribes to an invoice's events; NULL when max subscribers already
- * follow it (*full false) or the hub holds max_total streams in all
- * (*full true). Unsubscribe (which frees it) when the stream ends.
+ * Subscribes owner to an invoice's events for a client (client: a key
+ * of the address, or "" for an exempt client, which the per_ip limit does
+ * not count). NULL when a limit says no, with *st saying which; the
+ * checks run in the order of enum hub_status. Unsubscribe (which frees
+ * it) when the stream ends.
  */
-struct hub_sub	*hub_subscribe(struct hub *, const char *invoice, int max,
-		    size_t max_total, bool *full);
+struct hub_sub	*hub_subscribe(struct hub *, const struct hub_limits *,
+		    const char *invoice, const char *client, void *owner,
+		    enum hub_status *st);
 void		 hub_unsubscribe(struct hub *, struct hub_sub *);
-/* Events up to seq were already sent to this subscriber: skip them. */
-void		 hub_mark_sent(struct hub *, struct hub_sub *, int64_t seq);
 
-/*
- * Hands one event (a ready SSE message) to the invoice's subscribers that
- * have not had it; final marks the invoice's last event.
- */
-void		 hub_publish(struct hub *, const char *invoice, int64_t seq,
-		    const char *message, bool final);
+/* Calls fn(arg, owner) for each subscriber of the invoice. fn must not
+ * subscribe or unsubscribe. */
+void		 hub_each(struct hub *, const char *invoice,
+		    void (*fn)(void *, void *), void *arg);
 
-/*
- * Waits up to timeout_ms for messages. Returns the concatenated messages
- * (caller frees) or NULL on timeout; *final is set once the final event
- * is among them.
- */
-char		*hub_wait(struct hub *, struct hub_sub *, int timeout_ms,
-		    bool *final);
-
-/* True if some stream follows the invoice. */
+/* True if some stream follows the invoice (any thread). */
 bool		 hub_followed(struct hub *, const char *invoice);
 
-/* Number of invoices and streams followed (for logs and benchmarks). */
-void		 hub_counts(struct hub *, size_t *invoices, size_t *streams);
+/* Streams open, and those of one client key. */
+size_t		 hub_streams(struct hub *);
+int		 hub_client_streams(struct hub *, const char *client);
 
 #endif

@@ -16,7 +16,7 @@ copy(json_object *to, json_object *from, const char *key)
 }
 
 char *
-sse_message(int64_t seq, const char *type, json_object *data,
+sse_message(const char *id, const char *type, json_object *data,
     json_object *view)
 {
 	json_object *m = json_object_new_object(), *p;
@@ -39,8 +39,7 @@ sse_message(int64_t seq, const char *type, json_object *data,
 		copy(m, view, "paid_at");
 	} else
 		copy(m, data, "status");
-	out = xasprintf("id: %lld\ndata: %s\n\n", (long long)seq,
-	    jsonx_text(m));
+	out = xasprintf("id: %s\ndata: %s\n\n", id, jsonx_text(m));
 	json_object_put(m);
 	return out;
 }
@@ -52,7 +51,7 @@ sse_event_message(const struct events_row *e, json_object *view)
 	char err[64], *msg;
 
 	data = jsonx_parse(e->data, strlen(e->data), err, sizeof(err));
-	msg = sse_message(e->seq, e->type, data, view);
+	msg = sse_message(e->id, e->type, data, view);
 	json_object_put(data);
 	return msg;
 }

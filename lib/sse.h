@@ -10,10 +10,12 @@
 #include <json-c/json.h>
 
 /*
- * "id: SEQ\ndata: {...}\n\n" for an event row (type, its data) and the
- * invoice's current public view (may be NULL). Caller frees.
+ * "id: evt_...\ndata: {...}\n\n" for an event (its own id, type, data)
+ * and the invoice's current public view (may be NULL). The id is the
+ * event's, never its place in the store's global sequence: a customer
+ * learns nothing about other invoices from it. Caller frees.
  */
-char	*sse_message(int64_t seq, const char *type, json_object *data,
+char	*sse_message(const char *id, const char *type, json_object *data,
 	    json_object *view);
 
 struct events_row;

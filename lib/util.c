@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "util.h"
@@ -462,4 +463,16 @@ cron_args(int argc, char **argv, const char *prog, void (*usage)(FILE *),
 		a++;
 	}
 	return 0;
+}
+
+int
+cc_refuse_root(void)
+{
+	if (geteuid() != 0 && getegid() != 0)
+		return 0;
+	log_error("refusing to run as root (uid %d, gid %d): start the "
+	    "program as its service user (spawn-fcgi -u, the systemd unit's "
+	    "User=, lighttpd's server.username)", (int)geteuid(),
+	    (int)getegid());
+	return -1;
 }

@@ -8,6 +8,13 @@
 #include "cc.h"
 #include <time.h>
 
+/*
+ * -1 (after logging why) when the process runs as root, user or group:
+ * a FastCGI program reads client input and must not hold root's rights
+ * (libfcgi's CVE-2025-23016 is only partly fixed in Debian 12).
+ */
+int	 cc_refuse_root(void);
+
 /* Allocation that aborts on failure (out of memory is not recoverable). */
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);

@@ -1,14 +1,22 @@
-"""Server-Sent Events through lighttpd: live payment events within a
-second of their commit, Last-Event-ID replay, heartbeats, the end of the
-stream, the per-invoice limit, and JSON errors."""
+"""Server-Sent Events through the web server: live payment events within
+a second of their commit, evt_ ids and Last-Event-ID replay, heartbeats,
+the end of the stream, the limits (per invoice, per client address, the
+whole process) answered at once with Retry-After, slots freed when a
+client leaves, a web server connection that never reads dropped, and JSON
+errors."""
 import http.client
 import json
+import os
+import re
+import socket
+import struct
 import time
 import unittest
 
 import apicheck
 import chain
 from cc import ENV, PUB, fetch, invoice_body, new_merchant, psql, request
+from test_ratelimit import log_text
 
 
 class Stream:
@@ -16,11 +24,14 @@ class Stream:
     The answer, and each event's data, are checked against
     docs/openapi.json."""
 
-    def __init__(self, inv, last_event_id=None, timeout=20):
+    def __init__(self, inv, last_event_id=None, timeout=20, source=None):
         self.conn = http.client.HTTPConnection(PUB.hostname, PUB.port, timeout=timeout)
         h = {"Accept": "text/event-stream"}
         if last_event_id is not None:
             h["Last-Event-ID"] = str(last_event_id)
+        if source is not None:
+            # The loopback is a trusted proxy: the client is source.
+            h["X-Forwarded-For"] = source
         self.target = PUB.path + "/invoice/%s/events" % inv
         self.conn.request("GET", self.target, headers=h)
         self.resp = self.conn.getresponse()
@@ -53,17 +64,63 @@ class Stream:
             if line.startswith(":"):
                 self.comments += 1
             elif line.startswith("id: "):
-                ev_id = int(line[4:])
+                ev_id = line[4:]
             elif line.startswith("data: "):
                 data.append(line[6:])
 
-    def close(self):
+    def close(self, abort=True):
+        """abort: a reset, as a browser leaving with data unread; else
+        a clean close (FIN), which a web server notices only at its next
+        write to the client."""
+        if abort and self.conn.sock is not None:
+            self.conn.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                      struct.pack("ii", 1, 0))
+        self.resp.close()
         self.conn.close()
 
 
-def created_at(seq):
-    ts = psql("SELECT extract(epoch FROM created_at) FROM events WHERE seq = %d" % seq)[0]
+def created_at(ev_id):
+    ts = psql("SELECT extract(epoch FROM created_at) FROM events WHERE id = '%s'" % ev_id)[0]
     return float(ts)
+
+
+def conf(key):
+    """A value of the stack's [events] section."""
+    section = None
+    with open(ENV["CC_CONF"]) as f:
+        lines = f.read().splitlines()
+    for line in lines:
+        line = line.strip()
+        if line.startswith("["):
+            section = line
+        elif section == "[events]" and line.replace(" ", "").startswith(key + "="):
+            return int(line.split("=", 1)[1])
+    raise KeyError(key)
+
+
+def events_socket():
+    """The cc-events socket the web server talks to."""
+    dirs = [os.path.join(ENV["CC_STACK_DIR"], d) for d in ("run", "www/fcgi")]
+    for d in dirs + ["/run/crypto-checkout"]:    # the last: the package's
+        # lighttpd names the socket of its first (only) process -0.
+        for name in ("cc-events.sock", "cc-events.sock-0"):
+            p = os.path.join(d, name)
+            if os.path.exists(p):
+                return p
+    raise FileNotFoundError("cc-events.sock")
+
+
+def fcgi_record(rtype, body, req=1):
+    return struct.pack(">BBHHBB", 1, rtype, req, len(body), 0, 0) + body
+
+
+def fcgi_pairs(pairs):
+    out = b""
+    for k, v in pairs.items():
+        k, v = k.encode(), v.encode()
+        out += bytes([len(k)]) + (bytes([len(v)]) if len(v) < 128
+                                  else struct.pack(">I", len(v) | 0x80000000)) + k + v
+    return out
 
 
 class EventsTest(unittest.TestCase):
@@ -118,14 +175,29 @@ class EventsTest(unittest.TestCase):
         for _ in range(2):
             chain.mine(1)
             chain.scan()
-        seqs = [int(x) for x in psql("SELECT seq FROM events WHERE invoice_id = '%s' AND type "
-                                     "LIKE 'payment.%%' ORDER BY seq" % inv["id"])]
-        self.assertEqual(len(seqs), 3)
-        s = Stream(inv["id"], last_event_id=seqs[0])
+        rows = [r.split("|") for r in psql(
+            "SELECT seq, id FROM events WHERE invoice_id = '%s' AND type "
+            "LIKE 'payment.%%' ORDER BY seq" % inv["id"]) if r]
+        self.assertEqual(len(rows), 3)
+        ids = [r[1] for r in rows]
+        # The ids are the events' own: nothing counts the platform's events.
+        self.assertTrue(all(re.fullmatch(r"evt_[a-z2-7]{26}", i) for i in ids), ids)
+        s = Stream(inv["id"], last_event_id=ids[0])
         got = [s.next() for _ in range(2)]
-        self.assertEqual([g[0] for g in got], seqs[1:])
+        self.assertEqual([g[0] for g in got], ids[1:])
         self.assertEqual([g[1]["event"] for g in got], ["payment.confirming", "payment.confirmed"])
         s.close()
+        # A page open across the upgrade reconnects with the old number.
+        s = Stream(inv["id"], last_event_id=rows[1][0])
+        self.assertEqual(s.next()[0], ids[2])
+        s.close()
+        # Another invoice's event id, or one that does not exist: 400.
+        other = self.create()
+        for bad in (ids[0], "evt_" + "a" * 26):
+            s = Stream(other["id"], last_event_id=bad, timeout=10)
+            self.assertEqual(s.status, 400, bad)
+            e = json.loads(s.body())["error"]
+            self.assertEqual((e["code"], e["field"]), ("INVALID_LAST_EVENT_ID", "Last-Event-ID"))
 
     def test_final_invoice_stream_ends(self):
         inv = self.create()
@@ -145,6 +217,7 @@ class EventsTest(unittest.TestCase):
         self.assertEqual([s.status for s in streams], [200] * 10)
         extra = Stream(inv["id"])
         self.assertEqual(extra.status, 429)
+        self.assertEqual(extra.headers["retry-after"], "30")
         e = json.loads(extra.body())
         self.assertEqual(e["error"]["code"], "TOO_MANY_STREAMS")
         # A heartbeat comment arrives while nothing happens.
@@ -154,52 +227,159 @@ class EventsTest(unittest.TestCase):
         while line.strip() in (b"", b"retry: 3000"):
             line = first.resp.readline()
         self.assertTrue(line.startswith(b":"), line)
-        # Clients that leave free their places (noticed at the next
-        # heartbeat).
+        # A client that leaves frees its place: at once under lighttpd
+        # when the connection is reset (it then closes the program's
+        # connection, which cc-events sees at once); a clean close, and
+        # any close under Apache, at the web server's next write (a
+        # heartbeat, 2 s here).
+        for i, abort in ((0, True), (1, False)):
+            streams[i].close(abort=abort)
+            fast = abort and ENV.get("CC_HTTPD") != "apache"
+            wait = 1.0 if fast else conf("heartbeat") + 1.5
+            t0 = time.time()
+            while True:
+                again = Stream(inv["id"])
+                ok = again.status == 200
+                if ok:
+                    streams[i] = again
+                else:
+                    again.close()
+                if ok or time.time() - t0 > wait:
+                    break
+                time.sleep(0.1)
+            self.assertTrue(ok, "no place %.1f s after client %d left" % (time.time() - t0, i))
         for s in streams:
             s.close()
-        deadline = time.time() + 15
-        while time.time() < deadline:
-            again = Stream(inv["id"])
-            ok = again.status == 200
-            again.close()
-            if ok:
-                break
-            time.sleep(0.5)
-        self.assertTrue(ok)
+
+    def wait_free(self, inv, n):
+        """n streams on inv open again once the closed ones are let go:
+        at once under lighttpd (the clients reset), at the web server's
+        next write under Apache (a heartbeat). Probing earlier would hold
+        places itself (Apache lets go of a probe the same way)."""
+        time.sleep(2 * conf("heartbeat") + 1)
+        again = [Stream(inv["id"]) for _ in range(n)]
+        ok = all(a.status == 200 for a in again)
+        for a in again:
+            a.close()
+        return ok
 
     def test_full_server_answers_503(self):
-        """A stream holds a thread; with every thread but one streaming,
-        the last one answers 503 instead of leaving clients hanging."""
-        threads = int([l.split("=")[1] for l in open(ENV["CC_CONF"])
-                       if l.replace(" ", "").startswith("threads=")][1])
-        invs = [self.create() for _ in range((threads - 1) // 8 + 1)]
+        """[events] max_streams open: the next stream is answered 503 with
+        Retry-After at once, never left hanging."""
+        total = conf("max_streams")
+        if total > 500:
+            self.skipTest("[events] max_streams %d: the test stack sets 40" % total)
+        per = conf("max_per_invoice")
+        invs = [self.create() for _ in range(total // per + 1)]
         streams = []
         try:
-            for i in range(threads - 1):
-                s = Stream(invs[i // 8]["id"])
+            for i in range(total):
+                s = Stream(invs[i // per]["id"])
                 streams.append(s)
                 self.assertEqual(s.status, 200, i)
+            t0 = time.time()
             extra = Stream(invs[-1]["id"], timeout=10)
+            self.assertLess(time.time() - t0, 2.0)
             self.assertEqual(extra.status, 503)
             self.assertEqual(extra.headers["retry-after"], "10")
             self.assertEqual(json.loads(extra.body())["error"]["code"], "TOO_MANY_STREAMS")
         finally:
             for s in streams:
                 s.close()
-        # Every place comes back once the heartbeat notices the clients
-        # left (2 s in the test stack).
-        deadline = time.time() + 15
-        while time.time() < deadline:
-            again = [Stream(inv["id"]) for inv in invs for _ in range(3)]
-            ok = all(a.status == 200 for a in again)
-            for a in again:
-                a.close()
-            if ok:
+        self.assertTrue(self.wait_free(invs[0], per))
+        time.sleep(conf("heartbeat") + 1)    # every place back (Apache)
+
+    def test_per_ip_limit(self):
+        """One client address holds at most [events] per_ip streams
+        (429 with Retry-After); others are not affected."""
+        limit = conf("per_ip")
+        per = conf("max_per_invoice")
+        invs = [self.create() for _ in range(limit // per + 1)]
+        streams = []
+        try:
+            for i in range(limit):
+                s = Stream(invs[i // per]["id"], source="198.51.100.61")
+                streams.append(s)
+                self.assertEqual(s.status, 200, i)
+            extra = Stream(invs[-1]["id"], source="198.51.100.61", timeout=10)
+            self.assertEqual(extra.status, 429)
+            self.assertEqual(extra.headers["retry-after"], "30")
+            e = json.loads(extra.body())["error"]
+            self.assertEqual((e["type"], e["code"]), ("rate_limit_error", "TOO_MANY_STREAMS"))
+            other = Stream(invs[-1]["id"], source="198.51.100.62")
+            self.assertEqual(other.status, 200)
+            other.close()
+        finally:
+            for s in streams:
+                s.close()
+
+    def test_non_reading_reader_dropped(self):
+        """A connection that never reads its stream is dropped once its
+        queue passes the limit; it does not hold its place forever. The
+        FastCGI socket is spoken to directly: a web server in between
+        would buffer for the client."""
+        inv = self.create()
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.connect(events_socket())
+        sock.sendall(fcgi_record(1, struct.pack(">HB5x", 1, 0))
+                     + fcgi_record(4, fcgi_pairs({
+                         "REQUEST_METHOD": "GET", "REMOTE_ADDR": "127.0.0.1",
+                         "REQUEST_URI": "/api/v1/public/invoice/%s/events" % inv["id"]}))
+                     + fcgi_record(4, b"") + fcgi_record(5, b""))
+        time.sleep(1)
+        # 4000 events (each message ~100 bytes) for the invoice at once:
+        # far more than the kernel's buffers and the stream's 256 KiB.
+        psql("INSERT INTO events (id, invoice_id, merchant_id, type, data) "
+             "SELECT 'evt_' || substr(md5(random()::text || g), 1, 26), id, merchant_id, "
+             "'payment.detected', '{\"payment\":{\"amount\":\"1\"}}' "
+             "FROM invoices, generate_series(1, 4000) g WHERE id = '%s';"
+             "SELECT pg_notify('cc_events', '0')" % inv["id"])
+        # Reading would relieve it: wait for cc-events' log line first.
+        want = "dropped a stream of %s" % inv["id"]
+        deadline = time.time() + 90
+        while want not in log_text() and time.time() < deadline:
+            time.sleep(0.5)
+        self.assertIn(want, log_text())
+        sock.settimeout(10)
+        got, closed = 0, False
+        while True:
+            try:
+                b = sock.recv(65536)
+            except socket.timeout:
                 break
-            time.sleep(1)
-        self.assertTrue(ok)
-        time.sleep(5)           # and those probes' places too
+            if not b:
+                closed = True
+                break
+            got += b.count(b"event")
+        sock.close()
+        self.assertTrue(closed, "the stream was not dropped")
+        self.assertLess(got, 4000)
+
+    def test_abort_request(self):
+        """FCGI_ABORT_REQUEST from the web server ends the stream and frees
+        its place at once."""
+        inv = self.create()
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(10)
+        sock.connect(events_socket())
+        sock.sendall(fcgi_record(1, struct.pack(">HB5x", 1, 0))
+                     + fcgi_record(4, fcgi_pairs({
+                         "REQUEST_METHOD": "GET", "REMOTE_ADDR": "127.0.0.1",
+                         "REQUEST_URI": "/api/v1/public/invoice/%s/events" % inv["id"]}))
+                     + fcgi_record(4, b"") + fcgi_record(5, b""))
+        head = b""
+        while b"retry: 3000" not in head:
+            b = sock.recv(4096)
+            self.assertTrue(b, head)
+            head += b
+        self.assertIn(b"Status: 200", head)
+        t0 = time.time()
+        sock.sendall(fcgi_record(2, b""))
+        while sock.recv(4096):
+            pass
+        self.assertLess(time.time() - t0, 1.0)
+        sock.close()
 
     def test_errors(self):
         for path, status in (("/invoice/bad/events", 400),
@@ -210,6 +390,8 @@ class EventsTest(unittest.TestCase):
         inv = self.create()
         st, _, _ = fetch(PUB, "POST", PUB.path + "/invoice/%s/events" % inv["id"], timeout=10)
         self.assertEqual(st, 405)
-        st, _, _ = fetch(PUB, "GET", PUB.path + "/invoice/%s/events" % inv["id"],
-                         headers={"Last-Event-ID": "abc"}, timeout=10)
-        self.assertEqual(st, 400)
+        for bad in ("abc", "-1", "evt_short", "1" * 30):
+            st, _, body = fetch(PUB, "GET", PUB.path + "/invoice/%s/events" % inv["id"],
+                                headers={"Last-Event-ID": bad}, timeout=10)
+            self.assertEqual(st, 400, bad)
+            self.assertEqual(json.loads(body)["error"]["field"], "Last-Event-ID")

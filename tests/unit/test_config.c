@@ -310,7 +310,10 @@ test_config_ok(void)
 	check_int("threads default", "ok", cfg.threads, 8);
 	/* Below stock Debian Apache's MaxRequestWorkers (150). */
 	check_int("[events] threads default", "ok", cfg.events_threads, 101);
-	check_int("[events] heartbeat default", "ok", cfg.events_heartbeat, 15);
+	check_int("[events] heartbeat default", "ok", cfg.events_heartbeat, 5);
+	check_int("[events] max_streams default", "ok",
+	    cfg.events_max_streams, 10000);
+	check_int("[events] per_ip default", "ok", cfg.events_per_ip, 20);
 	/* No [currency]: USD with the spec's 0.50 - 10,000.00. */
 	CU_ASSERT(cfg.ncurrencies == 1);
 	c = config_currency(&cfg, "USD");

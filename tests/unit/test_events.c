@@ -129,21 +129,22 @@ test_event_param_types(void)
 static void
 test_sse_event_message(void)
 {
-	struct events_row e = { 42, "inv_x", "payment.detected",
+	struct events_row e = { 42, "evt_01HZX", "inv_x",
+	    "payment.detected",
 	    "{\"payment\": {\"amount\": \"5\", \"status\": "
 	    "\"detected\", \"address\": \"0xsecret\"}, "
 	    "\"status\": \"pending\"}" };
 	char *msg;
 
 	msg = sse_event_message(&e, NULL);
-	EXPECT(strcmp(msg, "id: 42\ndata: {\"event\":\"payment.detected\","
+	EXPECT(strcmp(msg, "id: evt_01HZX\ndata: {\"event\":\"payment.detected\","
 	    "\"payment\":{\"amount\":\"5\",\"status\":\"detected\"},"
 	    "\"status\":\"pending\"}\n\n") == 0, "message %s", msg);
 	free(msg);
 	/* Data that is not JSON still makes a message. */
 	e.data = "{";
 	msg = sse_event_message(&e, NULL);
-	EXPECT(strcmp(msg, "id: 42\ndata: {\"event\":"
+	EXPECT(strcmp(msg, "id: evt_01HZX\ndata: {\"event\":"
 	    "\"payment.detected\"}\n\n") == 0, "message %s", msg);
 	free(msg);
 }

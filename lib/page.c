@@ -17,6 +17,7 @@
 #include "log.h"
 #include "money.h"
 #include "page.h"
+#include "textsafe.h"
 
 #ifndef CC_DATADIR
 #define CC_DATADIR	"/usr/local/share/crypto-checkout"
@@ -582,20 +583,63 @@ put_network(struct hset *h, const struct cc_config *cfg, json_object *view)
 	put(h, "Invoice.qr_has_amount", qr_amount ? "1" : "0");
 }
 
+/* key of o, when a string holding a refused character, neutralised. */
+static void
+neutralise(json_object *o, const char *key)
+{
+	json_object *v;
+	uint32_t cp;
+	size_t off;
+	char *t;
+
+	if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string) ||
+	    !textsafe_find(json_object_get_string(v),
+	    (size_t)json_object_get_string_len(v), &cp, &off))
+		return;
+	t = textsafe_neutralise(json_object_get_string(v));
+	json_object_object_add(o, key, json_object_new_string(t));
+	free(t);
+}
+
+/*
+ * Text stored before bidi controls and invisible characters were refused
+ * (lib/textsafe.h) is shown with U+FFFD in their place: on this page an
+ * override could disguise an amount.
+ */
+static void
+neutralise_view(json_object *view)
+{
+	json_object *items = jget(view, "items");
+	size_t i, n;
+
+	neutralise(view, "title");
+	neutralise(view, "description");
+	neutralise(jget(view, "merchant"), "name");
+	n = json_object_is_type(items, json_type_array) ?
+	    json_object_array_length(items) : 0;
+	for (i = 0; i < n; i++) {
+		neutralise(json_object_array_get_idx(items, i), "name");
+		neutralise(json_object_array_get_idx(items, i), "description");
+	}
+}
+
 static void
 put_invoice(struct hset *h, const struct cc_config *cfg, json_object *view)
 {
-	const char *id = jstr(view, "id");
-	const char *status = jstr(view, "status");
-	const char *crypto = jstr(view, "crypto_currency");
-	const char *title = jstr(view, "title");
-	const char *merchant = jstr(jget(view, "merchant"), "name");
+	const char *id, *status, *crypto, *title, *merchant;
 	json_object *lm = jget(view, "livemode");
 	int64_t remaining = jint(view, "time_remaining");
 	const char *view_s, *tax = jstr(view, "tax");
 	char t[PAGE_MAX_PATH + 64], when[48];
 	struct sums s;
 
+	neutralise_view(view);
+	id = jstr(view, "id");
+	status = jstr(view, "status");
+	crypto = jstr(view, "crypto_currency");
+	title = jstr(view, "title");
+	merchant = jstr(jget(view, "merchant"), "name");
 	sums_compute(view, &s);
 	view_s = view_name(status, remaining, &s);
 	put(h, "Page.view", view_s);

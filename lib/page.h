@@ -61,7 +61,9 @@ void		 page_headers(const struct cc_config *,
  * decide between relative and absolute URLs; it may be NULL. Returns 0,
  * or -1 with the reason logged (template missing or broken, out's max
  * reached); out may then hold part of a page: reset it before answering
- * an error page.
+ * an error page. Bidi controls and invisible characters in the view's
+ * texts (stored before they were refused) are replaced by U+FFFD in view
+ * itself, which the page then shows.
  */
 int		 page_render_invoice(const struct cc_config *,
 		    json_object *view, struct buf *out);

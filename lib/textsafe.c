@@ -2,6 +2,7 @@
 #include "cc.h"
 
 #include "textsafe.h"
+#include "util.h"
 
 /* The refused ranges, with a name for messages. */
 static const struct {
@@ -124,4 +125,23 @@ textsafe_find(const char *str, size_t n, uint32_t *cp, size_t *off)
 		i += len;
 	}
 	return false;
+}
+
+char *
+textsafe_neutralise(const char *s)
+{
+	struct buf b;
+	size_t n = strlen(s), at = 0, off, len;
+	uint32_t cp;
+
+	buf_init(&b, 0);
+	while (textsafe_find(s + at, n - at, &cp, &off)) {
+		len = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+		buf_append(&b, s + at, off);
+		buf_puts(&b, "\xef\xbf\xbd");
+		at += off + len;
+	}
+	buf_append(&b, s + at, n - at);
+	buf_append(&b, "", 0);
+	return buf_take(&b);
 }

@@ -23,6 +23,13 @@
  */
 bool	 textsafe_find(const char *s, size_t n, uint32_t *cp, size_t *off);
 
+/*
+ * A copy of s (NUL-terminated, valid UTF-8) with every character
+ * textsafe_find would report replaced by U+FFFD, for text stored before
+ * the rule (the payment page shows it so). The caller frees it.
+ */
+char	*textsafe_neutralise(const char *s);
+
 /* A short name of a refused code point ("RIGHT-TO-LEFT OVERRIDE"). */
 const char *textsafe_name(uint32_t cp);
 

@@ -169,6 +169,23 @@ class StrictInputTest(ApiTest):
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("U+202E", p.stderr)
 
+    def test_old_text_is_neutralised_on_the_payment_page(self):
+        """An invoice stored before the rule: the page shows U+FFFD where
+        a bidi control or invisible character was."""
+        inv = self.create(title="Pay 0001$")
+        psql("UPDATE invoices SET title = 'Pay ' || U&'\\202E' || '0001$', "
+             "description = 'one' || U&'\\200B' || 'two' WHERE id = '%s'" % inv["id"])
+        st, h, html = fetch(PAY, "GET", "/invoice/" + inv["id"])
+        self.assertEqual(st, 200)
+        text = html.decode()
+        self.assertNotIn(RLO, text)
+        self.assertNotIn("\u200b", text)
+        self.assertIn("Pay \ufffd0001$", text)
+        self.assertIn("one\ufffdtwo", text)
+        # The merchant's own view returns what is stored.
+        r = request("GET", "invoices/" + inv["id"], key=self.key)
+        self.assertEqual(r.json()["title"], "Pay " + RLO + "0001$")
+
     def test_scripts_that_need_joiners_are_kept(self):
         # Persian with a zero-width non-joiner, an emoji family (joiners):
         # stored and shown as sent.

@@ -93,7 +93,39 @@ test_names(void)
 	check_str("name", "E0041", textsafe_name(0xe0041), "TAG CHARACTER");
 }
 
+/* Old text: each refused character becomes U+FFFD, the rest stays. */
+static void
+test_neutralise(void)
+{
+	static const struct {
+		const char	*in, *out;
+	} t[] = {
+		{ "VPN", "VPN" },
+		{ "", "" },
+		{ "Total \xe2\x80\xae" "0001$", "Total \xef\xbf\xbd" "0001$" },
+		{ "\xe2\x80\x8b\xe2\x80\x8b", "\xef\xbf\xbd\xef\xbf\xbd" },
+		{ "a\xf3\xa0\x80\x81" "b", "a\xef\xbf\xbd" "b" },
+		{ "1\xe2\x80\x8d" "0", "1\xef\xbf\xbd" "0" },
+		/* Joiners where they belong stay. */
+		{ "\xe6\x97\xa5\xe2\x80\x8d\xe6\x97\xa5",
+		    "\xe6\x97\xa5\xe2\x80\x8d\xe6\x97\xa5" },
+		{ "\xc3\xa9\xc2\xad" "x", "\xc3\xa9\xef\xbf\xbd" "x" },
+	};
+	uint32_t cp;
+	size_t i, off;
+	char *out;
+
+	for (i = 0; i < CC_ARRAY_SIZE(t); i++) {
+		out = textsafe_neutralise(t[i].in);
+		check_str("neutralise", cu_row(i), out, t[i].out);
+		EXPECT(!textsafe_find(out, strlen(out), &cp, &off),
+		    "%s: still refused", cu_row(i));
+		free(out);
+	}
+}
+
 static const struct cu_test tests[] = {
+	{ "textsafe_neutralise", test_neutralise },
 	{ "textsafe_find", test_find },
 	{ "textsafe_name", test_names },
 };

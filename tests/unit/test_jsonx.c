@@ -395,6 +395,10 @@ static const struct {
 	{ "{\"a\":{\"b\":[1,{\"c\":1,\"c\":2}]}}", false, "a.b[1].c" },
 	/* A duplicate in an inner object is found before the outer one. */
 	{ "{\"x\":1,\"o\":{\"y\":1,\"y\":2},\"x\":2}", false, "o.y" },
+	/* Only empty keys: nothing decoded to compare (found by fuzz_rpc:
+	 * memcmp from a null arena, undefined behaviour). */
+	{ "{\"\": 1, \"\": \"0x1`4:\"}", false, "" },
+	{ "{\"\":1,\"a\":2}", true, NULL },
 	/* A key not fit to echo: refused, not named. */
 	{ "{\"a\\nb\":1,\"a\\nb\":2}", false, "" },
 	{ "{\"o\\tp\":{\"k\":1,\"k\":2}}", false, "" },

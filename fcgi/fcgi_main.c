@@ -198,6 +198,9 @@ worker(void *arg)
 		log_error("FCGX_InitRequest failed");
 		return NULL;
 	}
+	/* A queue counts from when a thread could first take from it (a
+	 * program restarted under valgrind takes seconds to get here). */
+	__atomic_store_n(&last_idle, mono_ms(), __ATOMIC_SEQ_CST);
 	for (;;) {
 		struct fcgi_ctx c;
 		char err[256];

@@ -2,6 +2,7 @@
 #include "cc.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -23,20 +24,19 @@ static void		(*handler_fn)(struct fcgi_ctx *);
 static bool		 no_db;
 /*
  * Load shedding: config.threads workers and one spare thread. The spare
- * takes requests like the others while bursts come and go; once no thread
- * has had to wait for a request for CC_SHED_AFTER_MS (sustained overload:
- * requests queue longer and longer in the socket's backlog, until it
- * overflows and the web server answers errors of its own), a request that
- * finds every worker busy gets a JSON 503 with Retry-After at once,
+ * takes requests like the others while bursts come and go; once requests
+ * have been waiting in the socket's backlog without a break for
+ * CC_SHED_AFTER_MS (sustained overload: the queue would only grow, until
+ * it overflows and the web server answers errors of its own), a request
+ * that finds every worker busy gets a JSON 503 with Retry-After at once,
  * without the database or Redis, while the workers go on serving.
  * Programs without a database connection per thread (cc-events) hold
  * streams, not requests, and refuse those their own way: they do not
  * shed.
  */
-#define ACCEPT_WAITED_MS	5	/* an accept this long found no queue */
 static bool		 shedding;
 static int		 busy;		/* threads inside a request */
-static int64_t		 last_idle;	/* ms: a thread last waited */
+static int64_t		 last_idle;	/* ms: the backlog was last empty */
 
 const char *
 fcgi_param(struct fcgi_ctx *c, const char *name)
@@ -199,16 +199,20 @@ worker(void *arg)
 		log_error("FCGX_InitRequest failed");
 		return NULL;
 	}
+	/* A queue counts from when a thread could first take from it (a
+	 * program restarted under valgrind takes seconds to get here). */
+	__atomic_store_n(&last_idle, mono_ms(), __ATOMIC_SEQ_CST);
 	for (;;) {
 		struct fcgi_ctx c;
 		char err[256];
-		int64_t t0 = mono_ms(), t1;
+		struct pollfd pfd = { listen_fd, POLLIN, 0 };
 
 		if (FCGX_Accept_r(&req) < 0)
 			break;
-		t1 = mono_ms();
-		if (t1 - t0 >= ACCEPT_WAITED_MS)
-			__atomic_store_n(&last_idle, t1, __ATOMIC_SEQ_CST);
+		/* Nothing else waiting to be accepted: no queue. */
+		if (poll(&pfd, 1, 0) == 0)
+			__atomic_store_n(&last_idle, mono_ms(),
+			    __ATOMIC_SEQ_CST);
 		memset(&c, 0, sizeof(c));
 		c.fcgx = &req;
 		c.cfg = &config;

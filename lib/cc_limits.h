@@ -7,11 +7,11 @@
 
 #define CC_MAX_BODY		(64 * 1024)	/* request body, bytes */
 /*
- * Load shedding (fcgi/fcgi_main.c): once every worker thread of a program
- * has been busy this long without a break, the spare thread answers 503
- * at once instead of letting requests queue without bound.
+ * Load shedding (fcgi/fcgi_main.c): once requests have waited in a
+ * program's socket backlog this long without a break, its spare thread
+ * answers 503 at once instead of letting them queue without bound.
  */
-#define CC_SHED_AFTER_MS	2000
+#define CC_SHED_AFTER_MS	5000
 #define CC_RETRY_AFTER_503	"2"	/* seconds, on every 503 without one */
 #define CC_MAX_JSON_DEPTH	16
 #define CC_MAX_ITEMS		100		/* items per invoice */

@@ -111,6 +111,7 @@ struct conn {
 	bool		 want_out;	/* EPOLLOUT is on */
 	uint8_t		*in;		/* NULL once the request is read */
 	size_t		 inlen;
+	bool		 params_read;	/* PARAMS ended; STDIN's end awaited */
 	bool		 requested;	/* the request is complete */
 	/* After the request: records are only looked at (ABORT_REQUEST),
 	 * their contents skipped, in a few bytes instead of a buffer. */
@@ -732,11 +733,11 @@ on_record(struct conn *c, const struct fcgiproto_record *r)
 		return 0;
 	case FCGI_PARAMS:
 		if (!c->begun || r->request_id != c->req ||
-		    c->state != C_READ)
+		    c->state != C_READ || c->params_read)
 			return 0;
 		if (r->content_len == 0) {
-			start_request(c);
-			return c->fd == -1 ? -1 : 0;
+			c->params_read = true;
+			return 0;
 		}
 		if (buf_append(&c->params, r->content, r->content_len) == -1) {
 			log_warn("FastCGI params over %d bytes; connection "
@@ -752,8 +753,21 @@ on_record(struct conn *c, const struct fcgiproto_record *r)
 		}
 		return 0;
 	case FCGI_STDIN:
+		/*
+		 * The request is whole at the end of STDIN (a GET's body is
+		 * not worth reading). Answering before it arrives let a web
+		 * server still writing it find the connection closed: Apache
+		 * answered 503 (EPIPE "sending empty stdin") to one in seven
+		 * quick refusals.
+		 */
+		if (c->begun && r->request_id == c->req && c->params_read &&
+		    c->state == C_READ && r->content_len == 0) {
+			start_request(c);
+			return c->fd == -1 ? -1 : 0;
+		}
+		return 0;
 	case FCGI_DATA:
-		return 0;	/* a GET has no body worth reading */
+		return 0;
 	default:
 		{
 			uint8_t rec[16];

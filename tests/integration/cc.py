@@ -6,6 +6,7 @@ import http.client
 import json
 import os
 import secrets
+import socket
 import subprocess
 import unittest
 import urllib.parse
@@ -66,6 +67,48 @@ def fetch(base, method, target, body=None, headers=None, timeout=30, source=None
         conn.close()
     apicheck.response(method, target, r.status, hdrs, data)
     return r.status, hdrs, data
+
+
+def raw_request(data, extra=b"", timeout=10):
+    """Sends a request as it is to the stack's web server, with the Host
+    header of our virtual host (and the header lines in extra) added after
+    its request line, and reads the answer until the server closes:
+    (status, headers with lower-case names, body with any chunked coding
+    removed), or (None, {}, b"") when the server closed without a word.
+    Nothing is checked against the OpenAPI document."""
+    line, rest = data.split(b"\r\n", 1)
+    s = socket.create_connection((API.hostname, API.port or 80), timeout=timeout)
+    s.sendall(line + b"\r\nHost: " + API.netloc.encode() + b"\r\n" + extra + rest)
+    chunks = []
+    while True:
+        try:
+            b = s.recv(65536)
+        except (socket.timeout, ConnectionResetError):
+            break
+        if not b:
+            break
+        chunks.append(b)
+    s.close()
+    out = b"".join(chunks)
+    if not out:
+        return None, {}, b""
+    head, _, body = out.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {}
+    for ln in lines[1:]:
+        k, _, v = ln.partition(":")
+        headers[k.strip().lower()] = v.strip()
+    if headers.get("transfer-encoding") == "chunked":
+        plain, rest = b"", body
+        while rest:
+            size, _, rest = rest.partition(b"\r\n")
+            n = int(size, 16)
+            if n == 0:
+                break
+            plain, rest = plain + rest[:n], rest[n + 2:]
+        body = plain
+    return status, headers, body
 
 
 def request(method, path, body=None, key=None, headers=None, raw=False):

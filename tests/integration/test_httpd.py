@@ -17,50 +17,18 @@ import time
 import unittest
 import urllib.parse
 
-from cc import ENV, invoice_body, new_merchant, request
+from cc import ENV, invoice_body, new_merchant, raw_request, request
 from test_events import Stream
 
 HTTPD = ENV.get("CC_HTTPD", "lighttpd")
 API = urllib.parse.urlparse(ENV["CC_API_URL"])
 PUB = urllib.parse.urlparse(ENV["CC_PUBLIC_URL"])
-# The Host of our virtual host (a server may have others).
-HOST = API.netloc.encode()
 
 
 def raw_http(data, timeout=10):
     """Sends a request as it is, with the Host header of our virtual host
     added after its request line; returns (status, headers, body)."""
-    line, rest = data.split(b"\r\n", 1)
-    s = socket.create_connection((API.hostname, API.port or 80), timeout=timeout)
-    s.sendall(line + b"\r\nHost: " + HOST + b"\r\n" + rest)
-    chunks = []
-    while True:
-        try:
-            b = s.recv(65536)
-        except socket.timeout:
-            break
-        if not b:
-            break
-        chunks.append(b)
-    s.close()
-    raw = b"".join(chunks)
-    head, _, body = raw.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split()[1])
-    headers = {}
-    for ln in lines[1:]:
-        k, _, v = ln.partition(":")
-        headers[k.strip().lower()] = v.strip()
-    if headers.get("transfer-encoding") == "chunked":
-        out, rest = b"", body
-        while rest:
-            size, _, rest = rest.partition(b"\r\n")
-            n = int(size, 16)
-            if n == 0:
-                break
-            out, rest = out + rest[:n], rest[n + 2:]
-        body = out
-    return status, headers, body
+    return raw_request(data, timeout=timeout)
 
 
 def zombie(pid):

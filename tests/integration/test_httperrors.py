@@ -19,11 +19,10 @@ import unittest
 import urllib.parse
 
 import apicheck
-from cc import ENV
+from cc import ENV, raw_request
 
 HTTPD = ENV.get("CC_HTTPD", "lighttpd")
 API = urllib.parse.urlparse(ENV["CC_API_URL"])
-HOST = API.netloc.encode()
 MODES = ("close", "bighdr", "silent", "garbage", "badhdr", "drain", "partial")
 
 
@@ -146,44 +145,13 @@ class Backends:
 
 
 def raw(data, timeout=15, check=True):
-    """Sends a request as it is (Host of our virtual host added after its
-    request line, Connection: close) and reads the answer to the end:
-    (status or None when the server closed without one, headers, body).
-    check: the answer is checked against docs/openapi.json."""
-    line, rest = data.split(b"\r\n", 1)
-    s = socket.create_connection((API.hostname, API.port or 80), timeout=timeout)
-    s.sendall(line + b"\r\nHost: " + HOST + b"\r\nConnection: close\r\n" + rest)
-    chunks = []
-    while True:
-        try:
-            b = s.recv(65536)
-        except (socket.timeout, ConnectionResetError):
-            break
-        if not b:
-            break
-        chunks.append(b)
-    s.close()
-    out = b"".join(chunks)
-    if not out:
-        return None, {}, b""
-    head, _, body = out.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split()[1])
-    headers = {}
-    for ln in lines[1:]:
-        k, _, v = ln.partition(":")
-        headers[k.strip().lower()] = v.strip()
-    if headers.get("transfer-encoding") == "chunked":
-        plain, rest = b"", body
-        while rest:
-            size, _, rest = rest.partition(b"\r\n")
-            n = int(size, 16)
-            if n == 0:
-                break
-            plain, rest = plain + rest[:n], rest[n + 2:]
-        body = plain
-    if check:
-        method, target = line.decode("latin-1").split(" ")[:2]
+    """Sends a request as it is (Connection: close added) and reads the
+    answer to the end: (status or None when the server closed without
+    one, headers, body). check: the answer is checked against
+    docs/openapi.json."""
+    status, headers, body = raw_request(data, b"Connection: close\r\n", timeout)
+    if check and status is not None:
+        method, target = data.split(b"\r\n", 1)[0].decode("latin-1").split(" ")[:2]
         apicheck.response(method, target, status, headers, body)
     return status, headers, body
 

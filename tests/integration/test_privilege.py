@@ -26,7 +26,7 @@ def spawn_env():
     """cc-spawn's settings when the programs are daemons (Apache stacks
     and the package), else None (lighttpd spawns them)."""
     path = os.path.join(STACK, "cc-spawn.env")
-    if not os.path.exists(path):
+    if ENV.get("CC_HTTPD", "lighttpd") != "apache" or not os.path.exists(path):
         return None
     env = {}
     with open(path) as f:

@@ -725,7 +725,9 @@ stop_stack() {
 	local p
 	for p in cc-scan cc-expire cc-webhooks; do
 		# The loop's whole process group: the shell and the tool.
-		[ -f "$dir/run/$p.pid" ] && kill -- -"$(cat "$dir/run/$p.pid")" 2>/dev/null
+		# A stale pid file (the loop already gone) must not stop the
+		# rest of the stack from stopping.
+		[ ! -f "$dir/run/$p.pid" ] || kill -- -"$(cat "$dir/run/$p.pid")" 2>/dev/null || true
 		rm -f "$dir/run/$p.pid"
 	done
 	stop_pidfile "$dir/run/lighttpd.pid"

@@ -1,6 +1,7 @@
 """Runs every test_*.py here and ends with 'N passed, N failed'."""
 import os
 import sys
+import time
 import unittest
 
 here = os.path.dirname(os.path.abspath(__file__))
@@ -14,9 +15,18 @@ class Result(unittest.TextTestResult):
     receivers, concurrent requests) recorded: a cleanup registered first
     runs last, after the test's own."""
 
+    durations = {}
+
     def startTest(self, test):
         test.addCleanup(apicheck.raise_recorded)
+        self._t0 = time.monotonic()
         super().startTest(test)
+
+    def stopTest(self, test):
+        # Per file: where the run's time goes (CI must stay under 30 min).
+        mod = test.id().split(".")[0]
+        Result.durations[mod] = Result.durations.get(mod, 0) + time.monotonic() - self._t0
+        super().stopTest(test)
 
 
 suite = unittest.defaultTestLoader.discover(here, pattern="test_*.py")
@@ -29,5 +39,7 @@ late = apicheck.take_recorded()
 if late:
     print("OpenAPI mismatches seen after the tests:\n  " + "\n  ".join(late))
     failed += 1
+slow = sorted(Result.durations.items(), key=lambda kv: -kv[1])[:8]
+print("slowest files: " + ", ".join("%s %.0f s" % kv for kv in slow))
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed or result.testsRun == 0 else 0)

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <fcgiapp.h>
 
+#include "backlog.h"
 #include "config.h"
 #include "db.h"
 #include "fcgi_main.h"
@@ -26,10 +27,14 @@ static bool		 no_db;
  * Load shedding: config.threads workers and one spare thread. The spare
  * takes requests like the others while bursts come and go; once requests
  * have been waiting in the socket's backlog without a break for
- * CC_SHED_AFTER_MS (sustained overload: the queue would only grow, until
- * it overflows and the web server answers errors of its own), a request
- * that finds every worker busy gets a JSON 503 with Retry-After at once,
- * without the database or Redis, while the workers go on serving.
+ * CC_SHED_AFTER_MS (sustained overload: the queue would only grow), a
+ * request that finds every worker busy gets a 503 with Retry-After at
+ * once, without the database or Redis, while the workers go on serving.
+ * And before the queue can overflow (the web server then answers errors
+ * of its own: lighttpd 500s), every thread sheds while it holds more than
+ * its high-water mark (lib/backlog.c: a quarter of its length), checked
+ * at most every BACKLOG_CHECK_MS while connections wait. The 503 is the
+ * program's (fcgi_opts.shed: the payment page's is HTML), else JSON.
  * Programs without a database connection per thread (cc-events) hold
  * streams, not requests, and refuse those their own way: they do not
  * shed.
@@ -37,6 +42,10 @@ static bool		 no_db;
 static bool		 shedding;
 static int		 busy;		/* threads inside a request */
 static int64_t		 last_idle;	/* ms: the backlog was last empty */
+#define BACKLOG_CHECK_MS	10
+static int64_t		 backlog_checked;	/* ms: last backlog_depth() */
+static bool		 backlog_high;	/* above the high-water mark then */
+static void		(*shed_fn)(struct fcgi_ctx *);
 
 const char *
 fcgi_param(struct fcgi_ctx *c, const char *name)
@@ -147,20 +156,57 @@ mono_ms(void)
 }
 
 /*
- * Counts this thread in; true if it should shed the request (see
- * shedding above). Every call is paired with leave().
+ * True if the backlog held more than its high-water mark when last
+ * looked at, looking again if BACKLOG_CHECK_MS have passed (one thread
+ * looks; the others take the answer). An unknown depth is never high.
  */
 static bool
-enter(const struct fcgi_ctx *c)
+over_high_water(void)
+{
+	int64_t now = mono_ms(), then;
+	unsigned queued, max;
+	bool high;
+
+	then = __atomic_load_n(&backlog_checked, __ATOMIC_SEQ_CST);
+	if (now - then < BACKLOG_CHECK_MS || !__atomic_compare_exchange_n(
+	    &backlog_checked, &then, now, false, __ATOMIC_SEQ_CST,
+	    __ATOMIC_SEQ_CST))
+		return __atomic_load_n(&backlog_high, __ATOMIC_SEQ_CST);
+	high = backlog_depth(listen_fd, &queued, &max) == 0 &&
+	    queued > backlog_high_water(max);
+	__atomic_store_n(&backlog_high, high, __ATOMIC_SEQ_CST);
+	return high;
+}
+
+/*
+ * Counts this thread in; true if it should shed the request (see
+ * shedding above). queued: connections were waiting behind this one.
+ * Every call is paired with leave().
+ */
+static bool
+enter(bool queued)
 {
 	int n;
 
 	n = __atomic_add_fetch(&busy, 1, __ATOMIC_SEQ_CST);
-	if (!shedding || n <= config.threads ||
-	    strncmp(c->path, "/api/", 5) != 0)
+	if (!shedding)
+		return false;
+	if (!queued)
+		__atomic_store_n(&backlog_high, false, __ATOMIC_SEQ_CST);
+	else if (over_high_water())
+		return true;
+	if (n <= config.threads)
 		return false;
 	return mono_ms() - __atomic_load_n(&last_idle, __ATOMIC_SEQ_CST) >=
 	    CC_SHED_AFTER_MS;
+}
+
+/* The JSON 503 of the API programs. */
+static void
+shed_json(struct fcgi_ctx *c)
+{
+	http_error(&c->resp, 503, "api_error", "SERVICE_UNAVAILABLE",
+	    "the server is overloaded; retry shortly", NULL);
 }
 
 static void
@@ -206,11 +252,18 @@ worker(void *arg)
 		struct fcgi_ctx c;
 		char err[256];
 		struct pollfd pfd = { listen_fd, POLLIN, 0 };
+		bool queued;
 
+		/* Going to wait on an empty queue: no queue until now (a
+		 * first request after an idle hour is no overload). */
+		if (poll(&pfd, 1, 0) == 0)
+			__atomic_store_n(&last_idle, mono_ms(),
+			    __ATOMIC_SEQ_CST);
 		if (FCGX_Accept_r(&req) < 0)
 			break;
 		/* Nothing else waiting to be accepted: no queue. */
-		if (poll(&pfd, 1, 0) == 0)
+		queued = poll(&pfd, 1, 0) != 0;
+		if (!queued)
 			__atomic_store_n(&last_idle, mono_ms(),
 			    __ATOMIC_SEQ_CST);
 		memset(&c, 0, sizeof(c));
@@ -219,10 +272,8 @@ worker(void *arg)
 		ids_new("req_", c.request_id, sizeof(c.request_id));
 		http_resp_init(&c.resp, c.request_id);
 		fill_request(&c);
-		if (enter(&c)) {
-			http_error(&c.resp, 503, "api_error",
-			    "SERVICE_UNAVAILABLE", "the server is overloaded; "
-			    "retry shortly", NULL);
+		if (enter(queued)) {
+			shed_fn(&c);
 			write_response(&c);
 			http_resp_release(&c.resp);
 			FCGX_Finish_r(&req);
@@ -371,7 +422,7 @@ int
 fcgi_main(int argc, char **argv, const char *name,
     void (*handler)(struct fcgi_ctx *))
 {
-	struct fcgi_opts o = { 0, false, NULL };
+	struct fcgi_opts o = { .threads = 0 };
 
 	return fcgi_main_ex(argc, argv, name, handler, &o);
 }
@@ -411,6 +462,7 @@ fcgi_main_ex(int argc, char **argv, const char *name,
 	handler_fn = handler;
 	no_db = opts->no_db;
 	shedding = !no_db;
+	shed_fn = opts->shed != NULL ? opts->shed : shed_json;
 	last_idle = mono_ms();
 	if (opts->threads > 0)
 		config.threads = opts->threads;

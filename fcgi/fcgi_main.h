@@ -47,6 +47,11 @@ struct fcgi_opts {
 	bool	 no_db;			/* no database connection per thread */
 	/* Called once after the configuration is loaded, before serving. */
 	int	(*init)(const struct cc_config *);
+	/*
+	 * The answer to a request shed under overload (a 503; write_response
+	 * adds Retry-After), without the database. NULL: the API's JSON.
+	 */
+	void	(*shed)(struct fcgi_ctx *);
 };
 
 /* Returns a request header value (CGI name, e.g. "HTTP_ACCEPT") or NULL. */

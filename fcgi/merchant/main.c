@@ -501,7 +501,7 @@ init(const struct cc_config *cfg)
 int
 main(int argc, char **argv)
 {
-	struct fcgi_opts o = { 0, false, init };
+	struct fcgi_opts o = { .init = init };
 
 	return fcgi_main_ex(argc, argv, "cc-merchant", handle, &o);
 }

@@ -101,9 +101,19 @@ handle(struct fcgi_ctx *c)
 	invoice_page(c, params[0]);
 }
 
+/* Under overload (fcgi_main.c): the 503 page, in the page's style. */
+static void
+shed(struct fcgi_ctx *c)
+{
+	page_headers(c->cfg, &c->resp);
+	answer_error(c, 503, NULL);
+}
+
 int
 main(int argc, char **argv)
 {
+	static const struct fcgi_opts opts = { .shed = shed };
+
 	/*
 	 * ClearSilver's nerr_init must run before fcgi_main starts the
 	 * threads. Missing templates are logged here and answered with the
@@ -111,5 +121,5 @@ main(int argc, char **argv)
 	 */
 	log_set_program("cc-pay");
 	page_init(NULL);
-	return fcgi_main(argc, argv, "cc-pay", handle);
+	return fcgi_main_ex(argc, argv, "cc-pay", handle, &opts);
 }

@@ -207,6 +207,12 @@ class HttpErrorsTest(unittest.TestCase):
     @needs_test_routes
     def test_503_program_down(self):
         self.both("dead", 503, "SERVICE_UNAVAILABLE")
+        if HTTPD == "apache":
+            # Its own 503s say when to come back, as the programs' do
+            # (lighttpd 1.4.69 cannot add a header by status: README).
+            for prefix in ("/api", "/invoice"):
+                st, h, _ = get(prefix + "/_httpd_test/dead/x")
+                self.assertEqual((st, h.get("retry-after")), (503, "10"), h)
 
     @needs_test_routes
     def test_504_program_silent(self):

@@ -354,15 +354,6 @@ fcgi_too_many(struct fcgi_ctx *c, const struct ratelimit_result *r,
 	    extra);
 }
 
-static void
-usage(const char *name)
-{
-	fprintf(stderr, "usage: %s [--config FILE] [--socket PATH|:PORT]\n"
-	    "Serves FastCGI on the socket, or on standard input when the "
-	    "web server\nspawns it. Config: --config, else $CC_CONF, else "
-	    CONFIG_DEFAULT_PATH ".\n", name);
-}
-
 int
 fcgi_route(struct fcgi_ctx *c, const char *pattern, const char *allow,
     char params[][HTTP_MAX_PARAM_LEN])
@@ -433,32 +424,12 @@ fcgi_main_ex(int argc, char **argv, const char *name,
 {
 	const char *socket_path = NULL;
 	pthread_t *threads;
-	char err[512];
 	int i, nthreads;
 
 	log_set_program(name);
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc)
-			socket_path = argv[++i];
-		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
-			i++;
-		else if (strncmp(argv[i], "--config=", 9) == 0)
-			continue;
-		else if (strcmp(argv[i], "--help") == 0) {
-			usage(name);
-			return 0;
-		} else {
-			usage(name);
-			return 2;
-		}
-	}
-	if (cc_refuse_root() == -1)
-		return 1;
-	if (config_load(config_path(argc, argv), &config, err,
-	    sizeof(err)) == -1) {
-		log_error("%s", err);
-		return 1;
-	}
+	if ((i = config_program_start(argc, argv, name, &config,
+	    &socket_path)) != -1)
+		return i;
 	handler_fn = handler;
 	no_db = opts->no_db;
 	shedding = !no_db;

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 
 #include "config.h"
+#include "log.h"
 #include "money.h"
 #include "ratecheck.h"
 #include "ratefeed.h"
@@ -43,6 +44,48 @@ config_path(int argc, char **argv)
 	if (env != NULL && *env != '\0')
 		return env;
 	return CONFIG_DEFAULT_PATH;
+}
+
+static void
+program_usage(const char *name)
+{
+	fprintf(stderr, "usage: %s [--config FILE] [--socket PATH|:PORT]\n"
+	    "Serves FastCGI on the socket, or on standard input when the "
+	    "web server\nspawns it. Config: --config, else $CC_CONF, else "
+	    CONFIG_DEFAULT_PATH ".\n", name);
+}
+
+int
+config_program_start(int argc, char **argv, const char *name,
+    struct cc_config *cfg, const char **socket_path)
+{
+	char err[512];
+	int i;
+
+	*socket_path = NULL;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc)
+			*socket_path = argv[++i];
+		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			i++;
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			continue;
+		else if (strcmp(argv[i], "--help") == 0) {
+			program_usage(name);
+			return 0;
+		} else {
+			program_usage(name);
+			return 2;
+		}
+	}
+	if (cc_refuse_root() == -1)
+		return 1;
+	if (config_load(config_path(argc, argv), cfg, err,
+	    sizeof(err)) == -1) {
+		log_error("%s", err);
+		return 1;
+	}
+	return -1;
 }
 
 static int

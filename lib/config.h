@@ -150,6 +150,15 @@ struct cc_config {
  * argument, else $CC_CONF, else CONFIG_DEFAULT_PATH.
  */
 const char	*config_path(int argc, char **argv);
+/*
+ * The start every FastCGI program shares: NAME [--config FILE] [--socket
+ * PATH|:PORT] [--help] (usage on standard error), never as root or root's
+ * group, the configuration loaded (errors logged). Returns -1 to go on
+ * serving, *socket_path set (NULL: the web server's socket on standard
+ * input), else the status to exit with (0 after --help).
+ */
+int		 config_program_start(int argc, char **argv, const char *name,
+		    struct cc_config *, const char **socket_path);
 /* Loads and checks a file; on failure returns -1 with a message in err. */
 int		 config_load(const char *path, struct cc_config *,
 		    char *err, size_t errlen);

@@ -1377,15 +1377,6 @@ raise_nofile(void)
 }
 
 static void
-usage(void)
-{
-	fprintf(stderr, "usage: cc-events.fcgi [--config FILE] "
-	    "[--socket PATH|:PORT]\nServes FastCGI on the socket, or on "
-	    "standard input when the web server\nspawns it. Config: "
-	    "--config, else $CC_CONF, else " CONFIG_DEFAULT_PATH ".\n");
-}
-
-static void
 run_loop(void)
 {
 	struct epoll_event evs[256];
@@ -1455,32 +1446,12 @@ main(int argc, char **argv)
 	const char *socket_path = NULL;
 	pthread_t workers[WORKERS], lt;
 	sigset_t set;
-	char err[512];
 	int i;
 
 	log_set_program("cc-events");
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc)
-			socket_path = argv[++i];
-		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
-			i++;
-		else if (strncmp(argv[i], "--config=", 9) == 0)
-			continue;
-		else if (strcmp(argv[i], "--help") == 0) {
-			usage();
-			return 0;
-		} else {
-			usage();
-			return 2;
-		}
-	}
-	if (cc_refuse_root() == -1)
-		return 1;
-	if (config_load(config_path(argc, argv), &config, err,
-	    sizeof(err)) == -1) {
-		log_error("%s", err);
-		return 1;
-	}
+	if ((i = config_program_start(argc, argv, "cc-events.fcgi", &config,
+	    &socket_path)) != -1)
+		return i;
 	cfg = &config;
 	limits.max_total = (size_t)cfg->events_max_streams;
 	limits.per_ip = cfg->events_per_ip;

@@ -106,7 +106,9 @@ events_payment_json(const struct event_payment *p)
 	jsonx_add(o, "required_confirmations",
 	    json_object_new_int(p->required_confirmations));
 	jsonx_add_str(o, "tx_hash", p->tx_hash);
-	jsonx_add(o, "block_number", json_object_new_int64(p->block_number));
+	/* Pending (0 confirmations): no block yet. */
+	jsonx_add(o, "block_number", p->block_number < 0 ? NULL :
+	    json_object_new_int64(p->block_number));
 	jsonx_add(o, "late", json_object_new_boolean(p->late));
 	if (p->previous_status != NULL)
 		jsonx_add_str(o, "previous_status", p->previous_status);

@@ -57,7 +57,7 @@ struct event_payment {
 	const char		*asset;
 	const char		*status;
 	const char		*tx_hash;
-	int64_t			 block_number;
+	int64_t			 block_number;	/* -1: pending, not mined */
 	int			 confirmations;
 	int			 required_confirmations;
 	bool			 late;

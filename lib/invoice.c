@@ -52,6 +52,16 @@
 	"p.invoice_id = invoices.id AND p.status IN ('detected', " \
 	"'confirming') AND NOT p.late)::text AS confirming_units"
 
+/*
+ * A payment's confirmations: the stored count, which cc-scan updates
+ * until the payment is confirmed; then counted on from the block the
+ * scanner has reached, so that it keeps growing.
+ */
+#define PAY_CONFIRMATIONS \
+	"CASE WHEN p.status = 'confirmed' THEN greatest(p.confirmations, " \
+	"(SELECT c.block_number FROM chain_cursors c WHERE c.network = " \
+	"p.network) - p.block_number + 1) ELSE p.confirmations END"
+
 /* A whole-number column; 0 if NULL or unreadable. */
 static int64_t
 val_int(const PGresult *res, int r, const char *col)
@@ -540,7 +550,7 @@ invoice_get(struct db *db, const struct cc_config *cfg, const struct auth *a,
 	    "(SELECT coalesce(json_agg(json_build_object('id', p.id, "
 	    "'amount', p.amount::text, "
 	    "'asset', p.asset, 'tx_hash', p.tx_hash, 'status', p.status, "
-	    "'confirmations', p.confirmations, 'block_number', "
+	    "'confirmations', " PAY_CONFIRMATIONS ", 'block_number', "
 	    "p.block_number, 'from_address', p.from_address, 'detected_at', "
 	    "cc_ts(p.detected_at), 'confirmed_at', cc_ts(p.confirmed_at), "
 	    "'reverted_at', cc_ts(p.reverted_at), 'late', p.late, "
@@ -979,7 +989,7 @@ invoice_public(struct db *db, const struct cc_config *cfg, const char *id,
 	    "SELECT " INVOICE_COLS ", "
 	    "(SELECT coalesce(json_agg(json_build_object("
 	    "'amount', p.amount::text, "
-	    "'status', p.status, 'confirmations', p.confirmations, "
+	    "'status', p.status, 'confirmations', " PAY_CONFIRMATIONS ", "
 	    "'tx_hash', p.tx_hash, 'detected_at', cc_ts(p.detected_at), "
 	    "'confirmed_at', cc_ts(p.confirmed_at)) ORDER BY p.detected_at, "
 	    "p.id), '[]')::text FROM payments p WHERE p.invoice_id = "

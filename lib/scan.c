@@ -17,6 +17,7 @@
 #include "log.h"
 #include "money.h"
 #include "payment.h"
+#include "pending.h"
 #include "rpc.h"
 #include "scan.h"
 #include "util.h"
@@ -60,6 +61,7 @@ struct scanner {
 	char			 cursor_hash[67];
 	int64_t			 deadline;	/* monotonic ms; 0 = none */
 	uint64_t		 start_block;	/* for the progress line */
+	bool			 no_pending;	/* the node has no pending block */
 };
 
 static void
@@ -369,6 +371,349 @@ recompute_failed(struct scanner *s, const char *invoice_id)
 	return rc != PAYMENT_OK && rc != PAYMENT_NOT_FOUND;
 }
 
+/* --- pending transactions (0 confirmations) -------------------------- */
+
+static const struct cc_asset *token_asset(const struct scanner *,
+		    const uint8_t contract[20]);
+static json_object *payment_row_json(const struct scanner *,
+		    const PGresult *, int, const char *status,
+		    const char *previous);
+
+/*
+ * A mined transfer that was recorded while pending (same transaction,
+ * recipient and amount) gets its block; its payment.detected went out
+ * then, so nothing is announced now: the confirmations that follow are.
+ * Returns 1 if it was, 0 if there is none, -1 on a database error.
+ */
+static int
+promote_pending(struct scanner *s, const struct candidate *c)
+{
+	static const char sql[] =
+	    "UPDATE payments SET log_index = $3::int, block_number = "
+	    "$4::bigint, block_hash = $5, pending = false WHERE id = (SELECT "
+	    "id FROM payments WHERE network = $1 AND tx_hash = $2 AND pending "
+	    "AND status = 'detected' AND to_address = $6 AND amount = "
+	    "$7::numeric LIMIT 1) RETURNING id, invoice_id";
+	char to[ADDRESS_MAX_LEN], amt[48];
+	struct db_params p;
+	PGresult *res;
+	int rc = 0;
+
+	addr_text(s, c->to, to, sizeof(to));
+	money_u128_to_str(c->value, amt, sizeof(amt));
+	db_params_init(&p);
+	db_param(&p, s->net->name);
+	db_param(&p, c->tx_hash);
+	db_param_int(&p, (long long)c->log_index);
+	db_param_int(&p, (long long)c->block_number);
+	db_param(&p, c->block_hash);
+	db_param(&p, to);
+	db_param(&p, amt);
+	res = db_run(s->db, sql, &p);
+	db_params_release(&p);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 1) {
+		log_info("%s: pending payment %s of invoice %s mined in block "
+		    "%llu", s->net->name, db_val(res, 0, "id"),
+		    db_val(res, 0, "invoice_id"),
+		    (unsigned long long)c->block_number);
+		rc = recompute_failed(s, db_val(res, 0, "invoice_id")) ? -1 : 1;
+	}
+	PQclear(res);
+	return rc;
+}
+
+/*
+ * Records a transfer seen in the node's pending block: a payment with
+ * no block and 0 confirmations, and its payment.detected. Nothing if the
+ * transaction is already known mined (the scan records it), or already
+ * pending; a pending payment that was dropped comes back if its
+ * transaction does.
+ */
+static int
+record_pending(struct scanner *s, const struct candidate *c)
+{
+	static const char sql[] =
+	    "INSERT INTO payments (id, invoice_id, merchant_id, network, asset, "
+	    "tx_hash, log_index, block_number, block_hash, from_address, "
+	    "to_address, amount, status, confirmations, late, pending) "
+	    "SELECT $1, i.id, i.merchant_id, $3, $4, $5, $6::int, NULL, NULL, "
+	    "$7, $8, $9::numeric, 'detected', 0, i.status IN ('expired', "
+	    "'cancelled'), true FROM invoices i WHERE i.id = $2 AND NOT EXISTS "
+	    "(SELECT 1 FROM payments q WHERE q.network = $3 AND q.tx_hash = $5 "
+	    "AND NOT q.pending) "
+	    "ON CONFLICT (network, tx_hash, log_index) DO UPDATE SET status = "
+	    "'detected', reverted_at = NULL, detected_at = now() WHERE "
+	    "payments.pending AND payments.status = 'reverted' "
+	    "RETURNING id, late";
+	char id[IDS_MAX_LEN], amt[48];
+	char from[ADDRESS_MAX_LEN], to[ADDRESS_MAX_LEN];
+	struct event_payment pay = { 0 };
+	struct db_params p;
+	json_object *data;
+	PGresult *res;
+	int rc;
+
+	ids_new("pay_", id, sizeof(id));
+	money_u128_to_str(c->value, amt, sizeof(amt));
+	addr_text(s, c->from, from, sizeof(from));
+	addr_text(s, c->to, to, sizeof(to));
+	db_params_init(&p);
+	db_param(&p, id);
+	db_param(&p, c->inv->id);
+	db_param(&p, s->net->name);
+	db_param(&p, c->asset->symbol);
+	db_param(&p, c->tx_hash);
+	db_param_int(&p, (long long)c->log_index);
+	db_param(&p, from);
+	db_param(&p, to);
+	db_param(&p, amt);
+	res = db_run(s->db, sql, &p);
+	db_params_release(&p);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return 0;
+	}
+	cc_strlcpy(id, db_val(res, 0, "id"), sizeof(id));
+	pay.late = db_val(res, 0, "late")[0] == 't';
+	PQclear(res);
+	log_info("%s: pending payment %s of %s to invoice %s (tx %s)",
+	    s->net->name, id, c->asset->symbol, c->inv->id, c->tx_hash);
+	pay.id = id;
+	pay.units = c->value;
+	pay.decimals = c->asset->decimals;
+	pay.asset = c->asset->symbol;
+	pay.status = "detected";
+	pay.tx_hash = c->tx_hash;
+	pay.block_number = -1;		/* not mined */
+	pay.confirmations = 0;
+	pay.required_confirmations = required_confirmations(s);
+	data = json_object_new_object();
+	jsonx_add_str(data, "invoice_id", c->inv->id);
+	jsonx_add(data, "payment", events_payment_json(&pay));
+	rc = events_add(s->db, c->inv->id, EV_PAYMENT_DETECTED, data, true);
+	json_object_put(data);
+	if (rc == 0 && recompute_failed(s, c->inv->id))
+		rc = -1;
+	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * What a pending transaction pays to an invoice of ours, if anything:
+ * the native coin in its value, or a token in a transfer() call to the
+ * token's contract. Quiet: the same transaction is looked at every poll
+ * until it is mined, and the mined one is logged.
+ */
+static bool
+pending_candidate(struct scanner *s, json_object *txo, struct candidate *c)
+{
+	const struct cc_asset *asset;
+	struct evm_tx tx;
+	uint8_t to[20];
+	unsigned __int128 v;
+	uint32_t idx;
+
+	memset(c, 0, sizeof(*c));
+	if (evm_decode_tx(txo, &tx) != 0 || !tx.has_to)
+		return false;
+	if (s->native != NULL && tx.value > 0 &&
+	    addrset_get(s->set, tx.to, &idx)) {
+		asset = s->native;
+		memcpy(to, tx.to, 20);
+		v = tx.value;
+		c->log_index = -1;
+	} else if ((asset = token_asset(s, tx.to)) != NULL &&
+	    pending_transfer_call(txo, to, &v) == PENDING_TRANSFER && v > 0 &&
+	    addrset_get(s->set, to, &idx)) {
+		/* Its log index is known once mined: promote_pending. */
+		c->log_index = -2;
+	} else
+		return false;
+	c->inv = &s->invs[idx];
+	if (strcmp(asset->symbol, c->inv->asset) != 0)
+		return false;
+	c->asset = asset;
+	cc_strlcpy(c->tx_hash, tx.hash, sizeof(c->tx_hash));
+	memcpy(c->from, tx.from, 20);
+	memcpy(c->to, to, 20);
+	c->value = v;
+	return true;
+}
+
+/* True if hash is among the pending block's transactions. */
+static bool
+in_pending(json_object *txs, const char *hash)
+{
+	size_t i, n = txs != NULL ? json_object_array_length(txs) : 0;
+
+	for (i = 0; i < n; i++) {
+		json_object *h;
+
+		if (json_object_object_get_ex(json_object_array_get_idx(txs,
+		    i), "hash", &h) && json_object_is_type(h,
+		    json_type_string) && strcasecmp(json_object_get_string(h),
+		    hash) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Whether a pending payment's transaction is gone: dropped or replaced
+ * (the node no longer knows it), or mined in a block already scanned
+ * without the transfer it announced (it failed, or paid otherwise).
+ * 1 gone, 0 not (yet), -1 the node failed.
+ */
+static int
+pending_gone(struct scanner *s, const char *hash)
+{
+	char params[96];
+	json_object *r = NULL, *bn;
+	uint64_t n;
+	int rc = 0;
+
+	snprintf(params, sizeof(params), "[\"%s\"]", hash);
+	if (rpc_call_retry(s->rpc, "eth_getTransactionByHash", params, &r,
+	    rpc_deadline(s)) != RPC_OK) {
+		log_error("%s: eth_getTransactionByHash %s: %s", s->net->name,
+		    hash, rpc_last_error(s->rpc));
+		return -1;
+	}
+	if (r == NULL)
+		rc = 1;
+	else if (json_object_object_get_ex(r, "blockNumber", &bn) &&
+	    json_object_is_type(bn, json_type_string) &&
+	    evm_quantity_u64(json_object_get_string(bn), &n) == 0 &&
+	    n <= s->cursor)
+		rc = 1;
+	json_object_put(r);
+	return rc;
+}
+
+/* Reverts the pending payments whose transactions are gone. */
+static int
+drop_gone(struct scanner *s, json_object *txs)
+{
+	static const char sql[] =
+	    "SELECT id, invoice_id, tx_hash FROM payments WHERE network = $1 "
+	    "AND pending AND status = 'detected' ORDER BY detected_at LIMIT 100";
+	static const char revert_sql[] =
+	    "UPDATE payments SET status = 'reverted', reverted_at = now() "
+	    "WHERE id = $1 AND pending AND status = 'detected' RETURNING id, "
+	    "invoice_id, amount::text AS units, asset, tx_hash, block_number, "
+	    "confirmations, late";
+	struct db_params p;
+	PGresult *res, *r2;
+	int i, n, gone;
+
+	db_params_init(&p);
+	db_param(&p, s->net->name);
+	res = db_run(s->db, sql, &p);
+	db_params_release(&p);
+	if (res == NULL)
+		return -1;
+	n = PQntuples(res);
+	for (i = 0; i < n; i++) {
+		const char *hash = db_val(res, i, "tx_hash");
+		json_object *data;
+		int rc;
+
+		if (in_pending(txs, hash))
+			continue;
+		gone = pending_gone(s, hash);
+		if (gone == -1)
+			break;		/* the node: next poll */
+		if (gone == 0)
+			continue;
+		db_params_init(&p);
+		db_param(&p, db_val(res, i, "id"));
+		r2 = db_run(s->db, revert_sql, &p);
+		db_params_release(&p);
+		if (r2 == NULL)
+			goto fail;
+		if (PQntuples(r2) != 1) {
+			PQclear(r2);
+			continue;
+		}
+		log_warn("%s: pending payment %s (tx %s) dropped: the "
+		    "transaction left the node's pool without paying",
+		    s->net->name, db_val(r2, 0, "id"), hash);
+		data = json_object_new_object();
+		jsonx_add_str(data, "invoice_id", db_val(r2, 0, "invoice_id"));
+		jsonx_add(data, "payment", payment_row_json(s, r2, 0,
+		    pay_status_name(PAY_REVERTED), "detected"));
+		rc = events_add(s->db, db_val(r2, 0, "invoice_id"),
+		    EV_PAYMENT_REVERTED, data, true);
+		json_object_put(data);
+		if (rc == -1 || recompute_failed(s, db_val(r2, 0,
+		    "invoice_id"))) {
+			PQclear(r2);
+			goto fail;
+		}
+		PQclear(r2);
+	}
+	PQclear(res);
+	return 0;
+fail:
+	PQclear(res);
+	return -1;
+}
+
+/*
+ * One look at the node's pending block: new transfers to invoices become
+ * payments at 0 confirmations, and pending payments whose transactions
+ * are gone are reverted, in one transaction. A node without a pending
+ * block (an error, or null) is asked no more this run: payments are then
+ * found when mined, as before. 0, -1 on a database error, -2 node.
+ */
+static int
+scan_pending(struct scanner *s)
+{
+	json_object *blk = NULL, *txs = NULL;
+	struct candidate c;
+	enum rpc_err e;
+	size_t i, n;
+
+	if (s->no_pending)
+		return 0;
+	e = rpc_call_retry(s->rpc, "eth_getBlockByNumber",
+	    "[\"pending\", true]", &blk, rpc_deadline(s));
+	if (e == RPC_ERESULT || e == RPC_EHTTP || (e == RPC_OK &&
+	    (blk == NULL || !json_object_object_get_ex(blk, "transactions",
+	    &txs) || !json_object_is_type(txs, json_type_array)))) {
+		log_warn("%s: the node has no pending block (%s): payments "
+		    "are seen once mined", s->net->name, e != RPC_OK ?
+		    rpc_last_error(s->rpc) : "no transactions");
+		s->no_pending = true;
+		json_object_put(blk);
+		return 0;
+	}
+	if (e != RPC_OK) {
+		log_error("%s: pending block: %s", s->net->name,
+		    rpc_last_error(s->rpc));
+		return -2;
+	}
+	if (db_begin(s->db) == -1)
+		goto fail;
+	n = json_object_array_length(txs);
+	for (i = 0; i < n; i++)
+		if (pending_candidate(s, json_object_array_get_idx(txs, i),
+		    &c) && record_pending(s, &c) == -1)
+			goto rollback;
+	if (drop_gone(s, txs) == -1)
+		goto rollback;
+	json_object_put(blk);
+	return db_commit(s->db);
+rollback:
+	db_rollback(s->db);
+fail:
+	json_object_put(blk);
+	return -1;
+}
+
 static int
 record(struct scanner *s, const struct candidate *c, uint64_t head)
 {
@@ -396,6 +741,9 @@ record(struct scanner *s, const struct candidate *c, uint64_t head)
 	int confirmations, rc;
 
 	confirmations = (int)(head - c->block_number + 1);
+	rc = promote_pending(s, c);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
 	ids_new("pay_", id, sizeof(id));
 	money_u128_to_str(c->value, amt, sizeof(amt));
 	addr_text(s, c->from, from, sizeof(from));
@@ -716,6 +1064,7 @@ payment_row_json(const struct scanner *s, const PGresult *res, int i,
 	pay.asset = db_val(res, i, "asset");
 	pay.status = status;
 	pay.tx_hash = db_val(res, i, "tx_hash");
+	pay.block_number = -1;		/* NULL: pending, not mined */
 	if (db_val_int64(res, i, "block_number", &v) == 0)
 		pay.block_number = v;
 	if (db_val_int64(res, i, "confirmations", &v) == 0)
@@ -985,6 +1334,9 @@ step(struct scanner *s, bool *idle)
 	if (update_confirmations(s, head) == -1)
 		return -1;
 	*idle = s->cursor >= head;
+	/* At the head: what is about to be mined (0 confirmations). */
+	if (*idle && (rc = scan_pending(s)) != 0)
+		return rc;
 	return 0;
 }
 

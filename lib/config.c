@@ -365,6 +365,7 @@ section(struct parser *p, char *hdr)
 		cc_strlcpy(p->net->name, words[1], sizeof(p->net->name));
 		p->net->kind = ADDRESS__MAX;
 		p->net->confirmations = -1;
+		p->net->detect_pending = true;
 		p->sec = SEC_NETWORK;
 	} else if (strcmp(words[0], "asset") == 0 && n == 3) {
 		struct cc_network *net;
@@ -695,6 +696,9 @@ keyval(struct parser *p, const char *key, const char *val)
 			p->net->confirmations = (int)v;
 			return 0;
 		}
+		if (strcmp(key, "detect_pending") == 0)
+			return parse_bool(p, val, &p->net->detect_pending,
+			    key);
 		if (strcmp(key, "default_for") == 0)
 			return copy(p, p->net->default_for,
 			    sizeof(p->net->default_for), val, key);

@@ -89,6 +89,7 @@ struct cc_network {
 	bool			 test;
 	char			 rpc_url[256];
 	int			 confirmations;
+	bool			 detect_pending;	/* payments at 0 conf. */
 	char			 default_for[128]; /* space-separated symbols */
 	struct cc_asset		 assets[CONFIG_MAX_ASSETS];
 	size_t			 nassets;

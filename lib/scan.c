@@ -380,6 +380,40 @@ static json_object *payment_row_json(const struct scanner *,
 		    const char *previous);
 
 /*
+ * The payment.detected of a payment just recorded (block -1: pending, not
+ * mined), and its invoice recomputed.
+ */
+static int
+detected(struct scanner *s, const struct candidate *c, const char *id,
+    bool late, int64_t block, int confirmations)
+{
+	struct event_payment pay = { 0 };
+	json_object *data;
+	int rc;
+
+	pay.id = id;
+	pay.units = c->value;
+	pay.decimals = c->asset->decimals;
+	pay.asset = c->asset->symbol;
+	pay.status = "detected";
+	pay.tx_hash = c->tx_hash;
+	pay.block_number = block;
+	pay.confirmations = confirmations;
+	pay.required_confirmations = required_confirmations(s);
+	pay.late = late;
+	data = json_object_new_object();
+	jsonx_add_str(data, "invoice_id", c->inv->id);
+	jsonx_add(data, "payment", events_payment_json(&pay));
+	rc = events_add(s->db, c->inv->id, EV_PAYMENT_DETECTED, data, true);
+	json_object_put(data);
+	/* The event row is in, its NOTIFY waits for the commit. */
+	failpoint("scan.after_event_insert");
+	if (rc == 0 && recompute_failed(s, c->inv->id))
+		rc = -1;
+	return rc < 0 ? -1 : 0;
+}
+
+/*
  * A mined transfer that was recorded while pending (same transaction,
  * recipient and amount) gets its block; its payment.detected went out
  * then, so nothing is announced now: the confirmations that follow are.
@@ -449,11 +483,9 @@ record_pending(struct scanner *s, const struct candidate *c)
 	    "RETURNING id, late";
 	char id[IDS_MAX_LEN], amt[48];
 	char from[ADDRESS_MAX_LEN], to[ADDRESS_MAX_LEN];
-	struct event_payment pay = { 0 };
 	struct db_params p;
-	json_object *data;
 	PGresult *res;
-	int rc;
+	bool late;
 
 	ids_new("pay_", id, sizeof(id));
 	money_u128_to_str(c->value, amt, sizeof(amt));
@@ -478,27 +510,11 @@ record_pending(struct scanner *s, const struct candidate *c)
 		return 0;
 	}
 	cc_strlcpy(id, db_val(res, 0, "id"), sizeof(id));
-	pay.late = db_val(res, 0, "late")[0] == 't';
+	late = db_val(res, 0, "late")[0] == 't';
 	PQclear(res);
 	log_info("%s: pending payment %s of %s to invoice %s (tx %s)",
 	    s->net->name, id, c->asset->symbol, c->inv->id, c->tx_hash);
-	pay.id = id;
-	pay.units = c->value;
-	pay.decimals = c->asset->decimals;
-	pay.asset = c->asset->symbol;
-	pay.status = "detected";
-	pay.tx_hash = c->tx_hash;
-	pay.block_number = -1;		/* not mined */
-	pay.confirmations = 0;
-	pay.required_confirmations = required_confirmations(s);
-	data = json_object_new_object();
-	jsonx_add_str(data, "invoice_id", c->inv->id);
-	jsonx_add(data, "payment", events_payment_json(&pay));
-	rc = events_add(s->db, c->inv->id, EV_PAYMENT_DETECTED, data, true);
-	json_object_put(data);
-	if (rc == 0 && recompute_failed(s, c->inv->id))
-		rc = -1;
-	return rc < 0 ? -1 : 0;
+	return detected(s, c, id, late, -1, 0);	/* not mined */
 }
 
 /*
@@ -663,11 +679,13 @@ fail:
 }
 
 /*
- * One look at the node's pending block: new transfers to invoices become
- * payments at 0 confirmations, and pending payments whose transactions
- * are gone are reverted, in one transaction. A node without a pending
- * block (an error, or null) is asked no more this run: payments are then
- * found when mined, as before. 0, -1 on a database error, -2 node.
+ * One look at the node's pending block ([network] detect_pending): new
+ * transfers to invoices become payments at 0 confirmations, and pending
+ * payments whose transactions are gone are reverted, in one transaction.
+ * Best effort: a node that fails to answer is asked again next poll; one
+ * without a pending block (an error, null, or an answer over the RPC
+ * size limit) is asked no more this run, and payments are then found
+ * when mined, as before. 0, or -1 on a database error.
  */
 static int
 scan_pending(struct scanner *s)
@@ -677,24 +695,28 @@ scan_pending(struct scanner *s)
 	enum rpc_err e;
 	size_t i, n;
 
-	if (s->no_pending)
+	if (s->no_pending || !s->net->detect_pending)
 		return 0;
-	e = rpc_call_retry(s->rpc, "eth_getBlockByNumber",
-	    "[\"pending\", true]", &blk, rpc_deadline(s));
-	if (e == RPC_ERESULT || e == RPC_EHTTP || (e == RPC_OK &&
-	    (blk == NULL || !json_object_object_get_ex(blk, "transactions",
-	    &txs) || !json_object_is_type(txs, json_type_array)))) {
-		log_warn("%s: the node has no pending block (%s): payments "
-		    "are seen once mined", s->net->name, e != RPC_OK ?
+	/* One try: the next poll is the retry, and mined blocks come
+	 * first. */
+	e = rpc_call(s->rpc, "eth_getBlockByNumber", "[\"pending\", true]",
+	    &blk);
+	if (e == RPC_ETRANSPORT) {
+		log_warn("%s: pending block: %s", s->net->name,
+		    rpc_last_error(s->rpc));
+		return 0;
+	}
+	/* An error, no block, or one too large for us: not this run. */
+	if (e != RPC_OK || blk == NULL || !json_object_object_get_ex(blk,
+	    "transactions", &txs) || !json_object_is_type(txs,
+	    json_type_array)) {
+		log_warn("%s: no pending block from the node (%s): payments "
+		    "are seen once mined (detect_pending = false in cc.conf "
+		    "stops asking)", s->net->name, e != RPC_OK ?
 		    rpc_last_error(s->rpc) : "no transactions");
 		s->no_pending = true;
 		json_object_put(blk);
 		return 0;
-	}
-	if (e != RPC_OK) {
-		log_error("%s: pending block: %s", s->net->name,
-		    rpc_last_error(s->rpc));
-		return -2;
 	}
 	if (db_begin(s->db) == -1)
 		goto fail;
@@ -733,9 +755,7 @@ record(struct scanner *s, const struct candidate *c, uint64_t head)
 	    "RETURNING id, late";
 	char id[IDS_MAX_LEN], amt[48];
 	char from[ADDRESS_MAX_LEN], to[ADDRESS_MAX_LEN];
-	struct event_payment pay = { 0 };
 	struct db_params p;
-	json_object *data;
 	PGresult *res;
 	bool late;
 	int confirmations, rc;
@@ -776,26 +796,8 @@ record(struct scanner *s, const struct candidate *c, uint64_t head)
 	log_info("%s: payment %s of %s to invoice %s in block %llu%s",
 	    s->net->name, id, c->asset->symbol, c->inv->id,
 	    (unsigned long long)c->block_number, late ? " (late)" : "");
-	pay.id = id;
-	pay.units = c->value;
-	pay.decimals = c->asset->decimals;
-	pay.asset = c->asset->symbol;
-	pay.status = "detected";
-	pay.tx_hash = c->tx_hash;
-	pay.block_number = (int64_t)c->block_number;
-	pay.confirmations = confirmations;
-	pay.required_confirmations = required_confirmations(s);
-	pay.late = late;
-	data = json_object_new_object();
-	jsonx_add_str(data, "invoice_id", c->inv->id);
-	jsonx_add(data, "payment", events_payment_json(&pay));
-	rc = events_add(s->db, c->inv->id, EV_PAYMENT_DETECTED, data, true);
-	json_object_put(data);
-	/* The event row is in, its NOTIFY waits for the commit. */
-	failpoint("scan.after_event_insert");
-	if (rc == 0 && recompute_failed(s, c->inv->id))
-		rc = -1;
-	return rc < 0 ? -1 : 0;
+	return detected(s, c, id, late, (int64_t)c->block_number,
+	    confirmations);
 }
 
 static int

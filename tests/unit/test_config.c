@@ -107,6 +107,8 @@ static const struct {
 	    "decimals = 31\n", 6, "decimals must be an integer in 0..30" },
 	{ "native maybe", DB "[network a]\nkind = evm\n[asset a ETH]\n"
 	    "native = maybe\n", 6, "native must be true or false" },
+	{ "detect_pending on", DB "[network a]\nkind = evm\n"
+	    "detect_pending = on\n", 5, "detect_pending must be true or false" },
 	{ "peg in lower case", DB "[network a]\nkind = evm\n"
 	    "[asset a USDT]\npeg = usd\n", 6, "peg must be an ISO 4217 code" },
 	{ "unknown currency", DB "[currency XYZ]\n", 3,
@@ -287,6 +289,7 @@ test_config_ok(void)
 	    "[network nile]\n"
 	    "kind = tron\n"
 	    "mode = test\n"
+	    "detect_pending = false\n"
 	    "default_for = USDT\n"
 	    "[asset nile USDT]\n"
 	    "contract = " TRON_C "\n"
@@ -324,11 +327,13 @@ test_config_ok(void)
 	n = config_network(&cfg, "mainnet");
 	CU_ASSERT_FATAL(n != NULL);
 	CU_ASSERT(n->confirmations == 12 && !n->test && n->chain_id == 1);
+	CU_ASSERT(n->detect_pending);		/* the default */
 	CU_ASSERT(config_asset(n, "ETH") != NULL &&
 	    config_asset(n, "ETH")->native);
 	n = config_network(&cfg, "nile");
 	CU_ASSERT_FATAL(n != NULL);
 	CU_ASSERT(n->confirmations == 19 && n->test);
+	CU_ASSERT(!n->detect_pending);
 	CU_ASSERT(config_default_network(&cfg, "USDT", false) ==
 	    config_network(&cfg, "mainnet"));
 	CU_ASSERT(config_default_network(&cfg, "ETH", false) ==

@@ -161,6 +161,7 @@ struct newev {
 
 static const struct cc_config	*cfg;
 static struct cc_config		 config;
+static const char		*config_file;	/* for SIGHUP */
 static struct hub		*hub;
 static struct hub_limits	 limits;
 static int			 epfd, listen_fd, wake_fd, sig_fd;
@@ -1376,6 +1377,51 @@ raise_nofile(void)
 		    (unsigned long long)rl.rlim_cur, cfg->events_max_streams);
 }
 
+/*
+ * SIGHUP: the [events] limits and heartbeat read again from the
+ * configuration file (the rest needs a restart). Streams already open
+ * stay open, also above a lowered max_streams; new ones meet the new
+ * limits. A file that does not load changes nothing.
+ */
+static void
+reload(void)
+{
+	static struct cc_config fresh;
+	char err[512];
+
+	if (config_load(config_file, &fresh, err, sizeof(err)) == -1) {
+		log_error("SIGHUP: %s; the limits stay as they were", err);
+		return;
+	}
+	/* The loop thread alone reads these (the workers read others). */
+	config.events_max_streams = fresh.events_max_streams;
+	config.events_per_ip = fresh.events_per_ip;
+	config.events_per_invoice = fresh.events_per_invoice;
+	config.events_heartbeat = fresh.events_heartbeat;
+	limits.max_total = (size_t)cfg->events_max_streams;
+	limits.per_ip = cfg->events_per_ip;
+	limits.per_invoice = cfg->events_per_invoice;
+	raise_nofile();
+	log_info("SIGHUP: serving up to %d streams (%d per address, %d per "
+	    "invoice), heartbeat %d s; %zu open", cfg->events_max_streams,
+	    cfg->events_per_ip, cfg->events_per_invoice,
+	    cfg->events_heartbeat, nconns);
+}
+
+/* SIGTERM and SIGINT stop the loop; SIGHUP reloads. */
+static void
+on_signal(void)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP)
+			reload();
+		else
+			stopping = true;
+	}
+}
+
 static void
 run_loop(void)
 {
@@ -1405,7 +1451,7 @@ run_loop(void)
 				on_done();
 				on_news();
 			} else if (p == &sig_fd)
-				stopping = true;
+				on_signal();
 			else {
 				struct conn *c = p;
 
@@ -1453,16 +1499,18 @@ main(int argc, char **argv)
 	    &socket_path)) != -1)
 		return i;
 	cfg = &config;
+	config_file = config_path(argc, argv);
 	limits.max_total = (size_t)cfg->events_max_streams;
 	limits.per_ip = cfg->events_per_ip;
 	limits.per_invoice = cfg->events_per_invoice;
 	raise_nofile();
 	signal(SIGPIPE, SIG_IGN);
-	/* SIGTERM and SIGINT reach the loop through a signalfd, in every
-	 * thread blocked. */
+	/* SIGTERM, SIGINT and SIGHUP reach the loop through a signalfd, in
+	 * every thread blocked. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	listen_fd = 0;
 	if (socket_path != NULL) {

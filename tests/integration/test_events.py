@@ -8,6 +8,7 @@ import http.client
 import json
 import os
 import re
+import signal
 import socket
 import struct
 import time
@@ -312,6 +313,65 @@ class EventsTest(unittest.TestCase):
         finally:
             for s in streams:
                 s.close()
+
+    @unittest.skipIf(ENV.get("CC_BIN") == "/usr/bin",
+                     "edits the stack's configuration file, not the package's")
+    def test_sighup_reloads_the_limits(self):
+        """kill -HUP cc-events: the [events] limits read again, open
+        streams kept; a file that does not load changes nothing (and
+        the process lives on: SIGHUP used to end it)."""
+        from test_httpd import program_pids     # it imports this module
+        pids = program_pids("cc-events")
+        self.assertEqual(len(pids), 1, pids)
+        with open(ENV["CC_CONF"]) as f:
+            original = f.read()
+
+        def set_per_ip(n, extra=""):
+            text, found = re.subn(r"(?m)^(\[events\][^\[]*?)^per_ip\s*=.*$",
+                                  lambda m: m.group(1) + "per_ip = %d" % n, original)
+            self.assertEqual(found, 1, "no per_ip in [events]")
+            with open(ENV["CC_CONF"], "w") as f:
+                f.write(text + extra)
+            os.kill(pids[0], signal.SIGHUP)
+            time.sleep(1.5)
+
+        def third_from_one_address():
+            inv = self.create()
+            streams = [Stream(inv["id"], source="198.51.100.71") for _ in range(3)]
+            codes = [x.status for x in streams]
+            for x in streams:
+                x.close()
+            time.sleep(0.5)
+            return codes
+
+        held = Stream(self.create()["id"])
+        try:
+            self.assertEqual(held.status, 200)
+            set_per_ip(2)
+            self.assertEqual(third_from_one_address(), [200, 200, 429])
+            # A broken file: the limits it would set do not apply.
+            set_per_ip(20, "\n[events]\nbogus = 1\n")
+            self.assertEqual(program_pids("cc-events"), pids)
+            self.assertEqual(third_from_one_address(), [200, 200, 429])
+            self.assertIn("SIGHUP", log_text())
+        finally:
+            with open(ENV["CC_CONF"], "w") as f:
+                f.write(original)
+            os.kill(pids[0], signal.SIGHUP)
+            time.sleep(1.5)
+        self.assertEqual(third_from_one_address(), [200, 200, 200])
+        # The stream opened before the reloads is still served: its
+        # heartbeats go on.
+        t0 = time.time()
+        while time.time() - t0 < 10:
+            line = held.resp.readline()
+            self.assertTrue(line, "the stream ended")
+            if line.startswith(b":"):
+                break
+        else:
+            self.fail("no heartbeat")
+        held.close()
+        self.assertEqual(program_pids("cc-events"), pids)
 
     def test_non_reading_reader_dropped(self):
         """A connection that never reads its stream is dropped once its

@@ -20,8 +20,13 @@
 #include "rpc.h"
 #include "scan.h"
 #include "util.h"
+#include "valuation.h"
+#include "netfee.h"
 
 #define SCAN_RPC_TIMEOUT_MS	15000
+/* Per step: invoices revalued when a rate came, receipts read for fees. */
+#define SCAN_VALUE_MAX		20
+#define SCAN_FEE_MAX		32
 
 struct inv_ref {
 	char	 id[48];
@@ -40,6 +45,7 @@ struct candidate {
 	int64_t			 log_index;
 	uint64_t		 block_number;
 	char			 block_hash[67];
+	uint64_t		 block_time;	/* the block's timestamp */
 	uint8_t			 from[20];
 	uint8_t			 to[20];
 	unsigned __int128	 value;
@@ -365,8 +371,148 @@ recompute_failed(struct scanner *s, const char *invoice_id)
 {
 	enum payment_result rc;
 
+	/* Payments after the rate lock need [rates] max_age. */
+	if (valuation_apply(s->db, invoice_id, s->opts->rates_max_age) == -1)
+		return true;
 	rc = payment_recompute(s->db, invoice_id, false);
 	return rc != PAYMENT_OK && rc != PAYMENT_NOT_FOUND;
+}
+
+/* --- rate lock and network fee (issue 15) ---------------------------- */
+
+/*
+ * A payment recorded anew (or back in another block after a
+ * reorganisation): its block's time, by which valuation.h decides
+ * whether it came within the rate lock, and its valuation and fee to be
+ * done (again) for this block.
+ */
+static int
+note_block(struct scanner *s, const char *payment_id,
+    const struct candidate *c)
+{
+	static const char sql[] =
+	    "UPDATE payments SET block_time = timestamptz 'epoch' + "
+	    "$2::bigint * interval '1 second', rate = NULL, rate_source = "
+	    "NULL, rate_locked = NULL, valued_at = NULL, network_fee = NULL, "
+	    "fee_block_hash = NULL WHERE id = $1";
+	struct db_params p;
+	int rc;
+
+	db_params_init(&p);
+	db_param(&p, payment_id);
+	db_param_int(&p, (long long)(c->block_time > INT64_MAX / 2 ?
+	    INT64_MAX / 2 : c->block_time));
+	rc = db_run_command(s->db, sql, &p);
+	db_params_release(&p);
+	return rc;
+}
+
+/*
+ * Payments after the rate lock that found no current rate: valued as
+ * soon as one is there (a few invoices a step), each invoice with its
+ * recompute in one transaction. 0 or -1 (database).
+ */
+static int
+value_waiting(struct scanner *s)
+{
+	static const char sql[] =
+	    "SELECT DISTINCT invoice_id FROM (SELECT invoice_id FROM "
+	    "payments WHERE network = $1 AND rate IS NULL AND status <> "
+	    "'reverted' AND NOT late ORDER BY detected_at LIMIT $2::int) w";
+	struct db_params p;
+	PGresult *res;
+	int i, n;
+
+	db_params_init(&p);
+	db_param(&p, s->net->name);
+	db_param_int(&p, SCAN_VALUE_MAX);
+	res = db_run(s->db, sql, &p);
+	db_params_release(&p);
+	if (res == NULL)
+		return -1;
+	n = PQntuples(res);
+	for (i = 0; i < n; i++) {
+		if (db_begin(s->db) == -1)
+			goto fail;
+		if (recompute_failed(s, db_val(res, i, "invoice_id"))) {
+			db_rollback(s->db);
+			goto fail;
+		}
+		if (db_commit(s->db) == -1)
+			goto fail;
+	}
+	PQclear(res);
+	return 0;
+fail:
+	PQclear(res);
+	return -1;
+}
+
+/*
+ * Network fees from the receipts of recorded payments whose fee is not
+ * known for their block yet: at most SCAN_FEE_MAX transactions a step,
+ * newest first, one attempt each. A node that fails leaves the fee
+ * unknown for the next step; a receipt without the fee's fields is
+ * recorded as such (fee_block_hash set, network_fee NULL).
+ */
+static int
+fetch_fees(struct scanner *s)
+{
+	static const char sql[] =
+	    "SELECT tx_hash, block_hash FROM payments WHERE network = $1 "
+	    "AND fee_block_hash IS NULL AND status <> 'reverted' "
+	    "GROUP BY tx_hash, block_hash ORDER BY max(detected_at) DESC "
+	    "LIMIT $2::int";
+	static const char set_sql[] =
+	    "UPDATE payments SET network_fee = $4::numeric, fee_block_hash = "
+	    "$3 WHERE network = $1 AND tx_hash = $2 AND block_hash = $3 AND "
+	    "fee_block_hash IS NULL";
+	struct db_params p;
+	PGresult *res;
+	int i, n, rc = 0;
+
+	db_params_init(&p);
+	db_param(&p, s->net->name);
+	db_param_int(&p, SCAN_FEE_MAX);
+	res = db_run(s->db, sql, &p);
+	db_params_release(&p);
+	if (res == NULL)
+		return -1;
+	n = PQntuples(res);
+	for (i = 0; i < n && rc == 0; i++) {
+		const char *tx = db_val(res, i, "tx_hash");
+		const char *bh = db_val(res, i, "block_hash");
+		char params[96], fee[48];
+		json_object *r = NULL;
+		unsigned __int128 wei;
+		enum netfee_result k;
+
+		snprintf(params, sizeof(params), "[\"%s\"]", tx);
+		if (rpc_call(s->rpc, "eth_getTransactionReceipt", params,
+		    &r) != RPC_OK) {
+			log_warn("%s: fee of %s: %s; next time", s->net->name,
+			    tx, rpc_last_error(s->rpc));
+			break;
+		}
+		k = netfee_from_receipt(r, bh, &wei);
+		json_object_put(r);
+		if (k == NETFEE_NOT_YET)
+			continue;
+		if (k == NETFEE_NONE)
+			log_warn("%s: the receipt of %s has no gasUsed or "
+			    "effectiveGasPrice: its fee stays unknown",
+			    s->net->name, tx);
+		money_u128_to_str(wei, fee, sizeof(fee));
+		db_params_init(&p);
+		db_param(&p, s->net->name);
+		db_param(&p, tx);
+		db_param(&p, bh);
+		db_param(&p, k == NETFEE_OK ? fee : NULL);
+		rc = db_run_command(s->db, set_sql, &p);
+		db_params_release(&p);
+	}
+	PQclear(res);
+	return rc;
 }
 
 static int
@@ -424,6 +570,8 @@ record(struct scanner *s, const struct candidate *c, uint64_t head)
 	cc_strlcpy(id, db_val(res, 0, "id"), sizeof(id));
 	late = db_val(res, 0, "late")[0] == 't';
 	PQclear(res);
+	if (note_block(s, id, c) == -1)
+		return -1;
 	failpoint("scan.after_payment_insert");
 	log_info("%s: payment %s of %s to invoice %s in block %llu%s",
 	    s->net->name, id, c->asset->symbol, c->inv->id,
@@ -608,6 +756,7 @@ scan_batch(struct scanner *s, uint64_t to, uint64_t head)
 		c.log_index = (int64_t)t.log_index;
 		c.block_number = t.block_number;
 		cc_strlcpy(c.block_hash, t.block_hash, sizeof(c.block_hash));
+		c.block_time = blocks[t.block_number - from].hdr.timestamp;
 		memcpy(c.from, t.from, 20);
 		memcpy(c.to, t.to, 20);
 		c.value = t.value;
@@ -651,6 +800,7 @@ scan_batch(struct scanner *s, uint64_t to, uint64_t head)
 			c.block_number = blocks[i].hdr.number;
 			cc_strlcpy(c.block_hash, blocks[i].hdr.hash,
 			    sizeof(c.block_hash));
+			c.block_time = blocks[i].hdr.timestamp;
 			memcpy(c.from, tx.from, 20);
 			memcpy(c.to, tx.to, 20);
 			c.value = tx.value;
@@ -983,6 +1133,10 @@ step(struct scanner *s, bool *idle)
 			return rc;
 	}
 	if (update_confirmations(s, head) == -1)
+		return -1;
+	if (value_waiting(s) == -1)
+		return -1;
+	if (fetch_fees(s) == -1)
 		return -1;
 	*idle = s->cursor >= head;
 	return 0;

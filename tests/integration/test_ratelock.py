@@ -60,8 +60,10 @@ class RateLockTest(unittest.TestCase):
                         "AND currency = 'USD'"):
             cls.addClassCleanup(admin, "rate", "set", "--crypto", "ETH",
                                 "--currency", "USD", "--rate", row)
-        admin("rate", "set", "--crypto", "ETH", "--currency", "USD", "--rate", "3000.00")
         chain.scan()        # the scanner's cursor starts at the head
+
+    def setUp(self):
+        admin("rate", "set", "--crypto", "ETH", "--currency", "USD", "--rate", "3000")
 
     def invoice(self, crypto="ETH", price="30.00", **kw):
         kw.setdefault("price_lock_duration", 60)
@@ -91,7 +93,7 @@ class RateLockTest(unittest.TestCase):
     def test_both_sides_of_the_boundary(self):
         before, at, after = self.invoice(), self.invoice(), self.invoice()
         for inv in (before, at, after):
-            self.assertEqual(inv["exchange_rate"]["rate"], "3000.00")
+            self.assertEqual(inv["exchange_rate"]["rate"], "3000")
             self.assertEqual(inv["crypto_amount_units"], str(FINNEY))
         # The lock ends one second after, at, and one second before the
         # payment's block.
@@ -99,14 +101,14 @@ class RateLockTest(unittest.TestCase):
             rec = chain.pay_eth(inv["address"], FINNEY)
             self.lock_at(inv, block_time(rec) + shift)
         # ETH fell after the lock: the late payer's 0.01 ETH is 29.00.
-        admin("rate", "set", "--crypto", "ETH", "--currency", "USD", "--rate", "2900.00")
+        admin("rate", "set", "--crypto", "ETH", "--currency", "USD", "--rate", "2900")
         chain.scan()
         self.settle()
         for inv in (before, at):
             v = self.view(inv)
             p = v["payments"][0]
             self.assertEqual((p["rate"], p["rate_source"], p["rate_locked"]),
-                             ("3000.00", "manual", True))
+                             ("3000", "manual", True))
             self.assertEqual((p["fiat_amount"], p["rate_difference"]), ("30.00", "0.00"))
             self.assertIsNotNone(p["block_time"])
             self.assertEqual(v["status"], "paid")
@@ -117,12 +119,12 @@ class RateLockTest(unittest.TestCase):
         v = self.view(after)
         p = v["payments"][0]
         self.assertEqual((p["rate"], p["rate_source"], p["rate_locked"]),
-                         ("2900.00", "manual", False))
+                         ("2900", "manual", False))
         self.assertEqual((p["fiat_amount"], p["rate_difference"]), ("29.00", "-1.00"))
         self.assertEqual(p["status"], "confirmed")
         # 29.00 of 30.00 (tolerance 0.01): not paid, and the lock is shown.
         self.assertEqual(v["status"], "created")
-        self.assertEqual(v["exchange_rate"]["rate"], "3000.00")
+        self.assertEqual(v["exchange_rate"]["rate"], "3000")
         self.assertEqual(v["payment_progress"]["received"], "29.00")
         self.assertEqual(v["payment_progress"]["remaining"], "1.00")
         self.assertNotIn("invoice.paid", events(after["id"]))
@@ -220,7 +222,7 @@ class FeedRateLockTest(unittest.TestCase):
 
     def setUp(self):
         psql("DELETE FROM rates WHERE crypto = 'ETH' AND currency = 'USD'")
-        self.rates("3000.00")
+        self.rates("3000")
 
     def rates(self, price):
         self.fake.price("ETH", "USD", price)
@@ -255,15 +257,15 @@ class FeedRateLockTest(unittest.TestCase):
     def test_feed_rate_of_the_moment(self):
         inv = self.invoice()
         self.assertEqual((inv["exchange_rate"]["rate"], inv["exchange_rate"]["source"]),
-                         ("3000.00", "coinbase"))
-        self.rates("3090.00")       # +3%: within max_deviation
+                         ("3000", "coinbase"))
+        self.rates("3090")       # +3%: within max_deviation
         self.pay_after_lock(inv)
         chain.scan()
         self.settle()
         v = self.view(inv)
         p = v["payments"][0]
         self.assertEqual((p["rate"], p["rate_source"], p["rate_locked"]),
-                         ("3090.00", "coinbase", False))
+                         ("3090", "coinbase", False))
         self.assertEqual((p["fiat_amount"], p["rate_difference"]), ("30.90", "0.90"))
         self.assertEqual(v["status"], "paid")
         self.assertEqual(event_field(inv["id"], "invoice.paid", "total_received"),
@@ -291,12 +293,12 @@ class FeedRateLockTest(unittest.TestCase):
         self.assertEqual(self.view(inv)["status"], "created")
         self.assertNotIn("invoice.expired", events(inv["id"]))
         # cc-rates has a rate again: the next scan values and completes it.
-        self.rates("3030.00")
+        self.rates("3030")
         chain.scan()
         v = self.view(inv)
         p = v["payments"][0]
         self.assertEqual((p["rate"], p["fiat_amount"], p["rate_difference"]),
-                         ("3030.00", "30.30", "0.30"))
+                         ("3030", "30.30", "0.30"))
         self.assertEqual(v["status"], "paid")
         self.assertEqual(events(inv["id"])[-1], "invoice.paid")
 

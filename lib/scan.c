@@ -27,6 +27,7 @@
 /* Per step: invoices revalued when a rate came, receipts read for fees. */
 #define SCAN_VALUE_MAX		20
 #define SCAN_FEE_MAX		32
+#define SCAN_FEE_FAILURES	3	/* node errors that end a step's fees */
 
 struct inv_ref {
 	char	 id[48];
@@ -46,6 +47,9 @@ struct candidate {
 	uint64_t		 block_number;
 	char			 block_hash[67];
 	uint64_t		 block_time;	/* the block's timestamp */
+	/* NETFEE_OK: fee read from the receipt already (native coin) */
+	enum netfee_result	 fee_rc;
+	unsigned __int128	 fee;
 	uint8_t			 from[20];
 	uint8_t			 to[20];
 	unsigned __int128	 value;
@@ -253,9 +257,15 @@ get_logs(struct scanner *s, uint64_t from, uint64_t to, json_object *arr)
 	return 0;
 }
 
-/* True if the transaction succeeded (a reverted one moved no value). */
+/*
+ * True if the transaction succeeded (a reverted one moved no value); and
+ * its fee from the same receipt when it is of block_hash (else fee_rc is
+ * not NETFEE_OK, and fetch_fees reads it later).
+ */
 static int
-tx_succeeded(struct scanner *s, const char *hash, bool *ok)
+tx_succeeded(struct scanner *s, const char *hash, bool *ok,
+    const char *block_hash, enum netfee_result *fee_rc,
+    unsigned __int128 *fee)
 {
 	char params[96];
 	json_object *r = NULL, *st;
@@ -272,6 +282,7 @@ tx_succeeded(struct scanner *s, const char *hash, bool *ok)
 	}
 	*ok = json_object_object_get_ex(r, "status", &st) &&
 	    strcmp(json_object_get_string(st), "0x1") == 0;
+	*fee_rc = netfee_from_receipt(r, block_hash, fee);
 	json_object_put(r);
 	return 0;
 }
@@ -383,8 +394,9 @@ recompute_failed(struct scanner *s, const char *invoice_id)
 /*
  * A payment recorded anew (or back in another block after a
  * reorganisation): its block's time, by which valuation.h decides
- * whether it came within the rate lock, and its valuation and fee to be
- * done (again) for this block.
+ * whether it came within the rate lock, its valuation to be done (again)
+ * for this block, and its fee: known when the scan read the receipt
+ * (native transfers), else left to fetch_fees.
  */
 static int
 note_block(struct scanner *s, const char *payment_id,
@@ -393,15 +405,20 @@ note_block(struct scanner *s, const char *payment_id,
 	static const char sql[] =
 	    "UPDATE payments SET block_time = timestamptz 'epoch' + "
 	    "$2::bigint * interval '1 second', rate = NULL, rate_source = "
-	    "NULL, rate_locked = NULL, valued_at = NULL, network_fee = NULL, "
-	    "fee_block_hash = NULL WHERE id = $1";
+	    "NULL, rate_locked = NULL, valued_at = NULL, network_fee = "
+	    "$3::numeric, fee_block_hash = $4 WHERE id = $1";
 	struct db_params p;
+	char fee[48];
+	bool known = c->fee_rc == NETFEE_OK;
 	int rc;
 
+	money_u128_to_str(c->fee, fee, sizeof(fee));
 	db_params_init(&p);
 	db_param(&p, payment_id);
 	db_param_int(&p, (long long)(c->block_time > INT64_MAX / 2 ?
 	    INT64_MAX / 2 : c->block_time));
+	db_param(&p, known ? fee : NULL);
+	db_param(&p, known ? c->block_hash : NULL);
 	rc = db_run_command(s->db, sql, &p);
 	db_params_release(&p);
 	return rc;
@@ -451,9 +468,10 @@ fail:
 /*
  * Network fees from the receipts of recorded payments whose fee is not
  * known for their block yet: at most SCAN_FEE_MAX transactions a step,
- * newest first, one attempt each. A node that fails leaves the fee
- * unknown for the next step; a receipt without the fee's fields is
- * recorded as such (fee_block_hash set, network_fee NULL).
+ * newest first, one attempt each (native transfers got theirs from
+ * the receipt the scan read). A node that fails leaves the fee unknown
+ * for the next step; a receipt without the fee's fields is recorded as
+ * such (fee_block_hash set, network_fee NULL).
  */
 static int
 fetch_fees(struct scanner *s)
@@ -469,7 +487,7 @@ fetch_fees(struct scanner *s)
 	    "fee_block_hash IS NULL";
 	struct db_params p;
 	PGresult *res;
-	int i, n, rc = 0;
+	int i, n, rc = 0, failed = 0;
 
 	db_params_init(&p);
 	db_param(&p, s->net->name);
@@ -492,7 +510,11 @@ fetch_fees(struct scanner *s)
 		    &r) != RPC_OK) {
 			log_warn("%s: fee of %s: %s; next time", s->net->name,
 			    tx, rpc_last_error(s->rpc));
-			break;
+			/* One bad transaction must not starve the others;
+			 * a node that fails them all costs a few calls. */
+			if (++failed == SCAN_FEE_FAILURES)
+				break;
+			continue;
 		}
 		k = netfee_from_receipt(r, bh, &wei);
 		json_object_put(r);
@@ -742,6 +764,7 @@ scan_batch(struct scanner *s, uint64_t to, uint64_t head)
 			goto out;
 		}
 		memset(&c, 0, sizeof(c));
+		c.fee_rc = NETFEE_NOT_YET;
 		if (!match(s, t.to, token_asset(s, t.contract), t.contract,
 		    t.tx_hash, &c))
 			continue;
@@ -791,7 +814,8 @@ scan_batch(struct scanner *s, uint64_t to, uint64_t head)
 			memset(&c, 0, sizeof(c));
 			if (!match(s, tx.to, s->native, tx.to, tx.hash, &c))
 				continue;
-			if (tx_succeeded(s, tx.hash, &ok) == -1)
+			if (tx_succeeded(s, tx.hash, &ok, blocks[i].hdr.hash,
+			    &c.fee_rc, &c.fee) == -1)
 				goto out;
 			if (!ok)
 				continue;

@@ -123,7 +123,7 @@ valuation_apply(struct db *db, const char *invoice_id, int max_age)
 	    "LEFT JOIN rates r ON r.crypto = i.crypto_currency AND "
 	    "r.currency = i.currency WHERE p.invoice_id = $1 AND "
 	    "p.rate IS NULL AND p.status <> 'reverted' "
-	    "ORDER BY p.detected_at, p.id";
+	    "ORDER BY p.detected_at, p.id FOR UPDATE OF i, p";
 	static const char set_sql[] =
 	    "UPDATE payments SET rate = $2::numeric, rate_source = $3, "
 	    "rate_locked = $4::boolean, valued_at = now() "

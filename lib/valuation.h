@@ -96,9 +96,10 @@ int	valuation_sums_add(struct valuation_sums *, unsigned __int128 units,
 
 /*
  * Values the invoice's non-reverted payments that have no rate yet, in
- * the caller's transaction (the invoice row locked by the caller or not:
- * each payment row is updated once, WHERE rate IS NULL). max_age as in
- * valuation_in. Returns how many still wait for a rate, or -1 (logged).
+ * the caller's transaction, locking the invoice row first as
+ * payment_recompute does (when there is something to value). max_age as
+ * in valuation_in. Returns how many still wait for a rate, or -1
+ * (logged).
  */
 int	valuation_apply(struct db *, const char *invoice_id, int max_age);
 

@@ -195,6 +195,36 @@ class RateLockTest(unittest.TestCase):
         fee = int(r1["gasUsed"], 16) * int(r1["effectiveGasPrice"], 16)
         self.assertEqual(self.view(eth)["payments"][0]["network_fee"], eth_text(fee))
 
+    def test_reorg_values_the_payment_in_its_new_block(self):
+        inv = self.invoice()
+        payer = chain.accounts()[4]
+        rec = chain.send(payer, inv["address"], value=FINNEY)
+        raw = chain.raw_tx(rec["transactionHash"])
+        chain.mine(1)
+        # First after the lock, at the rate of the moment.
+        self.lock_at(inv, block_time(rec) - 1)
+        admin("rate", "set", "--crypto", "ETH", "--currency", "USD", "--rate", "3100")
+        chain.scan()
+        p = self.view(inv)["payments"][0]
+        self.assertEqual((p["rate"], p["rate_locked"], p["fiat_amount"]),
+                         ("3100", False, "31.00"))
+        # A reorganisation moves it to another block, whose second is
+        # within the lock now: valued again, and its fee read again.
+        chain.reorg(2, [(raw, 1)])
+        moved = chain.rpc("eth_getTransactionReceipt", rec["transactionHash"])
+        self.assertNotEqual(moved["blockHash"], rec["blockHash"])
+        self.lock_at(inv, block_time(moved))
+        chain.scan()
+        v = self.view(inv)
+        p = v["payments"][0]
+        self.assertEqual(int(p["block_number"]), int(moved["blockNumber"], 16))
+        self.assertEqual((p["rate"], p["rate_locked"], p["fiat_amount"],
+                          p["rate_difference"]), ("3000", True, "30.00", "0.00"))
+        fee = int(moved["gasUsed"], 16) * int(moved["effectiveGasPrice"], 16)
+        self.assertEqual(p["network_fee"], eth_text(fee))
+        self.assertEqual(events(inv["id"]).count("payment.detected"), 2)
+        self.assertIn("payment.reverted", events(inv["id"]))
+
 
 class FeedRateLockTest(unittest.TestCase):
     """The rate of the moment from cc-rates (the fake sources), and a

@@ -215,12 +215,14 @@ add_repriced(const char *txt, int dec, int exp, int64_t *got,
 	list = stored_json(txt, "[]");
 	memset(&conf, 0, sizeof(conf));
 	memset(&seen, 0, sizeof(seen));
-	n = json_object_array_length(list);
+	n = json_object_is_type(list, json_type_array) ?
+	    json_object_array_length(list) : 0;
 	for (i = 0; i < n && rc == 0; i++) {
 		bool confirmed;
 
 		e = json_object_array_get_idx(list, i);
-		if (json_object_array_length(e) != 3 ||
+		if (!json_object_is_type(e, json_type_array) ||
+		    json_object_array_length(e) != 3 ||
 		    money_str_to_u128(json_object_get_string(
 		    json_object_array_get_idx(e, 0)), &units) != MONEY_OK ||
 		    money_parse_dec(json_object_get_string(
@@ -230,7 +232,8 @@ add_repriced(const char *txt, int dec, int exp, int64_t *got,
 			break;
 		}
 		confirmed = strcmp(json_object_get_string(
-		    json_object_array_get_idx(e, 2)), "confirmed") == 0;
+		    json_object_array_get_idx(e, 2)),
+		    pay_status_name(PAY_CONFIRMED)) == 0;
 		rc = valuation_sums_add(confirmed ? &conf : &seen, units, dec,
 		    &rate, exp, confirmed);
 	}

@@ -3,6 +3,7 @@
 
 #include "db.h"
 #include "jsonx.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "money.h"
 #include "rates.h"
@@ -217,7 +218,8 @@ valuation_load_sums(struct db *db, const char *invoice_id, int decimals,
 		    MONEY_OK || money_parse_dec(db_val(res, i, "rate"),
 		    MONEY_MAX_SCALE, &rate) != MONEY_OK ||
 		    valuation_sums_add(s, units, decimals, &rate, exponent,
-		    strcmp(db_val(res, i, "status"), "confirmed") == 0) == -1)
+		    strcmp(db_val(res, i, "status"),
+		    pay_status_name(PAY_CONFIRMED)) == 0) == -1)
 			rc = -1;
 	}
 	if (rc == -1)

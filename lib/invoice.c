@@ -218,6 +218,7 @@ add_repriced(const char *txt, int dec, int exp, int64_t *got,
 	n = json_object_is_type(list, json_type_array) ?
 	    json_object_array_length(list) : 0;
 	for (i = 0; i < n && rc == 0; i++) {
+		const char *st;
 		bool confirmed;
 
 		e = json_object_array_get_idx(list, i);
@@ -231,8 +232,8 @@ add_repriced(const char *txt, int dec, int exp, int64_t *got,
 			rc = -1;
 			break;
 		}
-		confirmed = strcmp(json_object_get_string(
-		    json_object_array_get_idx(e, 2)),
+		st = json_object_get_string(json_object_array_get_idx(e, 2));
+		confirmed = st != NULL && strcmp(st,
 		    pay_status_name(PAY_CONFIRMED)) == 0;
 		rc = valuation_sums_add(confirmed ? &conf : &seen, units, dec,
 		    &rate, exp, confirmed);

@@ -90,6 +90,16 @@ class RateLockTest(unittest.TestCase):
             chain.mine(1)
             chain.scan()
 
+    def test_shortest_lock(self):
+        r = request("POST", "invoices", invoice_body(price_lock_duration=59), key=self.key)
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["field"], "price_lock_duration")
+        inv = self.invoice()
+        lock = psql("SELECT extract(epoch FROM rate_expires_at - created_at)::int, "
+                    "extract(epoch FROM expires_at - created_at)::int FROM invoices "
+                    "WHERE id = '%s'" % inv["id"])
+        self.assertEqual(lock, ["60|1800"])
+
     def test_both_sides_of_the_boundary(self):
         before, at, after = self.invoice(), self.invoice(), self.invoice()
         for inv in (before, at, after):
@@ -285,13 +295,19 @@ class FeedRateLockTest(unittest.TestCase):
             chain.scan()
 
     def test_feed_rate_of_the_moment(self):
-        inv = self.invoice()
+        early, inv = self.invoice(), self.invoice()
         self.assertEqual((inv["exchange_rate"]["rate"], inv["exchange_rate"]["source"]),
                          ("3000", "coinbase"))
+        chain.pay_eth(early["address"], FINNEY)     # within its 60 s
         self.rates("3090")       # +3%: within max_deviation
         self.pay_after_lock(inv)
         chain.scan()
         self.settle()
+        v = self.view(early)
+        p = v["payments"][0]
+        self.assertEqual((p["rate"], p["rate_source"], p["rate_locked"], p["fiat_amount"],
+                          p["rate_difference"]), ("3000", "coinbase", True, "30.00", "0.00"))
+        self.assertEqual(v["status"], "paid")
         v = self.view(inv)
         p = v["payments"][0]
         self.assertEqual((p["rate"], p["rate_source"], p["rate_locked"]),

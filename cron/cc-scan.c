@@ -139,6 +139,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "cc-scan: %s\n", err);
 		return 1;
 	}
+	/* Payments after an invoice's rate lock take a rate this fresh. */
+	opts.rates_max_age = cfg.rates_max_age;
 	signal(SIGPIPE, SIG_IGN);
 	for (k = 0; k < nonly; k++)
 		if (config_network(&cfg, only[k]) == NULL) {

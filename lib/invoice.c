@@ -21,6 +21,8 @@
 #include "payuri.h"
 #include "rates.h"
 #include "util.h"
+#include "valuation.h"
+#include "netfee.h"
 
 /*
  * Columns of every invoice read, read back by name. Computed columns are
@@ -43,14 +45,22 @@
 	"(extract(epoch FROM created_at) * 1000000)::bigint AS created_us, " \
 	"refund_partial_payments"
 
-/* What counts toward payment_progress: confirmed, and still confirming. */
+/*
+ * What counts toward payment_progress: confirmed, and still confirming;
+ * units valued at the locked rate, and apart the payments valued after
+ * the lock at their own rates ([units, rate, status] each).
+ */
 #define PROGRESS_COLS \
 	"(SELECT coalesce(sum(amount), 0) FROM payments p WHERE " \
 	"p.invoice_id = invoices.id AND p.status = 'confirmed' AND NOT " \
-	"p.late)::text AS confirmed_units, " \
+	"p.late AND p.rate_locked)::text AS confirmed_units, " \
 	"(SELECT coalesce(sum(amount), 0) FROM payments p WHERE " \
 	"p.invoice_id = invoices.id AND p.status IN ('detected', " \
-	"'confirming') AND NOT p.late)::text AS confirming_units"
+	"'confirming') AND NOT p.late AND p.rate_locked)::text AS " \
+	"confirming_units, (SELECT coalesce(json_agg(json_build_array(" \
+	"p.amount::text, p.rate::text, p.status)), '[]')::text FROM " \
+	"payments p WHERE p.invoice_id = invoices.id AND p.status <> " \
+	"'reverted' AND NOT p.late AND NOT p.rate_locked) AS repriced"
 
 /*
  * A payment's confirmations: the stored count, which cc-scan updates
@@ -195,9 +205,61 @@ row_to_json(const struct cc_config *cfg, const PGresult *res, int r)
 }
 
 /*
+ * Adds the payments valued after the rate lock (PROGRESS_COLS'
+ * "repriced") to the confirmed and confirming sums, each at its own rate
+ * rounded down, as the lifecycle counts them. 0 or -1.
+ */
+static int
+add_repriced(const char *txt, int dec, int exp, int64_t *got,
+    int64_t *wait)
+{
+	struct valuation_sums conf, seen;
+	json_object *list, *e;
+	unsigned __int128 units;
+	struct money_dec rate;
+	size_t i, n;
+	int rc = 0;
+
+	if (txt == NULL)
+		return 0;
+	list = stored_json(txt, "[]");
+	memset(&conf, 0, sizeof(conf));
+	memset(&seen, 0, sizeof(seen));
+	n = json_object_is_type(list, json_type_array) ?
+	    json_object_array_length(list) : 0;
+	for (i = 0; i < n && rc == 0; i++) {
+		const char *st;
+		bool confirmed;
+
+		e = json_object_array_get_idx(list, i);
+		if (!json_object_is_type(e, json_type_array) ||
+		    json_object_array_length(e) != 3 ||
+		    money_str_to_u128(json_object_get_string(
+		    json_object_array_get_idx(e, 0)), &units) != MONEY_OK ||
+		    money_parse_dec(json_object_get_string(
+		    json_object_array_get_idx(e, 1)), MONEY_MAX_SCALE,
+		    &rate) != MONEY_OK) {
+			rc = -1;
+			break;
+		}
+		st = json_object_get_string(json_object_array_get_idx(e, 2));
+		confirmed = st != NULL && strcmp(st,
+		    pay_status_name(PAY_CONFIRMED)) == 0;
+		rc = valuation_sums_add(confirmed ? &conf : &seen, units, dec,
+		    &rate, exp, confirmed);
+	}
+	json_object_put(list);
+	if (rc == 0 && (money_add(*got, conf.confirmed_minor, got) !=
+	    MONEY_OK || money_add(*wait, seen.seen_minor, wait) != MONEY_OK))
+		rc = -1;
+	return rc;
+}
+
+/*
  * How much of the total has arrived: confirmed payments (and, apart,
- * those still confirming) in the invoice currency at the locked rate,
- * rounded down; percent with two decimals, rounded down.
+ * those still confirming) in the invoice currency at the locked rate
+ * (after the lock, at each payment's own rate), rounded down; percent
+ * with two decimals, rounded down.
  */
 static json_object *
 progress_json(const PGresult *res, int r)
@@ -215,7 +277,9 @@ progress_json(const PGresult *res, int r)
 	    MONEY_OK || money_str_to_u128(db_val(res, r, "confirming_units"),
 	    &pu) != MONEY_OK ||
 	    money_crypto_to_fiat(cu, dec, &rate, exp, &got) != MONEY_OK ||
-	    money_crypto_to_fiat(pu, dec, &rate, exp, &wait) != MONEY_OK)
+	    money_crypto_to_fiat(pu, dec, &rate, exp, &wait) != MONEY_OK ||
+	    add_repriced(db_val(res, r, "repriced"), dec, exp, &got, &wait) ==
+	    -1)
 		got = wait = 0;
 	add_minor(o, "received", got, exp);
 	add_minor(o, "required", total, exp);
@@ -255,8 +319,12 @@ add_merchant_fields(const struct cc_config *cfg, json_object *o,
 	jsonx_add_str(o, "expired_at", db_val(res, r, "expired_at"));
 	jsonx_add_str(o, "overpaid_at", db_val(res, r, "overpaid_at"));
 	payments = stored_json(db_val(res, r, "payments"), "[]");
-	amounts_from_units(payments, dec, id);
 	net = config_network(cfg, db_val(res, r, "network"));
+	/* Before the amounts turn from base units into decimals. */
+	valuation_annotate(payments, dec, db_val(res, r, "rate"),
+	    (int)val_int(res, r, "currency_exp"));
+	netfee_annotate(payments, net);
+	amounts_from_units(payments, dec, id);
 	n = json_object_array_length(payments);
 	for (i = 0; i < n && net != NULL; i++)
 		jsonx_add(json_object_array_get_idx(payments, i),
@@ -554,7 +622,10 @@ invoice_get(struct db *db, const struct cc_config *cfg, const struct auth *a,
 	    "p.block_number, 'from_address', p.from_address, 'detected_at', "
 	    "cc_ts(p.detected_at), 'confirmed_at', cc_ts(p.confirmed_at), "
 	    "'reverted_at', cc_ts(p.reverted_at), 'late', p.late, "
-	    "'network_fee', NULL) ORDER BY p.detected_at, p.id), '[]')::text "
+	    "'network_fee', p.network_fee::text, 'block_time', "
+	    "cc_ts(p.block_time), 'rate', p.rate::text, 'rate_source', "
+	    "p.rate_source, 'rate_locked', p.rate_locked) "
+	    "ORDER BY p.detected_at, p.id), '[]')::text "
 	    "FROM payments p WHERE p.invoice_id = invoices.id) AS payments, "
 	    "(SELECT coalesce(json_agg(json_build_object('id', c.id, "
 	    "'amount', c.amount::text, "

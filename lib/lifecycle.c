@@ -38,12 +38,44 @@ inv_status_from_name(const char *name, enum inv_status *out)
 	return -1;
 }
 
+/*
+ * What an overpayment gives back when payments came after the lock: the
+ * locked payments pay first, at the locked rate; the rest of the total is
+ * priced at the latest repriced rate (rounded up, as at creation) and
+ * what the repriced payments brought beyond it is the overpayment.
+ */
+static int
+overpaid_repriced(const struct lifecycle_in *in, int64_t locked_received,
+    unsigned __int128 *units)
+{
+	unsigned __int128 due;
+
+	if (locked_received >= in->total_minor) {
+		if (money_fiat_to_crypto(in->total_minor, in->exponent,
+		    &in->rate, in->decimals, &due) != MONEY_OK ||
+		    due > in->confirmed_units || in->confirmed_units - due >
+		    ~(unsigned __int128)0 - in->repriced_confirmed_units)
+			return -1;
+		*units = in->confirmed_units - due +
+		    in->repriced_confirmed_units;
+		return 0;
+	}
+	if (money_fiat_to_crypto(in->total_minor - locked_received,
+	    in->exponent, &in->repriced_rate, in->decimals, &due) !=
+	    MONEY_OK)
+		return -1;
+	/* Repriced payments at several rates can fall short of it. */
+	*units = due < in->repriced_confirmed_units ?
+	    in->repriced_confirmed_units - due : 0;
+	return 0;
+}
+
 void
 lifecycle_next(const struct lifecycle_in *in, struct lifecycle_out *out)
 {
 	enum inv_status next;
 	unsigned __int128 due;
-	int64_t received, seen, required, ceiling;
+	int64_t received, seen, required, ceiling, locked_received;
 	bool full, seen_full, past;
 
 	memset(out, 0, sizeof(*out));
@@ -51,7 +83,11 @@ lifecycle_next(const struct lifecycle_in *in, struct lifecycle_out *out)
 
 	if ((unsigned int)in->status >= INV__MAX || in->total_minor < 0 ||
 	    in->underpay_minor < 0 || in->overpay_minor < 0 ||
-	    in->seen_units < in->confirmed_units)
+	    in->seen_units < in->confirmed_units ||
+	    in->repriced_confirmed_minor < 0 ||
+	    in->repriced_seen_minor < in->repriced_confirmed_minor ||
+	    (in->repriced_confirmed_units > 0 &&
+	    in->repriced_rate.mant == 0))
 		goto err;
 	/* Scales, a zero rate and values beyond int64_t all fail here. */
 	if (money_crypto_to_fiat(in->confirmed_units, in->decimals, &in->rate,
@@ -59,6 +95,11 @@ lifecycle_next(const struct lifecycle_in *in, struct lifecycle_out *out)
 		goto err;
 	if (money_crypto_to_fiat(in->seen_units, in->decimals, &in->rate,
 	    in->exponent, &seen) != MONEY_OK)
+		goto err;
+	locked_received = received;
+	if (money_add(received, in->repriced_confirmed_minor, &received) !=
+	    MONEY_OK || money_add(seen, in->repriced_seen_minor, &seen) !=
+	    MONEY_OK)
 		goto err;
 	if (money_add(in->total_minor, in->overpay_minor, &ceiling) !=
 	    MONEY_OK)
@@ -72,8 +113,10 @@ lifecycle_next(const struct lifecycle_in *in, struct lifecycle_out *out)
 	 * Some money must have come: a tolerance as large as the total
 	 * would otherwise mark an invoice paid that nobody paid.
 	 */
-	full = in->confirmed_units > 0 && received >= required;
-	seen_full = in->seen_units > 0 && seen >= required;
+	full = (in->confirmed_units > 0 || in->repriced_confirmed_units >
+	    0) && received >= required;
+	seen_full = (in->seen_units > 0 || in->repriced_seen_minor > 0 ||
+	    in->repriced_confirmed_units > 0) && seen >= required;
 	past = in->now >= in->expires_at;
 
 	next = in->status;
@@ -83,7 +126,7 @@ lifecycle_next(const struct lifecycle_in *in, struct lifecycle_out *out)
 		if (full) {
 			next = INV_PAID;
 			out->paid = true;
-		} else if (past && !seen_full) {
+		} else if (past && !seen_full && !in->awaiting_rate) {
 			next = INV_EXPIRED;
 			out->expired = true;
 		} else if (in->viewed)
@@ -93,7 +136,7 @@ lifecycle_next(const struct lifecycle_in *in, struct lifecycle_out *out)
 		if (full)
 			break;
 		out->reopened = true;
-		if (!past || seen_full)
+		if (!past || seen_full || in->awaiting_rate)
 			next = INV_PENDING;
 		else {
 			next = INV_EXPIRED;
@@ -111,12 +154,16 @@ lifecycle_next(const struct lifecycle_in *in, struct lifecycle_out *out)
 		 * the rounded-up price, so due <= confirmed_units; checked
 		 * all the same rather than wrapping around.
 		 */
-		if (money_fiat_to_crypto(in->total_minor, in->exponent,
-		    &in->rate, in->decimals, &due) != MONEY_OK ||
-		    due > in->confirmed_units)
+		if (in->repriced_confirmed_units == 0) {
+			if (money_fiat_to_crypto(in->total_minor,
+			    in->exponent, &in->rate, in->decimals, &due) !=
+			    MONEY_OK || due > in->confirmed_units)
+				goto err;
+			out->overpaid_units = in->confirmed_units - due;
+		} else if (overpaid_repriced(in, locked_received,
+		    &out->overpaid_units) == -1)
 			goto err;
 		out->overpaid = true;
-		out->overpaid_units = in->confirmed_units - due;
 	}
 
 	out->status = next;

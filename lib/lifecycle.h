@@ -52,13 +52,34 @@ struct lifecycle_in {
 	/* locked rate: fiat price of one whole crypto unit */
 	struct money_dec	 rate;
 	int			 decimals;	/* 6 USDT, 18 ETH */
-	/* sum of the confirmed, non-late payments, in base units */
+	/*
+	 * Sum of the confirmed, non-late payments valued at the locked rate
+	 * (seen at or before exchange_rate.expires_at), in base units.
+	 */
 	unsigned __int128	 confirmed_units;
 	/*
-	 * Sum of all non-reverted, non-late payments, confirmed or not:
-	 * never less than confirmed_units.
+	 * Sum of all non-reverted, non-late payments valued at the locked
+	 * rate, confirmed or not: never less than confirmed_units.
 	 */
 	unsigned __int128	 seen_units;
+	/*
+	 * Payments seen after the lock, each valued at its own rate (see
+	 * lib/valuation.h) and rounded down: the confirmed ones' fiat sum,
+	 * all non-reverted ones' (never less), the confirmed ones' base
+	 * units, and the rate of the latest of them (which prices what an
+	 * overpayment beyond the locked payments gives back). All 0 when
+	 * every payment came within the lock.
+	 */
+	int64_t			 repriced_confirmed_minor;
+	int64_t			 repriced_seen_minor;
+	unsigned __int128	 repriced_confirmed_units;
+	struct money_dec	 repriced_rate;
+	/*
+	 * A non-late payment came after the lock and waits for a current
+	 * rate: it counts toward nothing yet, and the invoice does not
+	 * expire meanwhile (its money arrived before expires_at).
+	 */
+	bool			 awaiting_rate;
 	int64_t			 now;		/* unix seconds */
 	int64_t			 expires_at;	/* unix seconds */
 	/* the customer opened the invoice: asks for created -> pending */
@@ -69,9 +90,12 @@ struct lifecycle_in {
 
 struct lifecycle_out {
 	enum inv_status		 status;	/* the state to store */
-	/* confirmed_units in fiat at the locked rate, rounded down */
+	/*
+	 * confirmed_units in fiat at the locked rate, rounded down, plus
+	 * repriced_confirmed_minor
+	 */
 	int64_t			 received_minor;
-	int64_t			 seen_minor;	/* same for seen_units */
+	int64_t			 seen_minor;	/* same for the seen sums */
 	/* total_minor - underpay_minor, at least 0 */
 	int64_t			 required_minor;
 	bool			 paid;		/* emit invoice.paid */
@@ -84,7 +108,11 @@ struct lifecycle_out {
 	 * With overpaid: confirmed_units minus the crypto amount worth
 	 * total_minor (rounded up, as money_fiat_to_crypto does); else 0.
 	 * It can be 0 with overpaid set when one base unit is worth more
-	 * than the overpayment threshold.
+	 * than the overpayment threshold. With repriced payments: all
+	 * confirmed units minus the locked-rate price of the total if the
+	 * locked payments alone reach it, else repriced_confirmed_units
+	 * minus what the rest of the total costs at repriced_rate (rounded
+	 * up; 0 if that is more).
 	 */
 	unsigned __int128	 overpaid_units;
 	/*
@@ -105,7 +133,8 @@ struct lifecycle_out {
  *  - created/pending with a full confirmed payment -> paid (paid), even
  *    past expires_at: expiry never overrides money that arrived;
  *  - else created/pending at or after expires_at -> expired (expired),
- *    unless a full payment is seen and still confirming: it keeps waiting;
+ *    unless a full payment is seen and still confirming, or a payment
+ *    awaits a rate: it keeps waiting;
  *  - else created + viewed -> pending; otherwise unchanged;
  *  - paid without a full confirmed payment any more (reorg) -> reopened,
  *    and pending before expires_at or while a full payment is seen, else
@@ -116,7 +145,9 @@ struct lifecycle_out {
  * overpay_minor sets overpaid, unless overpaid_before.
  *
  * Inconsistent inputs give error -1: a status outside the enum; a negative
- * total or threshold; seen_units below confirmed_units; a scale outside
+ * total or threshold; seen_units below confirmed_units (or
+ * repriced_seen_minor below repriced_confirmed_minor, or either below 0;
+ * a zero repriced_rate with repriced units); a scale outside
  * 0..MONEY_MAX_SCALE; a zero rate; a fiat value above INT64_MAX;
  * total_minor + overpay_minor above INT64_MAX. These are checked whatever
  * the state, final ones included.

@@ -11,6 +11,7 @@
 #include "money.h"
 #include "payment.h"
 #include "util.h"
+#include "valuation.h"
 
 static void
 add_units(json_object *o, const char *key, unsigned __int128 units, int dec)
@@ -93,10 +94,11 @@ payment_recompute(struct db *db, const char *invoice_id, bool viewed)
 	    "i.overpaid_at IS NOT NULL AS overpaid_before, i.crypto_currency, "
 	    "i.merchant_id, i.overpay_action, "
 	    "(SELECT coalesce(sum(amount), 0) FROM payments p WHERE "
-	    "p.invoice_id = i.id AND p.status = 'confirmed' AND NOT p.late)"
-	    "::text AS confirmed_units, "
+	    "p.invoice_id = i.id AND p.status = 'confirmed' AND NOT p.late "
+	    "AND p.rate_locked)::text AS confirmed_units, "
 	    "(SELECT coalesce(sum(amount), 0) FROM payments p WHERE "
-	    "p.invoice_id = i.id AND p.status <> 'reverted' AND NOT p.late)"
+	    "p.invoice_id = i.id AND p.status <> 'reverted' AND NOT p.late "
+	    "AND p.rate_locked)"
 	    "::text AS seen_units, extract(epoch FROM now())::bigint AS now, "
 	    "i.currency FROM invoices i WHERE i.id = $1 FOR UPDATE";
 	static const char update_sql[] =
@@ -112,6 +114,7 @@ payment_recompute(struct db *db, const char *invoice_id, bool viewed)
 	    "RETURNING cc_ts(paid_at) AS paid_at";
 	struct lifecycle_in in;
 	struct lifecycle_out out;
+	struct valuation_sums vs;
 	struct db_params p;
 	char merchant[64], asset[16], action[24], currency[8];
 	PGresult *res, *upd = NULL;
@@ -119,6 +122,9 @@ payment_recompute(struct db *db, const char *invoice_id, bool viewed)
 	int64_t v;
 	enum payment_result rc = PAYMENT_DB_ERROR;
 
+	/* Payments within the lock, and pegs; the scanner did the rest. */
+	if (valuation_apply(db, invoice_id, -1) == -1)
+		return PAYMENT_DB_ERROR;
 	res = db_run1(db, load_sql, invoice_id);
 	if (res == NULL)
 		return PAYMENT_DB_ERROR;
@@ -152,6 +158,14 @@ payment_recompute(struct db *db, const char *invoice_id, bool viewed)
 	cc_strlcpy(currency, db_val(res, 0, "currency"), sizeof(currency));
 	PQclear(res);
 	res = NULL;
+	if (valuation_load_sums(db, invoice_id, in.decimals, in.exponent,
+	    &vs) == -1)
+		return PAYMENT_BROKEN;
+	in.repriced_confirmed_minor = vs.confirmed_minor;
+	in.repriced_seen_minor = vs.seen_minor;
+	in.repriced_confirmed_units = vs.confirmed_units;
+	in.repriced_rate = vs.last_rate;
+	in.awaiting_rate = vs.awaiting;
 
 	lifecycle_next(&in, &out);
 	if (out.error != 0) {
@@ -190,7 +204,8 @@ payment_recompute(struct db *db, const char *invoice_id, bool viewed)
 		    sizeof(txt));
 		jsonx_add(data, "total_received", jsonx_decimal(txt));
 	}
-	add_units(data, "crypto_received", in.confirmed_units, in.decimals);
+	add_units(data, "crypto_received", in.confirmed_units +
+	    in.repriced_confirmed_units, in.decimals);
 	if (out.paid) {
 		if (add_paying_payment(db, invoice_id, data) == -1)
 			goto out;

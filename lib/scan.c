@@ -21,8 +21,14 @@
 #include "rpc.h"
 #include "scan.h"
 #include "util.h"
+#include "valuation.h"
+#include "netfee.h"
 
 #define SCAN_RPC_TIMEOUT_MS	15000
+/* Per step: invoices revalued when a rate came, receipts read for fees. */
+#define SCAN_VALUE_MAX		20
+#define SCAN_FEE_MAX		32
+#define SCAN_FEE_FAILURES	3	/* node errors that end a step's fees */
 
 struct inv_ref {
 	char	 id[48];
@@ -41,6 +47,10 @@ struct candidate {
 	int64_t			 log_index;
 	uint64_t		 block_number;
 	char			 block_hash[67];
+	uint64_t		 block_time;	/* the block's timestamp */
+	/* NETFEE_OK: fee read from the receipt already (native coin) */
+	enum netfee_result	 fee_rc;
+	unsigned __int128	 fee;
 	uint8_t			 from[20];
 	uint8_t			 to[20];
 	unsigned __int128	 value;
@@ -249,9 +259,15 @@ get_logs(struct scanner *s, uint64_t from, uint64_t to, json_object *arr)
 	return 0;
 }
 
-/* True if the transaction succeeded (a reverted one moved no value). */
+/*
+ * True if the transaction succeeded (a reverted one moved no value); and
+ * its fee from the same receipt when it is of block_hash (else fee_rc is
+ * not NETFEE_OK, and fetch_fees reads it later).
+ */
 static int
-tx_succeeded(struct scanner *s, const char *hash, bool *ok)
+tx_succeeded(struct scanner *s, const char *hash, bool *ok,
+    const char *block_hash, enum netfee_result *fee_rc,
+    unsigned __int128 *fee)
 {
 	char params[96];
 	json_object *r = NULL, *st;
@@ -268,6 +284,7 @@ tx_succeeded(struct scanner *s, const char *hash, bool *ok)
 	}
 	*ok = json_object_object_get_ex(r, "status", &st) &&
 	    strcmp(json_object_get_string(st), "0x1") == 0;
+	*fee_rc = netfee_from_receipt(r, block_hash, fee);
 	json_object_put(r);
 	return 0;
 }
@@ -367,6 +384,9 @@ recompute_failed(struct scanner *s, const char *invoice_id)
 {
 	enum payment_result rc;
 
+	/* Payments after the rate lock need [rates] max_age. */
+	if (valuation_apply(s->db, invoice_id, s->opts->rates_max_age) == -1)
+		return true;
 	rc = payment_recompute(s->db, invoice_id, false);
 	return rc != PAYMENT_OK && rc != PAYMENT_NOT_FOUND;
 }
@@ -378,6 +398,8 @@ static const struct cc_asset *token_asset(const struct scanner *,
 static json_object *payment_row_json(const struct scanner *,
 		    const PGresult *, int, const char *status,
 		    const char *previous);
+static int	note_block(struct scanner *, const char *payment_id,
+		    const struct candidate *);
 
 /*
  * The payment.detected of a payment just recorded (block -1: pending, not
@@ -452,7 +474,9 @@ promote_pending(struct scanner *s, const struct candidate *c)
 		    "%llu", s->net->name, db_val(res, 0, "id"),
 		    db_val(res, 0, "invoice_id"),
 		    (unsigned long long)c->block_number);
-		rc = recompute_failed(s, db_val(res, 0, "invoice_id")) ? -1 : 1;
+		/* Valued again by its block's time; its fee. */
+		rc = note_block(s, db_val(res, 0, "id"), c) == -1 ||
+		    recompute_failed(s, db_val(res, 0, "invoice_id")) ? -1 : 1;
 	}
 	PQclear(res);
 	return rc;
@@ -736,6 +760,155 @@ fail:
 	return -1;
 }
 
+/* --- rate lock and network fee (issue 15) ---------------------------- */
+
+/*
+ * A payment recorded anew (or back in another block after a
+ * reorganisation): its block's time, by which valuation.h decides
+ * whether it came within the rate lock, its valuation to be done (again)
+ * for this block, and its fee: known when the scan read the receipt
+ * (native transfers), else left to fetch_fees.
+ */
+static int
+note_block(struct scanner *s, const char *payment_id,
+    const struct candidate *c)
+{
+	static const char sql[] =
+	    "UPDATE payments SET block_time = timestamptz 'epoch' + "
+	    "$2::bigint * interval '1 second', rate = NULL, rate_source = "
+	    "NULL, rate_locked = NULL, valued_at = NULL, network_fee = "
+	    "$3::numeric, fee_block_hash = $4 WHERE id = $1";
+	struct db_params p;
+	char fee[48];
+	bool known = c->fee_rc == NETFEE_OK;
+	int rc;
+
+	money_u128_to_str(c->fee, fee, sizeof(fee));
+	db_params_init(&p);
+	db_param(&p, payment_id);
+	db_param_int(&p, (long long)(c->block_time > INT64_MAX / 2 ?
+	    INT64_MAX / 2 : c->block_time));
+	db_param(&p, known ? fee : NULL);
+	db_param(&p, known ? c->block_hash : NULL);
+	rc = db_run_command(s->db, sql, &p);
+	db_params_release(&p);
+	return rc;
+}
+
+/*
+ * Payments after the rate lock that found no current rate: valued as
+ * soon as one is there (a few invoices a step), each invoice with its
+ * recompute in one transaction. 0 or -1 (database).
+ */
+static int
+value_waiting(struct scanner *s)
+{
+	static const char sql[] =
+	    "SELECT DISTINCT invoice_id FROM (SELECT invoice_id FROM "
+	    "payments WHERE network = $1 AND rate IS NULL AND status <> "
+	    "'reverted' AND NOT late ORDER BY detected_at LIMIT $2::int) w";
+	struct db_params p;
+	PGresult *res;
+	int i, n;
+
+	db_params_init(&p);
+	db_param(&p, s->net->name);
+	db_param_int(&p, SCAN_VALUE_MAX);
+	res = db_run(s->db, sql, &p);
+	db_params_release(&p);
+	if (res == NULL)
+		return -1;
+	n = PQntuples(res);
+	for (i = 0; i < n; i++) {
+		if (db_begin(s->db) == -1)
+			goto fail;
+		if (recompute_failed(s, db_val(res, i, "invoice_id"))) {
+			db_rollback(s->db);
+			goto fail;
+		}
+		if (db_commit(s->db) == -1)
+			goto fail;
+	}
+	PQclear(res);
+	return 0;
+fail:
+	PQclear(res);
+	return -1;
+}
+
+/*
+ * Network fees from the receipts of recorded payments whose fee is not
+ * known for their block yet: at most SCAN_FEE_MAX transactions a step,
+ * newest first, one attempt each (native transfers got theirs from
+ * the receipt the scan read). A node that fails leaves the fee unknown
+ * for the next step; a receipt without the fee's fields is recorded as
+ * such (fee_block_hash set, network_fee NULL).
+ */
+static int
+fetch_fees(struct scanner *s)
+{
+	static const char sql[] =
+	    "SELECT tx_hash, block_hash FROM payments WHERE network = $1 "
+	    "AND fee_block_hash IS NULL AND status <> 'reverted' AND NOT "
+	    "pending "
+	    "GROUP BY tx_hash, block_hash ORDER BY max(detected_at) DESC "
+	    "LIMIT $2::int";
+	static const char set_sql[] =
+	    "UPDATE payments SET network_fee = $4::numeric, fee_block_hash = "
+	    "$3 WHERE network = $1 AND tx_hash = $2 AND block_hash = $3 AND "
+	    "fee_block_hash IS NULL";
+	struct db_params p;
+	PGresult *res;
+	int i, n, rc = 0, failed = 0;
+
+	db_params_init(&p);
+	db_param(&p, s->net->name);
+	db_param_int(&p, SCAN_FEE_MAX);
+	res = db_run(s->db, sql, &p);
+	db_params_release(&p);
+	if (res == NULL)
+		return -1;
+	n = PQntuples(res);
+	for (i = 0; i < n && rc == 0; i++) {
+		const char *tx = db_val(res, i, "tx_hash");
+		const char *bh = db_val(res, i, "block_hash");
+		char params[96], fee[48];
+		json_object *r = NULL;
+		unsigned __int128 wei;
+		enum netfee_result k;
+
+		snprintf(params, sizeof(params), "[\"%s\"]", tx);
+		if (rpc_call(s->rpc, "eth_getTransactionReceipt", params,
+		    &r) != RPC_OK) {
+			log_warn("%s: fee of %s: %s; next time", s->net->name,
+			    tx, rpc_last_error(s->rpc));
+			/* One bad transaction must not starve the others;
+			 * a node that fails them all costs a few calls. */
+			if (++failed == SCAN_FEE_FAILURES)
+				break;
+			continue;
+		}
+		k = netfee_from_receipt(r, bh, &wei);
+		json_object_put(r);
+		if (k == NETFEE_NOT_YET)
+			continue;
+		if (k == NETFEE_NONE)
+			log_warn("%s: the receipt of %s has no gasUsed or "
+			    "effectiveGasPrice: its fee stays unknown",
+			    s->net->name, tx);
+		money_u128_to_str(wei, fee, sizeof(fee));
+		db_params_init(&p);
+		db_param(&p, s->net->name);
+		db_param(&p, tx);
+		db_param(&p, bh);
+		db_param(&p, k == NETFEE_OK ? fee : NULL);
+		rc = db_run_command(s->db, set_sql, &p);
+		db_params_release(&p);
+	}
+	PQclear(res);
+	return rc;
+}
+
 static int
 record(struct scanner *s, const struct candidate *c, uint64_t head)
 {
@@ -792,6 +965,8 @@ record(struct scanner *s, const struct candidate *c, uint64_t head)
 	cc_strlcpy(id, db_val(res, 0, "id"), sizeof(id));
 	late = db_val(res, 0, "late")[0] == 't';
 	PQclear(res);
+	if (note_block(s, id, c) == -1)
+		return -1;
 	failpoint("scan.after_payment_insert");
 	log_info("%s: payment %s of %s to invoice %s in block %llu%s",
 	    s->net->name, id, c->asset->symbol, c->inv->id,
@@ -944,6 +1119,7 @@ scan_batch(struct scanner *s, uint64_t to, uint64_t head)
 			goto out;
 		}
 		memset(&c, 0, sizeof(c));
+		c.fee_rc = NETFEE_NOT_YET;
 		if (!match(s, t.to, token_asset(s, t.contract), t.contract,
 		    t.tx_hash, &c))
 			continue;
@@ -958,6 +1134,7 @@ scan_batch(struct scanner *s, uint64_t to, uint64_t head)
 		c.log_index = (int64_t)t.log_index;
 		c.block_number = t.block_number;
 		cc_strlcpy(c.block_hash, t.block_hash, sizeof(c.block_hash));
+		c.block_time = blocks[t.block_number - from].hdr.timestamp;
 		memcpy(c.from, t.from, 20);
 		memcpy(c.to, t.to, 20);
 		c.value = t.value;
@@ -992,7 +1169,8 @@ scan_batch(struct scanner *s, uint64_t to, uint64_t head)
 			memset(&c, 0, sizeof(c));
 			if (!match(s, tx.to, s->native, tx.to, tx.hash, &c))
 				continue;
-			if (tx_succeeded(s, tx.hash, &ok) == -1)
+			if (tx_succeeded(s, tx.hash, &ok, blocks[i].hdr.hash,
+			    &c.fee_rc, &c.fee) == -1)
 				goto out;
 			if (!ok)
 				continue;
@@ -1001,6 +1179,7 @@ scan_batch(struct scanner *s, uint64_t to, uint64_t head)
 			c.block_number = blocks[i].hdr.number;
 			cc_strlcpy(c.block_hash, blocks[i].hdr.hash,
 			    sizeof(c.block_hash));
+			c.block_time = blocks[i].hdr.timestamp;
 			memcpy(c.from, tx.from, 20);
 			memcpy(c.to, tx.to, 20);
 			c.value = tx.value;
@@ -1334,6 +1513,10 @@ step(struct scanner *s, bool *idle)
 			return rc;
 	}
 	if (update_confirmations(s, head) == -1)
+		return -1;
+	if (value_waiting(s) == -1)
+		return -1;
+	if (fetch_fees(s) == -1)
 		return -1;
 	*idle = s->cursor >= head;
 	/* At the head: what is about to be mined (0 confirmations). */

@@ -20,6 +20,9 @@ struct scan_opts {
 	uint64_t	 batch;		/* blocks per batch (max range) */
 	int		 poll_ms;	/* pause when at the head */
 	bool		 progress;	/* print a progress line while behind */
+	/* [rates] max_age: a feed's rate values payments made after an
+	 * invoice's rate lock while at most this old (lib/valuation.h) */
+	int		 rates_max_age;
 };
 
 #define SCAN_DEFAULT_BATCH	100

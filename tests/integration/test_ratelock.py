@@ -1,0 +1,353 @@
+"""Rate locks through the real stack: payments on the local chain just
+before, at and after an invoice's exchange_rate.expires_at, valued at the
+locked rate or at the rate of the moment (a manual rate, or cc-rates'
+from the fake sources), with the difference recorded per payment; a
+pegged invoice keeps its peg; a payment after the lock with no fresh
+rate waits, unvalued, until one comes. And payments[].network_fee from
+the transaction's receipt."""
+import os
+import subprocess
+import tempfile
+import unittest
+from decimal import Decimal
+
+import chain
+from cc import ENV, admin, invoice_body, new_merchant, psql, request
+from fake_rates import FakeRates
+
+FINNEY = 10 ** 16      # 0.01 ETH: 30.00 USD at 3000.00
+
+
+def stack_config(extra):
+    """The stack's cc.conf with its [rates] section replaced by extra."""
+    out, skip = [], False
+    with open(ENV["CC_CONF"]) as f:
+        for line in f:
+            s = line.strip()
+            if s.startswith("["):
+                skip = s == "[rates]"
+            if not skip:
+                out.append(line)
+    return "".join(out) + "\n[rates]\n" + extra
+
+
+def events(inv):
+    return psql("SELECT type FROM events WHERE invoice_id = '%s' ORDER BY seq" % inv)
+
+
+def event_field(inv, type_, field):
+    return psql("SELECT data->>'%s' FROM events WHERE invoice_id = '%s' AND type = '%s'"
+                % (field, inv, type_))
+
+
+def block_time(receipt):
+    blk = chain.rpc("eth_getBlockByNumber", receipt["blockNumber"], False)
+    return int(blk["timestamp"], 16)
+
+
+def eth_text(wei):
+    """Wei as the exact decimal text of ETH, trailing zeros dropped."""
+    t = format(Decimal(wei).scaleb(-18), "f")
+    return t.rstrip("0").rstrip(".") if "." in t else t
+
+
+class RateLockTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.merchant, cls.key = new_merchant("Rate Lock Shop")
+        # Rates are global: the demo's manual ETH/USD comes back after.
+        for row in psql("SELECT rate::text FROM rates WHERE crypto = 'ETH' "
+                        "AND currency = 'USD'"):
+            cls.addClassCleanup(admin, "rate", "set", "--crypto", "ETH",
+                                "--currency", "USD", "--rate", row)
+        chain.scan()        # the scanner's cursor starts at the head
+
+    def setUp(self):
+        admin("rate", "set", "--crypto", "ETH", "--currency", "USD", "--rate", "3000")
+
+    def invoice(self, crypto="ETH", price="30.00", **kw):
+        kw.setdefault("price_lock_duration", 60)
+        kw.setdefault("payment_tolerance", {"underpayment_threshold": "0.01",
+                                            "overpayment_threshold": "1.00"})
+        r = request("POST", "invoices", invoice_body(
+            crypto_currency=crypto, tax=0, items=[{"name": "x", "unit_price": price}],
+            **kw), key=self.key)
+        self.assertEqual(r.status, 201, r)
+        return r.json()
+
+    def view(self, inv):
+        r = request("GET", "invoices/" + inv["id"], key=self.key)
+        self.assertEqual(r.status, 200, r)
+        return r.json()
+
+    def lock_at(self, inv, epoch):
+        """Moves the invoice's rate lock to end at this second."""
+        psql("UPDATE invoices SET rate_expires_at = to_timestamp(%d) WHERE id = '%s'"
+             % (epoch, inv["id"]))
+
+    def settle(self):
+        for _ in range(2):
+            chain.mine(1)
+            chain.scan()
+
+    def test_shortest_lock(self):
+        r = request("POST", "invoices", invoice_body(price_lock_duration=59), key=self.key)
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["field"], "price_lock_duration")
+        inv = self.invoice()
+        lock = psql("SELECT extract(epoch FROM rate_expires_at - created_at)::int, "
+                    "extract(epoch FROM expires_at - created_at)::int FROM invoices "
+                    "WHERE id = '%s'" % inv["id"])
+        self.assertEqual(lock, ["60|1800"])
+
+    def test_both_sides_of_the_boundary(self):
+        before, at, after = self.invoice(), self.invoice(), self.invoice()
+        for inv in (before, at, after):
+            self.assertEqual(inv["exchange_rate"]["rate"], "3000")
+            self.assertEqual(inv["crypto_amount_units"], str(FINNEY))
+        # The lock ends one second after, at, and one second before the
+        # payment's block.
+        for inv, shift in ((before, 1), (at, 0), (after, -1)):
+            rec = chain.pay_eth(inv["address"], FINNEY)
+            self.lock_at(inv, block_time(rec) + shift)
+        # ETH fell after the lock: the late payer's 0.01 ETH is 29.00.
+        admin("rate", "set", "--crypto", "ETH", "--currency", "USD", "--rate", "2900")
+        chain.scan()
+        self.settle()
+        for inv in (before, at):
+            v = self.view(inv)
+            p = v["payments"][0]
+            self.assertEqual((p["rate"], p["rate_source"], p["rate_locked"]),
+                             ("3000", "manual", True))
+            self.assertEqual((p["fiat_amount"], p["rate_difference"]), ("30.00", "0.00"))
+            self.assertIsNotNone(p["block_time"])
+            self.assertEqual(v["status"], "paid")
+            self.assertEqual(v["payment_progress"]["received"], "30.00")
+            self.assertIn("invoice.paid", events(inv["id"]))
+            self.assertEqual(event_field(inv["id"], "invoice.paid", "total_received"),
+                             ["30.00"])
+        v = self.view(after)
+        p = v["payments"][0]
+        self.assertEqual((p["rate"], p["rate_source"], p["rate_locked"]),
+                         ("2900", "manual", False))
+        self.assertEqual((p["fiat_amount"], p["rate_difference"]), ("29.00", "-1.00"))
+        self.assertEqual(p["status"], "confirmed")
+        # 29.00 of 30.00 (tolerance 0.01): not paid, and the lock is shown.
+        self.assertEqual(v["status"], "created")
+        self.assertEqual(v["exchange_rate"]["rate"], "3000")
+        self.assertEqual(v["payment_progress"]["received"], "29.00")
+        self.assertEqual(v["payment_progress"]["remaining"], "1.00")
+        self.assertNotIn("invoice.paid", events(after["id"]))
+        # The rest, at the same rate of the moment: 1.00 USD at 2900.
+        rest = -(-100 * 10 ** 18 // 290000)
+        chain.pay_eth(after["address"], rest)
+        chain.scan()
+        self.settle()
+        v = self.view(after)
+        self.assertEqual([p["fiat_amount"] for p in v["payments"]], ["29.00", "1.00"])
+        self.assertEqual(v["status"], "paid")
+        self.assertEqual(event_field(after["id"], "invoice.paid", "total_received"),
+                         ["30.00"])
+        self.assertEqual(event_field(after["id"], "invoice.paid", "crypto_received"),
+                         [eth_text(FINNEY + rest)])
+
+    def test_rate_rose_after_the_lock_overpays(self):
+        inv = self.invoice()
+        rec = chain.pay_eth(inv["address"], FINNEY)
+        self.lock_at(inv, block_time(rec) - 1)
+        # 3200: 0.01 ETH is 32.00, beyond 30.00 + 1.00.
+        admin("rate", "set", "--crypto", "ETH", "--currency", "USD", "--rate", "3200")
+        chain.scan()
+        self.settle()
+        v = self.view(inv)
+        p = v["payments"][0]
+        self.assertEqual((p["rate"], p["fiat_amount"], p["rate_difference"]),
+                         ("3200", "32.00", "2.00"))
+        self.assertEqual(v["status"], "paid")
+        self.assertIn("invoice.overpaid", events(inv["id"]))
+        # 2.00 USD over, priced at 3200: 10^16 - c(3000 * 10^18, 320000).
+        over = FINNEY - -(-3000 * 10 ** 18 // 320000)
+        self.assertEqual([c["amount"] for c in v["credits"]], [eth_text(over)])
+
+    def test_pegged_invoice_keeps_its_peg(self):
+        inv = self.invoice(crypto="USDT", price="16.49")
+        self.assertEqual(inv["exchange_rate"]["source"], "peg")
+        rec = chain.pay_token(inv["address"], 16490000)
+        self.lock_at(inv, block_time(rec) - 1)
+        chain.scan()
+        self.settle()
+        v = self.view(inv)
+        p = v["payments"][0]
+        self.assertEqual((p["rate"], p["rate_source"], p["rate_locked"]),
+                         ("1", "peg", False))
+        self.assertEqual((p["fiat_amount"], p["rate_difference"]), ("16.49", "0.00"))
+        self.assertEqual(v["status"], "paid")
+        self.assertEqual(v["exchange_rate"]["expires_at"], psql(
+            "SELECT cc_ts(rate_expires_at) FROM invoices WHERE id = '%s'" % inv["id"])[0])
+
+    def test_network_fee_from_the_receipt(self):
+        eth = self.invoice()
+        usdt = self.invoice(crypto="USDT", price="16.49")
+        r1 = chain.pay_eth(eth["address"], FINNEY)
+        r2 = chain.pay_token(usdt["address"], 16490000)
+        chain.scan()
+        for inv, rec in ((eth, r1), (usdt, r2)):
+            fee = int(rec["gasUsed"], 16) * int(rec["effectiveGasPrice"], 16)
+            self.assertGreater(fee, 0)
+            p = self.view(inv)["payments"][0]
+            self.assertEqual(p["network_fee"], eth_text(fee))
+            self.assertEqual(p["network_fee_currency"], "ETH")
+        # A fee the scanner could not read yet is read on its next pass.
+        psql("UPDATE payments SET network_fee = NULL, fee_block_hash = NULL "
+             "WHERE invoice_id = '%s'" % eth["id"])
+        self.assertIsNone(self.view(eth)["payments"][0]["network_fee"])
+        chain.scan()
+        fee = int(r1["gasUsed"], 16) * int(r1["effectiveGasPrice"], 16)
+        self.assertEqual(self.view(eth)["payments"][0]["network_fee"], eth_text(fee))
+
+    def test_reorg_values_the_payment_in_its_new_block(self):
+        inv = self.invoice()
+        payer = chain.accounts()[4]
+        rec = chain.send(payer, inv["address"], value=FINNEY)
+        raw = chain.raw_tx(rec["transactionHash"])
+        chain.mine(1)
+        # First after the lock, at the rate of the moment.
+        self.lock_at(inv, block_time(rec) - 1)
+        admin("rate", "set", "--crypto", "ETH", "--currency", "USD", "--rate", "3100")
+        chain.scan()
+        p = self.view(inv)["payments"][0]
+        self.assertEqual((p["rate"], p["rate_locked"], p["fiat_amount"]),
+                         ("3100", False, "31.00"))
+        # A reorganisation moves it to another block, whose second is
+        # within the lock now: valued again, and its fee read again.
+        chain.reorg(2, [(raw, 1)])
+        moved = chain.rpc("eth_getTransactionReceipt", rec["transactionHash"])
+        self.assertNotEqual(moved["blockHash"], rec["blockHash"])
+        self.lock_at(inv, block_time(moved))
+        chain.scan()
+        v = self.view(inv)
+        p = v["payments"][0]
+        self.assertEqual(int(p["block_number"]), int(moved["blockNumber"], 16))
+        self.assertEqual((p["rate"], p["rate_locked"], p["fiat_amount"],
+                          p["rate_difference"]), ("3000", True, "30.00", "0.00"))
+        fee = int(moved["gasUsed"], 16) * int(moved["effectiveGasPrice"], 16)
+        self.assertEqual(p["network_fee"], eth_text(fee))
+        self.assertEqual(events(inv["id"]).count("payment.detected"), 2)
+        self.assertIn("payment.reverted", events(inv["id"]))
+
+
+class FeedRateLockTest(unittest.TestCase):
+    """The rate of the moment from cc-rates (the fake sources), and a
+    payment that waits when that rate is stale."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.fake = FakeRates()
+        cls.addClassCleanup(cls.fake.close)
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.addClassCleanup(cls.tmp.cleanup)
+        cls.merchant, cls.key = new_merchant("Feed Lock Shop")
+        for row in psql("SELECT rate::text FROM rates WHERE crypto = 'ETH' "
+                        "AND currency = 'USD'"):
+            cls.addClassCleanup(admin, "rate", "set", "--crypto", "ETH",
+                                "--currency", "USD", "--rate", row)
+        text = ("sources = coinbase kraken\ncurrencies = USD\nmax_age = 600\n"
+                "max_deviation = 5\ntimeout = 2\n")
+        text += "".join("%s_url = %s\n" % (s, cls.fake.url(s))
+                        for s in ("coinbase", "kraken", "coingecko"))
+        cls.conf = os.path.join(cls.tmp.name, "cc.conf")
+        with open(cls.conf, "w") as f:
+            f.write(stack_config(text))
+        chain.scan()
+
+    def setUp(self):
+        psql("DELETE FROM rates WHERE crypto = 'ETH' AND currency = 'USD'")
+        self.rates("3000")
+
+    def rates(self, price):
+        self.fake.price("ETH", "USD", price)
+        p = subprocess.run([os.path.join(ENV["CC_BIN"], "cc-rates"), "--config",
+                            self.conf, "--quiet"], capture_output=True, text=True,
+                           timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(psql("SELECT rate::text || ' ' || source FROM rates WHERE "
+                              "crypto = 'ETH' AND currency = 'USD'"),
+                         [price + " coinbase"])
+
+    def invoice(self):
+        r = request("POST", "invoices", invoice_body(
+            crypto_currency="ETH", tax=0, items=[{"name": "x", "unit_price": "30.00"}],
+            price_lock_duration=60), key=self.key)
+        self.assertEqual(r.status, 201, r)
+        return r.json()
+
+    def view(self, inv):
+        return request("GET", "invoices/" + inv["id"], key=self.key).json()
+
+    def pay_after_lock(self, inv):
+        rec = chain.pay_eth(inv["address"], FINNEY)
+        psql("UPDATE invoices SET rate_expires_at = to_timestamp(%d) WHERE id = '%s'"
+             % (block_time(rec) - 1, inv["id"]))
+
+    def settle(self):
+        for _ in range(2):
+            chain.mine(1)
+            chain.scan()
+
+    def test_feed_rate_of_the_moment(self):
+        early, inv = self.invoice(), self.invoice()
+        self.assertEqual((inv["exchange_rate"]["rate"], inv["exchange_rate"]["source"]),
+                         ("3000", "coinbase"))
+        chain.pay_eth(early["address"], FINNEY)     # within its 60 s
+        self.rates("3090")       # +3%: within max_deviation
+        self.pay_after_lock(inv)
+        chain.scan()
+        self.settle()
+        v = self.view(early)
+        p = v["payments"][0]
+        self.assertEqual((p["rate"], p["rate_source"], p["rate_locked"], p["fiat_amount"],
+                          p["rate_difference"]), ("3000", "coinbase", True, "30.00", "0.00"))
+        self.assertEqual(v["status"], "paid")
+        v = self.view(inv)
+        p = v["payments"][0]
+        self.assertEqual((p["rate"], p["rate_source"], p["rate_locked"]),
+                         ("3090", "coinbase", False))
+        self.assertEqual((p["fiat_amount"], p["rate_difference"]), ("30.90", "0.90"))
+        self.assertEqual(v["status"], "paid")
+        self.assertEqual(event_field(inv["id"], "invoice.paid", "total_received"),
+                         ["30.90"])
+
+    def test_no_fresh_rate_waits_then_values(self):
+        inv = self.invoice()
+        # The feed's rate ages past max_age: nothing current to value with.
+        psql("UPDATE rates SET updated_at = now() - interval '1 hour' "
+             "WHERE crypto = 'ETH' AND currency = 'USD'")
+        self.pay_after_lock(inv)
+        chain.scan()
+        self.settle()
+        v = self.view(inv)
+        p = v["payments"][0]
+        self.assertEqual(p["status"], "confirmed")
+        self.assertEqual((p["rate"], p["fiat_amount"], p["rate_difference"]),
+                         (None, None, None))
+        self.assertEqual(v["status"], "created")
+        self.assertEqual(v["payment_progress"]["received"], "0.00")
+        # Past expiry it does not expire: its money came in time.
+        psql("UPDATE invoices SET expires_at = now() - interval '1 second' "
+             "WHERE id = '%s'" % inv["id"])
+        chain.tool("cc-expire")
+        self.assertEqual(self.view(inv)["status"], "created")
+        self.assertNotIn("invoice.expired", events(inv["id"]))
+        # cc-rates has a rate again: the next scan values and completes it.
+        self.rates("3030")
+        chain.scan()
+        v = self.view(inv)
+        p = v["payments"][0]
+        self.assertEqual((p["rate"], p["fiat_amount"], p["rate_difference"]),
+                         ("3030", "30.30", "0.30"))
+        self.assertEqual(v["status"], "paid")
+        self.assertEqual(events(inv["id"])[-1], "invoice.paid")
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -261,6 +261,9 @@ add_merchant_fields(const struct cc_config *cfg, json_object *o,
 	list = stored_json(db_val(res, r, "refunds"), "[]");
 	refund_list_finish(list, (int)val_int(res, r, "currency_exp"), dec);
 	jsonx_add(o, "refunds", list);
+	jsonx_add(o, "refunded", json_object_new_boolean(
+	    db_val(res, r, "refunded") != NULL &&
+	    *db_val(res, r, "refunded") == 't'));
 	jsonx_add(o, "audit_log", stored_json(db_val(res, r, "audit_log"),
 	    "[]"));
 	jsonx_add(o, "webhook_deliveries", stored_json(db_val(res, r,
@@ -555,7 +558,8 @@ invoice_get(struct db *db, const struct cc_config *cfg, const struct auth *a,
 	    "(SELECT coalesce(json_agg(" REFUND_JSON_SQL " ORDER BY "
 	    "r.created_at, r.id), '[]')::text FROM refunds r JOIN invoices i "
 	    "ON i.id = r.invoice_id WHERE r.invoice_id = invoices.id) "
-	    "AS refunds, cc_ts(overpaid_at) AS overpaid_at, "
+	    "AS refunds, " INVOICE_REFUNDED_SQL " AS refunded, "
+	    "cc_ts(overpaid_at) AS overpaid_at, "
 	    "cc_ts(expired_at) AS expired_at, "
 	    PROGRESS_COLS ", "
 	    /* Every delivery of the invoice's events, with its attempts. */
@@ -690,7 +694,10 @@ invoice_list(struct db *db, const struct cc_config *cfg,
 	    "WHERE merchant_id = $1 AND mode = $2");
 	db_param(&p, a->merchant_id);
 	db_param(&p, apikey_mode(a));
-	if (f->status != NULL) {
+	if (f->status != NULL &&
+	    strcmp(f->status, INVOICE_FILTER_REFUNDED) == 0)
+		buf_puts(&sql, " AND " INVOICE_REFUNDED_SQL);
+	else if (f->status != NULL) {
 		db_param(&p, f->status);
 		buf_printf(&sql, " AND status = $%d", p.n);
 	}

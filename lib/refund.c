@@ -371,7 +371,7 @@ refund_create(struct db *db, const struct cc_config *cfg,
 	    "JOIN invoices i ON i.id = r.invoice_id";
 	const struct cc_network *net;
 	const struct cc_asset *asset;
-	struct refund_calc_in ci;
+	struct refund_calc_in ci = { 0 };
 	struct refund_calc_out co;
 	struct db_params p;
 	PGresult *res = NULL, *ins;
@@ -405,6 +405,13 @@ refund_create(struct db *db, const struct cc_config *cfg,
 		    invoice_id);
 		goto out;
 	}
+	/* Nothing to give back answers before what is asked is judged. */
+	if (money_str_to_u128(db_val(res, 0, "received"), &ci.received) ==
+	    MONEY_OK && ci.received == 0) {
+		rc = refuse(e, 409, "NOTHING_RECEIVED", NULL,
+		    "the invoice has received nothing to refund");
+		goto out;
+	}
 	if (in->destination != NULL &&
 	    address_parse(net->kind, in->destination, dest20) != 0) {
 		char msg[160];
@@ -415,7 +422,6 @@ refund_create(struct db *db, const struct cc_config *cfg,
 		rc = refuse(e, 422, "INVALID_ADDRESS", "destination", msg);
 		goto out;
 	}
-	memset(&ci, 0, sizeof(ci));
 	ci.variant = in->variant;
 	ci.subtract = in->subtract;
 	if (db_val_int64(res, 0, "currency_exp", &v) == -1)
@@ -628,6 +634,35 @@ refund_set_destination(struct db *db, const struct cc_config *cfg,
 		if (errno != 0 || *end != '\0' || k < 0 || k > INT32_MAX)
 			rc = -1;
 		else
+			*n = (int)k;
+	}
+	PQclear(res);
+	return rc;
+}
+
+int
+refund_awaiting(struct db *db, const char *invoice_id, char *amount,
+    size_t amountlen, int *n)
+{
+	static const char sql[] =
+	    "SELECT count(*) AS n, coalesce(sum(r.amount), 0)::text AS units, "
+	    "max(i.crypto_decimals) AS decimals FROM refunds r JOIN invoices "
+	    "i ON i.id = r.invoice_id WHERE r.invoice_id = $1 AND "
+	    "r.status = 'awaiting_destination'";
+	PGresult *res;
+	int64_t k, dec;
+	int rc = -1;
+
+	*n = 0;
+	amount[0] = '\0';
+	res = db_run1(db, sql, invoice_id);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 1 && db_val_int64(res, 0, "n", &k) == 0) {
+		rc = 0;
+		if (k > 0 && k <= INT32_MAX && db_val_int64(res, 0, "decimals",
+		    &dec) == 0 && money_format_units_text(db_val(res, 0,
+		    "units"), (int)dec, amount, amountlen) == 0)
 			*n = (int)k;
 	}
 	PQclear(res);

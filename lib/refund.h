@@ -149,6 +149,17 @@ enum refund_result refund_list(struct db *, const struct auth *,
 	"'from_address', r.from_address, 'created_at', " \
 	"cc_ts(r.created_at), 'completed_at', cc_ts(r.completed_at))"
 
+/*
+ * An invoice's refunded flag: a refund of it completed. GET
+ * /invoices?status=refunded lists those invoices, whatever their state
+ * (a refund does not change the lifecycle's state: a paid invoice stays
+ * paid, and its refunds say how much went back).
+ */
+#define INVOICE_FILTER_REFUNDED	"refunded"
+#define INVOICE_REFUNDED_SQL \
+	"EXISTS (SELECT 1 FROM refunds rf WHERE rf.invoice_id = " \
+	"invoices.id AND rf.status = 'completed')"
+
 void	refund_json_finish(json_object *raw, int exponent, int decimals);
 void	refund_list_finish(json_object *array, int exponent, int decimals);
 
@@ -159,6 +170,13 @@ void	refund_list_finish(json_object *array, int exponent, int decimals);
  */
 int	refund_set_destination(struct db *, const struct cc_config *,
 	    const char *invoice_id, const char *address, int *n);
+
+/*
+ * The payment page: how many of the invoice's refunds await an address
+ * (*n) and their crypto total as exact decimal text. 0, or -1 error.
+ */
+int	refund_awaiting(struct db *, const char *invoice_id, char *amount,
+	    size_t amountlen, int *n);
 
 /*
  * cc-admin: the newest refunds (status NULL: any), each with its

@@ -3,12 +3,19 @@ and refusal, Idempotency-Key), sends it on the local chain from another
 wallet, and cc-scan completes it with invoice.refunded once confirmed; a
 reorganisation undoes that; a cancellation's refund waits for an address;
 cc-admin lists and shows them."""
+import secrets
 import unittest
+import urllib.parse
 
 import chain
-from cc import ApiTest, admin, invoice_body, new_merchant, psql, request
+from cc import PAY, ApiTest, admin, fetch, invoice_body, new_merchant, psql, request
 
 ZERO_ADDR = "0x" + "11" * 20
+
+
+def fresh_address():
+    """An address no other test (or earlier run) sends refunds to."""
+    return "0x" + secrets.token_hex(20)
 
 
 def events(inv_id):
@@ -49,7 +56,7 @@ class RefundTest(ApiTest):
         return request("GET", "invoices/" + inv["id"], key=self.key).json()
 
     def test_variants(self):
-        dest = chain.accounts()[7]
+        dest = fresh_address()
         inv = self.paid(20000000)      # 20.00 of 16.49: overpaid by 3.51
         r = self.refund(inv, {"amount": "5.00", "destination": dest, "reason": "damaged"})
         self.assertEqual(r.status, 201, r)
@@ -149,7 +156,7 @@ class RefundTest(ApiTest):
         self.assertEqual(len(self.view(inv)["refunds"]), 1)
 
     def test_completed_by_the_scanner(self):
-        dest = chain.accounts()[8]
+        dest = fresh_address()
         inv = self.paid()
         # Sent before the refund existed: not this refund's transfer.
         chain.pay_token(dest, 6000000, sender=chain.accounts()[9])
@@ -174,6 +181,14 @@ class RefundTest(ApiTest):
         self.assertIsNotNone(r[ref["id"]]["completed_at"])
         self.assertEqual(r[ref["id"]]["from_address"].lower(), chain.accounts()[9].lower())
         self.assertEqual(r[other["id"]]["status"], "pending")
+        self.assertEqual((v["status"], v["refunded"]), ("paid", True))
+        listed = request("GET", "invoices?status=refunded&limit=100", key=self.key).json()
+        self.assertIn(inv["id"], [x["id"] for x in listed["data"]])
+        mine = {x["id"] for x in listed["data"]}
+        self.assertEqual(set(psql("SELECT DISTINCT r.invoice_id FROM refunds r JOIN invoices i "
+                                  "ON i.id = r.invoice_id WHERE r.status = 'completed' AND "
+                                  "i.merchant_id = (SELECT merchant_id FROM invoices WHERE "
+                                  "id = '%s')" % inv["id"])), mine)
         data = psql("SELECT data->>'refund_id', data->>'refunded_amount', "
                     "data->>'refunded_fiat_amount', data->>'tx_hash' FROM events "
                     "WHERE invoice_id = '%s' AND type = 'invoice.refunded'" % inv["id"])
@@ -189,19 +204,21 @@ class RefundTest(ApiTest):
         self.assertEqual(events(inv["id"]).count("invoice.refunded"), 2)
 
     def test_reorg_undoes_a_completed_refund(self):
-        dest = chain.accounts()[7]
+        dest = fresh_address()
         inv = self.paid()
         ref = self.refund(inv, {"crypto_amount": "0.123457", "destination": dest}).json()
         chain.scan()
         chain.pay_token(dest, 123457, sender=chain.accounts()[9])
         self.settle()
         self.assertEqual(self.view(inv)["refunds"][0]["status"], "completed")
+        self.assertTrue(self.view(inv)["refunded"])
         chain.reorg(4)          # the transfer's block and those after it replaced
         p = chain.scan()
         self.assertIn("reorganisation", p.stderr)
         r = self.view(inv)["refunds"][0]
         self.assertEqual((r["id"], r["status"], r["tx_hash"], r["completed_at"]),
                          (ref["id"], "pending", None, None))
+        self.assertFalse(self.view(inv)["refunded"])
 
     def test_cancel_refund_awaits_a_destination(self):
         inv = self.invoice()
@@ -217,6 +234,41 @@ class RefundTest(ApiTest):
         # What the cancellation promised counts: nothing more is left.
         self.assertError(self.refund(inv, {"amount": "0.01", "destination": ZERO_ADDR}),
                          422, code="REFUND_EXCEEDS_RECEIVED")
+        # The payment page asks the customer for an address, in a plain
+        # form: a wrong one is refused and changes nothing.
+        st, _, html = fetch(PAY, "GET", "/invoice/" + inv["id"])
+        self.assertEqual(st, 200)
+        html = html.decode()
+        self.assertIn('action="%s/refund-address"' % inv["id"], html)
+        self.assertIn('name="address"', html)
+        dest = fresh_address()
+        for addr, status in (("0x1234", 422), ("", 422), ("T" + "x" * 33, 422)):
+            st, _, _ = self.post_address(inv, addr)
+            self.assertEqual(st, status, addr)
+        self.assertEqual(self.view(inv)["refunds"][0]["status"], "awaiting_destination")
+        st, h, _ = self.post_address(inv, "  %s " % dest)
+        self.assertEqual(st, 303)
+        self.assertTrue(h["location"].endswith("/invoice/" + inv["id"]), h)
+        r = self.view(inv)["refunds"][0]
+        self.assertEqual((r["status"], r["destination"]), ("pending", dest))
+        st, _, html = fetch(PAY, "GET", "/invoice/" + inv["id"])
+        self.assertNotIn("refund-address", html.decode())
+        # Once only: the address cannot be changed by a second post.
+        st, _, _ = self.post_address(inv, fresh_address())
+        self.assertEqual(st, 409)
+        self.assertEqual(self.view(inv)["refunds"][0]["destination"], dest)
+        st, _, _ = fetch(PAY, "GET", "/invoice/%s/refund-address" % inv["id"])
+        self.assertEqual(st, 405)
+        # The merchant sends it; cc-scan completes it.
+        chain.pay_token(dest, 4000000, sender=chain.accounts()[9])
+        self.settle()
+        self.assertEqual(self.view(inv)["refunds"][0]["status"], "completed")
+        self.assertEqual(events(inv["id"])[-1], "invoice.refunded")
+
+    def post_address(self, inv, addr):
+        body = urllib.parse.urlencode({"address": addr}).encode()
+        return fetch(PAY, "POST", "/invoice/%s/refund-address" % inv["id"], body,
+                     {"Content-Type": "application/x-www-form-urlencoded"})
 
     def test_admin_list_and_show(self):
         inv = self.paid()

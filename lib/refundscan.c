@@ -206,16 +206,21 @@ int
 refund_scan_confirm(struct db *db, const struct cc_network *net,
     uint64_t head)
 {
+	/* One by one, so that each event's totals see the ones before. */
+	static const char pick_sql[] =
+	    "SELECT id FROM refunds WHERE network = $1 AND status = "
+	    "'pending' AND tx_hash IS NOT NULL AND $2::bigint - block_number "
+	    "+ 1 >= $3::int ORDER BY invoice_id, block_number, log_index "
+	    "FOR UPDATE";
 	/*
 	 * refunded_units: every completed refund of the invoice, this one
-	 * included (the CTE's rows are not visible to the subquery, so it
+	 * included (the CTE's row is not visible to the subqueries, so it
 	 * is added); a fiat sum is null when an old record has none.
 	 */
-	static const char sql[] =
+	static const char done_sql[] =
 	    "WITH done AS (UPDATE refunds SET status = 'completed', "
-	    "completed_at = now() WHERE network = $1 AND status = 'pending' "
-	    "AND tx_hash IS NOT NULL AND $2::bigint - block_number + 1 >= "
-	    "$3::int RETURNING *) "
+	    "completed_at = now() WHERE id = $1 AND status = 'pending' "
+	    "RETURNING *) "
 	    "SELECT d.id, d.invoice_id, d.asset, d.amount::text AS units, "
 	    "d.destination, d.tx_hash, d.reason, i.crypto_decimals, "
 	    "i.currency_exp, i.currency, "
@@ -228,10 +233,9 @@ refund_scan_confirm(struct db *db, const struct cc_network *net,
 	    "d.fiat_minor + (SELECT coalesce(sum(o.fiat_minor), 0) FROM "
 	    "refunds o WHERE o.invoice_id = d.invoice_id AND o.status = "
 	    "'completed') END AS refunded_fiat "
-	    "FROM done d JOIN invoices i ON i.id = d.invoice_id "
-	    "ORDER BY d.invoice_id, d.block_number, d.log_index";
+	    "FROM done d JOIN invoices i ON i.id = d.invoice_id";
 	struct db_params p;
-	PGresult *res;
+	PGresult *ids = NULL, *res = NULL;
 	int i, n;
 
 	if (db_begin(db) == -1)
@@ -240,22 +244,31 @@ refund_scan_confirm(struct db *db, const struct cc_network *net,
 	db_param(&p, net->name);
 	db_param_int(&p, (long long)head);
 	db_param_int(&p, net->confirmations > 0 ? net->confirmations : 1);
-	res = db_run(db, sql, &p);
+	ids = db_run(db, pick_sql, &p);
 	db_params_release(&p);
-	if (res == NULL)
+	if (ids == NULL)
 		goto fail;
-	n = PQntuples(res);
+	n = PQntuples(ids);
 	for (i = 0; i < n; i++) {
-		log_info("%s: refund %s of invoice %s completed (tx %s)",
-		    net->name, db_val(res, i, "id"),
-		    db_val(res, i, "invoice_id"), db_val(res, i, "tx_hash"));
-		if (completed_event(db, res, i) == -1)
+		res = db_run1(db, done_sql, db_val(ids, i, "id"));
+		if (res == NULL)
 			goto fail;
+		if (PQntuples(res) == 1) {
+			log_info("%s: refund %s of invoice %s completed (tx %s)",
+			    net->name, db_val(res, 0, "id"),
+			    db_val(res, 0, "invoice_id"),
+			    db_val(res, 0, "tx_hash"));
+			if (completed_event(db, res, 0) == -1)
+				goto fail;
+		}
+		PQclear(res);
+		res = NULL;
 	}
-	PQclear(res);
+	PQclear(ids);
 	return db_commit(db);
 fail:
 	PQclear(res);
+	PQclear(ids);
 	db_rollback(db);
 	return -1;
 }

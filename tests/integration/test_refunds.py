@@ -199,9 +199,21 @@ class RefundTest(ApiTest):
         data = psql("SELECT data->>'refunded_amount' FROM events WHERE invoice_id = '%s' "
                     "AND type = 'invoice.refunded' ORDER BY seq" % inv["id"])
         self.assertEqual(data, ["6", "7"])
+        # Two completing in one pass: each total counts the one before.
+        for amount in ("0.50", "0.25"):
+            self.assertEqual(self.refund(inv, {"amount": amount, "destination": dest}).status,
+                             201)
+        chain.scan()
+        chain.pay_token(dest, 500000, sender=chain.accounts()[9])
+        chain.pay_token(dest, 250000, sender=chain.accounts()[9])
+        chain.mine(3)
+        chain.scan()
+        data = psql("SELECT data->>'refunded_amount' FROM events WHERE invoice_id = '%s' "
+                    "AND type = 'invoice.refunded' ORDER BY seq" % inv["id"])
+        self.assertEqual(data, ["6", "7", "7.5", "7.75"])
         # Scanning again changes nothing.
         chain.scan()
-        self.assertEqual(events(inv["id"]).count("invoice.refunded"), 2)
+        self.assertEqual(events(inv["id"]).count("invoice.refunded"), 4)
 
     def test_reorg_undoes_a_completed_refund(self):
         dest = fresh_address()

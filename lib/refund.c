@@ -5,6 +5,7 @@
 
 #include "address.h"
 #include "apikey.h"
+#include "audit.h"
 #include "config.h"
 #include "db.h"
 #include "ids.h"
@@ -344,7 +345,8 @@ fresh_rate(struct db *db, const struct cc_config *cfg,
 
 enum refund_result
 refund_create(struct db *db, const struct cc_config *cfg,
-    const struct auth *a, const char *invoice_id,
+    const struct auth *a, const struct audit_actor *who,
+    const char *invoice_id,
     const struct refund_input *in, json_object **out, struct input_error *e)
 {
 	static const char lock_sql[] =
@@ -539,6 +541,24 @@ refund_create(struct db *db, const struct cc_config *cfg,
 	if (*out == NULL)
 		goto out;
 	refund_json_finish(*out, ci.exponent, ci.decimals);
+	{
+		json_object *d = json_object_new_object();
+		int w;
+
+		jsonx_add_str(d, "refund_id", id);
+		jsonx_add_str(d, "crypto_amount_units", units);
+		jsonx_add_str(d, "variant", refund_variant_name(in->variant));
+		jsonx_add_str(d, "destination", in->destination);
+		w = audit_write(db, who, AUDIT_REFUND_CREATED, a->merchant_id,
+		    invoice_id, d);
+		json_object_put(d);
+		if (w == -1) {
+			json_object_put(*out);
+			*out = NULL;
+			rc = REFUND_DB_UNAVAILABLE;
+			goto out;
+		}
+	}
 	log_info("refund %s of invoice %s: %s units of %s (%s)", id,
 	    invoice_id, units, asset->symbol, refund_variant_name(in->variant));
 	rc = REFUND_OK;
@@ -594,19 +614,29 @@ refund_list(struct db *db, const struct auth *a, const char *invoice_id,
 
 int
 refund_set_destination(struct db *db, const struct cc_config *cfg,
-    const char *invoice_id, const char *address, int *n)
+    const struct audit_actor *who, const char *invoice_id,
+    const char *address, int *n)
 {
 	static const char net_sql[] =
 	    "SELECT network FROM invoices WHERE id = $1";
+	/* The change and its audit row, one statement. */
 	static const char set_sql[] =
-	    "UPDATE refunds r SET destination = $2, status = 'pending', "
-	    "created_block = (SELECT block_number FROM chain_cursors c "
-	    "WHERE c.network = r.network) WHERE r.invoice_id = $1 AND "
-	    "r.status = 'awaiting_destination'";
+	    "WITH upd AS (UPDATE refunds r SET destination = $2, status = "
+	    "'pending', created_block = (SELECT block_number FROM "
+	    "chain_cursors c WHERE c.network = r.network) WHERE "
+	    "r.invoice_id = $1 AND r.status = 'awaiting_destination' "
+	    "RETURNING r.id, r.merchant_id), "
+	    "a AS (" AUDIT_INSERT_FROM("(SELECT merchant_id FROM upd LIMIT 1) "
+	    "m", "$3::jsonb || jsonb_build_object('merchant_id', "
+	    "m.merchant_id)") ") "
+	    "SELECT count(*) AS n FROM upd";
 	const struct cc_network *net;
+	struct audit_row row;
 	struct db_params p;
+	json_object *details;
 	PGresult *res;
 	uint8_t a20[20];
+	int64_t k = 0;
 	int rc;
 
 	*n = 0;
@@ -618,24 +648,23 @@ refund_set_destination(struct db *db, const struct cc_config *cfg,
 	PQclear(res);
 	if (net == NULL || address_parse(net->kind, address, a20) != 0)
 		return 1;
+	details = json_object_new_object();
+	jsonx_add_str(details, "destination", address);
+	audit_row_init(&row, who, AUDIT_REFUND_DESTINATION_SET, NULL,
+	    invoice_id, details);
 	db_params_init(&p);
 	db_param(&p, invoice_id);
 	db_param(&p, address);
+	db_param(&p, audit_row_text(&row));
 	res = db_run(db, set_sql, &p);
 	db_params_release(&p);
+	audit_row_release(&row);
+	json_object_put(details);
 	if (res == NULL)
 		return -1;
-	rc = 0;
-	errno = 0;
-	{
-		char *end;
-		long k = strtol(PQcmdTuples(res), &end, 10);
-
-		if (errno != 0 || *end != '\0' || k < 0 || k > INT32_MAX)
-			rc = -1;
-		else
-			*n = (int)k;
-	}
+	rc = db_val_int64(res, 0, "n", &k);
+	if (rc == 0)
+		*n = k > 0 && k <= INT32_MAX ? (int)k : 0;
 	PQclear(res);
 	return rc;
 }

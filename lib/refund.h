@@ -123,8 +123,10 @@ const char	*refund_strerror(enum refund_result);
  * caller's transaction (the caller begins and commits: Idempotency-Key
  * keeps its claim in it). *out: the refund (caller owns).
  */
+struct audit_actor;
 enum refund_result refund_create(struct db *, const struct cc_config *,
-	    const struct auth *, const char *invoice_id,
+	    const struct auth *, const struct audit_actor *,
+	    const char *invoice_id,
 	    const struct refund_input *, json_object **out,
 	    struct input_error *);
 
@@ -165,11 +167,13 @@ void	refund_list_finish(json_object *array, int exponent, int decimals);
 
 /*
  * The payment page's form: sets the destination of the invoice's
- * refunds awaiting one (they become pending). 0 done (*n: how many),
- * 1 the address is not valid on the invoice's network, -1 error.
+ * refunds awaiting one (they become pending), with an audit row of who.
+ * 0 done (*n: how many), 1 the address is not valid on the invoice's
+ * network, -1 error.
  */
 int	refund_set_destination(struct db *, const struct cc_config *,
-	    const char *invoice_id, const char *address, int *n);
+	    const struct audit_actor *, const char *invoice_id,
+	    const char *address, int *n);
 
 /*
  * The payment page: how many of the invoice's refunds await an address

@@ -1,6 +1,7 @@
 /* Refund routes: record a refund of an invoice, list its refunds. */
 #include "cc.h"
 
+#include "audit.h"
 #include "db.h"
 #include "idempotency.h"
 #include "input.h"
@@ -82,6 +83,8 @@ refunds_create(struct mreq *m)
 	struct input_error e;
 	json_object *body = NULL, *ref = NULL;
 	const char *mode = m->auth.test ? "test" : "live";
+	struct audit_actor who = { m->auth.actor, c->ip, c->user_agent,
+	    c->request_id };
 	enum refund_result rc;
 	bool idem;
 
@@ -101,8 +104,8 @@ refunds_create(struct mreq *m)
 		failed(m, "refund create", REFUND_DB_UNAVAILABLE);
 		goto out;
 	}
-	rc = refund_create(c->db, c->cfg, &m->auth, m->params[0], &in, &ref,
-	    &e);
+	rc = refund_create(c->db, c->cfg, &m->auth, &who, m->params[0], &in,
+	    &ref, &e);
 	if (rc != REFUND_OK) {
 		db_rollback(c->db);
 		if (rc == REFUND_NOT_FOUND)

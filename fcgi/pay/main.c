@@ -9,6 +9,7 @@
 #include "cc.h"
 
 #include "address.h"
+#include "audit.h"
 #include "config.h"
 #include "db.h"
 #include "jsonx.h"
@@ -105,6 +106,8 @@ static void
 refund_address(struct fcgi_ctx *c, const char *id)
 {
 	struct http_query q;
+	struct audit_actor who = { "customer:payment-page", c->ip,
+	    c->user_agent, c->request_id };
 	char bad[64], addr[ADDRESS_MAX_LEN + 1], loc[400];
 	const char *v;
 	size_t a, b;
@@ -140,7 +143,7 @@ refund_address(struct fcgi_ctx *c, const char *id)
 	memcpy(addr, v + a, b - a);
 	addr[b - a] = '\0';
 	http_query_release(&q);
-	rc = refund_set_destination(c->db, c->cfg, id, addr, &n);
+	rc = refund_set_destination(c->db, c->cfg, &who, id, addr, &n);
 	if (rc == -1) {
 		internal(c, "setting a refund address");
 		return;

@@ -93,6 +93,9 @@ class RefundTest(ApiTest):
         self.assertEqual([x["id"] for x in self.view(inv)["refunds"]],
                          [x["id"] for x in listed.json()["data"]])
         self.assertNotIn("invoice.refunded", events(inv["id"]))
+        audit = [a for a in self.view(inv)["audit_log"] if a["event"] == "refund.created"]
+        self.assertEqual(len(audit), 5)
+        self.assertTrue(audit[0]["actor"].startswith("api_key:sk_test_"), audit[0])
 
     def test_refusals_change_nothing(self):
         unpaid = self.invoice()
@@ -126,6 +129,7 @@ class RefundTest(ApiTest):
             with self.subTest(body=body):
                 self.assertError(self.refund(inv, body), status, code=code, field=field)
         self.assertEqual(self.view(inv)["refunds"], [])
+        self.assertNotIn("refund.created", [a["event"] for a in self.view(inv)["audit_log"]])
         # Another merchant's invoice is not there; the scope is needed.
         _, other = new_merchant("Refund Other")
         self.assertError(self.refund(inv, {"amount": "1.00"}, key=other), 404,
@@ -261,8 +265,11 @@ class RefundTest(ApiTest):
         st, h, _ = self.post_address(inv, "  %s " % dest)
         self.assertEqual(st, 303)
         self.assertTrue(h["location"].endswith("/invoice/" + inv["id"]), h)
-        r = self.view(inv)["refunds"][0]
+        v = self.view(inv)
+        r = v["refunds"][0]
         self.assertEqual((r["status"], r["destination"]), ("pending", dest))
+        self.assertEqual([a["actor"] for a in v["audit_log"]
+                          if a["event"] == "refund.destination_set"], ["customer:payment-page"])
         st, _, html = fetch(PAY, "GET", "/invoice/" + inv["id"])
         self.assertNotIn("refund-address", html.decode())
         # Once only: the address cannot be changed by a second post.

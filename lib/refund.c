@@ -529,7 +529,7 @@ refund_create(struct db *db, const struct cc_config *cfg,
 	db_param(&p, db_val(res, 0, "cursor"));		/* $15 */
 	ins = db_run(db, insert_sql, &p);
 	db_params_release(&p);
-	PQclear(res);		/* after the statement: its values were params */
+	PQclear(res);	/* only now: its values were parameters */
 	res = ins;
 	if (res == NULL) {
 		rc = REFUND_DB_UNAVAILABLE;

@@ -45,13 +45,13 @@ struct refund_calc_in {
 	enum refund_variant	 variant;
 	bool			 has_fiat;	/* "amount" given */
 	int64_t			 fiat_minor;
-	bool			 has_crypto;	/* "crypto_amount" given */
+	bool			 has_crypto;	/* "crypto_amount" */
 	unsigned __int128	 crypto_units;
 	int			 subtract;	/* 0..REFUND_PERCENT_MAX */
 	unsigned __int128	 received;	/* payments not reverted */
 	unsigned __int128	 refunded;	/* earlier refunds */
-	unsigned __int128	 invoice_units;	/* the invoice's amount */
-	int			 exponent;	/* of the invoice currency */
+	unsigned __int128	 invoice_units;	/* the invoice's */
+	int			 exponent;	/* of its currency */
 	int			 decimals;	/* of the asset */
 	struct money_dec	 locked_rate;
 	struct money_dec	 current_rate;	/* REFUND_CURRENT_RATE */
@@ -67,7 +67,7 @@ enum refund_calc_err {
 	REFUND_CALC_OK,
 	REFUND_CALC_NOTHING_RECEIVED,	/* 409 */
 	REFUND_CALC_NOT_OVERPAID,	/* 409 */
-	REFUND_CALC_EXCEEDS,		/* 422: more than received - refunded */
+	REFUND_CALC_EXCEEDS,		/* 422: over received - refunded */
 	REFUND_CALC_ZERO,		/* 422: nothing left to send */
 	REFUND_CALC_RANGE,		/* 422: an amount out of range */
 	REFUND_CALC__MAX
@@ -187,7 +187,8 @@ int	refund_awaiting(struct db *, const char *invoice_id, char *amount,
  * merchant_id; and one refund (*found 0: no such id). NULL on a
  * database error. Caller owns.
  */
-json_object	*refund_admin_list(struct db *, const char *status, int limit);
+json_object	*refund_admin_list(struct db *, const char *status,
+		    int limit);
 json_object	*refund_admin_show(struct db *, const char *id, int *found);
 
 #endif

@@ -254,8 +254,8 @@ refund_scan_confirm(struct db *db, const struct cc_network *net,
 		if (res == NULL)
 			goto fail;
 		if (PQntuples(res) == 1) {
-			log_info("%s: refund %s of invoice %s completed (tx %s)",
-			    net->name, db_val(res, 0, "id"),
+			log_info("%s: refund %s of invoice %s completed "
+			    "(tx %s)", net->name, db_val(res, 0, "id"),
 			    db_val(res, 0, "invoice_id"),
 			    db_val(res, 0, "tx_hash"));
 			if (completed_event(db, res, 0) == -1)

@@ -30,9 +30,9 @@ void	refund_watch_free(struct refund_watch *);
 int	refund_watch_find(const struct refund_watch *, const char *asset,
 	    const uint8_t to[20], unsigned __int128 value, uint64_t block);
 /* That refund taken by this transfer (recorded by refund_watch_record). */
-void	refund_watch_take(struct refund_watch *, int idx, const char *tx_hash,
-	    int64_t log_index, uint64_t block, const char *block_hash,
-	    const char *from);
+void	refund_watch_take(struct refund_watch *, int idx,
+	    const char *tx_hash, int64_t log_index, uint64_t block,
+	    const char *block_hash, const char *from);
 /* In the scanner's batch transaction: the taken transfers stored. 0/-1. */
 int	refund_watch_record(struct refund_watch *, struct db *);
 

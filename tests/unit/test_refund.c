@@ -15,7 +15,7 @@
 
 static const struct {
 	enum refund_variant	 variant;
-	const char		*fiat;		/* "amount", minor units */
+	const char		*fiat;		/* "amount", minor */
 	const char		*crypto;	/* "crypto_amount", units */
 	int			 subtract;
 	const char		*received, *refunded, *invoice;

@@ -284,6 +284,21 @@ class RefundTest(ApiTest):
         self.assertEqual(self.view(inv)["refunds"][0]["status"], "completed")
         self.assertEqual(events(inv["id"])[-1], "invoice.refunded")
 
+    def test_credit_overpayment_refunded_on_request(self):
+        inv = self.paid(20000000)      # credit_account by default: 3.51 credited
+        self.assertEqual([c["amount"] for c in self.view(inv)["credits"]], ["3.51"])
+        r = self.refund(inv, {"variant": "overpaid", "reason": "customer asked"})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual((r.json()["status"], r.json()["crypto_amount"], r.json()["destination"]),
+                         ("awaiting_destination", "3.51", None))
+        st, _, html = fetch(PAY, "GET", "/invoice/" + inv["id"])
+        self.assertIn("refund-address", html.decode())
+        dest = fresh_address()
+        self.assertEqual(self.post_address(inv, dest)[0], 303)
+        chain.pay_token(dest, 3510000, sender=chain.accounts()[9])
+        self.settle()
+        self.assertEqual(self.view(inv)["refunds"][0]["status"], "completed")
+
     def post_address(self, inv, addr):
         body = urllib.parse.urlencode({"address": addr}).encode()
         return fetch(PAY, "POST", "/invoice/%s/refund-address" % inv["id"], body,

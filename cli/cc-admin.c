@@ -39,6 +39,7 @@
 #include "money.h"
 #include "ratelimit.h"
 #include "rates.h"
+#include "refund.h"
 #include "rloverride.h"
 #include "util.h"
 #include "wallet.h"
@@ -1253,6 +1254,81 @@ static const struct subcmd rate_subs[] = {
 	    "[--limit N]", OPTS(rate_history_opts), 0, 0 },
 };
 
+/* --- refunds --------------------------------------------------------- */
+
+static const char *const refund_statuses[] = { "awaiting_destination",
+    "pending", "completed", NULL };
+
+enum { RF_STATUS, RF_LIMIT, RF__MAX };
+static const struct input_field refund_list_opts[RF__MAX] = {
+	[RF_STATUS] = { "--status", INPUT_CHOICE, false, 0, 0,
+	    refund_statuses, NULL, NULL },
+	[RF_LIMIT] = { "--limit", INPUT_INT, false, 1, CC_MAX_ADMIN_LIST,
+	    NULL, NULL, NULL },
+};
+
+static const char *
+member(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || v == NULL)
+		return "-";
+	return json_object_get_string(v);
+}
+
+static int
+cmd_refund_list(const struct opts *o, const struct input_value *v)
+{
+	json_object *arr, *r;
+	size_t i, n;
+
+	(void)o;
+	connect_db();
+	arr = refund_admin_list(db, given(&v[RF_STATUS]), v[RF_LIMIT].given ?
+	    (int)v[RF_LIMIT].num : CC_DEFAULT_ADMIN_LIST);
+	if (arr == NULL)
+		die("cannot read refunds: %s", db_last_error(db));
+	n = json_object_array_length(arr);
+	for (i = 0; i < n && !json_out; i++) {
+		r = json_object_array_get_idx(arr, i);
+		printf("%s\t%s\t%s\t%s\t%s %s\t%s\t%s\n", member(r, "id"),
+		    member(r, "created_at"), member(r, "invoice_id"),
+		    member(r, "status"), member(r, "crypto_amount"),
+		    member(r, "crypto_currency"), member(r, "destination"),
+		    member(r, "tx_hash"));
+	}
+	return done(arr);
+}
+
+static int
+cmd_refund_show(const struct opts *o, const struct input_value *v)
+{
+	const char *id = o->pos[1];
+	json_object *r;
+	int found;
+
+	(void)v;
+	if (!ids_valid("ref_", id))
+		die("%s is not a refund id (ref_...)", id);
+	connect_db();
+	r = refund_admin_show(db, id, &found);
+	if (!found)
+		die("no such refund: %s", id);
+	if (r == NULL)
+		die("cannot read refund %s", id);
+	if (!json_out)
+		print_json(r);
+	return done(r);
+}
+
+static const struct subcmd refund_subs[] = {
+	{ "list", cmd_refund_list, "[--status awaiting_destination|pending|"
+	    "completed] [--limit N]", OPTS(refund_list_opts),
+	    1U << RF_STATUS, 0 },
+	{ "show", cmd_refund_show, "ref_...", NO_OPTS, 0, 1 },
+};
+
 static const struct subcmd network_subs[] = {
 	{ "list", cmd_network_list, "", NO_OPTS, 0, 0 },
 };
@@ -1331,6 +1407,12 @@ static const struct cmd commands[] = {
 	    "key may make N requests of CLASS in any\nSECONDS, in place of "
 	    "cc.conf's [ratelimit] numbers; clear without --class\nremoves "
 	    "them all. Each change writes an audit row." },
+	{ "refund", "list and show refunds", SUBS(refund_subs),
+	    "list shows the newest " CC_XSTR(CC_DEFAULT_ADMIN_LIST) " (or N) "
+	    "refunds of every merchant: id, created,\ninvoice, status, "
+	    "amount, destination, transfer; show one in full (JSON).\nThe "
+	    "wallet is watch-only: cc-scan completes a pending refund when "
+	    "it sees\nits exact amount reach its destination." },
 	{ "analytics", "a merchant's invoice figures, as the API's",
 	    SUBS(analytics_subs),
 	    "Prints GET /api/v1/analytics's JSON for the merchant's invoices "

@@ -24,6 +24,8 @@ static const char *const names[AUDIT__MAX] = {
 	[AUDIT_RATELIMIT_SET] = "ratelimit.set",
 	[AUDIT_RATELIMIT_CLEARED] = "ratelimit.cleared",
 	[AUDIT_AUTH_FAILED] = "auth.failed",
+	[AUDIT_REFUND_CREATED] = "refund.created",
+	[AUDIT_REFUND_DESTINATION_SET] = "refund.destination_set",
 };
 
 const char *

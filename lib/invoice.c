@@ -20,6 +20,7 @@
 #include "payment.h"
 #include "payuri.h"
 #include "rates.h"
+#include "refund.h"
 #include "util.h"
 #include "valuation.h"
 #include "netfee.h"
@@ -336,8 +337,11 @@ add_merchant_fields(const struct cc_config *cfg, json_object *o,
 	amounts_from_units(list, dec, id);
 	jsonx_add(o, "credits", list);
 	list = stored_json(db_val(res, r, "refunds"), "[]");
-	amounts_from_units(list, dec, id);
+	refund_list_finish(list, (int)val_int(res, r, "currency_exp"), dec);
 	jsonx_add(o, "refunds", list);
+	jsonx_add(o, "refunded", json_object_new_boolean(
+	    db_val(res, r, "refunded") != NULL &&
+	    *db_val(res, r, "refunded") == 't'));
 	jsonx_add(o, "audit_log", stored_json(db_val(res, r, "audit_log"),
 	    "[]"));
 	jsonx_add(o, "webhook_deliveries", stored_json(db_val(res, r,
@@ -632,12 +636,11 @@ invoice_get(struct db *db, const struct cc_config *cfg, const struct auth *a,
 	    "'asset', c.asset, 'reason', c.reason, 'created_at', "
 	    "cc_ts(c.created_at)) ORDER BY c.created_at, c.id), '[]')::text "
 	    "FROM credits c WHERE c.invoice_id = invoices.id) AS credits, "
-	    "(SELECT coalesce(json_agg(json_build_object('id', r.id, "
-	    "'amount', r.amount::text, "
-	    "'asset', r.asset, 'reason', r.reason, 'status', r.status, "
-	    "'created_at', cc_ts(r.created_at)) ORDER BY r.created_at, r.id), "
-	    "'[]')::text FROM refunds r WHERE r.invoice_id = invoices.id) "
-	    "AS refunds, cc_ts(overpaid_at) AS overpaid_at, "
+	    "(SELECT coalesce(json_agg(" REFUND_JSON_SQL " ORDER BY "
+	    "r.created_at, r.id), '[]')::text FROM refunds r JOIN invoices i "
+	    "ON i.id = r.invoice_id WHERE r.invoice_id = invoices.id) "
+	    "AS refunds, " INVOICE_REFUNDED_SQL " AS refunded, "
+	    "cc_ts(overpaid_at) AS overpaid_at, "
 	    "cc_ts(expired_at) AS expired_at, "
 	    PROGRESS_COLS ", "
 	    /* Every delivery of the invoice's events, with its attempts. */
@@ -772,7 +775,10 @@ invoice_list(struct db *db, const struct cc_config *cfg,
 	    "WHERE merchant_id = $1 AND mode = $2");
 	db_param(&p, a->merchant_id);
 	db_param(&p, apikey_mode(a));
-	if (f->status != NULL) {
+	if (f->status != NULL &&
+	    strcmp(f->status, INVOICE_FILTER_REFUNDED) == 0)
+		buf_puts(&sql, " AND " INVOICE_REFUNDED_SQL);
+	else if (f->status != NULL) {
 		db_param(&p, f->status);
 		buf_printf(&sql, " AND status = $%d", p.n);
 	}
@@ -863,42 +869,6 @@ conflict(struct input_error *e, const char *code, const char *msg)
 	return INVOICE_CONFLICT;
 }
 
-/*
- * The invoice.refunded event of a refund on cancellation, its amount
- * (units at decimals, as SQL text) written exactly. 0 or -1.
- */
-static int
-add_refunded_event(struct db *db, const char *invoice_id,
-    const char *refund_id, const char *units, const char *decimals,
-    const char *asset)
-{
-	char txt[MONEY_TEXT_MAX], *end;
-	json_object *data;
-	long dec = -1;
-	int rc;
-
-	if (decimals != NULL) {
-		errno = 0;
-		dec = strtol(decimals, &end, 10);
-		if (errno != 0 || *end != '\0')
-			dec = -1;
-	}
-	if (dec < 0 || dec > MONEY_MAX_SCALE || money_format_units_text(units,
-	    (int)dec, txt, sizeof(txt)) != 0) {
-		log_error("invoice %s: unreadable refund amount", invoice_id);
-		return -1;
-	}
-	data = json_object_new_object();
-	jsonx_add_str(data, "invoice_id", invoice_id);
-	jsonx_add_str(data, "refund_id", refund_id);
-	jsonx_add(data, "amount", jsonx_decimal(txt));
-	jsonx_add_str(data, "crypto_currency", asset);
-	jsonx_add_str(data, "reason", "cancelled");
-	rc = events_add(db, invoice_id, EV_INVOICE_REFUNDED, data, true);
-	json_object_put(data);
-	return rc;
-}
-
 /* Why lifecycle_cancel() refused, as the API tells it (409). */
 static const struct {
 	const char	*code;
@@ -931,7 +901,8 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 	    "cancelled_at = now(), cancel_reason = $4, "
 	    "refund_partial_payments = $5::boolean "
 	    "WHERE id = $1 AND merchant_id = $2 AND mode = $3 "
-	    "RETURNING id, crypto_currency, crypto_decimals), "
+	    "RETURNING id, crypto_currency, crypto_decimals, network, "
+	    "currency), "
 	    "ev AS (INSERT INTO events (id, invoice_id, merchant_id, type, "
 	    "data) SELECT $6, id, $2, $9, "
 	    "jsonb_build_object('invoice_id', id, 'status', $10::text, "
@@ -939,20 +910,22 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 	    "FROM upd RETURNING seq), "
 	    "au AS (" AUDIT_INSERT_FROM("upd", "$7") "), "
 	    /* What the invoice had received goes back when asked. */
-	    "got AS (SELECT upd.id, upd.crypto_currency, upd.crypto_decimals, "
-	    "sum(p.amount) AS amount FROM upd JOIN payments p ON "
-	    "p.invoice_id = upd.id AND p.status <> 'reverted' AND NOT p.late "
-	    "WHERE $5::boolean GROUP BY 1, 2, 3), "
+	    /*
+	     * The customer gives the address on the payment page; the
+	     * refund's invoice.refunded is written when cc-scan sees it
+	     * sent (lib/refundscan.c).
+	     */
+	    "got AS (SELECT upd.id, upd.crypto_currency, upd.network, "
+	    "upd.currency, sum(p.amount) AS amount FROM upd JOIN payments p "
+	    "ON p.invoice_id = upd.id AND p.status <> 'reverted' AND NOT "
+	    "p.late WHERE $5::boolean GROUP BY 1, 2, 3, 4), "
 	    "ref AS (INSERT INTO refunds (id, merchant_id, invoice_id, asset, "
-	    "amount, reason) SELECT $8, $2, id, crypto_currency, amount, "
-	    "'cancelled' FROM got) "
-	    /* The refund's event is written in C: SQL rounds amounts. */
+	    "amount, reason, status, network, currency, variant) SELECT $8, "
+	    "$2, id, crypto_currency, amount, 'cancelled', "
+	    "'awaiting_destination', network, currency, 'rate_then' FROM got) "
 	    "SELECT (SELECT count(*) FROM upd) AS cancelled, "
 	    "(SELECT count(*) FROM (SELECT pg_notify('" EVENTS_CHANNEL "', "
-	    "seq::text) FROM ev) n) AS notified, "
-	    "(SELECT amount::text FROM got) AS refund_units, "
-	    "(SELECT crypto_decimals FROM got) AS crypto_decimals, "
-	    "(SELECT crypto_currency FROM got) AS crypto_currency";
+	    "seq::text) FROM ev) n) AS notified";
 	struct audit_actor who = { a->actor, m->ip, m->user_agent,
 	    m->request_id };
 	struct audit_row row;
@@ -1036,11 +1009,6 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 		rc = INVOICE_BROKEN;
 		goto rollback;
 	}
-	if (db_val(res, 0, "refund_units") != NULL &&
-	    add_refunded_event(db, id, ref, db_val(res, 0, "refund_units"),
-	    db_val(res, 0, "crypto_decimals"),
-	    db_val(res, 0, "crypto_currency")) == -1)
-		goto rollback;
 	PQclear(res);
 	if (db_commit(db) == -1)
 		return INVOICE_DB_UNAVAILABLE;

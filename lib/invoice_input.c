@@ -10,6 +10,7 @@
 #include "lifecycle.h"
 #include "jsonx.h"
 #include "money.h"
+#include "refund.h"
 #include "util.h"
 
 #define E_AMOUNT	"INVALID_AMOUNT"
@@ -493,9 +494,20 @@ enum { LF_STATUS, LF_LIMIT, LF_CURSOR, LF_AFTER, LF_BEFORE, LF_GTE, LF_LTE,
 #define ISO_TIME "an ISO 8601 date-time such as 2025-01-01T00:00:00Z"
 #define AMOUNT_FILTER "a non-negative decimal number such as 10.50"
 
+/* A state, or the refunded flag (lib/refund.h), which lists filter by. */
+static bool
+status_filter_ok(const char *s)
+{
+	enum inv_status st;
+
+	return inv_status_from_name(s, &st) == 0 ||
+	    strcmp(s, INVOICE_FILTER_REFUNDED) == 0;
+}
+
 static const struct input_field filter_fields[LF__MAX] = {
-	[LF_STATUS] = { "status", INPUT_CHOICE, false, 0, 0,
-	    inv_status_names, NULL, NULL },
+	[LF_STATUS] = { "status", INPUT_CHECK, false, 0, 32, NULL,
+	    status_filter_ok, "one of created, pending, paid, expired, "
+	    "cancelled, refunded", NULL },
 	[LF_LIMIT] = { "limit", INPUT_INT, false, 1, CC_MAX_LIST_LIMIT,
 	    NULL, NULL, NULL },
 	[LF_CURSOR] = { "cursor", INPUT_CHECK, false, 0, 0, NULL, cursor_ok,

@@ -168,7 +168,7 @@ page_csp(const struct cc_config *cfg, char *out, size_t outlen)
 	}
 	return cc_snprintf(out, outlen, "default-src 'none'; "
 	    "script-src 'self'; style-src 'self'; img-src 'self'%s; "
-	    "connect-src 'self'%s; base-uri 'none'; form-action 'none'; "
+	    "connect-src 'self'%s; base-uri 'none'; form-action 'self'; "
 	    "frame-ancestors 'none'", extra, extra) == -1 ? -1 : 0;
 }
 
@@ -703,6 +703,9 @@ put_invoice(struct hset *h, const struct cc_config *cfg, json_object *view)
 	put(h, "Progress.to_send", s.to_send);
 	put_payments(h, view);
 	put_status(h, view_s, &s, crypto);
+	/* Refunds awaiting the customer's address (cc-pay adds them). */
+	put(h, "Refund.awaiting", jstr(view, "refund_awaiting"));
+	put(h, "Refund.amount", jstr(view, "refund_amount"));
 }
 
 /* ---- rendering ---- */

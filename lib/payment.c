@@ -33,7 +33,9 @@ record_overpayment(struct db *db, const char *invoice_id,
 	    "reason) VALUES ($1, $2, $3, $4, $5::numeric, 'overpayment')";
 	static const char refund_sql[] =
 	    "INSERT INTO refunds (id, merchant_id, invoice_id, asset, amount, "
-	    "reason) VALUES ($1, $2, $3, $4, $5::numeric, 'overpayment')";
+	    "reason, status, network, currency, variant) SELECT $1, $2, $3, "
+	    "$4, $5::numeric, 'overpayment', 'awaiting_destination', "
+	    "network, currency, 'overpaid' FROM invoices WHERE id = $3";
 	char id[IDS_MAX_LEN], amt[48];
 	struct db_params p;
 	bool refund = strcmp(action, "refund") == 0;

@@ -18,6 +18,7 @@
 #include "money.h"
 #include "payment.h"
 #include "pending.h"
+#include "refundscan.h"
 #include "rpc.h"
 #include "scan.h"
 #include "util.h"
@@ -1066,6 +1067,54 @@ free_blocks(struct block *blocks, size_t n)
 	free(blocks);
 }
 
+/* --- refunds (lib/refundscan.h) -------------------------------------- */
+
+/* A token transfer that may complete a refund. */
+static void
+refund_hook_log(struct scanner *s, struct refund_watch *rw,
+    const struct evm_transfer *t)
+{
+	const struct cc_asset *a;
+	char from[ADDRESS_MAX_LEN];
+	int idx;
+
+	if (t->value_overflow || t->value == 0)
+		return;
+	a = token_asset(s, t->contract);
+	idx = refund_watch_find(rw, a != NULL ? a->symbol : NULL, t->to,
+	    t->value, t->block_number);
+	if (idx < 0)
+		return;
+	addr_text(s, t->from, from, sizeof(from));
+	refund_watch_take(rw, idx, t->tx_hash, (int64_t)t->log_index,
+	    t->block_number, t->block_hash, from);
+}
+
+/* A native coin transfer that may complete a refund: 0, or -2 (node). */
+static int
+refund_hook_tx(struct scanner *s, struct refund_watch *rw,
+    const struct evm_tx *tx, const struct block *b)
+{
+	char from[ADDRESS_MAX_LEN];
+	enum netfee_result fee_rc;	/* a refund's fee: not ours to show */
+	unsigned __int128 fee;
+	bool ok;
+	int idx;
+
+	idx = refund_watch_find(rw, s->native->symbol, tx->to, tx->value,
+	    b->hdr.number);
+	if (idx < 0)
+		return 0;
+	if (tx_succeeded(s, tx->hash, &ok, b->hdr.hash, &fee_rc, &fee) == -1)
+		return -2;
+	if (!ok)
+		return 0;
+	addr_text(s, tx->from, from, sizeof(from));
+	refund_watch_take(rw, idx, tx->hash, -1, b->hdr.number, b->hdr.hash,
+	    from);
+	return 0;
+}
+
 /*
  * Scans (cursor, to]. Returns 0 when the batch is recorded, 1 when the
  * chain changed under it (retry), -1 on a database error, -2 when the
@@ -1079,8 +1128,12 @@ scan_batch(struct scanner *s, uint64_t to, uint64_t head)
 	struct candidate *cands = NULL;
 	size_t ncands = 0, capcands = 0, k, nlogs;
 	json_object *logs = NULL;
+	struct refund_watch *rw;
 	int rc = -2;
 
+	rw = refund_watch_load(s->db, s->net);
+	if (rw == NULL)
+		return -1;
 	blocks = xcalloc(n, sizeof(*blocks));
 	for (i = 0; i < n; i++) {
 		if (get_block(s, from + i, s->native != NULL, &blocks[i]) ==
@@ -1118,6 +1171,7 @@ scan_batch(struct scanner *s, uint64_t to, uint64_t head)
 			rc = 1;		/* logs from another fork */
 			goto out;
 		}
+		refund_hook_log(s, rw, &t);
 		memset(&c, 0, sizeof(c));
 		c.fee_rc = NETFEE_NOT_YET;
 		if (!match(s, t.to, token_asset(s, t.contract), t.contract,
@@ -1166,6 +1220,8 @@ scan_batch(struct scanner *s, uint64_t to, uint64_t head)
 			}
 			if (!tx.has_to || tx.value == 0)
 				continue;
+			if (refund_hook_tx(s, rw, &tx, &blocks[i]) == -2)
+				goto out;
 			memset(&c, 0, sizeof(c));
 			if (!match(s, tx.to, s->native, tx.to, tx.hash, &c))
 				continue;
@@ -1199,6 +1255,8 @@ scan_batch(struct scanner *s, uint64_t to, uint64_t head)
 	for (k = 0; k < ncands; k++)
 		if (record(s, &cands[k], head) == -1)
 			goto rollback;
+	if (refund_watch_record(rw, s->db) == -1)
+		goto rollback;
 	s->cursor = to;
 	cc_strlcpy(s->cursor_hash, blocks[n - 1].hdr.hash,
 	    sizeof(s->cursor_hash));
@@ -1217,6 +1275,7 @@ scan_batch(struct scanner *s, uint64_t to, uint64_t head)
 rollback:
 	db_rollback(s->db);
 out:
+	refund_watch_free(rw);
 	json_object_put(logs);
 	free(cands);
 	free_blocks(blocks, (size_t)n);
@@ -1443,6 +1502,8 @@ handle_reorg(struct scanner *s, uint64_t head)
 	}
 	PQclear(res);
 	res = NULL;
+	if (refund_scan_revert(s->db, s->net, n) == -1)
+		goto fail;
 	/* Payments reverted and their events written, cursor not moved. */
 	failpoint("scan.reorg_after_revert");
 	if (db_run_command(s->db, drop_sql, &p) == -1)
@@ -1512,7 +1573,8 @@ step(struct scanner *s, bool *idle)
 		if (rc != 0)
 			return rc;
 	}
-	if (update_confirmations(s, head) == -1)
+	if (update_confirmations(s, head) == -1 ||
+	    refund_scan_confirm(s->db, s->net, head) == -1)
 		return -1;
 	if (value_waiting(s) == -1)
 		return -1;

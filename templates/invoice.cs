@@ -72,7 +72,17 @@ each:p = Payments ?>
 <template id="tpl-cancelled"><?cs call:notice_cancelled() ?></template>
 <template id="tpl-closed"><?cs call:notice_closed() ?></template>
 <?cs /if ?></section>
-
+<?cs if:Refund.awaiting ?>
+<section class="card refund" aria-labelledby="refund-title">
+<h2 id="refund-title">Your refund</h2>
+<p><?cs var:Invoice.merchant ?> is refunding <strong><span class="num"><?cs var:Refund.amount ?></span> <?cs var:Invoice.crypto_currency ?></strong> to you. Enter the address it should go to<?cs if:Invoice.network_label ?>, on <?cs var:Invoice.network_label ?><?cs /if ?>.</p>
+<form method="post" action="<?cs var:Invoice.id ?>/refund-address">
+<p><label class="field-label" for="refund-address">Your <?cs var:Invoice.crypto_currency ?> address</label>
+<input id="refund-address" name="address" class="address mono" required maxlength="64" autocomplete="off" spellcheck="false"></p>
+<p><button type="submit" class="btn btn-primary">Send my refund there</button></p>
+</form>
+</section>
+<?cs /if ?>
 <section class="card items" aria-labelledby="items-title">
 <h2 id="items-title">Order summary</h2>
 <table class="lines">

@@ -19,6 +19,9 @@ void	invoices_list(struct mreq *);
 void	invoices_get(struct mreq *);
 void	invoices_cancel(struct mreq *);
 
+void	refunds_create(struct mreq *);
+void	refunds_list(struct mreq *);
+
 void	webhook_endpoints_create(struct mreq *);
 void	webhook_endpoints_list(struct mreq *);
 void	webhook_endpoints_get(struct mreq *);

@@ -8,12 +8,18 @@
  */
 #include "cc.h"
 
+#include "address.h"
+#include "audit.h"
+#include "config.h"
 #include "db.h"
+#include "jsonx.h"
+#include "money.h"
 #include "fcgi_main.h"
 #include "ids.h"
 #include "invoice.h"
 #include "log.h"
 #include "page.h"
+#include "refund.h"
 
 /* Replaces whatever was rendered with an error page. */
 static void
@@ -68,11 +74,96 @@ invoice_page(struct fcgi_ctx *c, const char *id)
 		internal(c, what);
 		goto out;
 	}
+	{
+		char amount[MONEY_TEXT_MAX];
+		int n;
+
+		if (refund_awaiting(c->db, id, amount, sizeof(amount),
+		    &n) == -1) {
+			internal(c, "refunds awaiting an address");
+			goto out;
+		}
+		if (n > 0) {
+			jsonx_add_str(inv, "refund_awaiting", "1");
+			jsonx_add_str(inv, "refund_amount", amount);
+		}
+	}
 	c->resp.status = 200;
 	if (page_render_invoice(c->cfg, inv, &c->resp.body) == -1)
 		internal(c, "rendering the payment page");
 out:
 	json_object_put(inv);
+}
+
+/*
+ * POST /invoice/{id}/refund-address: the customer's address for the
+ * invoice's refunds awaiting one, from a plain form (no JavaScript). It
+ * only ever sets the destination of such a refund, once (they become
+ * pending), so a forged post can do no more than the customer could:
+ * whoever holds the invoice's link may name the address, as on the page.
+ */
+static void
+refund_address(struct fcgi_ctx *c, const char *id)
+{
+	struct http_query q;
+	struct audit_actor who = { "customer:payment-page", c->ip,
+	    c->user_agent, c->request_id };
+	char bad[64], addr[ADDRESS_MAX_LEN + 1], loc[400];
+	const char *v;
+	size_t a, b;
+	int n, rc;
+
+	if (!ids_valid("inv_", id)) {
+		answer_error(c, 404, NULL);
+		return;
+	}
+	if (c->db == NULL) {
+		http_header(&c->resp, "Retry-After", "5");
+		answer_error(c, 503, NULL);
+		return;
+	}
+	if (c->body_too_large || c->body_bad_length ||
+	    http_query_parse(c->body.data, &q, bad, sizeof(bad)) == -1) {
+		answer_error(c, 400, "The form could not be read.");
+		return;
+	}
+	v = http_query_get(&q, "address");
+	/* A pasted address often comes with spaces around it. */
+	for (a = 0; v != NULL && (v[a] == ' ' || v[a] == '\t'); a++)
+		;
+	b = v != NULL ? strlen(v) : 0;
+	while (b > a && (v[b - 1] == ' ' || v[b - 1] == '\t'))
+		b--;
+	if (v == NULL || b == a || b - a > ADDRESS_MAX_LEN) {
+		http_query_release(&q);
+		answer_error(c, 422, "Please enter the address the refund "
+		    "should go to.");
+		return;
+	}
+	memcpy(addr, v + a, b - a);
+	addr[b - a] = '\0';
+	http_query_release(&q);
+	rc = refund_set_destination(c->db, c->cfg, &who, id, addr, &n);
+	if (rc == -1) {
+		internal(c, "setting a refund address");
+		return;
+	}
+	if (rc == 1) {
+		answer_error(c, 422, "That is not an address of this "
+		    "invoice's network. Please check it and try again.");
+		return;
+	}
+	if (n == 0) {
+		answer_error(c, 409, "No refund of this invoice is waiting "
+		    "for an address.");
+		return;
+	}
+	log_info("%s: refund address set for invoice %s", c->request_id, id);
+	/* Back to the invoice's page. */
+	snprintf(loc, sizeof(loc), "%s/invoice/%s", c->cfg->pay_url, id);
+	c->resp.status = 303;
+	http_header(&c->resp, "Location", loc);
+	buf_reset(&c->resp.body);
 }
 
 static void
@@ -83,6 +174,21 @@ handle(struct fcgi_ctx *c)
 
 	page_headers(c->cfg, &c->resp);
 	c->resp.body.max = PAGE_MAX_BYTES;
+	if (http_route_match("/invoice/{}/refund-address", c->path, params,
+	    HTTP_MAX_PARAMS) == 1) {
+		if (strcmp(c->method, "POST") != 0) {
+			http_header(&c->resp, "Allow", "POST");
+			answer_error(c, 405, NULL);
+			return;
+		}
+		if (fcgi_limit_ip(c, RATELIMIT_PUBLIC_INVOICE, &rl) ==
+		    RATELIMIT_LIMITED) {
+			answer_error(c, 429, NULL);
+			return;
+		}
+		refund_address(c, params[0]);
+		return;
+	}
 	if (http_route_match("/invoice/{}", c->path, params,
 	    HTTP_MAX_PARAMS) != 1) {
 		answer_error(c, 404, "There is no page at this address.");

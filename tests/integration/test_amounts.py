@@ -6,6 +6,7 @@ the merchant and public views, the event stream, the webhooks and the
 payment page; so must a credit and a refund of 19 digits."""
 import decimal
 import json
+import secrets
 import unittest
 
 import chain
@@ -175,11 +176,24 @@ class ExactAmountTest(unittest.TestCase):
         self.assertEqual([x["amount"] for x in v["refunds"]],
                          ["1.111111111111111111"])
 
+        self.assertEqual([x["status"] for x in v["refunds"]],
+                         ["awaiting_destination"])
+
         hooks = self.hooks(over, ["invoice.overpaid"])
         self.assertEqual(hooks["invoice.overpaid"]["overpaid_amount"],
                          "1.234567890123456789")
-        hooks = self.hooks(part, ["invoice.created", "invoice.refunded"])
+        # Refunding the excess: recorded and completed to the wei.
+        dest = "0x" + secrets.token_hex(20)      # no other refund goes there
+        r = request("POST", "invoices/%s/refunds" % over["id"],
+                    {"variant": "overpaid", "destination": dest}, key=self.key)
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(exact(r.body)["crypto_amount"], "1.234567890123456789")
+        chain.pay_eth(dest, extra, sender=chain.accounts()[6])
+        self.settle()
+        hooks = self.hooks(over, ["invoice.created", "invoice.refunded"])
         self.assertEqual(hooks["invoice.created"]["crypto_amount"],
                          "3.333192831571965436")
         self.assertEqual(hooks["invoice.refunded"]["amount"],
-                         "1.111111111111111111")
+                         "1.234567890123456789")
+        self.assertEqual(hooks["invoice.refunded"]["refunded_amount"],
+                         "1.234567890123456789")

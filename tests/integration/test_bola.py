@@ -45,6 +45,10 @@ SUCCESS = {
     ("GET", "/api/v1/invoices"): 200,
     ("GET", "/api/v1/invoices/{}"): 200,
     ("POST", "/api/v1/invoices/{}/cancel"): 200,
+    # The matrix's invoices received nothing: NOTHING_RECEIVED shows that
+    # the invoice was found (another merchant's answers 404).
+    ("POST", "/api/v1/invoices/{}/refunds"): 409,
+    ("GET", "/api/v1/invoices/{}/refunds"): 200,
     ("POST", "/api/v1/webhook-endpoints"): 201,
     ("GET", "/api/v1/webhook-endpoints"): 200,
     ("GET", "/api/v1/webhook-endpoints/{}"): 200,
@@ -87,6 +91,8 @@ def body_for(method, pattern, marker):
         return {"max_retries": 4}
     if pattern.endswith("/cancel"):
         return {"reason": "bola"}
+    if pattern.endswith("/refunds") and method == "POST":
+        return {"amount": "1.00", "destination": "0x" + "11" * 20, "reason": marker}
     if method == "POST":
         return {}
     return None
@@ -310,6 +316,8 @@ class BolaMatrixTest(unittest.TestCase):
             "ORDER BY mode" % w.merchant["B"])
         out[("invoices", "B")] = psql("SELECT count(*) FROM invoices WHERE merchant_id = '%s'"
                                       % w.merchant["B"])
+        out[("refunds", "B")] = psql("SELECT count(*) FROM refunds WHERE merchant_id = '%s'"
+                                     % w.merchant["B"])
         out[("endpoints", "B")] = psql("SELECT count(*) FROM webhook_endpoints WHERE "
                                        "merchant_id = '%s'" % w.merchant["B"])
         return out

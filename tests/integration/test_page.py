@@ -6,7 +6,7 @@ import unittest
 from cc import PAY, fetch, invoice_body, new_merchant, psql, request
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-       "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+       "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
 def page(path, method="GET"):

@@ -538,7 +538,7 @@ invoice_get(struct db *db, const struct cc_config *cfg, const struct auth *a,
 	    "l.request_id) ORDER BY l.seq), '[]')::text FROM audit_log l "
 	    "WHERE l.invoice_id = invoices.id) AS audit_log, "
 	    "(SELECT coalesce(json_agg(json_build_object('id', p.id, "
-	    "'amount', p.amount::text, "
+	    "'amount', p.amount::text, 'simulated', p.simulated, "
 	    "'asset', p.asset, 'tx_hash', p.tx_hash, 'status', p.status, "
 	    "'confirmations', p.confirmations, 'block_number', "
 	    "p.block_number, 'from_address', p.from_address, 'detected_at', "

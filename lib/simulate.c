@@ -620,7 +620,7 @@ db_expire(struct db *db, const char *id)
 enum simulate_result
 simulate_run(struct db *db, const struct cc_config *cfg,
     const struct auth *a, const char *id, const struct simulate_input *in,
-    struct simulate_outcome *out, struct input_error *e)
+    bool in_tx, struct simulate_outcome *out, struct input_error *e)
 {
 	struct sim_invoice iv;
 	unsigned __int128 units = 0;
@@ -659,7 +659,7 @@ simulate_run(struct db *db, const struct cc_config *cfg,
 		return on_chain(&iv, in, units, out, e);
 
 	/* The database path: the decision again, under the row lock. */
-	if (db_begin(db) == -1)
+	if (!in_tx && db_begin(db) == -1)
 		return SIMULATE_DB_UNAVAILABLE;
 	rc = load_invoice(db, cfg, a, id, true, &iv, e);
 	if (rc == SIMULATE_OK) {
@@ -676,10 +676,11 @@ simulate_run(struct db *db, const struct cc_config *cfg,
 		}
 	}
 	if (rc != SIMULATE_OK) {
-		db_rollback(db);
+		if (!in_tx)
+			db_rollback(db);
 		return rc;
 	}
-	if (db_commit(db) == -1)
+	if (!in_tx && db_commit(db) == -1)
 		return SIMULATE_DB_UNAVAILABLE;
 	log_info("invoice %s: simulated %s", id,
 	    simulate_event_names[in->event]);

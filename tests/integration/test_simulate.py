@@ -228,6 +228,30 @@ class SimulateTest(ApiTest):
                                               "amount": "0.0000000000000000001"}),
                          422, "validation_error", "INVALID_AMOUNT", field="amount")
 
+    def test_idempotency_key(self):
+        inv = self.invoice(network="tron-anvil")["id"]
+        h = {"Idempotency-Key": "sim-" + inv}
+        a = self.sim(inv, {"event": "payment", "amount": "1"}, headers=h)
+        b = self.sim(inv, {"event": "payment", "amount": "1"}, headers=h)
+        self.assertEqual((a.status, b.status), (200, 200), (a, b))
+        self.assertEqual(b.header("idempotent-replayed"), "true")
+        self.assertEqual(a.json()["payment_id"], b.json()["payment_id"])
+        self.assertEqual(len(self.view(inv)["payments"]), 1)
+        self.assertError(self.sim(inv, {"event": "payment", "amount": "2"}, headers=h),
+                         409, "idempotency_error", "IDEMPOTENCY_KEY_REUSED")
+        self.assertError(self.sim(inv, {"event": "payment"}, headers={"Idempotency-Key": "a b"}),
+                         400, code="INVALID_IDEMPOTENCY_KEY", field="Idempotency-Key")
+        # On the chain a retry sends nothing twice.
+        inv = self.invoice()
+        h = {"Idempotency-Key": "sim-" + inv["id"]}
+        s = self.on_chain(self.sim(inv["id"], {"event": "payment"}, headers=h))
+        r = self.sim(inv["id"], {"event": "payment"}, headers=h)
+        self.assertEqual((r.status, r.json()["tx_hash"]), (202, s["tx_hash"]))
+        self.receipt(s["tx_hash"])
+        chain.scan()
+        self.assertEqual([p["tx_hash"] for p in self.view(inv["id"])["payments"]],
+                         [s["tx_hash"]])
+
     # --- refusals -----------------------------------------------------
 
     def test_live_key_finds_no_route(self):

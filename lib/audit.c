@@ -24,6 +24,7 @@ static const char *const names[AUDIT__MAX] = {
 	[AUDIT_RATELIMIT_SET] = "ratelimit.set",
 	[AUDIT_RATELIMIT_CLEARED] = "ratelimit.cleared",
 	[AUDIT_AUTH_FAILED] = "auth.failed",
+	[AUDIT_INVOICE_SIMULATED] = "invoice.simulated",
 };
 
 const char *

@@ -59,6 +59,7 @@ enum audit_event {
 	AUDIT_RATELIMIT_SET,
 	AUDIT_RATELIMIT_CLEARED,
 	AUDIT_AUTH_FAILED,
+	AUDIT_INVOICE_SIMULATED,	/* test keys' simulate route */
 	AUDIT__MAX
 };
 

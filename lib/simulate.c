@@ -3,11 +3,13 @@
 
 #include "address.h"
 #include "apikey.h"
+#include "audit.h"
 #include "config.h"
 #include "db.h"
 #include "events.h"
 #include "evm.h"
 #include "input.h"
+#include "invoice.h"
 #include "jsonx.h"
 #include "lifecycle.h"
 #include "log.h"
@@ -514,6 +516,7 @@ db_payment(struct db *db, const char *id, const struct sim_invoice *iv,
 	pay.block_number = 0;
 	pay.confirmations = 1;
 	pay.required_confirmations = required(iv->net);
+	pay.simulated = true;
 	if (payment_event(db, id, EV_PAYMENT_DETECTED, &pay) == -1)
 		return SIMULATE_DB_UNAVAILABLE;
 	return recompute(db, id);
@@ -571,6 +574,7 @@ db_confirm(struct db *db, const char *id, const struct sim_invoice *iv,
 		pay.asset = iv->asset->symbol;
 		pay.tx_hash = db_val(res, i, "tx_hash");
 		pay.required_confirmations = need;
+		pay.simulated = true;
 		for (c = (int)conf; c <= need; c++) {
 			st = lifecycle_payment(c, need);
 			if (st == cur)
@@ -617,10 +621,34 @@ db_expire(struct db *db, const char *id)
 
 /* --- the request ----------------------------------------------------- */
 
+/* Who simulated what: in the database path's transaction, else alone. */
+static enum simulate_result
+audit(struct db *db, const struct auth *a, const struct req_meta *m,
+    const char *id, const struct simulate_input *in,
+    const struct simulate_outcome *out)
+{
+	struct audit_actor who = { a->actor, m->ip, m->user_agent,
+	    m->request_id };
+	json_object *d = json_object_new_object();
+	int rc;
+
+	jsonx_add_str(d, "event", simulate_event_names[in->event]);
+	jsonx_add_str(d, "via", out->on_chain ? "chain" : "database");
+	if (in->event == SIMULATE_PAYMENT) {
+		jsonx_add(d, "amount", jsonx_decimal(out->amount));
+		jsonx_add_str(d, "tx_hash", out->tx_hash);
+	}
+	rc = audit_write(db, &who, AUDIT_INVOICE_SIMULATED, a->merchant_id,
+	    id, d);
+	json_object_put(d);
+	return rc == 0 ? SIMULATE_OK : SIMULATE_DB_UNAVAILABLE;
+}
+
 enum simulate_result
 simulate_run(struct db *db, const struct cc_config *cfg,
-    const struct auth *a, const char *id, const struct simulate_input *in,
-    bool in_tx, struct simulate_outcome *out, struct input_error *e)
+    const struct auth *a, const struct req_meta *m, const char *id,
+    const struct simulate_input *in, bool in_tx,
+    struct simulate_outcome *out, struct input_error *e)
 {
 	struct sim_invoice iv;
 	unsigned __int128 units = 0;
@@ -655,8 +683,16 @@ simulate_run(struct db *db, const struct cc_config *cfg,
 		money_format_units(units, iv.asset->decimals, out->amount,
 		    sizeof(out->amount));
 	}
-	if (chain)
-		return on_chain(&iv, in, units, out, e);
+	if (chain) {
+		rc = on_chain(&iv, in, units, out, e);
+		/*
+		 * What was sent is sent: a failed audit row (logged) does
+		 * not turn it into an error the caller would retry.
+		 */
+		if (rc == SIMULATE_OK)
+			(void)audit(db, a, m, id, in, out);
+		return rc;
+	}
 
 	/* The database path: the decision again, under the row lock. */
 	if (!in_tx && db_begin(db) == -1)
@@ -675,6 +711,8 @@ simulate_run(struct db *db, const struct cc_config *cfg,
 			break;
 		}
 	}
+	if (rc == SIMULATE_OK)
+		rc = audit(db, a, m, id, in, out);
 	if (rc != SIMULATE_OK) {
 		if (!in_tx)
 			db_rollback(db);

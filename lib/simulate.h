@@ -37,6 +37,7 @@ struct db;
 struct cc_config;
 struct auth;
 struct input_error;
+struct req_meta;
 
 enum simulate_event {
 	SIMULATE_PAYMENT,
@@ -135,14 +136,15 @@ struct simulate_outcome {
 
 /*
  * Runs a simulation on invoice id for a test-mode caller (a live caller
- * gets SIMULATE_NOT_FOUND: the route does not exist for it). Database
+ * gets SIMULATE_NOT_FOUND: the route does not exist for it), leaving an
+ * invoice.simulated audit row naming who asked. Database
  * changes happen in one transaction with their events: its own, or with
  * in_tx the caller's open one (an Idempotency-Key's claim), which the
  * caller then commits or rolls back whatever the result. SIMULATE_OK with
  * out filled; SIMULATE_REFUSED and SIMULATE_CHAIN_FAILED with err set.
  */
 enum simulate_result simulate_run(struct db *, const struct cc_config *,
-	    const struct auth *, const char *id,
+	    const struct auth *, const struct req_meta *, const char *id,
 	    const struct simulate_input *, bool in_tx,
 	    struct simulate_outcome *out, struct input_error *err);
 

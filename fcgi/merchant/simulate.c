@@ -68,6 +68,7 @@ test_simulate(struct mreq *m)
 	json_object *body = NULL, *inv = NULL, *ans;
 	enum simulate_result rc;
 	enum claim cl = CLAIM_NONE;
+	struct req_meta rm = { c->request_id, c->ip, c->user_agent };
 	char msg[96];
 	int status;
 
@@ -84,7 +85,7 @@ test_simulate(struct mreq *m)
 		cl = claim(m);
 	if (cl == CLAIM_ANSWERED)
 		goto out;
-	rc = simulate_run(c->db, c->cfg, &m->auth, m->params[0], &in,
+	rc = simulate_run(c->db, c->cfg, &m->auth, &rm, m->params[0], &in,
 	    cl == CLAIM_NEW, &out, &e);
 	switch (rc) {
 	case SIMULATE_OK:

@@ -99,6 +99,11 @@ class SimulateTest(ApiTest):
         self.assertEqual(s["invoice"]["status"], "created")
         self.assertEqual(psql("SELECT simulated, late FROM payments WHERE invoice_id = '%s'"
                               % inv), ["t|f"])
+        audit = [a for a in s["invoice"]["audit_log"] if a["event"] == "invoice.simulated"]
+        self.assertEqual([(a["actor"][:16], a["request_id"]) for a in audit],
+                         [("api_key:sk_test_", r.header("x-request-id"))])
+        self.assertEqual(psql("SELECT details->>'tx_hash' FROM audit_log WHERE invoice_id = '%s' "
+                              "AND event = 'invoice.simulated'" % inv), [s["tx_hash"]])
         # cc-scan counts no confirmations for a block that never was.
         chain.mine(5)
         chain.tool("cc-scan", "--network", "tron-anvil")
@@ -119,6 +124,7 @@ class SimulateTest(ApiTest):
                          ["payment.detected", "payment.confirming", "payment.confirmed",
                           "invoice.paid"])
         self.assertEqual(hooks[0]["data"]["payment"]["tx_hash"], pay[0]["tx_hash"])
+        self.assertEqual([h["data"]["payment"].get("simulated") for h in hooks[:3]], [True] * 3)
         # A paid invoice takes no more.
         for ev in ("payment", "confirm", "expire"):
             self.assertError(self.sim(inv, {"event": ev}), 409, "conflict_error",
@@ -207,11 +213,14 @@ class SimulateTest(ApiTest):
         v = self.view(inv["id"])
         self.assertEqual(v["status"], "paid")
         self.assertEqual(v["payments"][0]["status"], "confirmed")
+        self.assertEqual([(a["event"], a["actor"][:16]) for a in v["audit_log"]][1:],
+                         [("invoice.simulated", "api_key:sk_test_")] * 2)
         self.assertEqual(events(inv["id"]), ["invoice.created", "payment.detected",
                                              "payment.confirmed", "invoice.paid"])
         hooks = self.delivered(rec, inv["id"], 3)
         self.assertEqual([h["event"] for h in hooks],
                          ["payment.detected", "payment.confirmed", "invoice.paid"])
+        self.assertNotIn("simulated", hooks[0]["data"]["payment"])
 
     def test_chain_native_coin(self):
         inv = self.invoice(crypto_currency="ETH", items=[{"name": "x", "unit_price": "30.00"}])
@@ -318,6 +327,7 @@ class SimulateTest(ApiTest):
         v = self.view(inv)
         self.assertEqual((v["status"], v["payments"]), ("created", []))
         self.assertEqual(events(inv), ["invoice.created"])
+        self.assertEqual([a["event"] for a in v["audit_log"]], ["invoice.created"])
         # A cancelled invoice is final.
         r = request("POST", "invoices/%s/cancel" % inv, {}, key=self.key)
         self.assertEqual(r.status, 200, r)

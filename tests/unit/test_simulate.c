@@ -10,6 +10,7 @@
 
 #include "cu_run.h"
 
+#include "events.h"
 #include "evm.h"
 #include "input.h"
 #include "jsonx.h"
@@ -286,6 +287,33 @@ test_tx_hash(void)
 	EXPECT(!simulate_is_tx_hash(NULL), "NULL");
 }
 
+/* The payment events carry the mark, and only a simulated payment. */
+static void
+test_event_mark(void)
+{
+	struct event_payment p = { 0 };
+	json_object *o, *v;
+	int i;
+
+	p.id = "pay_x";
+	p.units = 16490000;
+	p.decimals = 6;
+	p.asset = "USDT";
+	p.status = "detected";
+	p.tx_hash = SIMULATE_HASH_PREFIX "00000000000000000000000000000001";
+	for (i = 0; i < 2; i++) {
+		p.simulated = i == 1;
+		o = events_payment_json(&p);
+		EXPECT(json_object_object_get_ex(o, "simulated", &v) == (i == 1),
+		    "simulated %d: key", i);
+		if (i == 1)
+			EXPECT(json_object_get_boolean(v), "simulated: true");
+		check_str("amount", "event", jsonx_text(json_object_object_get(o,
+		    "amount")), "16.49");
+		json_object_put(o);
+	}
+}
+
 int
 main(void)
 {
@@ -296,6 +324,7 @@ main(void)
 		{ "calldata", test_calldata },
 		{ "quantity", test_quantity },
 		{ "tx_hash", test_tx_hash },
+		{ "event_mark", test_event_mark },
 	};
 
 	return cu_run("simulate", NULL, NULL, tests, CC_ARRAY_SIZE(tests));

@@ -222,19 +222,15 @@ load_invoice(struct db *db, const struct cc_config *cfg,
     const struct auth *a, const char *id, bool lock, struct sim_invoice *iv,
     struct input_error *e)
 {
-	static const char sql[] =
-	    "SELECT i.status, i.network, i.crypto_currency, i.address, "
-	    "i.crypto_amount::text AS total, (SELECT coalesce(sum(amount), 0) "
-	    "FROM payments p WHERE p.invoice_id = i.id AND p.status <> "
-	    "'reverted' AND NOT p.late)::text AS seen FROM invoices i "
-	    "WHERE i.id = $1 AND i.merchant_id = $2 AND i.mode = 'test'";
-	static const char lock_sql[] =
-	    "SELECT i.status, i.network, i.crypto_currency, i.address, "
-	    "i.crypto_amount::text AS total, (SELECT coalesce(sum(amount), 0) "
-	    "FROM payments p WHERE p.invoice_id = i.id AND p.status <> "
-	    "'reverted' AND NOT p.late)::text AS seen FROM invoices i "
-	    "WHERE i.id = $1 AND i.merchant_id = $2 AND i.mode = 'test' "
-	    "FOR UPDATE OF i";
+#define LOAD_SQL \
+	    "SELECT i.status, i.network, i.crypto_currency, i.address, " \
+	    "i.crypto_amount::text AS total, (SELECT coalesce(sum(amount), 0) " \
+	    "FROM payments p WHERE p.invoice_id = i.id AND p.status <> " \
+	    "'reverted' AND NOT p.late)::text AS seen FROM invoices i " \
+	    "WHERE i.id = $1 AND i.merchant_id = $2 AND i.mode = 'test'"
+	static const char sql[] = LOAD_SQL;
+	static const char lock_sql[] = LOAD_SQL " FOR UPDATE OF i";
+#undef LOAD_SQL
 	struct db_params p;
 	enum simulate_result rc = SIMULATE_BROKEN;
 	PGresult *res;

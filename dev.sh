@@ -137,7 +137,16 @@ start_chain() {
 		USDT_CONTRACT=$(node "$ROOT/chain/deploy.mjs" "$url") || die "token deployment failed"
 		echo "$USDT_CONTRACT" >"$dir/anvil/usdt"
 	fi
+	# The simulate route's sender ([network anvil] simulate_from) holds
+	# test USDT to send: minted once (mint is public on the test token).
+	if rpc "$url" eth_call "[{\"to\":\"$USDT_CONTRACT\",\"data\":\"0x70a08231000000000000000000000000${SIMULATE_FROM#0x}\"},\"latest\"]" |
+	    grep -Eq '"result":"0x0*"'; then
+		rpc "$url" eth_sendTransaction "[{\"from\":\"$SIMULATE_FROM\",\"to\":\"$USDT_CONTRACT\",\"data\":\"0x40c10f19000000000000000000000000${SIMULATE_FROM#0x}0000000000000000000000000000000000000000000000000de0b6b3a7640000\"}]" >/dev/null
+	fi
 }
+# anvil's tenth unlocked account (of its public test mnemonic), from which
+# POST /api/v1/test/invoices/{id}/simulate pays on the local chain.
+SIMULATE_FROM=0xa0Ee7A142d267C1f36714E4a8F75612F20a79720
 
 build() {
 	say "building"
@@ -583,6 +592,9 @@ mode = test
 rpc_url = http://127.0.0.1:$anvilport
 confirmations = 3
 default_for = USDT ETH
+# The simulate route sends real test payments from this unlocked account
+# (test networks of kind evm only; without it, simulated rows).
+simulate_from = $SIMULATE_FROM
 
 [asset anvil USDT]
 contract = $USDT_CONTRACT

@@ -26,6 +26,7 @@ static const char *const names[AUDIT__MAX] = {
 	[AUDIT_AUTH_FAILED] = "auth.failed",
 	[AUDIT_REFUND_CREATED] = "refund.created",
 	[AUDIT_REFUND_DESTINATION_SET] = "refund.destination_set",
+	[AUDIT_INVOICE_SIMULATED] = "invoice.simulated",
 };
 
 const char *

@@ -61,6 +61,7 @@ enum audit_event {
 	AUDIT_AUTH_FAILED,
 	AUDIT_REFUND_CREATED,
 	AUDIT_REFUND_DESTINATION_SET,
+	AUDIT_INVOICE_SIMULATED,	/* test keys' simulate route */
 	AUDIT__MAX
 };
 

@@ -702,6 +702,15 @@ keyval(struct parser *p, const char *key, const char *val)
 		if (strcmp(key, "default_for") == 0)
 			return copy(p, p->net->default_for,
 			    sizeof(p->net->default_for), val, key);
+		if (strcmp(key, "simulate_from") == 0) {
+			uint8_t a[20];
+
+			if (address_parse(ADDRESS_EVM, val, a) == -1)
+				return fail(p, "simulate_from must be a 0x "
+				    "address");
+			return copy(p, p->net->simulate_from,
+			    sizeof(p->net->simulate_from), val, key);
+		}
 		break;
 	case SEC_ASSET:
 		if (strcmp(key, "decimals") == 0) {
@@ -839,6 +848,11 @@ finish(struct parser *p)
 			return fail(p, "network %s: kind is required", n->name);
 		if (n->confirmations < 0)
 			n->confirmations = n->kind == ADDRESS_TRON ? 19 : 12;
+		/* Never a way to move value on a live network. */
+		if (n->simulate_from[0] != '\0' && (!n->test ||
+		    n->kind != ADDRESS_EVM))
+			return fail(p, "network %s: simulate_from is for test "
+			    "networks of kind evm only", n->name);
 		for (j = 0; j < n->nassets; j++) {
 			struct cc_asset *a = &n->assets[j];
 

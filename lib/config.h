@@ -37,6 +37,7 @@
  *   [currency USD]  min = 0.50   max = 10000.00
  *   [network NAME]  kind = evm|tron  chain_id = 1  mode = live|test
  *                   rpc_url = ...  confirmations = 12  default_for = USDT ETH
+ *                   simulate_from = 0x...  (test, evm: simulate.h)
  *   [asset NETWORK SYMBOL]  decimals = 6  contract = 0x...  native = false
  *                           peg = USD
  *
@@ -91,6 +92,13 @@ struct cc_network {
 	int			 confirmations;
 	bool			 detect_pending;	/* payments at 0 conf. */
 	char			 default_for[128]; /* space-separated symbols */
+	/*
+	 * simulate_from: an account the node holds unlocked (anvil's),
+	 * from which POST /api/v1/test/invoices/{id}/simulate sends real
+	 * test payments; "" (the default) records simulated rows instead.
+	 * Test networks of kind evm only.
+	 */
+	char			 simulate_from[48];
 	struct cc_asset		 assets[CONFIG_MAX_ASSETS];
 	size_t			 nassets;
 };

@@ -112,6 +112,8 @@ events_payment_json(const struct event_payment *p)
 	jsonx_add(o, "late", json_object_new_boolean(p->late));
 	if (p->previous_status != NULL)
 		jsonx_add_str(o, "previous_status", p->previous_status);
+	if (p->simulated)
+		jsonx_add(o, "simulated", json_object_new_boolean(true));
 	return o;
 }
 

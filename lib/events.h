@@ -62,6 +62,8 @@ struct event_payment {
 	int			 required_confirmations;
 	bool			 late;
 	const char		*previous_status;	/* reverted only */
+	/* written by the simulate route: "simulated": true (else absent) */
+	bool			 simulated;
 };
 
 /* The "payment" object of an event's data; caller puts it. */

@@ -66,10 +66,12 @@
 /*
  * A payment's confirmations: the stored count, which cc-scan updates
  * until the payment is confirmed; then counted on from the block the
- * scanner has reached, so that it keeps growing.
+ * scanner has reached, so that it keeps growing (not a simulated one's:
+ * its block never existed).
  */
 #define PAY_CONFIRMATIONS \
-	"CASE WHEN p.status = 'confirmed' THEN greatest(p.confirmations, " \
+	"CASE WHEN p.status = 'confirmed' AND NOT p.simulated THEN " \
+	"greatest(p.confirmations, " \
 	"(SELECT c.block_number FROM chain_cursors c WHERE c.network = " \
 	"p.network) - p.block_number + 1) ELSE p.confirmations END"
 
@@ -620,7 +622,7 @@ invoice_get(struct db *db, const struct cc_config *cfg, const struct auth *a,
 	    "l.request_id) ORDER BY l.seq), '[]')::text FROM audit_log l "
 	    "WHERE l.invoice_id = invoices.id) AS audit_log, "
 	    "(SELECT coalesce(json_agg(json_build_object('id', p.id, "
-	    "'amount', p.amount::text, "
+	    "'amount', p.amount::text, 'simulated', p.simulated, "
 	    "'asset', p.asset, 'tx_hash', p.tx_hash, 'status', p.status, "
 	    "'confirmations', " PAY_CONFIRMATIONS ", 'block_number', "
 	    "p.block_number, 'from_address', p.from_address, 'detected_at', "

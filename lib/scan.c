@@ -851,7 +851,7 @@ fetch_fees(struct scanner *s)
 	static const char sql[] =
 	    "SELECT tx_hash, block_hash FROM payments WHERE network = $1 "
 	    "AND fee_block_hash IS NULL AND status <> 'reverted' AND NOT "
-	    "pending "
+	    "pending AND NOT simulated "
 	    "GROUP BY tx_hash, block_hash ORDER BY max(detected_at) DESC "
 	    "LIMIT $2::int";
 	static const char set_sql[] =
@@ -1323,7 +1323,9 @@ update_confirmations(struct scanner *s, uint64_t head)
 	static const char sql[] =
 	    "UPDATE payments SET confirmations = greatest($2::bigint - "
 	    "block_number + 1, 0) WHERE network = $1 AND status IN "
-	    "('detected', 'confirming') RETURNING id, invoice_id, status, "
+	    /* A simulated payment's block never existed (lib/simulate.c). */
+	    "('detected', 'confirming') AND NOT simulated "
+	    "RETURNING id, invoice_id, status, "
 	    "confirmations, amount::text AS units, asset, tx_hash, "
 	    "block_number, late";
 	static const char set_sql[] =

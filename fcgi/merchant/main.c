@@ -75,6 +75,8 @@ static const struct route routes[] = {
 	    RATELIMIT_NONE },
 	{ "POST", "/api/v1/auth/token", auth_token_create, 0, true,
 	    RATELIMIT_AUTH_TOKEN },
+	{ "POST", "/api/v1/test/invoices/{}/simulate", test_simulate,
+	    SCOPE_INVOICES_CREATE, false, RATELIMIT_INVOICES_CREATE },
 };
 
 /* The token secrets: the keys file, read again when it changes. */
@@ -428,12 +430,32 @@ limit_address(struct mreq *m, enum ratelimit_class cls)
 	return -1;
 }
 
+/*
+ * The test helpers (/api/v1/test/...) exist for test credentials only: a
+ * live one gets the 404 of a path no route has.
+ */
+#define TEST_ROUTES	"/api/v1/test/"
+
+static bool
+test_only(const struct route *r)
+{
+	return strncmp(r->pattern, TEST_ROUTES, strlen(TEST_ROUTES)) == 0;
+}
+
+static void
+no_route(struct fcgi_ctx *c)
+{
+	http_error(&c->resp, 404, "invalid_request_error", "ROUTE_NOT_FOUND",
+	    "no such API route", NULL);
+}
+
 static void
 handle(struct fcgi_ctx *c)
 {
 	const struct route *match = NULL;
 	struct mreq m;
 	char allow[64] = "";
+	bool tests = true;	/* every route of the path is a test one */
 	size_t i;
 
 	memset(&m, 0, sizeof(m));
@@ -449,10 +471,20 @@ handle(struct fcgi_ctx *c)
 			memcpy(m.params, params, sizeof(params));
 			break;
 		}
+		tests = tests && test_only(&routes[i]);
 		if (strstr(allow, routes[i].method) == NULL)
 			snprintf(allow + strlen(allow), sizeof(allow) -
 			    strlen(allow), "%s%s", allow[0] ? ", " : "",
 			    routes[i].method);
+	}
+	/* A path of test routes only exists for test credentials. */
+	if (match == NULL && allow[0] != '\0' && tests) {
+		if (authenticate_throttled(&m) == -1)
+			return;
+		if (!m.auth.test) {
+			no_route(c);
+			return;
+		}
 	}
 	if (match == NULL && allow[0] != '\0') {
 		http_header(&c->resp, "Allow", allow);
@@ -462,8 +494,7 @@ handle(struct fcgi_ctx *c)
 		return;
 	}
 	if (match == NULL) {
-		http_error(&c->resp, 404, "invalid_request_error",
-		    "ROUTE_NOT_FOUND", "no such API route", NULL);
+		no_route(c);
 		return;
 	}
 	if (match->open) {
@@ -474,6 +505,10 @@ handle(struct fcgi_ctx *c)
 	}
 	if (authenticate_throttled(&m) == -1)
 		return;
+	if (test_only(match) && !m.auth.test) {
+		no_route(c);
+		return;
+	}
 	if (limit_key(&m, match->limit) == -1)
 		return;
 	if ((m.auth.scopes & match->scope) != match->scope) {

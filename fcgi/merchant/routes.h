@@ -32,6 +32,9 @@ void	invoice_webhook_secret_rotate(struct mreq *);
 
 void	analytics_get(struct mreq *);
 
+/* POST /api/v1/test/invoices/{id}/simulate (test keys only). */
+void	test_simulate(struct mreq *);
+
 /* POST /api/v1/auth/token: an API key traded for a token. */
 void	auth_token_create(struct mreq *);
 

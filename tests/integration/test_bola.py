@@ -26,6 +26,7 @@ EXPECTED = {
     "undecodable id": 404,          # no route matches: ROUTE_NOT_FOUND, before any credential
     "no credentials": 401,          # MISSING_API_KEY
     "refused credentials": 401,     # unknown, malformed or revoked key; token of a revoked key
+    "live on a test route": 404,    # ROUTE_NOT_FOUND: /api/v1/test/ exists for test credentials only
     "scope missing": 403,           # INSUFFICIENT_SCOPE, before any lookup
     "own id": "success",
     "collection": "success",
@@ -59,10 +60,12 @@ SUCCESS = {
     ("GET", "/api/v1/analytics"): 200,
     ("GET", "/api/v1/openapi.json"): 200,
     ("POST", "/api/v1/auth/token"): 200,
+    ("POST", "/api/v1/test/invoices/{}/simulate"): 200,
 }
 # Routes that use up the object they succeed on: own-id cells that
 # should succeed get a fresh object.
-CONSUMING = {("POST", "/api/v1/invoices/{}/cancel"), ("DELETE", "/api/v1/webhook-endpoints/{}")}
+CONSUMING = {("POST", "/api/v1/invoices/{}/cancel"), ("DELETE", "/api/v1/webhook-endpoints/{}"),
+             ("POST", "/api/v1/test/invoices/{}/simulate")}
 ID_KINDS = ("own", "other", "random", "other_mode", "malformed", "undecodable")
 
 
@@ -93,6 +96,8 @@ def body_for(method, pattern, marker):
         return {"reason": "bola"}
     if pattern.endswith("/refunds") and method == "POST":
         return {"amount": "1.00", "destination": "0x" + "11" * 20, "reason": marker}
+    if pattern.endswith("/simulate"):
+        return {"event": "expire"}
     if method == "POST":
         return {}
     return None
@@ -213,6 +218,8 @@ def expect(route, kind, cred):
         rule = "no credentials"
     elif scopes is None:
         rule = "refused credentials"
+    elif pattern.startswith("/api/v1/test/") and mode == "live":
+        rule = "live on a test route"
     elif scope not in scopes:
         rule = "scope missing"
     else:
@@ -239,7 +246,7 @@ class BolaMatrixTest(unittest.TestCase):
         cases, leaks, wrong = 0, [], []
         for route in routes:
             method, pattern, _, open_ = route
-            obj = "invoice" if pattern.startswith("/api/v1/invoices/") else "endpoint"
+            obj = "invoice" if "/invoices/" in pattern else "endpoint"
             kinds = ID_KINDS if "{}" in pattern else (None,)
             for cred in creds:
                 name, secret, mode, scopes, is_key = cred

@@ -211,7 +211,7 @@ class OpenApiTest(unittest.TestCase):
                  for f in os.listdir(os.path.join(ROOT, "fcgi", d)) if f.endswith(".c")]
         files += ["fcgi/fcgi_main.c"] + ["lib/%s.c" % m for m in (
             "http", "input", "invoice_input", "invoice", "webhook_endpoint", "qr",
-            "analytics", "token", "refund")]
+            "analytics", "token", "refund", "simulate")]
         found = set()
         for f in files:
             for lit in re.findall(r'"([A-Z][A-Z0-9]*_[A-Z0-9_]+)"', source(f)):

@@ -127,6 +127,15 @@ static const struct {
 	    "currency USD: min above max" },
 	{ "network without kind", DB "[network a]\nmode = test\n", 0,
 	    "network a: kind is required" },
+	{ "simulate_from on a live network", DB "[network a]\nkind = evm\n"
+	    "simulate_from = " EVM_C "\n", 0, "network a: simulate_from is "
+	    "for test networks of kind evm only" },
+	{ "simulate_from on tron", DB "[network a]\nkind = tron\n"
+	    "mode = test\nsimulate_from = " EVM_C "\n", 0, "network a: "
+	    "simulate_from is for test networks of kind evm only" },
+	{ "simulate_from not an address", DB "[network a]\nkind = evm\n"
+	    "mode = test\nsimulate_from = 0x12\n", 6,
+	    "simulate_from must be a 0x address" },
 	{ "asset without decimals", DB "[network a]\nkind = evm\n"
 	    "[asset a USDT]\ncontract = " EVM_C "\n", 0,
 	    "asset a USDT: decimals is required" },
@@ -293,7 +302,11 @@ test_config_ok(void)
 	    "default_for = USDT\n"
 	    "[asset nile USDT]\n"
 	    "contract = " TRON_C "\n"
-	    "decimals = 6\n";
+	    "decimals = 6\n"
+	    "[network local]\n"
+	    "kind = evm\n"
+	    "mode = test\n"
+	    "simulate_from = " EVM_C "\n";
 	const struct cc_currency *c;
 	const struct cc_network *n;
 	struct cc_config cfg;
@@ -328,6 +341,11 @@ test_config_ok(void)
 	CU_ASSERT_FATAL(n != NULL);
 	CU_ASSERT(n->confirmations == 12 && !n->test && n->chain_id == 1);
 	CU_ASSERT(n->detect_pending);		/* the default */
+	CU_ASSERT(n->simulate_from[0] == '\0');
+	n = config_network(&cfg, "local");
+	CU_ASSERT_FATAL(n != NULL);
+	check_str("simulate_from", "ok", n->simulate_from, EVM_C);
+	n = config_network(&cfg, "mainnet");
 	CU_ASSERT(config_asset(n, "ETH") != NULL &&
 	    config_asset(n, "ETH")->native);
 	n = config_network(&cfg, "nile");

@@ -459,6 +459,7 @@ fcgi_main_ex(int argc, char **argv, const char *name,
 		log_error("%s", err);
 		return 1;
 	}
+	http_set_docs_url(config.docs_url, config.public_url);
 	handler_fn = handler;
 	no_db = opts->no_db;
 	shedding = !no_db;

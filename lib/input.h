@@ -34,6 +34,16 @@ int	input_seterr(struct input_error *e, int status, const char *code,
 	    __attribute__((format(printf, 5, 6)));
 void	input_error_release(struct input_error *);
 
+/*
+ * For a limit or format a caller checks itself: sets e->extra to
+ * {"constraints": {key: v[, key2: v2][, "format": format]},
+ * "suggestions": [hint]} (key NULL: format alone). Call after
+ * input_seterr; returns -1.
+ */
+int	input_constraints(struct input_error *e, const char *key, int64_t v,
+	    const char *key2, int64_t v2, const char *format,
+	    const char *hint);
+
 /* An http(s) URL with a host, no credentials, printable ASCII, bounded. */
 bool	input_url_ok(const char *);
 

@@ -230,11 +230,14 @@ webhook_endpoint_parse(json_object *body, bool create,
 	if (rc == -1 && strcmp(e->code, "UNKNOWN_FIELD") == 0)
 		return -1;
 	/* Said before anything else is wrong with the secret. */
-	if (!create && json_object_object_get_ex(body, "secret", NULL))
+	if (!create && json_object_object_get_ex(body, "secret", NULL)) {
+		if (rc == -1)
+			input_error_release(e);
 		return input_seterr(e, 422, "SECRET_NOT_UPDATABLE", "secret",
 		    "secret cannot be changed by PATCH; use POST "
 		    "/api/v1/webhook-endpoints/{id}/rotate-secret, which "
 		    "returns the new secret");
+	}
 	if (rc == -1)
 		return -1;
 	for (i = 0; i < WEPF__MAX; i++)

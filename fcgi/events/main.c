@@ -1482,6 +1482,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	cfg = &config;
+	http_set_docs_url(cfg->docs_url, cfg->public_url);
 	limits.max_total = (size_t)cfg->events_max_streams;
 	limits.per_ip = cfg->events_per_ip;
 	limits.per_invoice = cfg->events_per_invoice;

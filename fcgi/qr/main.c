@@ -45,7 +45,10 @@ qr(struct fcgi_ctx *c, const char *id)
 		return;
 	}
 	if (qr_request_parse(&q, &r, &e) == -1) {
-		bad(c, e.field[0] ? e.field : NULL, e.message);
+		http_error_ex(&c->resp, 400, "invalid_request_error",
+		    "INVALID_PARAMETER", e.message, e.field[0] ? e.field :
+		    NULL, e.extra);
+		e.extra = NULL;
 		goto out;
 	}
 	if (!ids_valid("inv_", id)) {

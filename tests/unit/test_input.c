@@ -437,12 +437,89 @@ test_pairs(void)
 	    "absent options");
 }
 
+/*
+ * A refused value carries its field's declared bounds as constraints, and
+ * one suggestion; errors that are no bound (a missing field, a wrong JSON
+ * type) carry none.
+ */
+static void
+test_constraints(void)
+{
+	static const struct {
+		const char	*in;
+		bool		 query;
+		const char	*constraints;	/* NULL: none */
+	} rows[] = {
+		{ "{\"name\": \"01234567890\"}", false,
+		  "{\"min_length\":1,\"max_length\":10,\"format\":" },
+		{ "{\"name\": \"x\", \"count\": 101}", false,
+		  "{\"minimum\":-5,\"maximum\":100}" },
+		{ "{\"name\": \"x\", \"colour\": \"pink\"}", false,
+		  "{\"allowed\":[\"red\",\"green\",\"blue\"]}" },
+		{ "{\"name\": \"x\", \"url\": \"ftp://a\"}", false,
+		  "{\"max_length\":2048,\"schemes\":[\"http\",\"https\"]," },
+		{ "{\"name\": \"x\", \"even\": \"3\"}", false,
+		  "{\"format\":\"an even number\"}" },
+		{ "{\"name\": \"x\", \"nope\": 1}", false,
+		  "{\"allowed\":[\"name\",\"note\",\"count\",\"flag\","
+		  "\"colour\",\"url\",\"even\"]}" },
+		{ "name=x&count=-6", true, "{\"minimum\":-5,\"maximum\":100}" },
+		{ "name=x&flag=yes", true,
+		  "{\"allowed\":[\"true\",\"false\"]}" },
+		{ "name=x&what=1", true, "{\"allowed\":[\"name\"," },
+		{ "{}", false, NULL },
+		{ "{\"name\": 5}", false, NULL },
+	};
+	struct input_value v[F__MAX];
+	struct input_error e;
+	struct http_query q;
+	json_object *o, *c, *sug;
+	char err[128], bad[64];
+	const char *got;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < CC_ARRAY_SIZE(rows); i++) {
+		memset(&e, 0, sizeof(e));
+		o = NULL;
+		if (rows[i].query) {
+			CU_ASSERT_FATAL(http_query_parse(rows[i].in, &q, bad,
+			    sizeof(bad)) == 0);
+			rc = input_query(&q, fields, F__MAX, v, &e);
+			http_query_release(&q);
+		} else {
+			o = jsonx_parse(rows[i].in, strlen(rows[i].in), err,
+			    sizeof(err));
+			CU_ASSERT_FATAL(o != NULL);
+			rc = input_json(o, fields, F__MAX, v, &e);
+		}
+		EXPECT(rc == -1, "row %zu accepted", i);
+		if (rows[i].constraints == NULL) {
+			EXPECT(e.extra == NULL, "row %zu: constraints", i);
+		} else if (e.extra == NULL ||
+		    !json_object_object_get_ex(e.extra, "constraints", &c) ||
+		    !json_object_object_get_ex(e.extra, "suggestions", &sug)) {
+			EXPECT(false, "row %zu: no constraints", i);
+		} else {
+			got = jsonx_text(c);
+			EXPECT(strncmp(got, rows[i].constraints,
+			    strlen(rows[i].constraints)) == 0,
+			    "row %zu: %s", i, got);
+			EXPECT(json_object_array_length(sug) == 1,
+			    "row %zu: suggestions", i);
+		}
+		json_object_put(o);
+		input_error_release(&e);
+	}
+}
+
 static const struct cu_test tests[] = {
 	{ "input_json", test_json },
 	{ "input_json_at and the caller-read kinds", test_json_at },
 	{ "input_query", test_query },
 	{ "input_pairs", test_pairs },
 	{ "input_url_ok", test_url },
+	{ "constraints of refused values", test_constraints },
 };
 
 int

@@ -83,6 +83,44 @@ input_url_ok(const char *u)
 	return true;
 }
 
+int
+input_url_constraints(struct input_error *e, const char *name,
+    bool https_only)
+{
+	json_object *c = json_object_new_object(), *a, *sug;
+	char hint[160];
+
+	a = json_object_new_array();
+	if (!https_only)
+		json_object_array_add(a, json_object_new_string("http"));
+	json_object_array_add(a, json_object_new_string("https"));
+	jsonx_add(c, "schemes", a);
+	jsonx_add(c, "max_length", json_object_new_int64(CC_MAX_URL));
+	jsonx_add_str(c, "format", "an absolute URL with a host and "
+	    "without credentials, printable ASCII");
+	snprintf(hint, sizeof(hint), "Send %s as an absolute https:// URL, "
+	    "percent-encoded%s", name, https_only ? "" : " (http:// is "
+	    "accepted in test mode only)");
+	json_object_put(e->extra);
+	e->extra = json_object_new_object();
+	jsonx_add(e->extra, "constraints", c);
+	sug = json_object_new_array();
+	json_object_array_add(sug, json_object_new_string(hint));
+	jsonx_add(e->extra, "suggestions", sug);
+	return -1;
+}
+
+int
+input_url_mode(const char *url, const char *field, bool live,
+    struct input_error *e)
+{
+	if (url == NULL || !live || strncmp(url, "https://", 8) == 0)
+		return 0;
+	input_seterr(e, 422, "INVALID_URL", field, "%s must be an https URL "
+	    "in live mode (test mode also takes http)", field);
+	return input_url_constraints(e, field, true);
+}
+
 /* How the two sources spell their errors. */
 struct source {
 	int		 status;	/* 422 body, 400 query */
@@ -233,7 +271,6 @@ static int
 constrain(struct input_error *e, const struct input_field *f,
     bool count, const char *name)
 {
-	static const char *const schemes[] = { "http", "https", NULL };
 	static const char *const bools[] = { "true", "false", NULL };
 	json_object *c = json_object_new_object(), *sug;
 	char hint[192];
@@ -268,13 +305,8 @@ constrain(struct input_error *e, const struct input_field *f,
 		    "for %s", name);
 		break;
 	case INPUT_URL:
-		jsonx_add(c, "max_length", json_object_new_int64(CC_MAX_URL));
-		jsonx_add(c, "schemes", str_list(schemes));
-		jsonx_add_str(c, "format", "an absolute URL with a host and "
-		    "without credentials, printable ASCII");
-		snprintf(hint, sizeof(hint), "Send %s as an absolute https:// "
-		    "URL, percent-encoded", name);
-		break;
+		json_object_put(c);
+		return input_url_constraints(e, name, false);
 	case INPUT_ARRAY:
 		jsonx_add(c, "min_items", json_object_new_int64(f->lo));
 		jsonx_add(c, "max_items", json_object_new_int64(f->hi));

@@ -47,6 +47,24 @@ int	input_constraints(struct input_error *e, const char *key, int64_t v,
 /* An http(s) URL with a host, no credentials, printable ASCII, bounded. */
 bool	input_url_ok(const char *);
 
+/*
+ * The constraints of a URL field onto e (after input_seterr): schemes
+ * (https alone when https_only), max_length, format, and a suggestion.
+ * Returns -1.
+ */
+int	input_url_constraints(struct input_error *e, const char *name,
+	    bool https_only);
+
+/*
+ * The mode's rule for a URL a merchant gives us to send customers or
+ * deliveries to (return_url, cancel_url, webhook_url, an endpoint's url):
+ * live mode takes https only; test mode http too, for receivers on the
+ * merchant's own machine. 0, or -1 with e set (422 INVALID_URL naming
+ * field, constraints schemes ["https"]).
+ */
+int	input_url_mode(const char *url, const char *field, bool live,
+	    struct input_error *e);
+
 enum input_kind {
 	INPUT_STRING,	/* one line of text, lo..hi bytes, without bidi
 			   controls and invisible characters (textsafe.h) */

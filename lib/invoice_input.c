@@ -370,10 +370,12 @@ url(const struct input_value *v, const char *field, char **out,
 {
 	if (!v->given)
 		return 0;
-	if (!input_url_ok(v->str))
-		return input_seterr(e, 422, "INVALID_URL", field,
+	if (!input_url_ok(v->str)) {
+		input_seterr(e, 422, "INVALID_URL", field,
 		    "%s must be an absolute http or https URL without "
 		    "credentials", field);
+		return input_url_constraints(e, field, false);
+	}
 	*out = xstrdup(v->str);
 	return 0;
 }

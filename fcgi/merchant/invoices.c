@@ -64,6 +64,14 @@ invoices_create(struct mreq *m)
 		send_input_error(m, &e);
 		return;
 	}
+	/* Live customers and deliveries are sent over https only. */
+	if (input_url_mode(in.return_url, "return_url", !m->auth.test,
+	    &e) == -1 || input_url_mode(in.cancel_url, "cancel_url",
+	    !m->auth.test, &e) == -1 || input_url_mode(in.webhook_url,
+	    "webhook_url", !m->auth.test, &e) == -1) {
+		send_input_error(m, &e);
+		goto out;
+	}
 	/*
 	 * Deliveries go to webhook_url from inside our network: a URL that
 	 * leads to loopback, private or metadata addresses is refused here,

@@ -65,6 +65,9 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/invoice-webhook-secret/rotate",
 	    invoice_webhook_secret_rotate, SCOPE_WEBHOOKS_MANAGE, false,
 	    RATELIMIT_WEBHOOKS },
+	{ "GET", "/api/v1/invoice-webhook-secret",
+	    invoice_webhook_secret_get, SCOPE_WEBHOOKS_MANAGE, false,
+	    RATELIMIT_WEBHOOKS },
 	{ "GET", "/api/v1/analytics", analytics_get, SCOPE_ANALYTICS_READ,
 	    false, RATELIMIT_ANALYTICS },
 	{ "GET", "/api/v1/openapi.json", openapi_get, 0, true,
@@ -428,19 +431,22 @@ static void
 handle(struct fcgi_ctx *c)
 {
 	const struct route *match = NULL;
+	const char *method;
 	struct mreq m;
 	char allow[64] = "";
 	size_t i;
 
 	memset(&m, 0, sizeof(m));
 	m.c = c;
+	/* HEAD is GET without the body (write_response drops it). */
+	method = strcmp(c->method, "HEAD") == 0 ? "GET" : c->method;
 	for (i = 0; i < CC_ARRAY_SIZE(routes); i++) {
 		char params[HTTP_MAX_PARAMS][HTTP_MAX_PARAM_LEN];
 
 		if (http_route_match(routes[i].pattern, c->path, params,
 		    HTTP_MAX_PARAMS) < 0)
 			continue;
-		if (strcmp(routes[i].method, c->method) == 0) {
+		if (strcmp(routes[i].method, method) == 0) {
 			match = &routes[i];
 			memcpy(m.params, params, sizeof(params));
 			break;
@@ -448,7 +454,8 @@ handle(struct fcgi_ctx *c)
 		if (strstr(allow, routes[i].method) == NULL)
 			snprintf(allow + strlen(allow), sizeof(allow) -
 			    strlen(allow), "%s%s", allow[0] ? ", " : "",
-			    routes[i].method);
+			    strcmp(routes[i].method, "GET") == 0 ?
+			    "GET, HEAD" : routes[i].method);
 	}
 	if (match == NULL && allow[0] != '\0') {
 		http_header(&c->resp, "Allow", allow);

@@ -68,7 +68,8 @@ read_body(struct mreq *m, bool create, json_object **body,
 	memset(&e, 0, sizeof(e));
 	if (merchant_json_body(m, false, body) == -1)
 		return -1;
-	if (webhook_endpoint_parse(*body, create, m->c->cfg, in, &e) == 0)
+	if (webhook_endpoint_parse(*body, create, m->c->cfg, in, &e) == 0 &&
+	    input_url_mode(in->url, "url", !m->auth.test, &e) == 0)
 		return 0;
 	answer(m, WEP_INVALID, 0, NULL, &e, NULL);
 	input_error_release(&e);
@@ -188,6 +189,17 @@ webhook_endpoints_rotate(struct mreq *m)
 	rc = webhook_endpoint_rotate(m->c->db, &m->auth, &rm, m->params[0],
 	    &o);
 	answer(m, rc, 200, o, NULL, "webhook endpoint rotate-secret");
+	json_object_put(o);
+}
+
+void
+invoice_webhook_secret_get(struct mreq *m)
+{
+	json_object *o = NULL;
+	enum webhook_endpoint_rc rc;
+
+	rc = webhook_endpoint_get_invoice_secret(m->c->db, &m->auth, &o);
+	answer(m, rc, 200, o, NULL, "invoice webhook secret get");
 	json_object_put(o);
 }
 

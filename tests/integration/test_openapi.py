@@ -112,7 +112,7 @@ class OpenApiTest(unittest.TestCase):
         self.assertEqual(request("GET", ROUTE, key="sk_test_nope").status, 200)
         r = request("POST", ROUTE, {})
         self.assertEqual(r.status, 405, r)
-        self.assertEqual(r.header("allow"), "GET")
+        self.assertEqual(r.header("allow"), "GET, HEAD")
 
     def test_openapi_3_1_structure(self):
         self.assertRegex(DOC["openapi"], r"^3\.1\.\d+$")
@@ -198,6 +198,12 @@ class OpenApiTest(unittest.TestCase):
             if where != "paths" or not name.startswith("/api/v1/") or \
                     name.startswith("/api/v1/public/"):
                 continue
+            # HEAD is every GET route's, answered as GET without the body.
+            if method == "head":
+                self.assertIn("get", DOC["paths"][name], name)
+                continue
+            if method == "get":
+                self.assertIn("head", DOC["paths"][name], name)
             pattern = re.sub(r"\{[^}]+\}", "{}", name)
             sec = op.get("security")
             self.assertIsNotNone(sec, "%s %s: security not stated" % (method, name))

@@ -641,9 +641,10 @@ start_request(struct conn *c)
 		return;
 	}
 	if (!ids_valid("inv_", params[0])) {
-		answer_error(c, 400, "invalid_request_error",
-		    "INVALID_INVOICE_ID", "invoice ids look like inv_ "
-		    "followed by 26 characters", "invoice_id", NULL, NULL);
+		/* Malformed is not found, on every route (as cc-merchant). */
+		answer_error(c, 404, "not_found_error", "INVOICE_NOT_FOUND",
+		    "no such invoice (invoice ids are inv_ followed by 26 "
+		    "characters)", "invoice_id", NULL, NULL);
 		return;
 	}
 	if (p.last_id[0] != '\0' && !last_id_valid(p.last_id)) {

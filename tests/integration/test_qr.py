@@ -88,4 +88,4 @@ class QrTest(unittest.TestCase):
         st, _, body = get("/invoice/inv_%s/qr" % ("a" * 26))
         self.assertEqual(st, 404)
         st, _, body = get("/invoice/nope/qr")
-        self.assertEqual(st, 400)
+        self.assertEqual(st, 404)

@@ -8,7 +8,7 @@ import re
 import unittest
 
 import chain
-from cc import API, ENV, admin, fetch, invoice_body, new_merchant, psql, request
+from cc import API, PAY, PUB, admin, fetch, invoice_body, new_merchant, psql, request
 from test_webhooks import Receiver, signature
 
 EVENTS = ["invoice.created", "invoice.expired", "invoice.cancelled", "payment.detected",
@@ -33,6 +33,16 @@ class WebhookDataTest(unittest.TestCase):
 
     def tearDown(self):
         self.rec.close()
+
+    def deliver(self):
+        """cc-webhooks passes (each sends a few per destination) until
+        none of this merchant's deliveries is pending."""
+        for _ in range(30):
+            chain.tool("cc-webhooks", "--for", "0")
+            if psql("SELECT count(*) FROM webhook_deliveries WHERE merchant_id = '%s' "
+                    "AND status = 'pending'" % self.merchant) == ["0"]:
+                return
+        self.fail("deliveries still pending")
 
     def invoice(self, **kw):
         kw.setdefault("items", [{"name": "x", "unit_price": "16.49"}])
@@ -68,7 +78,7 @@ class WebhookDataTest(unittest.TestCase):
         psql("UPDATE invoices SET expires_at = now() - interval '1 second' WHERE id = '%s'"
              % expired["id"])
         chain.tool("cc-expire")
-        chain.tool("cc-webhooks", "--for", "0")
+        self.deliver()
 
         seen = {}
         for _, _, raw in self.rec.requests:
@@ -116,7 +126,7 @@ class WebhookDataTest(unittest.TestCase):
                     key=self.key)
         self.assertEqual(r.status, 201, r)
         request("POST", "invoices/%s/cancel" % r.json()["id"], {}, key=self.key)
-        chain.tool("cc-webhooks", "--for", "0")
+        self.deliver()
         mine = [(h, raw) for _, h, raw in self.rec.requests
                 if h["X-Crypto-Checkout-Webhook-Id"] == first["id"]]
         self.assertEqual(len(mine), 2)     # created, cancelled
@@ -234,6 +244,33 @@ class HeadTest(unittest.TestCase):
             self.assertEqual((hst, hbody), (st, b""), path)
             self.assertEqual(hh.get("content-type"), h.get("content-type"), path)
             self.assertIn(st, (200,), path)
+
+
+class MalformedIdTest(unittest.TestCase):
+    def test_same_status_on_every_route(self):
+        """A malformed id is not found (404) on every route with an id:
+        each of cc-merchant's route table (read from the source), the
+        public view, the QR code, the event stream and the payment page.
+        One that does not even decode matches no route: 404 as well."""
+        root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+        with open(os.path.join(root, "fcgi", "merchant", "main.c")) as f:
+            routes = re.findall(r'\{ "([A-Z]+)", "(/api/v1/[^"]*\{\}[^"]*)"', f.read())
+        self.assertGreaterEqual(len(routes), 6)
+        _, key = new_merchant("Shapes Ids")
+        hdrs = {"Authorization": "Bearer " + key, "Content-Type": "application/json"}
+        for bad in ("nope", "inv_" + "a" * 25, "whe_%27", "%C3%A9"):
+            for method, pattern in routes:
+                body = b"{}" if method in ("POST", "PATCH") else None
+                st, _, raw = fetch(API, method, pattern.replace("{}", bad), body=body,
+                                   headers=hdrs)
+                self.assertEqual(st, 404, (method, pattern, bad, raw[:200]))
+            for base, path in ((PUB, PUB.path + "/invoice/%s"), (PUB, PUB.path + "/invoice/%s/qr"),
+                               (PUB, PUB.path + "/invoice/%s/events"), (PAY, "/invoice/%s")):
+                for method in ("GET", "HEAD"):
+                    if path.endswith("/events") and method == "HEAD":
+                        continue
+                    st, _, raw = fetch(base, method, path % bad, timeout=10)
+                    self.assertEqual(st, 404, (method, path, bad, raw[:200]))
 
 
 if __name__ == "__main__":

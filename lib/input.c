@@ -129,7 +129,7 @@ struct source {
 
 static const struct source body_src = { 422, "INVALID_TYPE",
 	"INVALID_LENGTH", "INVALID_VALUE" };
-static const struct source query_src = { 400, "INVALID_PARAMETER",
+static const struct source query_src = { 422, "INVALID_PARAMETER",
 	"INVALID_PARAMETER", "INVALID_PARAMETER" };
 
 /* "a, b or c" of a NULL-ended list, into out. */
@@ -528,7 +528,7 @@ input_query(const struct http_query *q, const struct input_field *fields,
 			if (strcmp(q->keys[i], fields[j].name) == 0)
 				break;
 		if (j == n) {
-			input_seterr(e, 400, "INVALID_PARAMETER",
+			input_seterr(e, 422, "INVALID_PARAMETER",
 			    q->keys[i], "unknown query parameter");
 			known_fields(e, fields, n);
 			return -1;

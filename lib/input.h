@@ -138,7 +138,10 @@ int	input_json_at(json_object *obj, const char *prefix,
 
 /*
  * The same for a parsed query string, where every value is text and every
- * error is 400 INVALID_PARAMETER (an unknown key too).
+ * error is 422 INVALID_PARAMETER (an unknown key too): the one rule of
+ * bodies and queries is 400 for what cannot be read (malformed JSON, a
+ * malformed or repeated query parameter), 422 for a value or name
+ * refused.
  */
 int	input_query(const struct http_query *, const struct input_field *,
 	    size_t n, struct input_value *v, struct input_error *e);

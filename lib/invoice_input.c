@@ -560,7 +560,7 @@ invoice_filter_parse(const struct http_query *q, struct invoice_filter *f,
 		f->has_cursor = true;
 		if (invoice_cursor_decode(v[LF_CURSOR].str, &f->cursor_us,
 		    f->cursor_id, sizeof(f->cursor_id)) == -1)
-			return input_seterr(e, 400, "INVALID_PARAMETER",
+			return input_seterr(e, 422, "INVALID_PARAMETER",
 			    "cursor", "cursor must be next_cursor from a "
 			    "previous page");
 	}

@@ -45,9 +45,8 @@ qr(struct fcgi_ctx *c, const char *id)
 		return;
 	}
 	if (qr_request_parse(&q, &r, &e) == -1) {
-		http_error_ex(&c->resp, 400, "invalid_request_error",
-		    "INVALID_PARAMETER", e.message, e.field[0] ? e.field :
-		    NULL, e.extra);
+		http_error_ex(&c->resp, e.status, e.type, e.code, e.message,
+		    e.field[0] ? e.field : NULL, e.extra);
 		e.extra = NULL;
 		goto out;
 	}

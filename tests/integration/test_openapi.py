@@ -252,7 +252,7 @@ class OpenApiTest(unittest.TestCase):
         self.assertEqual(missing, [], "add them to docs/API.md, run docs/errors_html.py")
         # An answered error's documentation_url leads to its entry.
         r = request("GET", API.path + "/invoices?limit=0", key=ENV["CC_TEST_KEY"])
-        self.assertEqual(r.status, 400, r)
+        self.assertEqual(r.status, 422, r)
         url = urllib.parse.urlparse(r.json()["error"]["documentation_url"])
         self.assertEqual((url.path, url.fragment), ("/docs/errors.html", "invalid-parameter"))
         if url.netloc:

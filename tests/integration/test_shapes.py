@@ -165,8 +165,8 @@ class ErrorShapeTest(unittest.TestCase):
             ("POST", cancel, {"reason": "x" * 501}, 422, "reason",
              {"min_length": "0", "max_length": "500"}),
             ("POST", cancel, {"nope": 1}, 422, "nope", {"allowed": ["reason", "refund_partial_payments"]}),
-            ("GET", "invoices?limit=1000", None, 400, "limit", {"minimum": "1", "maximum": "100"}),
-            ("GET", "invoices?status=lost", None, 400, "status", None),
+            ("GET", "invoices?limit=1000", None, 422, "limit", {"minimum": "1", "maximum": "100"}),
+            ("GET", "invoices?status=lost", None, 422, "status", None),
             ("POST", "invoices", invoice_body(items=[]), 422, "items",
              {"min_items": "1"}),
             ("POST", "invoices", invoice_body(return_url="ftp://x"), 422, "return_url",
@@ -244,6 +244,13 @@ class HeadTest(unittest.TestCase):
             self.assertEqual((hst, hbody), (st, b""), path)
             self.assertEqual(hh.get("content-type"), h.get("content-type"), path)
             self.assertIn(st, (200,), path)
+        # The event stream: GET's status and headers, then the end.
+        for inv_id, want in ((inv["id"], 200), ("inv_" + "a" * 26, 404)):
+            st, h, body = fetch(PUB, "HEAD", PUB.path + "/invoice/%s/events" % inv_id,
+                                timeout=10)
+            self.assertEqual((st, body), (want, b""), inv_id)
+            if want == 200:
+                self.assertEqual(h["content-type"], "text/event-stream")
 
 
 class MalformedIdTest(unittest.TestCase):
@@ -267,8 +274,6 @@ class MalformedIdTest(unittest.TestCase):
             for base, path in ((PUB, PUB.path + "/invoice/%s"), (PUB, PUB.path + "/invoice/%s/qr"),
                                (PUB, PUB.path + "/invoice/%s/events"), (PAY, "/invoice/%s")):
                 for method in ("GET", "HEAD"):
-                    if path.endswith("/events") and method == "HEAD":
-                        continue
                     st, _, raw = fetch(base, method, path % bad, timeout=10)
                     self.assertEqual(st, 404, (method, path, bad, raw[:200]))
 

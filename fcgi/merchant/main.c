@@ -24,6 +24,7 @@
 #include "jsonx.h"
 #include "jwtkeys.h"
 #include "fcgi_main.h"
+#include "input.h"
 #include "log.h"
 #include "ratelimit.h"
 #include "rloverride.h"
@@ -105,9 +106,15 @@ merchant_check_body(struct mreq *m)
 		return -1;
 	}
 	if (c->body_too_large) {
-		http_error(&c->resp, 413, "invalid_request_error",
+		struct input_error lim;
+
+		memset(&lim, 0, sizeof(lim));
+		input_constraints(&lim, "max_length", CC_MAX_BODY, NULL, 0,
+		    NULL, "Send a smaller body: fewer items, shorter text or "
+		    "metadata");
+		http_error_ex(&c->resp, 413, "invalid_request_error",
 		    "REQUEST_TOO_LARGE", "request body must be at most "
-		    "65536 bytes", NULL);
+		    "65536 bytes", NULL, lim.extra);
 		return -1;
 	}
 	/* An empty body needs no type: cancel and rotate take none. */

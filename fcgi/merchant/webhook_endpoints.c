@@ -44,10 +44,18 @@ answer(struct mreq *m, enum webhook_endpoint_rc rc, int status,
 		    "WEBHOOK_ENDPOINT_NOT_FOUND",
 		    webhook_endpoint_strerror(rc), "endpoint_id");
 		break;
-	case WEP_LIMIT:
-		http_error(&m->c->resp, 422, "validation_error",
-		    "TOO_MANY_ENDPOINTS", webhook_endpoint_strerror(rc), NULL);
+	case WEP_LIMIT: {
+		struct input_error lim;
+
+		memset(&lim, 0, sizeof(lim));
+		input_constraints(&lim, "max_items", WEBHOOK_MAX_ENDPOINTS,
+		    NULL, 0, NULL, "Delete an endpoint you no longer use, or "
+		    "subscribe one endpoint to more events");
+		http_error_ex(&m->c->resp, 422, "validation_error",
+		    "TOO_MANY_ENDPOINTS", webhook_endpoint_strerror(rc), NULL,
+		    lim.extra);
 		break;
+	}
 	default:
 		merchant_internal_error(m, what != NULL ? what :
 		    "webhook endpoint");

@@ -181,6 +181,20 @@ class ErrorShapeTest(unittest.TestCase):
             self.assertEqual(len(e["suggestions"]), 1, e)
             for k, v in (want or {}).items():
                 self.assertEqual(e["constraints"][k], v, e)
+        # Limits the programs check themselves.
+        r = request("POST", "invoices", invoice_body(title="x" * 70000), key=self.key)
+        self.assertEqual(r.status, 413, r)
+        self.assertEqual(r.json()["error"]["constraints"], {"max_length": "65536"})
+        r = request("POST", "invoices", invoice_body(), key=self.key,
+                    headers={"Idempotency-Key": "has space"})
+        self.assertEqual(r.status, 400, r)
+        self.assertEqual(r.json()["error"]["constraints"]["max_length"], "255")
+        for i in range(17):
+            r = request("POST", "webhook-endpoints", {"url": "https://93.184.215.7/%d" % i,
+                                                      "events": ["invoice.paid"]}, key=self.key)
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["code"], "TOO_MANY_ENDPOINTS")
+        self.assertEqual(r.json()["error"]["constraints"], {"max_items": "16"})
         # Not a bound: no constraints.
         e = self.error("POST", "invoices", invoice_body(currency=None))
         self.assertEqual(e["code"], "MISSING_FIELD")

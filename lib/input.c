@@ -123,7 +123,7 @@ input_url_mode(const char *url, const char *field, bool live,
 
 /* How the two sources spell their errors. */
 struct source {
-	int		 status;	/* 422 body, 400 query */
+	int		 status;	/* 422: a value refused, both */
 	const char	*type_code, *length_code, *value_code;
 };
 

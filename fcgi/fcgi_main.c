@@ -437,6 +437,8 @@ fcgi_main_ex(int argc, char **argv, const char *name,
 	last_idle = mono_ms();
 	if (opts->threads > 0)
 		config.threads = opts->threads;
+	/* Where errors' documentation_url points ([http] docs_url). */
+	http_set_docs_url(config.docs_url, config.public_url);
 	if (opts->init != NULL && opts->init(&config) == -1)
 		return 1;
 	if (FCGX_Init() != 0) {

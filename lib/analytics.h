@@ -78,8 +78,8 @@ int	analytics_params_set(struct analytics_params *p,
 
 /*
  * The API's query string: period, group_by, timezone, currency, each
- * declared once; anything unknown, repeated or malformed is 400
- * INVALID_PARAMETER naming it, then analytics_params_set. 0 or -1 with e.
+ * declared once; anything unknown or malformed is 422 INVALID_PARAMETER
+ * naming it, then analytics_params_set. 0 or -1 with e.
  */
 int	analytics_params_query(const struct http_query *,
 	    const struct cc_config *, struct analytics_params *p,

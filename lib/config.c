@@ -575,6 +575,9 @@ keyval(struct parser *p, const char *key, const char *val)
 		if (strcmp(key, "pay_url") == 0)
 			return copy(p, c->pay_url, sizeof(c->pay_url), val,
 			    key);
+		if (strcmp(key, "docs_url") == 0)
+			return copy(p, c->docs_url, sizeof(c->docs_url), val,
+			    key);
 		if (strcmp(key, "logos") == 0)
 			return copy(p, c->logo_dir, sizeof(c->logo_dir), val,
 			    key);

@@ -6,6 +6,7 @@
  *   [redis]      url = redis://127.0.0.1:6379  timeout_ms = 50
  *   [http]       public_url = https://api.example.com/api/v1/public
  *                pay_url = https://pay.example.com
+ *                docs_url = https://api.example.com/docs/errors.html
  *                threads = 8
  *                logos = /var/lib/crypto-checkout/logos  (<merchant id>.png)
  *   [events]     max_streams = 10000  per_ip = 20  max_per_invoice = 10
@@ -116,6 +117,7 @@ struct cc_config {
 	char			 redis_url[256];
 	char			 public_url[256];
 	char			 pay_url[256];
+	char			 docs_url[256];	/* [http] docs_url: errors' page */
 	char			 logo_dir[256];	/* [http] logos: <merchant>.png */
 	char			 jwt_keys[256];	/* [jwt] keys: the secrets' file */
 	int			 threads;

@@ -1,6 +1,7 @@
 /* Responses, the error format, query strings and route matching. */
 #include "cc.h"
 
+#include <ctype.h>
 #include <time.h>
 
 #include <openssl/sha.h>
@@ -63,13 +64,58 @@ http_json(struct http_resp *r, int status, json_object *obj)
 	buf_puts(&r->body, "\n");
 }
 
+static char docs_url[256] = HTTP_DOCS_PATH;
+
+void
+http_set_docs_url(const char *docs, const char *public_url)
+{
+	size_t n;
+	const char *host;
+
+	if (docs != NULL && docs[0] != '\0') {
+		cc_strlcpy(docs_url, docs, sizeof(docs_url));
+		return;
+	}
+	cc_strlcpy(docs_url, HTTP_DOCS_PATH, sizeof(docs_url));
+	if (public_url == NULL || (host = strstr(public_url, "://")) == NULL)
+		return;
+	host += 3;
+	n = (size_t)(host - public_url) + strcspn(host, "/?#");
+	if (n == (size_t)(host - public_url) ||
+	    n + sizeof(HTTP_DOCS_PATH) > sizeof(docs_url))
+		return;
+	memcpy(docs_url, public_url, n);
+	cc_strlcpy(docs_url + n, HTTP_DOCS_PATH, sizeof(docs_url) - n);
+}
+
+void
+http_error_anchor(const char *code, char *out, size_t outlen)
+{
+	size_t i;
+
+	for (i = 0; code[i] != '\0' && i + 1 < outlen; i++)
+		out[i] = code[i] == '_' ? '-' : (char)tolower(
+		    (unsigned char)code[i]);
+	out[i] = '\0';
+}
+
+void
+http_trace_id(const char *request_id, char *out, size_t outlen)
+{
+	const char *u = request_id != NULL ? strchr(request_id, '_') : NULL;
+
+	snprintf(out, outlen, "trace_%s", u != NULL ? u + 1 :
+	    request_id != NULL ? request_id : "");
+}
+
 void
 http_error_ex(struct http_resp *r, int status, const char *type,
     const char *code, const char *message, const char *field,
     json_object *extra)
 {
 	json_object *root, *err;
-	char ts[32];
+	char ts[32], anchor[64], url[sizeof(docs_url) + sizeof(anchor) + 1];
+	char trace[64];
 
 	root = json_object_new_object();
 	err = json_object_new_object();
@@ -83,8 +129,13 @@ http_error_ex(struct http_resp *r, int status, const char *type,
 			jsonx_add(err, k, json_object_get(v));
 		json_object_put(extra);
 	}
+	http_error_anchor(code, anchor, sizeof(anchor));
+	snprintf(url, sizeof(url), "%s#%s", docs_url, anchor);
+	jsonx_add_str(err, "documentation_url", url);
 	jsonx_add(root, "error", err);
 	jsonx_add_str(root, "request_id", r->request_id);
+	http_trace_id(r->request_id, trace, sizeof(trace));
+	jsonx_add_str(root, "trace_id", trace);
 	time_format_utc(time(NULL), ts, sizeof(ts));
 	jsonx_add_str(root, "timestamp", ts);
 	http_json(r, status, root);

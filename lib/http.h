@@ -32,14 +32,33 @@ void	http_json(struct http_resp *, int status, json_object *);
 
 /*
  * The spec's error format: {"error": {type, code, message, field?,
- * constraints?, suggestions?}, request_id, timestamp}. field may be NULL;
- * extra (may be NULL) is merged into "error" and put by this call.
+ * constraints?, suggestions?, documentation_url}, request_id, trace_id,
+ * timestamp}. field may be NULL; extra (may be NULL) is merged into
+ * "error" and put by this call. documentation_url is the error reference
+ * (http_set_docs_url) with the code's anchor; trace_id is "trace_" and
+ * the random part of request_id, so that either finds the request's log
+ * lines.
  */
 void	http_error_ex(struct http_resp *, int status, const char *type,
 	    const char *code, const char *message, const char *field,
 	    json_object *extra);
 void	http_error(struct http_resp *, int status, const char *type,
 	    const char *code, const char *message, const char *field);
+
+/*
+ * Where documentation_url points: docs_url when not empty, else the
+ * origin of public_url (scheme and host) and HTTP_DOCS_PATH, else
+ * HTTP_DOCS_PATH alone. Called once at start, before any thread.
+ */
+#define HTTP_DOCS_PATH	"/docs/errors.html"
+void	http_set_docs_url(const char *docs_url, const char *public_url);
+
+/* The anchor of a code on the error reference: lower case, '_' -> '-'
+ * (INVALID_AMOUNT -> invalid-amount); out holds at least 64 bytes. */
+void	http_error_anchor(const char *code, char *out, size_t outlen);
+
+/* trace_id of a request id: "trace_" and what follows its first '_'. */
+void	http_trace_id(const char *request_id, char *out, size_t outlen);
 
 const char *http_status_text(int);
 

@@ -34,6 +34,27 @@ input_error_release(struct input_error *e)
 	e->extra = NULL;
 }
 
+int
+input_constraints(struct input_error *e, const char *key, int64_t v,
+    const char *key2, int64_t v2, const char *format, const char *hint)
+{
+	json_object *c = json_object_new_object(), *sug;
+
+	if (key != NULL)
+		jsonx_add(c, key, json_object_new_int64(v));
+	if (key2 != NULL)
+		jsonx_add(c, key2, json_object_new_int64(v2));
+	if (format != NULL)
+		jsonx_add_str(c, "format", format);
+	json_object_put(e->extra);
+	e->extra = json_object_new_object();
+	jsonx_add(e->extra, "constraints", c);
+	sug = json_object_new_array();
+	json_object_array_add(sug, json_object_new_string(hint));
+	jsonx_add(e->extra, "suggestions", sug);
+	return -1;
+}
+
 bool
 input_url_ok(const char *u)
 {
@@ -62,15 +83,53 @@ input_url_ok(const char *u)
 	return true;
 }
 
+int
+input_url_constraints(struct input_error *e, const char *name,
+    bool https_only)
+{
+	json_object *c = json_object_new_object(), *a, *sug;
+	char hint[160];
+
+	a = json_object_new_array();
+	if (!https_only)
+		json_object_array_add(a, json_object_new_string("http"));
+	json_object_array_add(a, json_object_new_string("https"));
+	jsonx_add(c, "schemes", a);
+	jsonx_add(c, "max_length", json_object_new_int64(CC_MAX_URL));
+	jsonx_add_str(c, "format", "an absolute URL with a host and "
+	    "without credentials, printable ASCII");
+	snprintf(hint, sizeof(hint), "Send %s as an absolute https:// URL, "
+	    "percent-encoded%s", name, https_only ? "" : " (http:// is "
+	    "accepted in test mode only)");
+	json_object_put(e->extra);
+	e->extra = json_object_new_object();
+	jsonx_add(e->extra, "constraints", c);
+	sug = json_object_new_array();
+	json_object_array_add(sug, json_object_new_string(hint));
+	jsonx_add(e->extra, "suggestions", sug);
+	return -1;
+}
+
+int
+input_url_mode(const char *url, const char *field, bool live,
+    struct input_error *e)
+{
+	if (url == NULL || !live || strncmp(url, "https://", 8) == 0)
+		return 0;
+	input_seterr(e, 422, "INVALID_URL", field, "%s must be an https URL "
+	    "in live mode (test mode also takes http)", field);
+	return input_url_constraints(e, field, true);
+}
+
 /* How the two sources spell their errors. */
 struct source {
-	int		 status;	/* 422 body, 400 query */
+	int		 status;	/* 422: a value refused, both */
 	const char	*type_code, *length_code, *value_code;
 };
 
 static const struct source body_src = { 422, "INVALID_TYPE",
 	"INVALID_LENGTH", "INVALID_VALUE" };
-static const struct source query_src = { 400, "INVALID_PARAMETER",
+static const struct source query_src = { 422, "INVALID_PARAMETER",
 	"INVALID_PARAMETER", "INVALID_PARAMETER" };
 
 /* "a, b or c" of a NULL-ended list, into out. */
@@ -104,7 +163,7 @@ bounds_code(const struct source *src, const struct input_field *f,
  * e set.
  */
 static int
-check_text(const struct source *src, const struct input_field *f,
+check_value(const struct source *src, const struct input_field *f,
     const char *name, const char *s, size_t len, struct input_value *v,
     struct input_error *e)
 {
@@ -192,6 +251,124 @@ check_text(const struct source *src, const struct input_field *f,
 	}
 }
 
+/* A list of strings, for constraints. */
+static json_object *
+str_list(const char *const *c)
+{
+	json_object *a = json_object_new_array();
+
+	for (; c != NULL && *c != NULL; c++)
+		json_object_array_add(a, json_object_new_string(*c));
+	return a;
+}
+
+/*
+ * The constraints and suggestions of an error about f's value: its
+ * declared bounds, said once here for every table (the message says them
+ * for people, these for programs). e->extra must not be set.
+ */
+static int
+constrain(struct input_error *e, const struct input_field *f,
+    bool count, const char *name)
+{
+	static const char *const bools[] = { "true", "false", NULL };
+	json_object *c = json_object_new_object(), *sug;
+	char hint[192];
+
+	switch (count ? INPUT_ARRAY : f->kind) {
+	case INPUT_STRING:
+	case INPUT_TEXT:
+		jsonx_add(c, "min_length", json_object_new_int64(f->lo));
+		jsonx_add(c, "max_length", json_object_new_int64(f->hi));
+		jsonx_add_str(c, "format", f->kind == INPUT_TEXT ?
+		    "text without control characters other than newline "
+		    "and tab, and without invisible or text-direction "
+		    "characters" : "one line of text without control, "
+		    "invisible or text-direction characters");
+		snprintf(hint, sizeof(hint), "Send %s as %lld to %lld bytes of "
+		    "plain UTF-8 text", name, (long long)f->lo,
+		    (long long)f->hi);
+		break;
+	case INPUT_INT:
+		jsonx_add(c, "minimum", json_object_new_int64(f->lo));
+		jsonx_add(c, "maximum", json_object_new_int64(f->hi));
+		snprintf(hint, sizeof(hint), "Send %s as a whole number from "
+		    "%lld to %lld", name, (long long)f->lo, (long long)f->hi);
+		break;
+	case INPUT_BOOL:
+		jsonx_add(c, "allowed", str_list(bools));
+		snprintf(hint, sizeof(hint), "Send %s as true or false", name);
+		break;
+	case INPUT_CHOICE:
+		jsonx_add(c, "allowed", str_list(f->choices));
+		snprintf(hint, sizeof(hint), "Send one of the allowed values "
+		    "for %s", name);
+		break;
+	case INPUT_URL:
+		json_object_put(c);
+		return input_url_constraints(e, name, false);
+	case INPUT_ARRAY:
+		jsonx_add(c, "min_items", json_object_new_int64(f->lo));
+		jsonx_add(c, "max_items", json_object_new_int64(f->hi));
+		snprintf(hint, sizeof(hint), "Send %s with %lld to %lld "
+		    "entries", name, (long long)f->lo, (long long)f->hi);
+		break;
+	case INPUT_CHECK:
+		if (f->what == NULL) {
+			json_object_put(c);
+			return -1;
+		}
+		jsonx_add_str(c, "format", f->what);
+		snprintf(hint, sizeof(hint), "Send %s as %s", name, f->what);
+		break;
+	default:
+		json_object_put(c);
+		return -1;
+	}
+	e->extra = json_object_new_object();
+	jsonx_add(e->extra, "constraints", c);
+	sug = json_object_new_array();
+	json_object_array_add(sug, json_object_new_string(hint));
+	jsonx_add(e->extra, "suggestions", sug);
+	return -1;
+}
+
+/* check_value, with the field's constraints on a refused value. */
+static int
+check_text(const struct source *src, const struct input_field *f,
+    const char *name, const char *s, size_t len, struct input_value *v,
+    struct input_error *e)
+{
+	if (check_value(src, f, name, s, len, v, e) == 0)
+		return 0;
+	if (e->status != 500 && e->extra == NULL)
+		constrain(e, f, false, name);
+	return -1;
+}
+
+/* The fields a table accepts, for an unknown one's constraints. */
+static void
+known_fields(struct input_error *e, const struct input_field *f, size_t n)
+{
+	json_object *c, *a, *sug;
+	size_t i;
+
+	if (n == 0)
+		return;
+	c = json_object_new_object();
+	a = json_object_new_array();
+	for (i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_string(f[i].name));
+	jsonx_add(c, "allowed", a);
+	e->extra = json_object_new_object();
+	jsonx_add(e->extra, "constraints", c);
+	sug = json_object_new_array();
+	json_object_array_add(sug, json_object_new_string(
+	    "Check the spelling against the allowed names, or leave the "
+	    "field out"));
+	jsonx_add(e->extra, "suggestions", sug);
+}
+
 static int
 missing(const struct source *src, const char *name, struct input_error *e)
 {
@@ -230,11 +407,13 @@ check_member(const struct input_field *f, const char *name, json_object *x,
 			    "%s must be an array", name);
 		v->array = x;
 		n_el = json_object_array_length(x);
-		if ((int64_t)n_el < f->lo || (int64_t)n_el > f->hi)
-			return input_seterr(e, 422, bounds_code(&body_src, f,
+		if ((int64_t)n_el < f->lo || (int64_t)n_el > f->hi) {
+			input_seterr(e, 422, bounds_code(&body_src, f,
 			    "INVALID_VALUE"), name, "%s must have %lld to %lld "
 			    "entries", name, (long long)f->lo,
 			    (long long)f->hi);
+			return constrain(e, f, true, name);
+		}
 		return 0;
 	case INPUT_OBJECT:
 		if (!json_object_is_type(x, json_type_object))
@@ -287,6 +466,7 @@ input_json_at(json_object *obj, const char *prefix,
 	char buf[64];
 	size_t i;
 
+	e->extra = NULL;
 	if (n > 0)
 		memset(v, 0, n * sizeof(*v));
 	if (prefix != NULL && (obj == NULL ||
@@ -311,8 +491,10 @@ input_json_at(json_object *obj, const char *prefix,
 				return input_seterr(e, 422, "UNKNOWN_FIELD",
 				    prefix, "unknown field");
 			name = field_name(prefix, k, buf, sizeof(buf));
-			return input_seterr(e, 422, "UNKNOWN_FIELD", name,
+			input_seterr(e, 422, "UNKNOWN_FIELD", name,
 			    "unknown field '%s'", name);
+			known_fields(e, fields, n);
+			return -1;
 		}
 	}
 	for (i = 0; i < n; i++) {
@@ -339,14 +521,18 @@ input_query(const struct http_query *q, const struct input_field *fields,
 	const char *s;
 	size_t i, j;
 
+	e->extra = NULL;
 	memset(v, 0, n * sizeof(*v));
 	for (i = 0; i < q->n; i++) {
 		for (j = 0; j < n; j++)
 			if (strcmp(q->keys[i], fields[j].name) == 0)
 				break;
-		if (j == n)
-			return input_seterr(e, 400, "INVALID_PARAMETER",
+		if (j == n) {
+			input_seterr(e, 422, "INVALID_PARAMETER",
 			    q->keys[i], "unknown query parameter");
+			known_fields(e, fields, n);
+			return -1;
+		}
 	}
 	for (i = 0; i < n; i++) {
 		s = http_query_get(q, fields[i].name);
@@ -401,6 +587,7 @@ input_pairs(const char *const *names, const char *const *vals,
 	const char *s;
 	size_t i, j, klen;
 
+	e->extra = NULL;
 	if (n > 0)
 		memset(v, 0, n * sizeof(*v));
 	for (i = 0; i < npairs; i++) {

@@ -34,8 +34,36 @@ int	input_seterr(struct input_error *e, int status, const char *code,
 	    __attribute__((format(printf, 5, 6)));
 void	input_error_release(struct input_error *);
 
+/*
+ * For a limit or format a caller checks itself: sets e->extra to
+ * {"constraints": {key: v[, key2: v2][, "format": format]},
+ * "suggestions": [hint]} (key NULL: format alone). Call after
+ * input_seterr; returns -1.
+ */
+int	input_constraints(struct input_error *e, const char *key, int64_t v,
+	    const char *key2, int64_t v2, const char *format,
+	    const char *hint);
+
 /* An http(s) URL with a host, no credentials, printable ASCII, bounded. */
 bool	input_url_ok(const char *);
+
+/*
+ * The constraints of a URL field onto e (after input_seterr): schemes
+ * (https alone when https_only), max_length, format, and a suggestion.
+ * Returns -1.
+ */
+int	input_url_constraints(struct input_error *e, const char *name,
+	    bool https_only);
+
+/*
+ * The mode's rule for a URL a merchant gives us to send customers or
+ * deliveries to (return_url, cancel_url, webhook_url, an endpoint's url):
+ * live mode takes https only; test mode http too, for receivers on the
+ * merchant's own machine. 0, or -1 with e set (422 INVALID_URL naming
+ * field, constraints schemes ["https"]).
+ */
+int	input_url_mode(const char *url, const char *field, bool live,
+	    struct input_error *e);
 
 enum input_kind {
 	INPUT_STRING,	/* one line of text, lo..hi bytes, without bidi
@@ -110,7 +138,10 @@ int	input_json_at(json_object *obj, const char *prefix,
 
 /*
  * The same for a parsed query string, where every value is text and every
- * error is 400 INVALID_PARAMETER (an unknown key too).
+ * error is 422 INVALID_PARAMETER (an unknown key too): the one rule of
+ * bodies and queries is 400 for what cannot be read (malformed JSON, a
+ * malformed or repeated query parameter), 422 for a value or name
+ * refused.
  */
 int	input_query(const struct http_query *, const struct input_field *,
 	    size_t n, struct input_value *v, struct input_error *e);

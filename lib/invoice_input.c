@@ -152,18 +152,25 @@ amount(const char *txt, const char *field, int exponent,
 	case MONEY_OK:
 		return 0;
 	case MONEY_ESCALE:
-		return input_seterr(e, 422, E_AMOUNT, field,
+		input_seterr(e, 422, E_AMOUNT, field,
 		    "%s has more than %d decimal places, the most %s allows",
 		    field, exponent, currency);
+		return input_constraints(e, "max_decimals", exponent, NULL, 0,
+		    NULL, "Round the amount to the currency's decimal places");
 	case MONEY_ENEGATIVE:
-		return input_seterr(e, 422, E_AMOUNT, field,
+		input_seterr(e, 422, E_AMOUNT, field,
 		    "%s must not be negative", field);
+		return input_constraints(e, "minimum", 0, NULL, 0, NULL,
+		    "Send a positive amount or zero");
 	case MONEY_ERANGE:
 		return input_seterr(e, 422, E_AMOUNT, field, "%s is too large",
 		    field);
 	default:
-		return input_seterr(e, 422, E_AMOUNT, field,
+		input_seterr(e, 422, E_AMOUNT, field,
 		    "%s must be a plain decimal number such as 9.99", field);
+		return input_constraints(e, NULL, 0, NULL, 0, "a plain "
+		    "decimal number such as 9.99", "Send the amount as a JSON "
+		    "number or string of digits with an optional point");
 	}
 }
 
@@ -233,23 +240,38 @@ parse_metadata(json_object *m, struct invoice_input *in,
 		char f[64];
 		size_t klen = strlen(k);
 
-		if (++nkeys > CC_MAX_METADATA_KEYS)
-			return input_seterr(e, 422, "INVALID_LENGTH", "metadata",
+		if (++nkeys > CC_MAX_METADATA_KEYS) {
+			input_seterr(e, 422, "INVALID_LENGTH", "metadata",
 			    "metadata may have at most %d keys",
 			    CC_MAX_METADATA_KEYS);
+			return input_constraints(e, "max_items",
+			    CC_MAX_METADATA_KEYS, NULL, 0, NULL, "Merge or "
+			    "drop keys, or keep the data on your side under "
+			    "one order id");
+		}
 		if (klen == 0 || klen > CC_MAX_METADATA_KEY ||
-		    !jsonx_utf8_clean(k, klen, false))
-			return input_seterr(e, 422, "INVALID_VALUE", "metadata",
+		    !jsonx_utf8_clean(k, klen, false)) {
+			input_seterr(e, 422, "INVALID_VALUE", "metadata",
 			    "metadata keys must be 1-%d printable characters",
 			    CC_MAX_METADATA_KEY);
+			return input_constraints(e, "min_length", 1,
+			    "max_length", CC_MAX_METADATA_KEY, "printable "
+			    "characters", "Use short printable keys such as "
+			    "order_id");
+		}
 		snprintf(f, sizeof(f), "metadata.%s", k);
 		switch (json_object_get_type(v)) {
 		case json_type_string:
 			if ((size_t)json_object_get_string_len(v) >
-			    CC_MAX_METADATA_VALUE)
-				return input_seterr(e, 422, "INVALID_LENGTH", f,
+			    CC_MAX_METADATA_VALUE) {
+				input_seterr(e, 422, "INVALID_LENGTH", f,
 				    "%s must be at most %d bytes", f,
 				    CC_MAX_METADATA_VALUE);
+				return input_constraints(e, "max_length",
+				    CC_MAX_METADATA_VALUE, NULL, 0, NULL,
+				    "Shorten the value, or keep it on your "
+				    "side");
+			}
 			if (!jsonx_utf8_clean(json_object_get_string(v),
 			    (size_t)json_object_get_string_len(v), true))
 				return input_seterr(e, 422, "INVALID_VALUE", f,
@@ -267,10 +289,14 @@ parse_metadata(json_object *m, struct invoice_input *in,
 		}
 	}
 	txt = jsonx_text(m);
-	if (strlen(txt) > CC_MAX_METADATA_BYTES)
-		return input_seterr(e, 422, "INVALID_LENGTH", "metadata",
+	if (strlen(txt) > CC_MAX_METADATA_BYTES) {
+		input_seterr(e, 422, "INVALID_LENGTH", "metadata",
 		    "metadata must be at most %d bytes as JSON",
 		    CC_MAX_METADATA_BYTES);
+		return input_constraints(e, "max_length",
+		    CC_MAX_METADATA_BYTES, NULL, 0, NULL, "Shorten the "
+		    "metadata, or keep the data on your side");
+	}
 	in->metadata = xstrdup(txt);
 	return 0;
 }
@@ -345,10 +371,12 @@ url(const struct input_value *v, const char *field, char **out,
 {
 	if (!v->given)
 		return 0;
-	if (!input_url_ok(v->str))
-		return input_seterr(e, 422, "INVALID_URL", field,
+	if (!input_url_ok(v->str)) {
+		input_seterr(e, 422, "INVALID_URL", field,
 		    "%s must be an absolute http or https URL without "
 		    "credentials", field);
+		return input_url_constraints(e, field, false);
+	}
 	*out = xstrdup(v->str);
 	return 0;
 }
@@ -544,7 +572,7 @@ invoice_filter_parse(const struct http_query *q, struct invoice_filter *f,
 		f->has_cursor = true;
 		if (invoice_cursor_decode(v[LF_CURSOR].str, &f->cursor_us,
 		    f->cursor_id, sizeof(f->cursor_id)) == -1)
-			return input_seterr(e, 400, "INVALID_PARAMETER",
+			return input_seterr(e, 422, "INVALID_PARAMETER",
 			    "cursor", "cursor must be next_cursor from a "
 			    "previous page");
 	}

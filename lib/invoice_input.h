@@ -51,7 +51,7 @@ struct invoice_filter;		/* invoice.h */
 
 /*
  * Checks the List Invoices query (every parameter declared once, errors
- * 400 INVALID_PARAMETER naming it). 0 with f filled (pointing into q), or
+ * 422 INVALID_PARAMETER naming it). 0 with f filled (pointing into q), or
  * -1 with e set.
  */
 int	invoice_filter_parse(const struct http_query *q,

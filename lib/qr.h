@@ -62,7 +62,7 @@ struct qr_request {
 
 /*
  * Checks the query (size, format, style, logo=true|false; anything else
- * is a 400 naming it). 0 with r filled, or -1 with e set.
+ * is a 422 naming it). 0 with r filled, or -1 with e set.
  */
 int		 qr_request_parse(const struct http_query *,
 		    struct qr_request *, struct input_error *);

@@ -174,7 +174,9 @@ completed_event(struct db *db, const PGresult *res, int r)
 	data = json_object_new_object();
 	jsonx_add_str(data, "invoice_id", inv);
 	jsonx_add_str(data, "refund_id", db_val(res, r, "id"));
-	jsonx_add_str(data, "status", refund_status_name(REFUND_COMPLETED));
+	/* "status" is the invoice's, as in every event's data. */
+	jsonx_add_str(data, "refund_status",
+	    refund_status_name(REFUND_COMPLETED));
 	if (money_format_units_text(db_val(res, r, "units"), (int)dec, txt,
 	    sizeof(txt)) != 0)
 		goto bad;

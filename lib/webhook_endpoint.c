@@ -99,9 +99,11 @@ static int
 url_refused(struct input_error *e, const char *field, const char *why)
 {
 	if (strncmp(why, "must ", 5) == 0 ||
-	    strncmp(why, "has a malformed", 15) == 0)
-		return input_seterr(e, 422, "INVALID_URL", field, "%s %s",
-		    field, why);
+	    strncmp(why, "has a malformed", 15) == 0) {
+		input_seterr(e, 422, "INVALID_URL", field, "%s %s", field,
+		    why);
+		return input_url_constraints(e, field, false);
+	}
 	return input_seterr(e, 422, "URL_NOT_ALLOWED", field, "%s: %s", field,
 	    why);
 }
@@ -118,10 +120,12 @@ check_url(const char *url, const struct net_cidr *cidrs, size_t n,
 	    0)
 		return url_refused(e, "url", why);
 	/* What it lets through but a stored URL must not hold (spaces). */
-	if (!input_url_ok(url))
-		return input_seterr(e, 422, "INVALID_URL", "url",
+	if (!input_url_ok(url)) {
+		input_seterr(e, 422, "INVALID_URL", "url",
 		    "url must be an absolute http or https URL of printable "
 		    "ASCII without credentials");
+		return input_url_constraints(e, "url", false);
+	}
 	return 0;
 }
 
@@ -230,11 +234,14 @@ webhook_endpoint_parse(json_object *body, bool create,
 	if (rc == -1 && strcmp(e->code, "UNKNOWN_FIELD") == 0)
 		return -1;
 	/* Said before anything else is wrong with the secret. */
-	if (!create && json_object_object_get_ex(body, "secret", NULL))
+	if (!create && json_object_object_get_ex(body, "secret", NULL)) {
+		if (rc == -1)
+			input_error_release(e);
 		return input_seterr(e, 422, "SECRET_NOT_UPDATABLE", "secret",
 		    "secret cannot be changed by PATCH; use POST "
 		    "/api/v1/webhook-endpoints/{id}/rotate-secret, which "
 		    "returns the new secret");
+	}
 	if (rc == -1)
 		return -1;
 	for (i = 0; i < WEPF__MAX; i++)
@@ -737,6 +744,54 @@ rollback:
 	db_rollback(db);
 	json_object_put(*out);
 	*out = NULL;
+out:
+	explicit_bzero(secret, sizeof(secret));
+	PQclear(res);
+	db_params_release(&p);
+	return rc;
+}
+
+enum webhook_endpoint_rc
+webhook_endpoint_get_invoice_secret(struct db *db, const struct auth *a,
+    json_object **out)
+{
+	/* lib/delivery.c makes it the same way on first use. */
+	static const char sql[] =
+	    "WITH ins AS (INSERT INTO invoice_webhook_secrets (id, "
+	    "merchant_id, mode, secret) VALUES ($1, $2, $3, $4) "
+	    "ON CONFLICT (merchant_id, mode) DO NOTHING "
+	    "RETURNING id, secret, created_at) "
+	    "SELECT id, secret, cc_ts(created_at) AS created_at FROM ins "
+	    "UNION ALL SELECT id, secret, cc_ts(created_at) FROM "
+	    "invoice_webhook_secrets WHERE merchant_id = $2 AND mode = $3";
+	enum webhook_endpoint_rc rc = WEP_ERROR;
+	struct db_params p;
+	PGresult *res;
+	char id[IDS_MAX_LEN], secret[WHSIG_SECRET_SIZE];
+	const char *sid, *sec, *created;
+
+	*out = NULL;
+	ids_new("whk_", id, sizeof(id));
+	whsig_new_secret(secret, sizeof(secret));
+	db_params_init(&p);
+	db_param(&p, id);
+	db_param(&p, a->merchant_id);
+	db_param(&p, apikey_mode(a));
+	db_param(&p, secret);
+	res = db_run(db, sql, &p);
+	if (res == NULL || PQntuples(res) != 1)
+		goto out;
+	sid = db_val(res, 0, "id");
+	sec = db_val(res, 0, "secret");
+	created = db_val(res, 0, "created_at");
+	if (sid == NULL || sec == NULL || created == NULL)
+		goto out;
+	*out = json_object_new_object();
+	jsonx_add_str(*out, "object", "invoice_webhook_secret");
+	jsonx_add_str(*out, "id", sid);
+	jsonx_add_str(*out, "secret", sec);
+	jsonx_add_str(*out, "created_at", created);
+	rc = WEP_OK;
 out:
 	explicit_bzero(secret, sizeof(secret));
 	PQclear(res);

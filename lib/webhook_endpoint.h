@@ -121,6 +121,13 @@ enum webhook_endpoint_rc webhook_endpoint_rotate(struct db *,
 		    const struct auth *, const struct req_meta *,
 		    const char *id, json_object **out);
 /*
+ * The secret that signs deliveries to invoices' own webhook_url, for the
+ * caller's merchant and mode, made now if it does not exist yet (as the
+ * first delivery would): the InvoiceWebhookSecret object into *out.
+ */
+enum webhook_endpoint_rc webhook_endpoint_get_invoice_secret(struct db *,
+	    const struct auth *, json_object **out);
+/*
  * A new secret for deliveries to invoices' own webhook_url (one per
  * merchant and mode; an existing one keeps its id, which receivers may
  * have stored). *out: {"object", "id", "secret", "created_at"}.

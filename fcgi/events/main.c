@@ -113,6 +113,7 @@ struct conn {
 	size_t		 inlen;
 	bool		 params_read;	/* PARAMS ended; STDIN's end awaited */
 	bool		 requested;	/* the request is complete */
+	bool		 head;		/* HEAD: GET's answer, no body */
 	/* After the request: records are only looked at (ABORT_REQUEST),
 	 * their contents skipped, in a few bytes instead of a buffer. */
 	uint8_t		 tail[FCGIPROTO_HEADER_LEN];
@@ -380,7 +381,7 @@ answer_error(struct conn *c, int status, const char *type, const char *code,
 	if (r.headers.len > 0)
 		buf_append(&b, r.headers.data, r.headers.len);
 	buf_puts(&b, "\r\n");
-	if (r.body.len > 0)
+	if (r.body.len > 0 && !c->head)
 		buf_append(&b, r.body.data, r.body.len);
 	queue_text(c, b.data, b.len);
 	queue_end(c);
@@ -629,22 +630,24 @@ start_request(struct conn *c)
 	q = strchr(p.uri, '?');
 	if (q != NULL)
 		*q = '\0';
+	c->head = strcmp(p.method, "HEAD") == 0;
 	if (p.too_long || http_route_match("/api/v1/public/invoice/{}/events",
 	    p.uri, params, HTTP_MAX_PARAMS) < 0) {
 		answer_error(c, 404, "invalid_request_error",
 		    "ROUTE_NOT_FOUND", "no such API route", NULL, NULL, NULL);
 		return;
 	}
-	if (strcmp(p.method, "GET") != 0) {
+	if (strcmp(p.method, "GET") != 0 && !c->head) {
 		answer_error(c, 405, "invalid_request_error",
 		    "METHOD_NOT_ALLOWED", "method not allowed on this "
-		    "resource", NULL, NULL, "GET");
+		    "resource", NULL, NULL, "GET, HEAD");
 		return;
 	}
 	if (!ids_valid("inv_", params[0])) {
-		answer_error(c, 400, "invalid_request_error",
-		    "INVALID_INVOICE_ID", "invoice ids look like inv_ "
-		    "followed by 26 characters", "invoice_id", NULL, NULL);
+		/* Malformed is not found, on every route (as cc-merchant). */
+		answer_error(c, 404, "not_found_error", "INVOICE_NOT_FOUND",
+		    "no such invoice (invoice ids are inv_ followed by 26 "
+		    "characters)", "invoice_id", NULL, NULL);
 		return;
 	}
 	if (p.last_id[0] != '\0' && !last_id_valid(p.last_id)) {
@@ -1229,9 +1232,16 @@ stream_open(struct conn *c, struct job *j)
 		    "text/event-stream\r\nX-Content-Type-Options: nosniff\r\n"
 		    "X-Request-Id: %s\r\nCache-Control: no-cache\r\n"
 		    "X-Accel-Buffering: no\r\nAccess-Control-Allow-Origin: *"
-		    "\r\n\r\nretry: 3000\n\n", c->request_id);
+		    "\r\n\r\n%s", c->request_id, c->head ? "" :
+		    "retry: 3000\n\n");
 		queue_text(c, b.data, b.len);
 		buf_release(&b);
+	}
+	/* HEAD: what GET would open, and nothing of the stream. */
+	if (c->head) {
+		queue_end(c);
+		held_free(c);
+		return;
 	}
 	if (j->text.len > 0)
 		queue_text(c, j->text.data, j->text.len);
@@ -1500,6 +1510,7 @@ main(int argc, char **argv)
 		return i;
 	cfg = &config;
 	config_file = config_path(argc, argv);
+	http_set_docs_url(cfg->docs_url, cfg->public_url);
 	limits.max_total = (size_t)cfg->events_max_streams;
 	limits.per_ip = cfg->events_per_ip;
 	limits.per_invoice = cfg->events_per_invoice;

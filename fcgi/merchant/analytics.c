@@ -22,7 +22,7 @@ analytics_get(struct mreq *m)
 	if (analytics_params_query(&q, m->c->cfg, &p, &e) == -1)
 		goto invalid;
 	rc = analytics_run(m->c->db, m->c->cfg, m->auth.merchant_id,
-	    apikey_mode(&m->auth), &p, "timezone", 400, "currency", &out, &e);
+	    apikey_mode(&m->auth), &p, "timezone", 422, "currency", &out, &e);
 	switch (rc) {
 	case ANALYTICS_OK:
 		http_json(&m->c->resp, 200, out);

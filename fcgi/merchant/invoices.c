@@ -64,6 +64,14 @@ invoices_create(struct mreq *m)
 		send_input_error(m, &e);
 		return;
 	}
+	/* Live customers and deliveries are sent over https only. */
+	if (input_url_mode(in.return_url, "return_url", !m->auth.test,
+	    &e) == -1 || input_url_mode(in.cancel_url, "cancel_url",
+	    !m->auth.test, &e) == -1 || input_url_mode(in.webhook_url,
+	    "webhook_url", !m->auth.test, &e) == -1) {
+		send_input_error(m, &e);
+		goto out;
+	}
 	/*
 	 * Deliveries go to webhook_url from inside our network: a URL that
 	 * leads to loopback, private or metadata addresses is refused here,
@@ -86,10 +94,14 @@ invoices_create(struct mreq *m)
 		uint8_t hash[32];
 
 		if (!idem_key_ok(key)) {
-			http_error(&c->resp, 400, "invalid_request_error",
-			    "INVALID_IDEMPOTENCY_KEY", "Idempotency-Key must "
-			    "be 1-255 visible ASCII characters without spaces",
-			    "Idempotency-Key");
+			input_seterr(&e, 400, "INVALID_IDEMPOTENCY_KEY",
+			    "Idempotency-Key", "Idempotency-Key must be 1-%d "
+			    "visible ASCII characters without spaces",
+			    CC_MAX_IDEMPOTENCY_KEY);
+			input_constraints(&e, "min_length", 1, "max_length",
+			    CC_MAX_IDEMPOTENCY_KEY, "visible ASCII without "
+			    "spaces", "Use a UUID or your order id as the key");
+			send_input_error(m, &e);
 			goto out;
 		}
 		idem_hash(c->method, c->path, c->body.data, c->body.len, hash);

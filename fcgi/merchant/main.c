@@ -24,6 +24,7 @@
 #include "jsonx.h"
 #include "jwtkeys.h"
 #include "fcgi_main.h"
+#include "input.h"
 #include "log.h"
 #include "ratelimit.h"
 #include "rloverride.h"
@@ -69,6 +70,9 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/invoice-webhook-secret/rotate",
 	    invoice_webhook_secret_rotate, SCOPE_WEBHOOKS_MANAGE, false,
 	    RATELIMIT_WEBHOOKS },
+	{ "GET", "/api/v1/invoice-webhook-secret",
+	    invoice_webhook_secret_get, SCOPE_WEBHOOKS_MANAGE, false,
+	    RATELIMIT_WEBHOOKS },
 	{ "GET", "/api/v1/analytics", analytics_get, SCOPE_ANALYTICS_READ,
 	    false, RATELIMIT_ANALYTICS },
 	{ "GET", "/api/v1/openapi.json", openapi_get, 0, true,
@@ -108,9 +112,15 @@ merchant_check_body(struct mreq *m)
 		return -1;
 	}
 	if (c->body_too_large) {
-		http_error(&c->resp, 413, "invalid_request_error",
+		struct input_error lim;
+
+		memset(&lim, 0, sizeof(lim));
+		input_constraints(&lim, "max_length", CC_MAX_BODY, NULL, 0,
+		    NULL, "Send a smaller body: fewer items, shorter text or "
+		    "metadata");
+		http_error_ex(&c->resp, 413, "invalid_request_error",
 		    "REQUEST_TOO_LARGE", "request body must be at most "
-		    "65536 bytes", NULL);
+		    "65536 bytes", NULL, lim.extra);
 		return -1;
 	}
 	/* An empty body needs no type: cancel and rotate take none. */
@@ -453,6 +463,7 @@ static void
 handle(struct fcgi_ctx *c)
 {
 	const struct route *match = NULL;
+	const char *method;
 	struct mreq m;
 	char allow[64] = "";
 	bool tests = true;	/* every route of the path is a test one */
@@ -460,13 +471,15 @@ handle(struct fcgi_ctx *c)
 
 	memset(&m, 0, sizeof(m));
 	m.c = c;
+	/* HEAD is GET without the body (write_response drops it). */
+	method = strcmp(c->method, "HEAD") == 0 ? "GET" : c->method;
 	for (i = 0; i < CC_ARRAY_SIZE(routes); i++) {
 		char params[HTTP_MAX_PARAMS][HTTP_MAX_PARAM_LEN];
 
 		if (http_route_match(routes[i].pattern, c->path, params,
 		    HTTP_MAX_PARAMS) < 0)
 			continue;
-		if (strcmp(routes[i].method, c->method) == 0) {
+		if (strcmp(routes[i].method, method) == 0) {
 			match = &routes[i];
 			memcpy(m.params, params, sizeof(params));
 			break;
@@ -475,7 +488,8 @@ handle(struct fcgi_ctx *c)
 		if (strstr(allow, routes[i].method) == NULL)
 			snprintf(allow + strlen(allow), sizeof(allow) -
 			    strlen(allow), "%s%s", allow[0] ? ", " : "",
-			    routes[i].method);
+			    strcmp(routes[i].method, "GET") == 0 ?
+			    "GET, HEAD" : routes[i].method);
 	}
 	/* A path of test routes only exists for test credentials. */
 	if (match == NULL && allow[0] != '\0' && tests) {

@@ -29,6 +29,7 @@ void	webhook_endpoints_update(struct mreq *);
 void	webhook_endpoints_delete(struct mreq *);
 void	webhook_endpoints_rotate(struct mreq *);
 void	invoice_webhook_secret_rotate(struct mreq *);
+void	invoice_webhook_secret_get(struct mreq *);
 
 void	analytics_get(struct mreq *);
 

@@ -44,10 +44,18 @@ answer(struct mreq *m, enum webhook_endpoint_rc rc, int status,
 		    "WEBHOOK_ENDPOINT_NOT_FOUND",
 		    webhook_endpoint_strerror(rc), "endpoint_id");
 		break;
-	case WEP_LIMIT:
-		http_error(&m->c->resp, 422, "validation_error",
-		    "TOO_MANY_ENDPOINTS", webhook_endpoint_strerror(rc), NULL);
+	case WEP_LIMIT: {
+		struct input_error lim;
+
+		memset(&lim, 0, sizeof(lim));
+		input_constraints(&lim, "max_items", WEBHOOK_MAX_ENDPOINTS,
+		    NULL, 0, NULL, "Delete an endpoint you no longer use, or "
+		    "subscribe one endpoint to more events");
+		http_error_ex(&m->c->resp, 422, "validation_error",
+		    "TOO_MANY_ENDPOINTS", webhook_endpoint_strerror(rc), NULL,
+		    lim.extra);
 		break;
+	}
 	default:
 		merchant_internal_error(m, what != NULL ? what :
 		    "webhook endpoint");
@@ -68,7 +76,8 @@ read_body(struct mreq *m, bool create, json_object **body,
 	memset(&e, 0, sizeof(e));
 	if (merchant_json_body(m, false, body) == -1)
 		return -1;
-	if (webhook_endpoint_parse(*body, create, m->c->cfg, in, &e) == 0)
+	if (webhook_endpoint_parse(*body, create, m->c->cfg, in, &e) == 0 &&
+	    input_url_mode(in->url, "url", !m->auth.test, &e) == 0)
 		return 0;
 	answer(m, WEP_INVALID, 0, NULL, &e, NULL);
 	input_error_release(&e);
@@ -188,6 +197,17 @@ webhook_endpoints_rotate(struct mreq *m)
 	rc = webhook_endpoint_rotate(m->c->db, &m->auth, &rm, m->params[0],
 	    &o);
 	answer(m, rc, 200, o, NULL, "webhook endpoint rotate-secret");
+	json_object_put(o);
+}
+
+void
+invoice_webhook_secret_get(struct mreq *m)
+{
+	json_object *o = NULL;
+	enum webhook_endpoint_rc rc;
+
+	rc = webhook_endpoint_get_invoice_secret(m->c->db, &m->auth, &o);
+	answer(m, rc, 200, o, NULL, "invoice webhook secret get");
 	json_object_put(o);
 }
 

@@ -48,8 +48,9 @@ invoice_page(struct fcgi_ctx *c, const char *id)
 	json_object *inv = NULL;
 	enum invoice_result rc;
 
+	/* Malformed is not found, as on every API route. */
 	if (!ids_valid("inv_", id)) {
-		answer_error(c, 400, NULL);
+		answer_error(c, 404, NULL);
 		return;
 	}
 	if (c->db == NULL) {

@@ -35,9 +35,10 @@ invoice_view(struct fcgi_ctx *c, const char *id)
 	enum invoice_result rc;
 
 	if (!ids_valid("inv_", id)) {
-		http_error(&c->resp, 400, "invalid_request_error",
-		    "INVALID_INVOICE_ID", "invoice ids look like inv_ "
-		    "followed by 26 characters", "invoice_id");
+		/* Malformed is not found, on every route (as cc-merchant). */
+		http_error(&c->resp, 404, "not_found_error",
+		    "INVOICE_NOT_FOUND", "no such invoice (invoice ids are "
+		    "inv_ followed by 26 characters)", "invoice_id");
 		return;
 	}
 	if (c->db == NULL) {

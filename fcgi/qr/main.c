@@ -45,13 +45,16 @@ qr(struct fcgi_ctx *c, const char *id)
 		return;
 	}
 	if (qr_request_parse(&q, &r, &e) == -1) {
-		bad(c, e.field[0] ? e.field : NULL, e.message);
+		http_error_ex(&c->resp, e.status, e.type, e.code, e.message,
+		    e.field[0] ? e.field : NULL, e.extra);
+		e.extra = NULL;
 		goto out;
 	}
 	if (!ids_valid("inv_", id)) {
-		http_error(&c->resp, 400, "invalid_request_error",
-		    "INVALID_INVOICE_ID", "invoice ids look like inv_ "
-		    "followed by 26 characters", "invoice_id");
+		/* Malformed is not found, on every route (as cc-merchant). */
+		http_error(&c->resp, 404, "not_found_error",
+		    "INVOICE_NOT_FOUND", "no such invoice (invoice ids are "
+		    "inv_ followed by 26 characters)", "invoice_id");
 		goto out;
 	}
 	switch (invoice_qr_target(c->db, c->cfg, id, uri, sizeof(uri),

@@ -114,10 +114,10 @@ class AuthTest(ApiTest):
             self.assertError(r, 404, code="ROUTE_NOT_FOUND")
         r = request("DELETE", "invoices/" + self.invoice, key=self.key)
         self.assertError(r, 405, code="METHOD_NOT_ALLOWED")
-        self.assertEqual(r.header("allow"), "GET")
+        self.assertEqual(r.header("allow"), "GET, HEAD")
         r = request("PUT", "invoices", key=self.key)
         self.assertError(r, 405)
-        self.assertEqual(r.header("allow"), "POST, GET")
+        self.assertEqual(r.header("allow"), "POST, GET, HEAD")
         r = request("GET", "invoices/%s/cancel" % self.invoice, key=self.key)
         self.assertError(r, 405)
 

@@ -57,6 +57,7 @@ SUCCESS = {
     ("DELETE", "/api/v1/webhook-endpoints/{}"): 200,
     ("POST", "/api/v1/webhook-endpoints/{}/rotate-secret"): 200,
     ("POST", "/api/v1/invoice-webhook-secret/rotate"): 200,
+    ("GET", "/api/v1/invoice-webhook-secret"): 200,
     ("GET", "/api/v1/analytics"): 200,
     ("GET", "/api/v1/openapi.json"): 200,
     ("POST", "/api/v1/auth/token"): 200,

@@ -449,10 +449,10 @@ class EventsTest(unittest.TestCase):
         for _ in range(150):
             st, _, body = fetch(PUB, "GET", PUB.path + "/invoice/bad/events", timeout=10)
             seen[st] = seen.get(st, 0) + 1
-        self.assertEqual(seen, {400: 150})
+        self.assertEqual(seen, {404: 150})
 
     def test_errors(self):
-        for path, status in (("/invoice/bad/events", 400),
+        for path, status in (("/invoice/bad/events", 404),
                              ("/invoice/inv_%s/events" % ("a" * 26), 404)):
             st, _, body = fetch(PUB, "GET", PUB.path + path, timeout=10)
             self.assertEqual(st, status, path)

@@ -356,7 +356,8 @@ class HttpErrorsTest(unittest.TestCase):
 
     def test_static_files_are_never_sniffed(self):
         for path, ctype in (("/pay.js", "javascript"), ("/pay.css", "text/css"),
-                            ("/favicon.svg", "image/svg+xml")):
+                            ("/favicon.svg", "image/svg+xml"),
+                            ("/docs/errors.html", "text/html")):
             st, h, body = get(path, check=False)
             self.assertEqual(st, 200, path)
             self.assertIn(ctype, h.get("content-type", ""), path)
@@ -375,7 +376,9 @@ class HttpErrorsTest(unittest.TestCase):
             with open(os.path.join(root, "api-%d.html" % st)) as f:
                 e = json.load(f)["error"]
             self.assertIn(e["code"], doc_codes, st)
-            self.assertEqual(sorted(e), ["code", "message", "type"], st)
+            self.assertEqual(sorted(e), ["code", "documentation_url", "message", "type"], st)
+            self.assertEqual(e["documentation_url"], "/docs/errors.html#"
+                             + e["code"].lower().replace("_", "-"), st)
             with open(os.path.join(root, "page-%d.html" % st)) as f:
                 self.assertIn("Error %d" % st, f.read())
 

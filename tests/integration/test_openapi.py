@@ -3,9 +3,13 @@ well-formed OpenAPI 3.1 document as far as jsonschema can tell, and in
 step with the code (routes and scopes of cc-merchant, event names, error
 codes) and with docs/API.md. That every answer of the suite matches it is
 checked by apicheck on every request."""
+import http.client
 import os
 import re
+import subprocess
+import sys
 import unittest
+import urllib.parse
 
 from jsonschema import Draft202012Validator
 
@@ -59,6 +63,24 @@ def schema_locations():
                     yield path + (key,), d[key]
 
 
+def source_codes():
+    """Every error code literal of the programs' sources."""
+    files = [os.path.join("fcgi", d, f) for d in os.listdir(os.path.join(ROOT, "fcgi"))
+             if os.path.isdir(os.path.join(ROOT, "fcgi", d))
+             for f in os.listdir(os.path.join(ROOT, "fcgi", d)) if f.endswith(".c")]
+    files += ["fcgi/fcgi_main.c"] + ["lib/%s.c" % m for m in (
+        "http", "input", "invoice_input", "invoice", "webhook_endpoint", "qr",
+        "analytics", "token", "refund", "simulate")]
+    found = set()
+    for f in files:
+        for lit in re.findall(r'"([A-Z][A-Z0-9]*_[A-Z0-9_]+)"', source(f)):
+            # CGI parameter names are not codes.
+            if not re.match(r"^(HTTP_\w+|CONTENT_(LENGTH|TYPE)|REQUEST_(METHOD|URI)|"
+                            r"QUERY_STRING|REMOTE_ADDR)$", lit):
+                found.add(lit)
+    return found
+
+
 def error_codes():
     """Every error code the document's responses name."""
     codes = set()
@@ -90,7 +112,7 @@ class OpenApiTest(unittest.TestCase):
         self.assertEqual(request("GET", ROUTE, key="sk_test_nope").status, 200)
         r = request("POST", ROUTE, {})
         self.assertEqual(r.status, 405, r)
-        self.assertEqual(r.header("allow"), "GET")
+        self.assertEqual(r.header("allow"), "GET, HEAD")
 
     def test_openapi_3_1_structure(self):
         self.assertRegex(DOC["openapi"], r"^3\.1\.\d+$")
@@ -176,6 +198,12 @@ class OpenApiTest(unittest.TestCase):
             if where != "paths" or not name.startswith("/api/v1/") or \
                     name.startswith("/api/v1/public/"):
                 continue
+            # HEAD is every GET route's, answered as GET without the body.
+            if method == "head":
+                self.assertIn("get", DOC["paths"][name], name)
+                continue
+            if method == "get":
+                self.assertIn("head", DOC["paths"][name], name)
             pattern = re.sub(r"\{[^}]+\}", "{}", name)
             sec = op.get("security")
             self.assertIsNotNone(sec, "%s %s: security not stated" % (method, name))
@@ -206,20 +234,36 @@ class OpenApiTest(unittest.TestCase):
     def test_error_codes_match_the_code(self):
         """Every error code the programs can answer is documented, and every
         documented one is answered somewhere."""
-        files = [os.path.join("fcgi", d, f) for d in os.listdir(os.path.join(ROOT, "fcgi"))
-                 if os.path.isdir(os.path.join(ROOT, "fcgi", d))
-                 for f in os.listdir(os.path.join(ROOT, "fcgi", d)) if f.endswith(".c")]
-        files += ["fcgi/fcgi_main.c"] + ["lib/%s.c" % m for m in (
-            "http", "input", "invoice_input", "invoice", "webhook_endpoint", "qr",
-            "analytics", "token", "refund", "simulate")]
-        found = set()
-        for f in files:
-            for lit in re.findall(r'"([A-Z][A-Z0-9]*_[A-Z0-9_]+)"', source(f)):
-                # CGI parameter names are not codes.
-                if not re.match(r"^(HTTP_\w+|CONTENT_(LENGTH|TYPE)|REQUEST_(METHOD|URI)|"
-                                r"QUERY_STRING|REMOTE_ADDR)$", lit):
-                    found.add(lit)
-        self.assertEqual(error_codes(), found)
+        self.assertEqual(error_codes(), source_codes())
+
+    def test_error_reference_page(self):
+        """htdocs/docs/errors.html, where documentation_url points: made
+        from docs/API.md by docs/errors_html.py (current), an anchor for
+        every code the sources and the web server's pages answer, served
+        by the web server."""
+        page = source("htdocs", "docs", "errors.html")
+        gen = subprocess.run([sys.executable, os.path.join(ROOT, "docs", "errors_html.py"),
+                              "--check"])
+        self.assertEqual(gen.returncode, 0, "stale: run docs/errors_html.py")
+        anchors = set(re.findall(r'<dt id="([a-z0-9-]+)">', page))
+        codes = source_codes() | set(DOC["components"]["schemas"]["WebServerError"][
+            "properties"]["error"]["properties"]["code"]["enum"])
+        missing = sorted(c for c in codes if c.lower().replace("_", "-") not in anchors)
+        self.assertEqual(missing, [], "add them to docs/API.md, run docs/errors_html.py")
+        # An answered error's documentation_url leads to its entry.
+        r = request("GET", API.path + "/invoices?limit=0", key=ENV["CC_TEST_KEY"])
+        self.assertEqual(r.status, 422, r)
+        url = urllib.parse.urlparse(r.json()["error"]["documentation_url"])
+        self.assertEqual((url.path, url.fragment), ("/docs/errors.html", "invalid-parameter"))
+        conn = http.client.HTTPConnection(API.hostname, API.port, timeout=30)
+        try:
+            conn.request("GET", url.path)
+            resp = conn.getresponse()
+            served = resp.read()
+        finally:
+            conn.close()
+        self.assertEqual(resp.status, 200)
+        self.assertEqual(served, page.encode())
 
     def test_api_md_covers_the_document(self):
         """docs/API.md names every route, error code, event and webhook

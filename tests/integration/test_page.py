@@ -70,7 +70,7 @@ class PageTest(unittest.TestCase):
         self.assertRegex(body.lower(), "expired")
 
     def test_html_errors(self):
-        for path, status in (("/invoice/inv_" + "a" * 26, 404), ("/invoice/nope", 400),
+        for path, status in (("/invoice/inv_" + "a" * 26, 404), ("/invoice/nope", 404),
                              ("/invoice/inv_" + "a" * 26 + "/x", 404)):
             st, h, body = page(path)
             self.assertEqual(st, status, path)

@@ -163,7 +163,7 @@ class StrictInputTest(ApiTest):
                     key=self.key)
         self.assertError(r, 422, code="INVALID_VALUE", field="reason")
         r = request("GET", "invoices?search=" + "abc%E2%80%AE", key=self.key)
-        self.assertError(r, 400, code="INVALID_PARAMETER", field="search")
+        self.assertError(r, 422, code="INVALID_PARAMETER", field="search")
         # The merchant's name, shown on every payment page.
         p = admin("merchant", "create", "--name", "Shop " + RLO + "pohS", check=False)
         self.assertNotEqual(p.returncode, 0)

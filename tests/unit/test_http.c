@@ -377,7 +377,10 @@ test_error_json(void)
 	    "\"Invoice amount must be between 0.50 USD and 10000.00 USD\","
 	    "\"field\":\"items[0].unit_price\",\"constraints\":{"
 	    "\"min_amount\":0.50,\"max_amount\":10000.00,"
-	    "\"currency\":\"USD\"}}");
+	    "\"currency\":\"USD\"},\"documentation_url\":"
+	    "\"/docs/errors.html#invalid-amount\"}");
+	check_has("body", "422", r.body.data,
+	    "\"trace_id\":\"trace_abc123\"");
 	check_has("body", "422", r.body.data,
 	    "\"request_id\":\"req_abc123\"");
 	root = jsonx_parse(r.body.data, r.body.len, msg, sizeof(msg));
@@ -385,7 +388,7 @@ test_error_json(void)
 	CU_ASSERT(json_object_object_get_ex(root, "timestamp", &v));
 	CU_ASSERT(time_parse_iso8601(json_object_get_string(v), &us) == 0);
 	CU_ASSERT(json_object_object_get_ex(root, "error", &err));
-	CU_ASSERT(json_object_object_length(root) == 3);
+	CU_ASSERT(json_object_object_length(root) == 4);
 	json_object_put(root);
 
 	/* No field, no extra: neither key appears. */
@@ -396,7 +399,7 @@ test_error_json(void)
 	CU_ASSERT_FATAL(root != NULL);
 	CU_ASSERT_FATAL(json_object_object_get_ex(root, "error", &err));
 	CU_ASSERT(!json_object_object_get_ex(err, "field", NULL));
-	CU_ASSERT(json_object_object_length(err) == 3);
+	CU_ASSERT(json_object_object_length(err) == 4);
 	json_object_put(root);
 
 	http_header(&r, "X-Request-Id", "req_abc123");
@@ -472,6 +475,57 @@ test_json_media_type(void)
 		    cu_row(i), t[i].ct ? t[i].ct : "(null)");
 }
 
+/* Where documentation_url points, and the anchors and trace ids. */
+static void
+test_docs_url(void)
+{
+	static const struct {
+		const char	*docs, *public_url, *want;
+	} rows[] = {
+		{ "", "https://api.example.com/api/v1/public",
+		  "https://api.example.com/docs/errors.html#invalid-amount" },
+		{ "", "http://127.0.0.1:8280/api/v1/public",
+		  "http://127.0.0.1:8280/docs/errors.html#invalid-amount" },
+		{ "", "https://api.example.com",
+		  "https://api.example.com/docs/errors.html#invalid-amount" },
+		{ "https://docs.example.com/e", "https://api.example.com/x",
+		  "https://docs.example.com/e#invalid-amount" },
+		{ "", "", "/docs/errors.html#invalid-amount" },
+		{ "", "not a url", "/docs/errors.html#invalid-amount" },
+		{ "", "https://", "/docs/errors.html#invalid-amount" },
+		{ NULL, NULL, "/docs/errors.html#invalid-amount" },
+	};
+	struct http_resp r;
+	json_object *root, *err, *v;
+	char msg[128], out[64];
+	size_t i;
+
+	for (i = 0; i < CC_ARRAY_SIZE(rows); i++) {
+		http_set_docs_url(rows[i].docs, rows[i].public_url);
+		http_resp_init(&r, "req_abc");
+		http_error(&r, 422, "validation_error", "INVALID_AMOUNT", "m",
+		    NULL);
+		root = jsonx_parse(r.body.data, r.body.len, msg, sizeof(msg));
+		CU_ASSERT_FATAL(root != NULL);
+		CU_ASSERT_FATAL(json_object_object_get_ex(root, "error", &err));
+		CU_ASSERT_FATAL(json_object_object_get_ex(err,
+		    "documentation_url", &v));
+		check_str("docs", rows[i].want, json_object_get_string(v),
+		    rows[i].want);
+		json_object_put(root);
+		http_resp_release(&r);
+	}
+	http_set_docs_url(NULL, NULL);
+	http_error_anchor("TOO_MANY_STREAMS", out, sizeof(out));
+	check_str("anchor", "1", out, "too-many-streams");
+	http_error_anchor("ABCDEFGHIJ", out, 5);
+	check_str("anchor", "2", out, "abcd");
+	http_trace_id("req_7dqvw2x3l5m4pyh6bqz2n5e3ku", out, sizeof(out));
+	check_str("trace", "1", out, "trace_7dqvw2x3l5m4pyh6bqz2n5e3ku");
+	http_trace_id(NULL, out, sizeof(out));
+	check_str("trace", "2", out, "trace_");
+}
+
 static const struct cu_test tests[] = {
 	{ "http_json_media_type", test_json_media_type },
 	{ "http_header_set", test_header_set },
@@ -481,6 +535,7 @@ static const struct cu_test tests[] = {
 	{ "http_route_match", test_routes },
 	{ "http_etag_match", test_etag_match },
 	{ "error JSON", test_error_json },
+	{ "documentation_url and trace_id", test_docs_url },
 };
 
 int

@@ -259,24 +259,24 @@ test_query(void)
 		{ "name=x", 0, NULL, NULL, NULL },
 		{ "name=x&count=100&flag=true&colour=red&even=4&note=abc", 0,
 		  NULL, NULL, NULL },
-		{ "", 400, "INVALID_PARAMETER", "name", "name is required" },
-		{ "name=x&nope=1", 400, "INVALID_PARAMETER", "nope",
+		{ "", 422, "INVALID_PARAMETER", "name", "name is required" },
+		{ "name=x&nope=1", 422, "INVALID_PARAMETER", "nope",
 		  "unknown query parameter" },
-		{ "name=x&count=1x", 400, "INVALID_PARAMETER", "count",
+		{ "name=x&count=1x", 422, "INVALID_PARAMETER", "count",
 		  "integer from -5 to 100" },
-		{ "name=x&count=", 400, "INVALID_PARAMETER", "count",
+		{ "name=x&count=", 422, "INVALID_PARAMETER", "count",
 		  "integer" },
-		{ "name=x&count=99999999999999999999", 400,
+		{ "name=x&count=99999999999999999999", 422,
 		  "INVALID_PARAMETER", "count", "integer" },
-		{ "name=x&flag=yes", 400, "INVALID_PARAMETER", "flag",
+		{ "name=x&flag=yes", 422, "INVALID_PARAMETER", "flag",
 		  "true or false" },
-		{ "name=x&colour=pink", 400, "INVALID_PARAMETER", "colour",
+		{ "name=x&colour=pink", 422, "INVALID_PARAMETER", "colour",
 		  "red, green or blue" },
-		{ "name=x&note=ab", 400, "INVALID_PARAMETER", "note",
+		{ "name=x&note=ab", 422, "INVALID_PARAMETER", "note",
 		  "3 to 8" },
-		{ "name=01234567890", 400, "INVALID_PARAMETER", "name",
+		{ "name=01234567890", 422, "INVALID_PARAMETER", "name",
 		  "at most 10 bytes" },
-		{ "name=a%E2%80%AE", 400, "INVALID_PARAMETER", "name",
+		{ "name=a%E2%80%AE", 422, "INVALID_PARAMETER", "name",
 		  "U+202E" },
 	};
 	struct input_value v[F__MAX];
@@ -437,12 +437,130 @@ test_pairs(void)
 	    "absent options");
 }
 
+/*
+ * A refused value carries its field's declared bounds as constraints, and
+ * one suggestion; errors that are no bound (a missing field, a wrong JSON
+ * type) carry none.
+ */
+static void
+test_constraints(void)
+{
+	static const struct {
+		const char	*in;
+		bool		 query;
+		const char	*constraints;	/* NULL: none */
+	} rows[] = {
+		{ "{\"name\": \"01234567890\"}", false,
+		  "{\"min_length\":1,\"max_length\":10,\"format\":" },
+		{ "{\"name\": \"x\", \"count\": 101}", false,
+		  "{\"minimum\":-5,\"maximum\":100}" },
+		{ "{\"name\": \"x\", \"colour\": \"pink\"}", false,
+		  "{\"allowed\":[\"red\",\"green\",\"blue\"]}" },
+		{ "{\"name\": \"x\", \"url\": \"ftp://a\"}", false,
+		  "{\"schemes\":[\"http\",\"https\"],\"max_length\":2048," },
+		{ "{\"name\": \"x\", \"even\": \"3\"}", false,
+		  "{\"format\":\"an even number\"}" },
+		{ "{\"name\": \"x\", \"nope\": 1}", false,
+		  "{\"allowed\":[\"name\",\"note\",\"count\",\"flag\","
+		  "\"colour\",\"url\",\"even\"]}" },
+		{ "name=x&count=-6", true, "{\"minimum\":-5,\"maximum\":100}" },
+		{ "name=x&flag=yes", true,
+		  "{\"allowed\":[\"true\",\"false\"]}" },
+		{ "name=x&what=1", true, "{\"allowed\":[\"name\"," },
+		{ "{}", false, NULL },
+		{ "{\"name\": 5}", false, NULL },
+	};
+	struct input_value v[F__MAX];
+	struct input_error e;
+	struct http_query q;
+	json_object *o, *c, *sug;
+	char err[128], bad[64];
+	const char *got;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < CC_ARRAY_SIZE(rows); i++) {
+		memset(&e, 0, sizeof(e));
+		o = NULL;
+		if (rows[i].query) {
+			CU_ASSERT_FATAL(http_query_parse(rows[i].in, &q, bad,
+			    sizeof(bad)) == 0);
+			rc = input_query(&q, fields, F__MAX, v, &e);
+			http_query_release(&q);
+		} else {
+			o = jsonx_parse(rows[i].in, strlen(rows[i].in), err,
+			    sizeof(err));
+			CU_ASSERT_FATAL(o != NULL);
+			rc = input_json(o, fields, F__MAX, v, &e);
+		}
+		EXPECT(rc == -1, "row %zu accepted", i);
+		if (rows[i].constraints == NULL) {
+			EXPECT(e.extra == NULL, "row %zu: constraints", i);
+		} else if (e.extra == NULL ||
+		    !json_object_object_get_ex(e.extra, "constraints", &c) ||
+		    !json_object_object_get_ex(e.extra, "suggestions", &sug)) {
+			EXPECT(false, "row %zu: no constraints", i);
+		} else {
+			got = jsonx_text(c);
+			EXPECT(strncmp(got, rows[i].constraints,
+			    strlen(rows[i].constraints)) == 0,
+			    "row %zu: %s", i, got);
+			EXPECT(json_object_array_length(sug) == 1,
+			    "row %zu: suggestions", i);
+		}
+		json_object_put(o);
+		input_error_release(&e);
+	}
+}
+
+/* Live mode takes https only; test mode http too. */
+static void
+test_url_mode(void)
+{
+	static const struct {
+		const char	*url;
+		bool		 live;
+		int		 rc;
+	} rows[] = {
+		{ "https://a.example/x", true, 0 },
+		{ "http://a.example/x", true, -1 },
+		{ "HTTP://a.example/x", true, -1 },
+		{ "http://127.0.0.1:8080/hook", false, 0 },
+		{ "https://a.example/x", false, 0 },
+		{ NULL, true, 0 },
+	};
+	struct input_error e;
+	json_object *c, *s;
+	size_t i;
+
+	for (i = 0; i < CC_ARRAY_SIZE(rows); i++) {
+		memset(&e, 0, sizeof(e));
+		EXPECT(input_url_mode(rows[i].url, "return_url", rows[i].live,
+		    &e) == rows[i].rc, "row %zu", i);
+		if (rows[i].rc == -1) {
+			EXPECT(e.status == 422 &&
+			    strcmp(e.code, "INVALID_URL") == 0 &&
+			    strcmp(e.field, "return_url") == 0, "row %zu: %s",
+			    i, e.code);
+			EXPECT(e.extra != NULL && json_object_object_get_ex(
+			    e.extra, "constraints", &c) &&
+			    json_object_object_get_ex(c, "schemes", &s) &&
+			    strcmp(jsonx_text(s), "[\"https\"]") == 0,
+			    "row %zu: schemes", i);
+		} else
+			EXPECT(e.extra == NULL, "row %zu: extra", i);
+		input_error_release(&e);
+	}
+}
+
 static const struct cu_test tests[] = {
 	{ "input_json", test_json },
 	{ "input_json_at and the caller-read kinds", test_json_at },
 	{ "input_query", test_query },
 	{ "input_pairs", test_pairs },
 	{ "input_url_ok", test_url },
+	{ "constraints of refused values", test_constraints },
+	{ "input_url_mode", test_url_mode },
 };
 
 int

@@ -98,7 +98,7 @@ suite_cleanup(void)
 
 /*
  * Runs one body and checks the outcome. A failure must leave in empty, and
- * e->extra is only set for the amount limits (released here).
+ * e->extra holds the constraints of a limit (released here).
  */
 static void
 run_row(const char *name, const char *body, size_t len, int rc, int status,
@@ -119,8 +119,15 @@ run_row(const char *name, const char *body, size_t len, int rc, int status,
 		CU_ASSERT(e.message[0] != '\0');
 		CU_ASSERT(in.items == NULL && in.title == NULL &&
 		    in.metadata == NULL && in.webhook_url == NULL);
-		if (strcmp(code, "INVALID_AMOUNT") != 0)
+		/* Bounds and formats carry constraints; absence and
+		 * types none. */
+		if (strcmp(code, "MISSING_FIELD") == 0 ||
+		    strcmp(code, "INVALID_TYPE") == 0)
 			CU_ASSERT(e.extra == NULL);
+		if (strcmp(code, "INVALID_LENGTH") == 0)
+			EXPECT(e.extra != NULL &&
+			    json_object_object_get_ex(e.extra,
+			    "constraints", NULL), "%s: no constraints", name);
 	} else if (got == -1)
 		fprintf(stderr, "\n  [%s] refused: %d %s %s: %s\n", name,
 		    e.status, e.code, e.field, e.message);

@@ -335,13 +335,15 @@ HTTPD_TEST_MODES="dead close bighdr silent garbage badhdr drain partial"
 httpd_test_routes() {	# httpd_test_routes lighttpd|apache SOCKDIR
 	local kind=$1 sockdir=$2 p m
 	if [ "$kind" = lighttpd ]; then
-		echo "# Test-only routes (dev.sh httpd_test_routes), and a body that"
-		echo "# stops arriving closes the connection within seconds."
-		echo "server.max-read-idle = ${CC_HTTPD_BODY_TIMEOUT:-3}"
+		echo "# Test-only routes (dev.sh httpd_test_routes), where a body that"
+		echo "# stops arriving closes the connection within seconds. Only"
+		echo "# there: lighttpd also counts a request waiting for its backend"
+		echo "# as read-idle, and closes it without an answer."
 		for p in api invoice; do
 			for m in $HTTPD_TEST_MODES; do
 				cat <<CONF
 \$HTTP["url"] =~ "^/$p/_httpd_test/$m/" {
+	server.max-read-idle = ${CC_HTTPD_BODY_TIMEOUT:-3}
 	fastcgi.server = ( "/$p/_httpd_test/$m/" => (( "socket" => "$sockdir/test-$m.sock",
 	    "check-local" => "disable", "read-timeout" => 2 )) )
 }

@@ -4,6 +4,7 @@
 #include "audit.h"
 #include "db.h"
 #include "idempotency.h"
+#include "ids.h"
 #include "input.h"
 #include "jsonx.h"
 #include "refund.h"
@@ -89,6 +90,12 @@ refunds_create(struct mreq *m)
 	bool idem;
 
 	memset(&e, 0, sizeof(e));
+	/* A malformed id is not found, as on every route, whatever the
+	 * body says. */
+	if (!ids_valid("inv_", m->params[0])) {
+		not_found(m);
+		return;
+	}
 	if (merchant_json_body(m, false, &body) == -1)
 		return;
 	if (refund_input_parse(body, &in, &e) == -1) {

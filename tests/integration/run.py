@@ -29,8 +29,9 @@ class Result(unittest.TextTestResult):
         super().stopTest(test)
 
 
-# CC_TESTS=test_x.py (a glob) runs only those files: reproducing one.
-suite = unittest.defaultTestLoader.discover(here, pattern=os.environ.get("CC_TESTS", "test_*.py"))
+# CC_TESTS="test_x.py test_y*.py" (globs) runs only those files.
+suite = unittest.TestSuite(unittest.defaultTestLoader.discover(here, pattern=p)
+                           for p in os.environ.get("CC_TESTS", "test_*.py").split())
 result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout,
                                  resultclass=Result).run(suite)
 failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)

@@ -3,6 +3,7 @@ spec's fields (null where they do not apply, present always); every
 error carries documentation_url, trace_id, and constraints with
 suggestions where a declared bound or format was not met."""
 import json
+import secrets
 import os
 import re
 import unittest
@@ -74,6 +75,17 @@ class WebhookDataTest(unittest.TestCase):
         r = request("POST", "invoices/%s/cancel" % cancelled["id"],
                     {"reason": "shapes", "refund_partial_payments": True}, key=self.key)
         self.assertEqual(r.status, 200, r)
+        # invoice.refunded: a refund of the overpaid one, completed by
+        # cc-scan when the merchant's transfer has its confirmations.
+        dest = "0x" + secrets.token_hex(20)
+        r = request("POST", "invoices/%s/refunds" % paid["id"],
+                    {"amount": "1.00", "destination": dest, "reason": "shapes"}, key=self.key)
+        self.assertEqual(r.status, 201, r)
+        refund_tx = chain.pay_token(dest, 1000000, sender=chain.accounts()[9])
+        chain.scan()
+        for _ in range(2):
+            chain.mine(1)
+            chain.scan()
         expired = self.invoice()
         psql("UPDATE invoices SET expires_at = now() - interval '1 second' WHERE id = '%s'"
              % expired["id"])
@@ -94,6 +106,10 @@ class WebhookDataTest(unittest.TestCase):
                 self.assertTrue(data["payment_id"].startswith("pay_"), body["event"])
                 self.assertRegex(data["tx_hash"], r"^0x[0-9a-f]{64}$")
                 self.assertIsInstance(data["confirmations"], int)
+            elif body["event"] == "invoice.refunded":
+                # Its transaction is the refund's transfer.
+                self.assertEqual((data["payment_id"], data["confirmations"]), (None, None))
+                self.assertEqual(data["tx_hash"], refund_tx["transactionHash"])
             else:
                 self.assertEqual((data["payment_id"], data["tx_hash"], data["confirmations"]),
                                  (None, None, None), body["event"])
@@ -108,7 +124,9 @@ class WebhookDataTest(unittest.TestCase):
         c = seen["invoice.cancelled"][cancelled["id"]]
         self.assertEqual((c["status"], c["total_received"], c["paid_at"]),
                          ("cancelled", "5.00", None))
-        self.assertEqual(seen["invoice.refunded"][cancelled["id"]]["status"], "cancelled")
+        rf = seen["invoice.refunded"][paid["id"]]
+        self.assertEqual((rf["status"], rf["refund_status"], rf["total_received"]),
+                         ("paid", "completed", "20.00"))
         e = seen["invoice.expired"][expired["id"]]
         self.assertEqual((e["status"], e["total_received"], e["paid_at"]),
                          ("expired", "0.00", None))
@@ -249,7 +267,8 @@ class HeadTest(unittest.TestCase):
         inv = request("POST", "invoices", invoice_body(webhook_url=None), key=key).json()
         ep = request("POST", "webhook-endpoints", {"url": "https://93.184.215.7/h",
                                                    "events": ["invoice.paid"]}, key=key).json()
-        ids = {"/api/v1/invoices/{}": inv["id"], "/api/v1/webhook-endpoints/{}": ep["id"]}
+        ids = {"/api/v1/invoices/{}": inv["id"], "/api/v1/webhook-endpoints/{}": ep["id"],
+               "/api/v1/invoices/{}/refunds": inv["id"]}
         hdrs = {"Authorization": "Bearer " + key}
         for pattern in gets:
             path = pattern.replace("{}", ids.get(pattern, "x"))

@@ -78,7 +78,10 @@ class SimulateTest(ApiTest):
             return b if len(b) >= n else None
         out = wait_for(got, timeout=30, step=0.5)
         self.assertIsNotNone(out, rec.bodies())
-        return out
+        # In the events' order: cc-webhooks sends up to [webhooks]
+        # per_endpoint of them at once, so they may arrive in another.
+        order = psql("SELECT id FROM events WHERE invoice_id = '%s' ORDER BY seq" % inv)
+        return sorted(out, key=lambda x: order.index(x["id"]))
 
     # --- without a chain ----------------------------------------------
 

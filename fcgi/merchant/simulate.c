@@ -7,6 +7,7 @@
 #include "cc.h"
 
 #include "idempotency.h"
+#include "ids.h"
 #include "input.h"
 #include "invoice.h"
 #include "jsonx.h"
@@ -73,6 +74,13 @@ test_simulate(struct mreq *m)
 	int status;
 
 	memset(&e, 0, sizeof(e));
+	/* A malformed id is not found, as on every route, whatever the
+	 * body says. */
+	if (!ids_valid("inv_", m->params[0])) {
+		http_error(&c->resp, 404, "not_found_error",
+		    "INVOICE_NOT_FOUND", "no such invoice", "invoice_id");
+		return;
+	}
 	if (merchant_json_body(m, false, &body) == -1)
 		return;
 	if (simulate_parse(body, &in, &e) == -1) {

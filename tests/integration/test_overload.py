@@ -125,6 +125,12 @@ class OverloadTest(unittest.TestCase):
         (lighttpd: 500s). The program sheds at the queue's high-water
         mark (lib/backlog.c) instead."""
         name, prog, url, method, body, headers = self.routes()[1]
+        if not any(under_valgrind(p) for p in program_pids(prog)):
+            # Without valgrind (./dev.sh test --sanitize) the program is
+            # not the bottleneck of this route: the web server and the
+            # load generator saturate first (bench/OVERLOAD.md), and 4x
+            # is more than one machine can offer itself.
+            self.skipTest("needs the program as the bottleneck (under valgrind)")
         print("\nmatrix overload queue: " + self.overload(
             name, prog, url, method, body, headers, 4, excess=1000))
 

@@ -125,6 +125,13 @@ class OverloadTest(unittest.TestCase):
         (lighttpd: 500s). The program sheds at the queue's high-water
         mark (lib/backlog.c) instead."""
         name, prog, url, method, body, headers = self.routes()[1]
+        if ENV.get("CC_HTTPD") == "apache":
+            # Apache holds a worker thread per request it passes on
+            # (mod_proxy_fcgi): at most MaxRequestWorkers (150) reach the
+            # program's queue, which never nears its high-water mark;
+            # past 2x the requests wait in Apache's own queue
+            # (test_twice_the_capacity covers Apache up to 2x).
+            self.skipTest("Apache bounds the program's queue by its workers")
         if not any(under_valgrind(p) for p in program_pids(prog)):
             # Without valgrind (./dev.sh test --sanitize) the program is
             # not the bottleneck of this route: the web server and the

@@ -899,39 +899,45 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 	    "SELECT status, expires_at <= now() AS past_expiry FROM invoices "
 	    "WHERE id = $1 AND merchant_id = $2 AND mode = $3 FOR UPDATE";
 	static const char cancel_sql[] =
-	    "WITH upd AS (UPDATE invoices SET status = $10, "
+	    "WITH upd AS (UPDATE invoices SET status = $9, "
 	    "cancelled_at = now(), cancel_reason = $4, "
 	    "refund_partial_payments = $5::boolean "
 	    "WHERE id = $1 AND merchant_id = $2 AND mode = $3 "
 	    "RETURNING id, crypto_currency, crypto_decimals, network, "
 	    "currency), "
 	    "ev AS (INSERT INTO events (id, invoice_id, merchant_id, type, "
-	    "data) SELECT $6, id, $2, $9, "
-	    "jsonb_build_object('invoice_id', id, 'status', $10::text, "
+	    "data) SELECT $6, id, $2, $8, "
+	    "jsonb_build_object('invoice_id', id, 'status', $9::text, "
 	    "'reason', $4::text, 'refund_partial_payments', $5::boolean) "
 	    "FROM upd RETURNING seq), "
 	    "au AS (" AUDIT_INSERT_FROM("upd", "$7") "), "
-	    /* What the invoice had received goes back when asked. */
 	    /*
-	     * The customer gives the address on the payment page; the
+	     * What the invoice had received goes back when asked: one
+	     * refund per received payment (the customer may have paid
+	     * from several wallets, and each refund is one transfer the
+	     * scanner verifies). One not yet mined is left out: it may
+	     * never arrive (the merchant refunds it once it is mined). The
+	     * customer gives the address on the payment page; each
 	     * refund's invoice.refunded is written when cc-scan sees it
 	     * sent (lib/refundscan.c).
 	     */
 	    "got AS (SELECT upd.id, upd.crypto_currency, upd.network, "
-	    "upd.currency, sum(p.amount) AS amount FROM upd JOIN payments p "
-	    "ON p.invoice_id = upd.id AND p.status <> 'reverted' AND NOT "
-	    "p.late WHERE $5::boolean GROUP BY 1, 2, 3, 4), "
-	    "ref AS (INSERT INTO refunds (id, merchant_id, invoice_id, asset, "
-	    "amount, reason, status, network, currency, variant) SELECT $8, "
-	    "$2, id, crypto_currency, amount, 'cancelled', "
-	    "'awaiting_destination', network, currency, 'rate_then' FROM got) "
+	    "upd.currency, p.id AS payment_id, p.amount, p.rate "
+	    "FROM upd JOIN payments p ON p.invoice_id = upd.id AND "
+	    "p.status <> 'reverted' AND NOT p.late AND NOT p.pending "
+	    "WHERE $5::boolean), "
+	    "ref AS (INSERT INTO refunds (id, merchant_id, invoice_id, "
+	    "payment_id, asset, amount, reason, status, network, currency, "
+	    "rate, variant) SELECT cc_new_id('ref_'), $2, id, payment_id, "
+	    "crypto_currency, amount, 'cancelled', 'awaiting_destination', "
+	    "network, currency, rate, 'rate_then' FROM got) "
 	    "SELECT (SELECT count(*) FROM upd) AS cancelled, "
 	    "(SELECT count(*) FROM (SELECT pg_notify('" EVENTS_CHANNEL "', "
 	    "seq::text) FROM ev) n) AS notified";
 	struct audit_actor who = { a->actor, m->ip, m->user_agent,
 	    m->request_id };
 	struct audit_row row;
-	char evt[IDS_MAX_LEN], ref[IDS_MAX_LEN];
+	char evt[IDS_MAX_LEN];
 	struct db_params p;
 	PGresult *res = NULL;
 	json_object *details;
@@ -983,7 +989,6 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 	PQclear(res);
 
 	ids_new("evt_", evt, sizeof(evt));
-	ids_new("ref_", ref, sizeof(ref));
 	details = json_object_new_object();
 	jsonx_add_str(details, "reason", reason);
 	audit_row_init(&row, &who, AUDIT_INVOICE_CANCELLED, a->merchant_id,
@@ -996,9 +1001,8 @@ invoice_cancel(struct db *db, const struct cc_config *cfg,
 	db_param_bool(&p, refund_partial);		/* $5 */
 	db_param(&p, evt);
 	db_param(&p, audit_row_text(&row));
-	db_param(&p, ref);
 	db_param(&p, events_name(EV_INVOICE_CANCELLED));
-	db_param(&p, inv_status_name(INV_CANCELLED));	/* $10 */
+	db_param(&p, inv_status_name(INV_CANCELLED));	/* $9 */
 	res = db_run(db, cancel_sql, &p);
 	db_params_release(&p);
 	audit_row_release(&row);

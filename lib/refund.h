@@ -147,7 +147,8 @@ enum refund_result refund_list(struct db *, const struct auth *,
 	"r.rate::text, 'subtract_percentage', " \
 	"r.subtract_percentage::text, 'network', coalesce(r.network, " \
 	"i.network), 'destination', r.destination, 'reason', r.reason, " \
-	"'tx_hash', r.tx_hash, 'block_number', r.block_number, " \
+	"'payment_id', r.payment_id, 'tx_hash', r.tx_hash, " \
+	"'block_number', r.block_number, " \
 	"'from_address', r.from_address, 'created_at', " \
 	"cc_ts(r.created_at), 'completed_at', cc_ts(r.completed_at))"
 

@@ -237,15 +237,23 @@ class RefundTest(ApiTest):
         self.assertFalse(self.view(inv)["refunded"])
 
     def test_cancel_refund_awaits_a_destination(self):
+        """Two partial payments (from two wallets), then a cancellation
+        with refund_partial_payments: one refund per payment, each
+        naming it, until the customer gives an address."""
         inv = self.invoice()
         chain.pay_token(inv["address"], 4000000)
+        chain.pay_token(inv["address"], 2500000, sender=chain.accounts()[8])
         self.settle()
+        paid = {p["id"]: p["amount"] for p in self.view(inv)["payments"]}
+        self.assertEqual(sorted(paid.values()), ["2.5", "4"], paid)
         r = request("POST", "invoices/%s/cancel" % inv["id"],
                     {"reason": "out of stock", "refund_partial_payments": True}, key=self.key)
         self.assertEqual(r.status, 200, r)
         refs = r.json()["refunds"]
-        self.assertEqual([(x["status"], x["crypto_amount"], x["destination"], x["variant"])
-                          for x in refs], [("awaiting_destination", "4", None, "rate_then")])
+        self.assertEqual(sorted((x["status"], x["crypto_amount"], x["destination"], x["variant"],
+                                 x["payment_id"]) for x in refs),
+                         sorted(("awaiting_destination", amount, None, "rate_then", pid)
+                                for pid, amount in paid.items()))
         self.assertNotIn("invoice.refunded", events(inv["id"]))
         # What the cancellation promised counts: nothing more is left.
         self.assertError(self.refund(inv, {"amount": "0.01", "destination": ZERO_ADDR}),
@@ -261,13 +269,14 @@ class RefundTest(ApiTest):
         for addr, status in (("0x1234", 422), ("", 422), ("T" + "x" * 33, 422)):
             st, _, _ = self.post_address(inv, addr)
             self.assertEqual(st, status, addr)
-        self.assertEqual(self.view(inv)["refunds"][0]["status"], "awaiting_destination")
+        self.assertEqual([x["status"] for x in self.view(inv)["refunds"]],
+                         ["awaiting_destination"] * 2)
         st, h, _ = self.post_address(inv, "  %s " % dest)
         self.assertEqual(st, 303)
         self.assertTrue(h["location"].endswith("/invoice/" + inv["id"]), h)
         v = self.view(inv)
-        r = v["refunds"][0]
-        self.assertEqual((r["status"], r["destination"]), ("pending", dest))
+        self.assertEqual([(x["status"], x["destination"]) for x in v["refunds"]],
+                         [("pending", dest)] * 2)
         self.assertEqual([a["actor"] for a in v["audit_log"]
                           if a["event"] == "refund.destination_set"], ["customer:payment-page"])
         st, _, html = fetch(PAY, "GET", "/invoice/" + inv["id"])
@@ -275,13 +284,20 @@ class RefundTest(ApiTest):
         # Once only: the address cannot be changed by a second post.
         st, _, _ = self.post_address(inv, fresh_address())
         self.assertEqual(st, 409)
-        self.assertEqual(self.view(inv)["refunds"][0]["destination"], dest)
+        self.assertEqual([x["destination"] for x in self.view(inv)["refunds"]], [dest] * 2)
         st, _, _ = fetch(PAY, "GET", "/invoice/%s/refund-address" % inv["id"])
         self.assertEqual(st, 405)
-        # The merchant sends it; cc-scan completes it.
+        # The merchant sends the first; cc-scan completes that one only.
         chain.pay_token(dest, 4000000, sender=chain.accounts()[9])
         self.settle()
-        self.assertEqual(self.view(inv)["refunds"][0]["status"], "completed")
+        done = {x["payment_id"]: x["status"] for x in self.view(inv)["refunds"]}
+        self.assertEqual(sorted((paid[k], v) for k, v in done.items()),
+                         [("2.5", "pending"), ("4", "completed")])
+        self.assertEqual(events(inv["id"]).count("invoice.refunded"), 1)
+        chain.pay_token(dest, 2500000, sender=chain.accounts()[9])
+        self.settle()
+        self.assertEqual([x["status"] for x in self.view(inv)["refunds"]], ["completed"] * 2)
+        self.assertEqual(events(inv["id"]).count("invoice.refunded"), 2)
         self.assertEqual(events(inv["id"])[-1], "invoice.refunded")
 
     def test_credit_overpayment_refunded_on_request(self):

@@ -3,6 +3,7 @@
 
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <time.h>
@@ -164,10 +165,10 @@ lookup_done(union sigval sv)
 	lookup_unref(sv.sival_ptr);
 }
 
-/* Every address of host, waiting at most WEBHOOK_RESOLVE_MS. */
+/* Every address of host, waiting at most ms. */
 static int
 resolve(const char *host, const struct net_cidr *ep, size_t nep,
-    const struct cc_config *cfg, char *why, size_t whylen)
+    const struct cc_config *cfg, int ms, char *why, size_t whylen)
 {
 	struct addrinfo *ai;
 	struct gaicb *req;
@@ -190,8 +191,8 @@ resolve(const char *host, const struct net_cidr *ep, size_t nep,
 		free(l);	/* queued nothing: no notification */
 		return 0;
 	}
-	ts.tv_sec = WEBHOOK_RESOLVE_MS / 1000;
-	ts.tv_nsec = (WEBHOOK_RESOLVE_MS % 1000) * 1000000L;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
 	(void)gai_suspend((const struct gaicb *const *)&req, 1, &ts);
 	rc = gai_error(req);
 	if (rc == EAI_INPROGRESS) {
@@ -213,6 +214,64 @@ resolve(const char *host, const struct net_cidr *ep, size_t nep,
 			rc = check_addr(&a, host, ep, nep, cfg, why, whylen);
 	}
 	lookup_unref(l);
+	return rc;
+}
+
+/*
+ * Verdicts on invoice webhook_url names (see webhook.h): a small table
+ * by hash of the name, an entry overwritten by the next name that lands
+ * on it. A changed configuration (SIGHUP restarts the program) starts
+ * empty.
+ */
+#define NAME_CACHE_SLOTS	64
+static struct name_verdict {
+	char	 host[256];
+	time_t	 until;
+	int	 rc;
+	char	 why[256];
+} name_cache[NAME_CACHE_SLOTS];
+static pthread_mutex_t name_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct name_verdict *
+name_slot(const char *host)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	const char *p;
+
+	for (p = host; *p != '\0'; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	return &name_cache[h % NAME_CACHE_SLOTS];
+}
+
+static int
+resolve_cached(const char *host, const struct cc_config *cfg, char *why,
+    size_t whylen)
+{
+	struct name_verdict *v;
+	time_t now = time(NULL);
+	int rc;
+
+	if (strlen(host) >= sizeof(v->host))
+		return resolve(host, NULL, 0, cfg, WEBHOOK_INVOICE_RESOLVE_MS,
+		    why, whylen);
+	v = name_slot(host);
+	pthread_mutex_lock(&name_cache_lock);
+	if (strcmp(v->host, host) == 0 && now < v->until) {
+		rc = v->rc;
+		if (rc != 0)
+			snprintf(why, whylen, "%s", v->why);
+		pthread_mutex_unlock(&name_cache_lock);
+		return rc;
+	}
+	pthread_mutex_unlock(&name_cache_lock);
+	rc = resolve(host, NULL, 0, cfg, WEBHOOK_INVOICE_RESOLVE_MS, why,
+	    whylen);
+	pthread_mutex_lock(&name_cache_lock);
+	snprintf(v->host, sizeof(v->host), "%s", host);
+	v->until = now + WEBHOOK_NAME_CACHE_S;
+	v->rc = rc;
+	snprintf(v->why, sizeof(v->why), "%s", rc != 0 ? why : "");
+	pthread_mutex_unlock(&name_cache_lock);
 	return rc;
 }
 
@@ -341,7 +400,9 @@ check_url(const char *url, const struct net_cidr *ep, size_t nep,
 	}
 	rc = 0;
 	if (kind == 1 && resolve_names && !net_is_localhost_name(host))
-		rc = resolve(host, ep, nep, cfg, why, whylen);
+		rc = own_host ? resolve_cached(host, cfg, why, whylen) :
+		    resolve(host, ep, nep, cfg, WEBHOOK_RESOLVE_MS, why,
+		    whylen);
 out:
 	curl_free(scheme);
 	curl_free(host);
@@ -398,7 +459,7 @@ int
 webhook_check_invoice_url(const char *url, const struct cc_config *cfg,
     char *why, size_t whylen)
 {
-	return check_url(url, NULL, 0, cfg, false, true, why, whylen);
+	return check_url(url, NULL, 0, cfg, true, true, why, whylen);
 }
 
 size_t

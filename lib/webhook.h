@@ -100,10 +100,15 @@ int	webhook_check_url(const char *url, const struct net_cidr *ep,
 /*
  * The same for an invoice's webhook_url, whose allow list is
  * webhook_url_allowlist's: a literal non-public address passes only when
- * the operator permits it. Names are not resolved, to keep DNS out of
- * invoice creation (localhost names need no DNS: they are refused); the
- * send checks them.
+ * the operator permits it. A name is resolved (WEBHOOK_INVOICE_RESOLVE_MS
+ * at most) and refused if any of its addresses is not public; the verdict
+ * on a name is kept WEBHOOK_NAME_CACHE_S per process, since a merchant
+ * names the same host on every invoice and invoice creation should not
+ * wait for DNS each time. A name that does not resolve in time passes:
+ * every send checks the address it connects to.
  */
+#define WEBHOOK_INVOICE_RESOLVE_MS	1000
+#define WEBHOOK_NAME_CACHE_S		60
 int	webhook_check_invoice_url(const char *url, const struct cc_config *,
 	    char *why, size_t whylen);
 /*

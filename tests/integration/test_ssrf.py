@@ -10,9 +10,9 @@ production rule decides: a non-public address needs both the operator and
 the endpoint to name it) and an invoice's webhook_url, each a 422 naming
 the field. The test stack permits one address, 127.0.0.1, where its
 receivers listen; an invoice's webhook_url naming it literally is accepted
-there only because of that (checked against the stack's configuration),
-and host names are not resolved on invoices by design: those pass the save
-and are refused at connect.
+there only because of that (checked against the stack's configuration).
+Host names are resolved at save on invoices too (a name that resolves to
+a private address is refused like the address).
 
 At connect: every target is written straight into endpoints and
 deliveries (what a DNS change after the save, or a rule that narrowed,
@@ -257,8 +257,7 @@ class SsrfMatrixTest(unittest.TestCase):
         for url, kind in self.rows:
             # The redirecting receiver is 127.0.0.1: like lit1 at save.
             want = {"post": True, "patch": True,
-                    "invoice": kind != "name" and
-                    not (kind in ("lit1", "redir") and loopback_ok)}
+                    "invoice": not (kind in ("lit1", "redir") and loopback_ok)}
             got = {}
             r = request("POST", "webhook-endpoints",
                         {"url": url, "events": ["invoice.created"]}, key=key)
@@ -272,8 +271,7 @@ class SsrfMatrixTest(unittest.TestCase):
             if all(got.values()):
                 save_refused += 1
             else:
-                why = "invoice names not resolved" if kind == "name" else \
-                    "invoice's literal 127.0.0.1, the stack's receivers"
+                why = "invoice's literal 127.0.0.1, the stack's receivers"
                 save_passed[why] = save_passed.get(why, 0) + 1
         # PATCH changed nothing.
         r = request("GET", "webhook-endpoints/" + base["id"], key=key)

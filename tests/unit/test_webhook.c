@@ -276,7 +276,7 @@ test_explain(void)
 }
 
 /*
- * URLs at save, without DNS: an endpoint's (webhook_check_url with its
+ * URLs at save: an endpoint's (webhook_check_url with its
  * allowed_ips) and an invoice's (webhook_check_invoice_url, whose literal
  * host is its list), and webhook_url_allowlist, which cc-webhooks uses
  * for invoices at send time.
@@ -302,9 +302,14 @@ static const struct url_row url_rows[] = {
 	{ "http://10.1.2.3/", { "10.1.2.3", NULL }, 1, 1, 1 },
 	{ "http://169.254.169.254/", { "169.254.169.254", NULL }, 1, 1, 1 },
 	{ "http://0.0.0.0/", { NULL }, 1, 1, 1 },
-	/* Names: not resolved here (resolve_names false); no list. */
-	{ "https://merchant.com/webhook", { NULL }, 0, 0, 0 },
-	{ "http://vm:9/", { NULL }, 0, 0, 0 },
+	/*
+	 * Names: the endpoint's not resolved here (resolve_names false);
+	 * the invoice's are, and .invalid never resolves (RFC 6761): it
+	 * passes, for the send to check. No list. (test_ssrf refuses names
+	 * that resolve to private addresses, on a real resolver.)
+	 */
+	{ "https://merchant.invalid/webhook", { NULL }, 0, 0, 0 },
+	{ "http://vm.invalid:9/", { NULL }, 0, 0, 0 },
 	/* localhost names are loopback (127.0.0.1 and ::1) without DNS. */
 	{ "http://localhost:9/", { NULL }, 1, 1, 0 },
 	{ "http://localhost:9/", LO, 1, 1, 0 },
@@ -318,7 +323,7 @@ static const struct url_row url_rows[] = {
 	{ "https://93.184.215.14:8443/h", { NULL }, 1, 1, 1 },
 	{ "http://93.184.215.14:22/h", { NULL }, 1, 1, 1 },
 	{ "http://93.184.215.14:6379/h", { NULL }, 1, 1, 1 },
-	{ "https://merchant.com:8080/webhook", { NULL }, 1, 1, 0 },
+	{ "https://merchant.invalid:8080/webhook", { NULL }, 1, 1, 0 },
 	{ "http://127.0.0.1:8080/", LO, 1, 1, 1 },
 	{ "http://93.184.215.14:99999/h", { NULL }, 1, 1, 0 },
 	/* Form. */

@@ -544,22 +544,25 @@ record_pending(struct scanner *s, const struct candidate *c)
 
 /*
  * What a pending transaction pays to an invoice of ours, if anything:
- * the native coin in its value, or a token in a transfer() call to the
- * token's contract. Quiet: the same transaction is looked at every poll
- * until it is mined, and the mined one is logged.
+ * the native coin in its value, or a token in a transfer() or
+ * transferFrom() call to the token's contract. Quiet: the same
+ * transaction is looked at every poll until it is mined, and the mined
+ * one is logged.
  */
 static bool
 pending_candidate(struct scanner *s, json_object *txo, struct candidate *c)
 {
 	const struct cc_asset *asset;
+	struct pending_transfer pt;
 	struct evm_tx tx;
-	uint8_t to[20];
+	uint8_t to[20], from[20];
 	unsigned __int128 v;
 	uint32_t idx;
 
 	memset(c, 0, sizeof(*c));
 	if (evm_decode_tx(txo, &tx) != 0 || !tx.has_to)
 		return false;
+	memcpy(from, tx.from, 20);
 	if (s->native != NULL && tx.value > 0 &&
 	    addrset_get(s->set, tx.to, &idx)) {
 		asset = s->native;
@@ -567,10 +570,15 @@ pending_candidate(struct scanner *s, json_object *txo, struct candidate *c)
 		v = tx.value;
 		c->log_index = -1;
 	} else if ((asset = token_asset(s, tx.to)) != NULL &&
-	    pending_transfer_call(txo, to, &v) == PENDING_TRANSFER && v > 0 &&
-	    addrset_get(s->set, to, &idx)) {
+	    pending_transfer_call(txo, &pt) == PENDING_TRANSFER &&
+	    pt.value > 0 && addrset_get(s->set, pt.to, &idx)) {
 		/* Its log index is known once mined: promote_pending. */
 		c->log_index = -2;
+		memcpy(to, pt.to, 20);
+		v = pt.value;
+		/* The Transfer log will name the owner, not the spender. */
+		if (pt.has_from)
+			memcpy(from, pt.from, 20);
 	} else
 		return false;
 	c->inv = &s->invs[idx];
@@ -578,7 +586,7 @@ pending_candidate(struct scanner *s, json_object *txo, struct candidate *c)
 		return false;
 	c->asset = asset;
 	cc_strlcpy(c->tx_hash, tx.hash, sizeof(c->tx_hash));
-	memcpy(c->from, tx.from, 20);
+	memcpy(c->from, from, 20);
 	memcpy(c->to, to, 20);
 	c->value = v;
 	return true;

@@ -121,6 +121,32 @@ class PendingTest(unittest.TestCase):
         self.assertEqual(self.view(inv)["payments"][0]["confirmations"], "7")
         self.assertEqual(self.public(inv)["payments"][0]["confirmations"], "7")
 
+    def test_transfer_from_is_seen_pending(self):
+        """A token moved by transferFrom (an exchange or a payment
+        processor spending the customer's allowance): seen while pending,
+        from the owner whose tokens move, and the same payment once
+        mined."""
+        inv = self.invoice()
+        payer = self.funded(16490000)
+        spender = chain.accounts()[4]
+        send_pending(payer, chain.USDT, "0x095ea7b3" + chain.addr_word(spender) +
+                     chain.word(16490000))
+        chain.mine(1)
+        chain.scan()
+        h = send_pending(spender, chain.USDT, "0x23b872dd" + chain.addr_word(payer) +
+                         chain.addr_word(inv["address"]) + chain.word(16490000))
+        chain.scan()
+        p = self.view(inv)["payments"]
+        self.assertEqual([(x["status"], x["confirmations"], x["block_number"], x["tx_hash"],
+                           x["amount"], x["from_address"].lower()) for x in p],
+                         [("detected", "0", None, h, "16.49", payer.lower())])
+        chain.mine(1)
+        chain.scan()
+        q = self.view(inv)["payments"]
+        self.assertEqual([(x["id"], x["confirmations"], x["from_address"].lower()) for x in q],
+                         [(p[0]["id"], "1", payer.lower())])
+        self.assertEqual(events(inv["id"]).count("payment.detected"), 1)
+
     def test_dropped_transaction_is_reverted(self):
         inv = self.invoice()
         payer = self.funded(16490000)

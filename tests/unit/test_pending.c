@@ -11,7 +11,9 @@
 #include "util.h"
 
 #define SEL	"a9059cbb"
+#define SELFROM	"23b872dd"
 #define ADDR	"0000000000000000000000005fbdb2315678afecb367f032d93f642f64180aa3"
+#define OWNER	"00000000000000000000000090f79bf6eb2c4f870365e785982e1f101e93b906"
 /* 16.49 USDT (6 decimals): 16490000 = 0xfb9e10. */
 #define AMT	"0000000000000000000000000000000000000000000000000000000000fb9e10"
 #define MAX128	"00000000000000000000000000000000ffffffffffffffffffffffffffffffff"
@@ -22,36 +24,54 @@ static const struct {
 	enum pending_call	 want;
 	const char		*to;		/* hex, when a transfer */
 	const char		*value;		/* decimal, when a transfer */
+	const char		*from;		/* hex, transferFrom's owner */
 } rows[] = {
 	{ "0x" SEL ADDR AMT, PENDING_TRANSFER,
-	    "5fbdb2315678afecb367f032d93f642f64180aa3", "16490000" },
+	    "5fbdb2315678afecb367f032d93f642f64180aa3", "16490000", NULL },
 	{ "0XA9059CBB" "0000000000000000000000005FBDB2315678AFECB367F032D93F642F64180AA3" AMT,
 	    PENDING_TRANSFER, "5fbdb2315678afecb367f032d93f642f64180aa3",
-	    "16490000" },
+	    "16490000", NULL },
 	{ "0x" SEL ADDR MAX128, PENDING_TRANSFER,
 	    "5fbdb2315678afecb367f032d93f642f64180aa3",
-	    "340282366920938463463374607431768211455" },
+	    "340282366920938463463374607431768211455", NULL },
 	{ "0x" SEL ADDR
 	    "0000000000000000000000000000000000000000000000000000000000000000",
 	    PENDING_TRANSFER, "5fbdb2315678afecb367f032d93f642f64180aa3",
-	    "0" },
-	{ "0x" SEL ADDR OVER128, PENDING_OVERFLOW, NULL, NULL },
+	    "0", NULL },
+	{ "0x" SEL ADDR OVER128, PENDING_OVERFLOW, NULL, NULL, NULL },
 	/* A dirty address word: the token would refuse the call. */
 	{ "0x" SEL "0000000000000000000000015fbdb2315678afecb367f032d93f642f64180aa3" AMT,
-	    PENDING_OTHER, NULL, NULL },
+	    PENDING_OTHER, NULL, NULL, NULL },
 	/* approve(address,uint256): same shape, another function. */
-	{ "0x095ea7b3" ADDR AMT, PENDING_OTHER, NULL, NULL },
-	/* transferFrom: found when mined, from its log. */
-	{ "0x23b872dd" ADDR ADDR AMT, PENDING_OTHER, NULL, NULL },
-	{ "0x" SEL ADDR AMT "00", PENDING_OTHER, NULL, NULL },
-	{ "0x" SEL ADDR, PENDING_OTHER, NULL, NULL },
-	{ "0x", PENDING_OTHER, NULL, NULL },
-	{ "0x" SEL ADDR AMT "0", PENDING_OTHER, NULL, NULL },
-	{ "", PENDING_MALFORMED, NULL, NULL },
-	{ "a9059cbb" ADDR AMT, PENDING_MALFORMED, NULL, NULL },
+	{ "0x095ea7b3" ADDR AMT, PENDING_OTHER, NULL, NULL, NULL },
+	/* transferFrom(owner, to, amount): the owner's tokens move. */
+	{ "0x" SELFROM OWNER ADDR AMT, PENDING_TRANSFER,
+	    "5fbdb2315678afecb367f032d93f642f64180aa3", "16490000",
+	    "90f79bf6eb2c4f870365e785982e1f101e93b906" },
+	{ "0x23B872DD" OWNER ADDR MAX128, PENDING_TRANSFER,
+	    "5fbdb2315678afecb367f032d93f642f64180aa3",
+	    "340282366920938463463374607431768211455",
+	    "90f79bf6eb2c4f870365e785982e1f101e93b906" },
+	{ "0x" SELFROM OWNER ADDR OVER128, PENDING_OVERFLOW, NULL, NULL, NULL },
+	/* A dirty owner or recipient word. */
+	{ "0x" SELFROM "0000000000000000000000ff90f79bf6eb2c4f870365e785982e1f101e93b906"
+	    ADDR AMT, PENDING_OTHER, NULL, NULL, NULL },
+	{ "0x" SELFROM OWNER
+	    "0000000000000000000000015fbdb2315678afecb367f032d93f642f64180aa3" AMT,
+	    PENDING_OTHER, NULL, NULL, NULL },
+	/* Each selector with the other's length. */
+	{ "0x" SELFROM ADDR AMT, PENDING_OTHER, NULL, NULL, NULL },
+	{ "0x" SEL OWNER ADDR AMT, PENDING_OTHER, NULL, NULL, NULL },
+	{ "0x" SELFROM OWNER ADDR AMT "00", PENDING_OTHER, NULL, NULL, NULL },
+	{ "0x" SEL ADDR AMT "00", PENDING_OTHER, NULL, NULL, NULL },
+	{ "0x" SEL ADDR, PENDING_OTHER, NULL, NULL, NULL },
+	{ "0x", PENDING_OTHER, NULL, NULL, NULL },
+	{ "0x" SEL ADDR AMT "0", PENDING_OTHER, NULL, NULL, NULL },
+	{ "", PENDING_MALFORMED, NULL, NULL, NULL },
+	{ "a9059cbb" ADDR AMT, PENDING_MALFORMED, NULL, NULL, NULL },
 	{ "0x" SEL ADDR "zz00000000000000000000000000000000000000000000000000000000fb9d10",
-	    PENDING_MALFORMED, NULL, NULL },
-	{ NULL, PENDING_MALFORMED, NULL, NULL },
+	    PENDING_MALFORMED, NULL, NULL, NULL },
+	{ NULL, PENDING_MALFORMED, NULL, NULL, NULL },
 };
 
 static void
@@ -61,29 +81,35 @@ test_rows(void)
 
 	for (i = 0; i < CC_ARRAY_SIZE(rows); i++) {
 		json_object *tx = json_object_new_object();
-		uint8_t to[20], want_to[20];
-		unsigned __int128 v = 7;
+		struct pending_transfer pt;
 		char got[48], hex[41];
 		enum pending_call rc;
 
-		memset(to, 0xee, sizeof(to));
+		memset(&pt, 0xee, sizeof(pt));
+		pt.value = 7;
 		if (rows[i].input != NULL)
 			json_object_object_add(tx, "input",
 			    json_object_new_string(rows[i].input));
-		rc = pending_transfer_call(tx, to, &v);
+		rc = pending_transfer_call(tx, &pt);
 		check_int("result", cu_row(i), rc, rows[i].want);
 		if (rows[i].want == PENDING_TRANSFER &&
 		    rc == PENDING_TRANSFER) {
-			CU_ASSERT_FATAL(hex_decode(rows[i].to, want_to,
-			    sizeof(want_to)) == 0);
-			hex_encode(to, sizeof(to), hex);
+			hex_encode(pt.to, sizeof(pt.to), hex);
 			check_str("to", cu_row(i), hex, rows[i].to);
-			check_str("value", cu_row(i), u128s(v, got, sizeof(got)),
-			    rows[i].value);
+			check_str("value", cu_row(i), u128s(pt.value, got,
+			    sizeof(got)), rows[i].value);
+			check_int("has_from", cu_row(i), pt.has_from,
+			    rows[i].from != NULL);
+			if (rows[i].from != NULL) {
+				hex_encode(pt.from, sizeof(pt.from), hex);
+				check_str("from", cu_row(i), hex,
+				    rows[i].from);
+			}
 		} else {
 			/* Nothing written for anything but a transfer. */
-			check_int("value untouched", cu_row(i), (long long)v, 7);
-			check_int("to untouched", cu_row(i), to[0], 0xee);
+			check_int("value untouched", cu_row(i),
+			    (long long)pt.value, 7);
+			check_int("to untouched", cu_row(i), pt.to[0], 0xee);
 		}
 		json_object_put(tx);
 	}
@@ -94,36 +120,41 @@ static void
 test_shapes(void)
 {
 	json_object *tx = json_object_new_object();
-	uint8_t to[20];
-	unsigned __int128 v;
+	struct pending_transfer pt;
 
-	CU_ASSERT_EQUAL(pending_transfer_call(NULL, to, &v),
-	    PENDING_MALFORMED);
+	CU_ASSERT_EQUAL(pending_transfer_call(NULL, &pt), PENDING_MALFORMED);
 	json_object_object_add(tx, "input", json_object_new_int(5));
-	CU_ASSERT_EQUAL(pending_transfer_call(tx, to, &v), PENDING_MALFORMED);
+	CU_ASSERT_EQUAL(pending_transfer_call(tx, &pt), PENDING_MALFORMED);
 	json_object_put(tx);
 	tx = json_object_new_array();
-	CU_ASSERT_EQUAL(pending_transfer_call(tx, to, &v), PENDING_MALFORMED);
+	CU_ASSERT_EQUAL(pending_transfer_call(tx, &pt), PENDING_MALFORMED);
 	json_object_put(tx);
 }
 
-/* The selector is what the signature hashes to (the published a9059cbb). */
+/*
+ * The selectors are what the signatures hash to (the published a9059cbb
+ * and 23b872dd).
+ */
 static void
 test_selector(void)
 {
 	static const char sig[] = "transfer(address,uint256)";
+	static const char sig_from[] = "transferFrom(address,address,uint256)";
 	uint8_t h[32];
 	char hex[9];
 
 	keccak256((const uint8_t *)sig, strlen(sig), h);
 	hex_encode(h, 4, hex);
 	CU_ASSERT_STRING_EQUAL(hex, SEL);
+	keccak256((const uint8_t *)sig_from, strlen(sig_from), h);
+	hex_encode(h, 4, hex);
+	CU_ASSERT_STRING_EQUAL(hex, SELFROM);
 }
 
 static const struct cu_test tests[] = {
 	{ "transfer calls and others", test_rows },
 	{ "not a transaction", test_shapes },
-	{ "the selector", test_selector },
+	{ "the selectors", test_selector },
 };
 
 int

@@ -54,7 +54,8 @@ BUILD_CONFIGURE_ARGS=""
 PKGS="build-essential autoconf automake pkg-config libjson-c-dev libpq-dev
 libhiredis-dev libcurl4-openssl-dev libssl-dev libsecp256k1-dev nettle-dev
 libqrencode-dev libcunit1-dev libfcgi-dev clearsilver-dev libcairo2-dev
-postgresql postgresql-contrib redis-server lighttpd apache2 spawn-fcgi multiwatch
+postgresql postgresql-contrib redis-server lighttpd lighttpd-modules-lua apache2
+spawn-fcgi multiwatch
 python3 python3-jsonschema curl wrk
 ca-certificates valgrind zbar-tools libmagickcore-6.q16-6-extra ghostscript
 chromium"

@@ -26,12 +26,34 @@ internal(struct fcgi_ctx *c, const char *what)
 	    NULL);
 }
 
+/*
+ * A weak tag (W/"...") over the view without time_remaining: the count-down
+ * changes every second, and a client polling the view (the payment page
+ * every 10 s) should hear 304 while nothing else changed; expires_at
+ * says the same exactly. The count-down goes back where it was (last).
+ */
+static void
+public_etag(json_object *inv, char etag[2 + HTTP_ETAG_SIZE])
+{
+	json_object *left = NULL;
+	const char *text;
+
+	if (json_object_object_get_ex(inv, "time_remaining", &left))
+		json_object_get(left);
+	json_object_object_del(inv, "time_remaining");
+	text = jsonx_text(inv);
+	memcpy(etag, "W/", 2);
+	http_etag(text, strlen(text), etag + 2);
+	if (left != NULL)
+		json_object_object_add(inv, "time_remaining", left);
+}
+
 static void
 invoice_view(struct fcgi_ctx *c, const char *id)
 {
 	json_object *inv = NULL;
-	const char *inm, *text;
-	char etag[HTTP_ETAG_SIZE];
+	const char *inm;
+	char etag[2 + HTTP_ETAG_SIZE];
 	enum invoice_result rc;
 
 	if (!ids_valid("inv_", id)) {
@@ -60,12 +82,12 @@ invoice_view(struct fcgi_ctx *c, const char *id)
 		internal(c, what);
 		goto out;
 	}
-	text = jsonx_text(inv);
-	http_etag(text, strlen(text), etag);
+	public_etag(inv, etag);
 	http_header(&c->resp, "ETag", etag);
 	http_header(&c->resp, "Cache-Control", "no-cache");
 	inm = fcgi_param(c, "HTTP_IF_NONE_MATCH");
-	if (http_etag_match(inm, etag)) {
+	/* If-None-Match compares weakly: the opaque part. */
+	if (http_etag_match(inm, etag + 2)) {
 		c->resp.status = 304;
 		goto out;
 	}

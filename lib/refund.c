@@ -638,6 +638,10 @@ refund_create(struct db *db, const struct cc_config *cfg,
 	db_param(&p, refund_variant_name(in->variant));
 	db_param(&p, in->subtract_given ? pct : NULL);
 	db_param(&p, in->destination);
+	/*
+	 * Asked last, when nothing is refused any more: the invoice's row
+	 * waits for the node at most REFUND_NODE_TIMEOUT_MS.
+	 */
 	node_head(net, head, sizeof(head));
 	db_param(&p, head[0] != '\0' ? head : NULL);	/* $15 */
 	ins = db_run(db, insert_sql, &p);

@@ -267,6 +267,9 @@ class RefundTest(ApiTest):
         on the payment page."""
         dest = fresh_address()
         inv = self.paid()
+        # cc-scan keeps the head it last saw beside its cursor.
+        self.assertEqual(psql("SELECT head_seen FROM chain_cursors WHERE network = '%s'"
+                              % inv["network"]), [str(chain.head())])
         early = chain.pay_token(dest, 2000000, sender=chain.accounts()[9])
         mined = int(early["blockNumber"], 16)
         self.assertLess(cursor(inv["network"]), mined)     # not read yet

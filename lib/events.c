@@ -32,6 +32,9 @@ static const struct {
 	    EVF_PUBLIC | EVF_WEBHOOK },
 	[EV_INVOICE_OVERPAID] = { "invoice.overpaid",
 	    EVF_PUBLIC | EVF_WEBHOOK },
+	/* A reorganisation took a completed refund's transfer away. */
+	[EV_REFUND_REVERTED] = { "refund.reverted",
+	    EVF_PUBLIC | EVF_WEBHOOK },
 };
 
 const char *

@@ -337,6 +337,7 @@ add_merchant_fields(const struct cc_config *cfg, json_object *o,
 	jsonx_add(o, "payment_progress", progress_json(res, r));
 	list = stored_json(db_val(res, r, "credits"), "[]");
 	amounts_from_units(list, dec, id);
+	refund_credits_finish(list, dec);
 	jsonx_add(o, "credits", list);
 	list = stored_json(db_val(res, r, "refunds"), "[]");
 	refund_list_finish(list, (int)val_int(res, r, "currency_exp"), dec);
@@ -634,7 +635,9 @@ invoice_get(struct db *db, const struct cc_config *cfg, const struct auth *a,
 	    "ORDER BY p.detected_at, p.id), '[]')::text "
 	    "FROM payments p WHERE p.invoice_id = invoices.id) AS payments, "
 	    "(SELECT coalesce(json_agg(json_build_object('id', c.id, "
-	    "'amount', c.amount::text, "
+	    "'amount', c.amount::text, 'refunded_amount', "
+	    "c.refunded::text, 'remaining_amount', "
+	    "(c.amount - c.refunded)::text, "
 	    "'asset', c.asset, 'reason', c.reason, 'created_at', "
 	    "cc_ts(c.created_at)) ORDER BY c.created_at, c.id), '[]')::text "
 	    "FROM credits c WHERE c.invoice_id = invoices.id) AS credits, "

@@ -8,6 +8,7 @@
 #include "audit.h"
 #include "config.h"
 #include "db.h"
+#include "evm.h"
 #include "ids.h"
 #include "input.h"
 #include "jsonx.h"
@@ -15,6 +16,7 @@
 #include "money.h"
 #include "rates.h"
 #include "refund.h"
+#include "rpc.h"
 #include "util.h"
 
 static const char *const variant_names[REFUND_VARIANT__MAX + 1] = {
@@ -145,6 +147,26 @@ refund_calc(const struct refund_calc_in *in, struct refund_calc_out *out)
 	out->units = units;
 	out->fiat_minor = fiat;
 	return REFUND_CALC_OK;
+}
+
+unsigned __int128
+refund_credit_take(const struct refund_credit_in *c)
+{
+	unsigned __int128 open, own, given, need;
+
+	if (c->credited <= c->used)
+		return 0;
+	open = c->credited - c->used;
+	if (c->variant == REFUND_OVERPAID)
+		need = c->units;
+	else {
+		/* What refunds gave back of the merchant's own part. */
+		own = c->received > c->credited ? c->received - c->credited :
+		    0;
+		given = c->refunded > c->used ? c->refunded - c->used : 0;
+		need = given + c->units > own ? given + c->units - own : 0;
+	}
+	return need < open ? need : open;
 }
 
 /* --- the request ----------------------------------------------------- */
@@ -317,6 +339,53 @@ refuse(struct input_error *e, int status, const char *code,
 	return REFUND_REFUSED;
 }
 
+/*
+ * A refund is completed only by a transfer made after it was recorded.
+ * "After" is judged by block numbers, never by clocks: the transfer must
+ * be in a block above the refund's horizon, the newest block the system
+ * knows of when the refund is recorded (or its address given): the
+ * greatest of cc-scan's cursor, the head cc-scan last saw
+ * (chain_cursors.head_seen) and the head the network's node gives now.
+ * The node's answer matters when cc-scan lags or is stopped: a transfer
+ * mined then, before the refund, is below it. Block times are not used:
+ * a node's clock and ours differ, and a refund sent the second after it
+ * was recorded must count. HORIZON_SQL is that greatest for network $n
+ * and the node's head $m (NULL when it did not answer).
+ */
+#define HORIZON_SQL(n, m) \
+	"greatest((SELECT c.block_number FROM chain_cursors c WHERE " \
+	"c.network = " n "), (SELECT c.head_seen FROM chain_cursors c " \
+	"WHERE c.network = " n "), " m "::bigint)"
+
+/*
+ * The node's head as decimal text in out, or "" when the node does not
+ * answer within REFUND_NODE_TIMEOUT_MS (then the scanner's blocks alone
+ * set the horizon: the refund is still recorded).
+ */
+static void
+node_head(const struct cc_network *net, char *out, size_t outlen)
+{
+	json_object *r = NULL;
+	struct rpc *c;
+	uint64_t head;
+
+	out[0] = '\0';
+	c = rpc_new(net->rpc_url, REFUND_NODE_TIMEOUT_MS);
+	if (c == NULL)
+		return;
+	if (rpc_call(c, "eth_blockNumber", "[]", &r) == RPC_OK &&
+	    json_object_is_type(r, json_type_string) &&
+	    evm_quantity_u64(json_object_get_string(r), &head) == 0 &&
+	    head <= INT64_MAX)
+		snprintf(out, outlen, "%llu", (unsigned long long)head);
+	else
+		log_warn("refund: %s: the node's head is unknown (%s); the "
+		    "scanner's blocks set the refund's horizon", net->name,
+		    rpc_last_error(c));
+	json_object_put(r);
+	rpc_free(c);
+}
+
 /* A fresh rate for current_rate: 0, 1 none usable (e set), -1 error. */
 static int
 fresh_rate(struct db *db, const struct cc_config *cfg,
@@ -343,6 +412,33 @@ fresh_rate(struct db *db, const struct cc_config *cfg,
 	return 0;
 }
 
+/*
+ * The credits of the invoice give back units (refund_credit_take), the
+ * oldest first, in the refund's transaction and under its lock on the
+ * invoice row. 0/-1.
+ */
+static int
+take_credit(struct db *db, const char *invoice_id, const char *units)
+{
+	static const char sql[] =
+	    "WITH c AS (SELECT id, amount - refunded AS open, "
+	    "coalesce(sum(amount - refunded) OVER (ORDER BY created_at, id "
+	    "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before "
+	    "FROM credits WHERE invoice_id = $1 AND refunded < amount) "
+	    "UPDATE credits k SET refunded = k.refunded + least(c.open, "
+	    "$2::numeric - c.before) FROM c WHERE k.id = c.id AND "
+	    "c.before < $2::numeric";
+	struct db_params p;
+	int rc;
+
+	db_params_init(&p);
+	db_param(&p, invoice_id);
+	db_param(&p, units);
+	rc = db_run_command(db, sql, &p);
+	db_params_release(&p);
+	return rc;
+}
+
 enum refund_result
 refund_create(struct db *db, const struct cc_config *cfg,
     const struct auth *a, const struct audit_actor *who,
@@ -358,8 +454,10 @@ refund_create(struct db *db, const struct cc_config *cfg,
 	    "AS received, "
 	    "(SELECT coalesce(sum(amount), 0) FROM refunds r WHERE "
 	    "r.invoice_id = i.id)::text AS refunded, "
-	    "(SELECT block_number FROM chain_cursors c WHERE "
-	    "c.network = i.network) AS cursor "
+	    "(SELECT coalesce(sum(amount), 0) FROM credits c WHERE "
+	    "c.invoice_id = i.id)::text AS credited, "
+	    "(SELECT coalesce(sum(refunded), 0) FROM credits c WHERE "
+	    "c.invoice_id = i.id)::text AS credit_used "
 	    "FROM invoices i WHERE i.id = $1 AND i.merchant_id = $2 AND "
 	    "i.mode = $3 FOR UPDATE OF i";
 	static const char insert_sql[] =
@@ -367,7 +465,8 @@ refund_create(struct db *db, const struct cc_config *cfg,
 	    "asset, amount, reason, status, network, currency, fiat_minor, "
 	    "rate, variant, subtract_percentage, destination, created_block) "
 	    "VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, $9, "
-	    "$10::bigint, $11::numeric, $12, $13::numeric, $14, $15::bigint) "
+	    "$10::bigint, $11::numeric, $12, $13::numeric, $14, "
+	    HORIZON_SQL("$8", "$15") ") "
 	    "RETURNING *) "
 	    "SELECT " REFUND_JSON_SQL "::text AS refund FROM r "
 	    "JOIN invoices i ON i.id = r.invoice_id";
@@ -375,10 +474,12 @@ refund_create(struct db *db, const struct cc_config *cfg,
 	const struct cc_asset *asset;
 	struct refund_calc_in ci = { 0 };
 	struct refund_calc_out co;
+	struct refund_credit_in cr = { 0 };
 	struct db_params p;
 	PGresult *res = NULL, *ins;
 	uint8_t dest20[20];
 	char id[IDS_MAX_LEN], units[48], rate[80], pct[16], fiat[24];
+	char head[24], taken[48];
 	const char *field;
 	int64_t v;
 	enum refund_result rc = REFUND_BROKEN;
@@ -437,6 +538,12 @@ refund_create(struct db *db, const struct cc_config *cfg,
 	    money_parse_dec(db_val(res, 0, "rate"), MONEY_MAX_SCALE,
 	    &ci.locked_rate) != MONEY_OK) {
 		log_error("invoice %s: unreadable stored amounts", invoice_id);
+		goto out;
+	}
+	if (money_str_to_u128(db_val(res, 0, "credited"), &cr.credited) !=
+	    MONEY_OK || money_str_to_u128(db_val(res, 0, "credit_used"),
+	    &cr.used) != MONEY_OK) {
+		log_error("invoice %s: unreadable credits", invoice_id);
 		goto out;
 	}
 	if (in->amount != NULL) {
@@ -503,6 +610,11 @@ refund_create(struct db *db, const struct cc_config *cfg,
 		    "the refund amount is out of range");
 		goto out;
 	}
+	cr.variant = in->variant;
+	cr.units = co.units;
+	cr.received = ci.received;
+	cr.refunded = ci.refunded;
+	money_u128_to_str(refund_credit_take(&cr), taken, sizeof(taken));
 	ids_new("ref_", id, sizeof(id));
 	money_u128_to_str(co.units, units, sizeof(units));
 	money_format_dec(co.current ? &ci.current_rate : &ci.locked_rate,
@@ -526,7 +638,12 @@ refund_create(struct db *db, const struct cc_config *cfg,
 	db_param(&p, refund_variant_name(in->variant));
 	db_param(&p, in->subtract_given ? pct : NULL);
 	db_param(&p, in->destination);
-	db_param(&p, db_val(res, 0, "cursor"));		/* $15 */
+	/*
+	 * Asked last, when nothing is refused any more: the invoice's row
+	 * waits for the node at most REFUND_NODE_TIMEOUT_MS.
+	 */
+	node_head(net, head, sizeof(head));
+	db_param(&p, head[0] != '\0' ? head : NULL);	/* $15 */
 	ins = db_run(db, insert_sql, &p);
 	db_params_release(&p);
 	PQclear(res);	/* only now: its values were parameters */
@@ -541,6 +658,13 @@ refund_create(struct db *db, const struct cc_config *cfg,
 	if (*out == NULL)
 		goto out;
 	refund_json_finish(*out, ci.exponent, ci.decimals);
+	if (strcmp(taken, "0") != 0 && take_credit(db, invoice_id, taken) ==
+	    -1) {
+		json_object_put(*out);
+		*out = NULL;
+		rc = REFUND_DB_UNAVAILABLE;
+		goto out;
+	}
 	{
 		json_object *d = json_object_new_object();
 		int w;
@@ -549,6 +673,8 @@ refund_create(struct db *db, const struct cc_config *cfg,
 		jsonx_add_str(d, "crypto_amount_units", units);
 		jsonx_add_str(d, "variant", refund_variant_name(in->variant));
 		jsonx_add_str(d, "destination", in->destination);
+		if (strcmp(taken, "0") != 0)
+			jsonx_add_str(d, "credit_refunded_units", taken);
 		w = audit_write(db, who, AUDIT_REFUND_CREATED, a->merchant_id,
 		    invoice_id, d);
 		json_object_put(d);
@@ -622,8 +748,8 @@ refund_set_destination(struct db *db, const struct cc_config *cfg,
 	/* The change and its audit row, one statement. */
 	static const char set_sql[] =
 	    "WITH upd AS (UPDATE refunds r SET destination = $2, status = "
-	    "'pending', created_block = (SELECT block_number FROM "
-	    "chain_cursors c WHERE c.network = r.network) WHERE "
+	    "'pending', created_block = " HORIZON_SQL("r.network", "$4")
+	    " WHERE "
 	    "r.invoice_id = $1 AND r.status = 'awaiting_destination' "
 	    "RETURNING r.id, r.merchant_id), "
 	    "a AS (" AUDIT_INSERT_FROM("(SELECT merchant_id FROM upd LIMIT 1) "
@@ -636,6 +762,7 @@ refund_set_destination(struct db *db, const struct cc_config *cfg,
 	json_object *details;
 	PGresult *res;
 	uint8_t a20[20];
+	char head[24];
 	int64_t k = 0;
 	int rc;
 
@@ -648,6 +775,7 @@ refund_set_destination(struct db *db, const struct cc_config *cfg,
 	PQclear(res);
 	if (net == NULL || address_parse(net->kind, address, a20) != 0)
 		return 1;
+	node_head(net, head, sizeof(head));
 	details = json_object_new_object();
 	jsonx_add_str(details, "destination", address);
 	audit_row_init(&row, who, AUDIT_REFUND_DESTINATION_SET, NULL,
@@ -656,6 +784,7 @@ refund_set_destination(struct db *db, const struct cc_config *cfg,
 	db_param(&p, invoice_id);
 	db_param(&p, address);
 	db_param(&p, audit_row_text(&row));
+	db_param(&p, head[0] != '\0' ? head : NULL);
 	res = db_run(db, set_sql, &p);
 	db_params_release(&p);
 	audit_row_release(&row);
@@ -696,6 +825,32 @@ refund_awaiting(struct db *db, const char *invoice_id, char *amount,
 	}
 	PQclear(res);
 	return rc;
+}
+
+void
+refund_credits_finish(json_object *list, int decimals)
+{
+	json_object *o, *v;
+	char *units;
+	size_t i, n;
+
+	n = json_object_is_type(list, json_type_array) ?
+	    json_object_array_length(list) : 0;
+	for (i = 0; i < n; i++) {
+		o = json_object_array_get_idx(list, i);
+		units = NULL;
+		if (json_object_object_get_ex(o, "refunded_amount", &v) &&
+		    json_object_is_type(v, json_type_string))
+			units = xstrdup(json_object_get_string(v));
+		add_units(o, "refunded_amount", units, decimals);
+		free(units);
+		units = NULL;
+		if (json_object_object_get_ex(o, "remaining_amount", &v) &&
+		    json_object_is_type(v, json_type_string))
+			units = xstrdup(json_object_get_string(v));
+		add_units(o, "remaining_amount", units, decimals);
+		free(units);
+	}
 }
 
 /* --- cc-admin -------------------------------------------------------- */

@@ -37,6 +37,9 @@ enum refund_status {
 const char	*refund_variant_name(enum refund_variant);
 const char	*refund_status_name(enum refund_status);
 
+/* How long recording a refund waits for the node's head (lib/refund.c). */
+#define REFUND_NODE_TIMEOUT_MS	2000
+
 /* subtract_percentage is kept in hundredths of a percent: 0..10000. */
 #define REFUND_PERCENT_MAX	10000
 
@@ -82,6 +85,25 @@ enum refund_calc_err {
  */
 enum refund_calc_err	refund_calc(const struct refund_calc_in *,
 			    struct refund_calc_out *);
+
+/* What refund_credit_take() works from: base units of the invoice. */
+struct refund_credit_in {
+	enum refund_variant	 variant;
+	unsigned __int128	 units;		/* this refund's */
+	unsigned __int128	 received;	/* payments not reverted */
+	unsigned __int128	 refunded;	/* earlier refunds */
+	unsigned __int128	 credited;	/* credit_account credits */
+	unsigned __int128	 used;		/* of them, given back */
+};
+
+/*
+ * How much of an overpayment's credit a refund gives back, a pure
+ * function: the customer is never both credited and refunded the same
+ * units. An overpaid refund gives back the credit itself; any other
+ * first what the merchant kept (received less credits), and the credit
+ * only for what goes beyond it. Never more than the credit left.
+ */
+unsigned __int128	refund_credit_take(const struct refund_credit_in *);
 
 /* units * (10000 - subtract) / 10000, rounded down, without overflow. */
 unsigned __int128	refund_subtract(unsigned __int128 units, int subtract);
@@ -164,6 +186,11 @@ enum refund_result refund_list(struct db *, const struct auth *,
 	"invoices.id AND rf.status = 'completed')"
 
 void	refund_json_finish(json_object *raw, int exponent, int decimals);
+/*
+ * The invoice's credits[]: "refunded_amount" and "remaining_amount" from
+ * base units' text to exact decimals.
+ */
+void	refund_credits_finish(json_object *credits, int decimals);
 void	refund_list_finish(json_object *array, int exponent, int decimals);
 
 /*

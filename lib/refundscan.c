@@ -275,19 +275,94 @@ fail:
 	return -1;
 }
 
+/*
+ * The refund.reverted event of a completed refund whose transfer left the
+ * chain (row r of the revert's answer): the invoice's totals as they are
+ * now, without it. 0/-1.
+ */
+static int
+reverted_event(struct db *db, const PGresult *rv, int r)
+{
+	static const char sql[] =
+	    "SELECT i.crypto_decimals, i.currency_exp, i.currency, "
+	    "(SELECT coalesce(sum(o.amount), 0) FROM refunds o WHERE "
+	    "o.invoice_id = i.id AND o.status = 'completed')::text "
+	    "AS refunded_units, "
+	    "CASE WHEN EXISTS (SELECT 1 FROM refunds o WHERE o.invoice_id = "
+	    "i.id AND o.status = 'completed' AND o.fiat_minor IS NULL) "
+	    "THEN NULL ELSE (SELECT coalesce(sum(o.fiat_minor), 0) FROM "
+	    "refunds o WHERE o.invoice_id = i.id AND o.status = "
+	    "'completed') END AS refunded_fiat "
+	    "FROM invoices i WHERE i.id = $1";
+	char txt[MONEY_TEXT_MAX], fiat[48];
+	const char *inv = db_val(rv, r, "invoice_id");
+	json_object *data = NULL;
+	PGresult *res;
+	int64_t dec, exp, minor;
+	int rc = -1;
+
+	res = db_run1(db, sql, inv);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) != 1 || db_val_int64(res, 0, "crypto_decimals",
+	    &dec) == -1 || db_val_int64(res, 0, "currency_exp", &exp) == -1)
+		goto out;
+	data = json_object_new_object();
+	jsonx_add_str(data, "invoice_id", inv);
+	jsonx_add_str(data, "refund_id", db_val(rv, r, "id"));
+	jsonx_add_str(data, "refund_status",
+	    refund_status_name(REFUND_PENDING));
+	jsonx_add_str(data, "previous_status",
+	    refund_status_name(REFUND_COMPLETED));
+	if (money_format_units_text(db_val(rv, r, "units"), (int)dec, txt,
+	    sizeof(txt)) != 0)
+		goto out;
+	jsonx_add(data, "amount", jsonx_decimal(txt));
+	jsonx_add_str(data, "crypto_currency", db_val(rv, r, "asset"));
+	if (money_format_units_text(db_val(res, 0, "refunded_units"),
+	    (int)dec, txt, sizeof(txt)) != 0)
+		goto out;
+	jsonx_add(data, "refunded_amount", jsonx_decimal(txt));
+	if (db_val_int64(res, 0, "refunded_fiat", &minor) == 0) {
+		money_format_minor(minor, (int)exp, fiat, sizeof(fiat));
+		jsonx_add(data, "refunded_fiat_amount", jsonx_decimal(fiat));
+	} else
+		jsonx_add(data, "refunded_fiat_amount", NULL);
+	jsonx_add_str(data, "currency", db_val(res, 0, "currency"));
+	jsonx_add_str(data, "destination", db_val(rv, r, "destination"));
+	/* The transfer that is no longer on the chain. */
+	jsonx_add_str(data, "tx_hash", db_val(rv, r, "undone_tx"));
+	jsonx_add_str(data, "reason", db_val(rv, r, "reason"));
+	rc = events_add(db, inv, EV_REFUND_REVERTED, data, true);
+out:
+	if (rc == -1 && data != NULL)
+		log_error("refund %s: unreadable amounts", db_val(rv, r, "id"));
+	json_object_put(data);
+	PQclear(res);
+	return rc;
+}
+
 int
 refund_scan_revert(struct db *db, const struct cc_network *net,
     uint64_t fork)
 {
+	/*
+	 * A completed refund whose transfer is gone is announced like a
+	 * reverted payment; one only seen (not completed) never was.
+	 */
 	static const char sql[] =
-	    "UPDATE refunds SET status = 'pending', completed_at = NULL, "
+	    "WITH old AS (SELECT id, status, tx_hash FROM refunds WHERE "
+	    "network = $1 AND tx_hash IS NOT NULL AND block_number > "
+	    "$2::bigint FOR UPDATE) "
+	    "UPDATE refunds r SET status = 'pending', completed_at = NULL, "
 	    "tx_hash = NULL, log_index = NULL, block_number = NULL, "
-	    "block_hash = NULL, from_address = NULL WHERE network = $1 AND "
-	    "tx_hash IS NOT NULL AND block_number > $2::bigint "
-	    "RETURNING id, invoice_id";
+	    "block_hash = NULL, from_address = NULL FROM old "
+	    "WHERE r.id = old.id RETURNING r.id, r.invoice_id, "
+	    "old.status AS previous, old.tx_hash AS undone_tx, "
+	    "r.amount::text AS units, r.asset, r.destination, r.reason";
 	struct db_params p;
 	PGresult *res;
-	int i, n;
+	int i, n, rc = 0;
 
 	db_params_init(&p);
 	db_param(&p, net->name);
@@ -297,10 +372,14 @@ refund_scan_revert(struct db *db, const struct cc_network *net,
 	if (res == NULL)
 		return -1;
 	n = PQntuples(res);
-	for (i = 0; i < n; i++)
-		log_warn("%s: refund %s of invoice %s: its transfer left the "
-		    "chain; pending again", net->name, db_val(res, i, "id"),
-		    db_val(res, i, "invoice_id"));
+	for (i = 0; i < n && rc == 0; i++) {
+		log_warn("%s: refund %s of invoice %s: its transfer %s left "
+		    "the chain; pending again", net->name, db_val(res, i, "id"),
+		    db_val(res, i, "invoice_id"), db_val(res, i, "undone_tx"));
+		if (strcmp(db_val(res, i, "previous"),
+		    refund_status_name(REFUND_COMPLETED)) == 0)
+			rc = reverted_event(db, res, i);
+	}
 	PQclear(res);
-	return 0;
+	return rc;
 }

@@ -1,10 +1,12 @@
 /*
  * The scanner's side of refunds: a pending refund is completed when a
  * transfer of its asset and exact crypto amount reaches its destination
- * in a block the scanner had not read when the refund was made (from any
- * sender: the merchant may pay from another wallet), once that block has
- * the network's confirmations. A reorganisation that takes the block
- * away makes the refund pending again. lib/scan.c calls these hooks.
+ * in a block above the refund's horizon, the newest block known when it
+ * was made (lib/refund.c; from any sender: the merchant may pay from
+ * another wallet), once that block has the network's confirmations. A
+ * reorganisation that takes the block away makes the refund pending
+ * again, with refund.reverted if it had completed. lib/scan.c calls these
+ * hooks.
  */
 #ifndef CC_REFUNDSCAN_H
 #define CC_REFUNDSCAN_H
@@ -44,7 +46,8 @@ int	refund_scan_confirm(struct db *, const struct cc_network *,
 	    uint64_t head);
 /*
  * In the scanner's reorganisation transaction: refunds whose transfer
- * was above block fork are pending again, without it. 0/-1.
+ * was above block fork are pending again, without it; each that had
+ * completed writes refund.reverted. 0/-1.
  */
 int	refund_scan_revert(struct db *, const struct cc_network *,
 	    uint64_t fork);

@@ -70,6 +70,7 @@ struct scanner {
 	const struct cc_asset	*native;
 	uint64_t		 cursor;
 	char			 cursor_hash[67];
+	uint64_t		 head;		/* the node's, last asked */
 	int64_t			 deadline;	/* monotonic ms; 0 = none */
 	uint64_t		 start_block;	/* for the progress line */
 	bool			 no_pending;	/* the node has no pending block */
@@ -295,11 +296,17 @@ tx_succeeded(struct scanner *s, const char *hash, bool *ok,
 static int
 save_cursor(struct scanner *s)
 {
+	/*
+	 * head_seen: what a refund recorded now counts as already on the
+	 * chain (lib/refund.c), even when this scanner lags behind it.
+	 */
 	static const char sql[] =
-	    "INSERT INTO chain_cursors (network, block_number, block_hash) "
-	    "VALUES ($1, $2::bigint, $3) ON CONFLICT (network) DO UPDATE SET "
+	    "INSERT INTO chain_cursors (network, block_number, block_hash, "
+	    "head_seen) VALUES ($1, $2::bigint, $3, $4::bigint) "
+	    "ON CONFLICT (network) DO UPDATE SET "
 	    "block_number = EXCLUDED.block_number, block_hash = "
-	    "EXCLUDED.block_hash, updated_at = now()";
+	    "EXCLUDED.block_hash, head_seen = EXCLUDED.head_seen, "
+	    "updated_at = now()";
 	struct db_params p;
 	int rc;
 
@@ -307,6 +314,8 @@ save_cursor(struct scanner *s)
 	db_param(&p, s->net->name);
 	db_param_int(&p, (long long)s->cursor);
 	db_param(&p, s->cursor_hash);
+	db_param_int(&p, (long long)(s->head > s->cursor ? s->head :
+	    s->cursor));
 	rc = db_run_command(s->db, sql, &p);
 	db_params_release(&p);
 	return rc;
@@ -1552,6 +1561,7 @@ step(struct scanner *s, bool *idle)
 	*idle = false;
 	if (get_head(s, &head) == -1)
 		return -2;
+	s->head = head;
 	if (load_addresses(s) == -1)
 		return -1;
 	/*

@@ -223,7 +223,7 @@ class OpenApiTest(unittest.TestCase):
                            source("lib", "events.c"))
         names = [n for n, _ in types]
         public = [n for n, flags in types if "EVF_PUBLIC" in flags]
-        self.assertEqual(len(names), 10)
+        self.assertEqual(len(names), 11)
         schemas = DOC["components"]["schemas"]
         self.assertEqual(schemas["EventName"]["enum"], names)
         self.assertEqual(schemas["StreamEventName"]["enum"], public)

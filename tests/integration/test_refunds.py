@@ -1,14 +1,21 @@
 """Refunds through the real stack: the merchant records one (every variant
 and refusal, Idempotency-Key), sends it on the local chain from another
-wallet, and cc-scan completes it with invoice.refunded once confirmed; a
-reorganisation undoes that; a cancellation's refund waits for an address;
-cc-admin lists and shows them."""
+wallet, and cc-scan completes it with invoice.refunded once confirmed,
+never with a transfer made before the refund; a reorganisation undoes
+that with refund.reverted; a cancellation's refund waits for an address;
+a refunded overpayment's credit is given back; TRON addresses; cc-admin
+lists and shows them."""
+import hashlib
+import json
 import secrets
 import unittest
 import urllib.parse
 
 import chain
-from cc import PAY, ApiTest, admin, fetch, invoice_body, new_merchant, psql, request
+from cc import (PAY, ApiTest, admin, fetch, invoice_body, new_merchant, psql, random_xpub,
+                request)
+from test_events import Stream
+from test_webhooks import Receiver, wait_for
 
 ZERO_ADDR = "0x" + "11" * 20
 
@@ -22,11 +29,44 @@ def events(inv_id):
     return psql("SELECT type FROM events WHERE invoice_id = '%s' ORDER BY seq" % inv_id)
 
 
+B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+
+def tron_address(hex_addr):
+    """The TRON spelling of a 20-byte address: base58check(0x41 || addr)."""
+    raw = bytes([0x41]) + bytes.fromhex(hex_addr[2:])
+    raw += hashlib.sha256(hashlib.sha256(raw).digest()).digest()[:4]
+    n, out = int.from_bytes(raw, "big"), ""
+    while n:
+        n, r = divmod(n, 58)
+        out = B58[r] + out
+    return out
+
+
+def tron_to_hex(addr):
+    n = 0
+    for c in addr:
+        n = n * 58 + B58.index(c)
+    return "0x" + n.to_bytes(25, "big")[1:21].hex()
+
+
+def tron_scan():
+    return chain.tool("cc-scan", "--network", "tron-anvil")
+
+
+def cursor(network):
+    return int(psql("SELECT block_number FROM chain_cursors WHERE network = '%s'"
+                    % network)[0])
+
+
 class RefundTest(ApiTest):
     @classmethod
     def setUpClass(cls):
         cls.merchant, cls.key = new_merchant("Refund Shop")
+        admin("wallet", "add", "--merchant", cls.merchant, "--network", "tron-anvil",
+              "--xpub", random_xpub())
         chain.scan()        # the scanner's cursor starts at the head
+        tron_scan()
 
     def invoice(self, price="16.49", **kw):
         kw.setdefault("items", [{"name": "x", "unit_price": price}])
@@ -219,15 +259,61 @@ class RefundTest(ApiTest):
         chain.scan()
         self.assertEqual(events(inv["id"]).count("invoice.refunded"), 4)
 
+    def test_a_transfer_before_the_refund_never_completes_it(self):
+        """cc-scan not running: a transfer of the amount to the destination
+        mined before the refund was recorded is below its horizon (the
+        node's head then), though the scanner had not read it; one sent
+        after completes it. The same when the customer gives the address
+        on the payment page."""
+        dest = fresh_address()
+        inv = self.paid()
+        # cc-scan keeps the head it last saw beside its cursor.
+        self.assertEqual(psql("SELECT head_seen FROM chain_cursors WHERE network = '%s'"
+                              % inv["network"]), [str(chain.head())])
+        early = chain.pay_token(dest, 2000000, sender=chain.accounts()[9])
+        mined = int(early["blockNumber"], 16)
+        self.assertLess(cursor(inv["network"]), mined)     # not read yet
+        ref = self.refund(inv, {"amount": "2.00", "destination": dest}).json()
+        self.assertGreaterEqual(int(psql("SELECT created_block FROM refunds WHERE id = '%s'"
+                                         % ref["id"])[0]), mined)
+        self.settle()
+        r = [x for x in self.view(inv)["refunds"] if x["id"] == ref["id"]][0]
+        self.assertEqual((r["status"], r["tx_hash"]), ("pending", None))
+        late = chain.pay_token(dest, 2000000, sender=chain.accounts()[9])
+        self.settle()
+        r = [x for x in self.view(inv)["refunds"] if x["id"] == ref["id"]][0]
+        self.assertEqual((r["status"], r["tx_hash"]), ("completed", late["transactionHash"]))
+        # The payment page: a refund awaiting an address, a transfer to
+        # the address before the customer gives it.
+        dest = fresh_address()
+        ask = self.refund(inv, {"amount": "1.00"}).json()
+        self.assertEqual(ask["status"], "awaiting_destination")
+        early = chain.pay_token(dest, 1000000, sender=chain.accounts()[9])
+        self.assertLess(cursor(inv["network"]), int(early["blockNumber"], 16))
+        self.assertEqual(self.post_address(inv, dest)[0], 303)
+        self.settle()
+        r = [x for x in self.view(inv)["refunds"] if x["id"] == ask["id"]][0]
+        self.assertEqual((r["status"], r["destination"], r["tx_hash"]), ("pending", dest, None))
+        late = chain.pay_token(dest, 1000000, sender=chain.accounts()[9])
+        self.settle()
+        r = [x for x in self.view(inv)["refunds"] if x["id"] == ask["id"]][0]
+        self.assertEqual((r["status"], r["tx_hash"]), ("completed", late["transactionHash"]))
+
     def test_reorg_undoes_a_completed_refund(self):
+        rec = Receiver()
+        self.addCleanup(rec.close)
+        r = request("POST", "webhook-endpoints", {"url": rec.url, "events": ["refund.reverted"],
+                                                  "allowed_ips": ["127.0.0.1"]}, key=self.key)
+        self.assertEqual(r.status, 201, r)
         dest = fresh_address()
         inv = self.paid()
         ref = self.refund(inv, {"crypto_amount": "0.123457", "destination": dest}).json()
         chain.scan()
-        chain.pay_token(dest, 123457, sender=chain.accounts()[9])
+        sent = chain.pay_token(dest, 123457, sender=chain.accounts()[9])
         self.settle()
         self.assertEqual(self.view(inv)["refunds"][0]["status"], "completed")
         self.assertTrue(self.view(inv)["refunded"])
+        self.assertNotIn("refund.reverted", events(inv["id"]))
         chain.reorg(4)          # the transfer's block and those after it replaced
         p = chain.scan()
         self.assertIn("reorganisation", p.stderr)
@@ -235,6 +321,36 @@ class RefundTest(ApiTest):
         self.assertEqual((r["id"], r["status"], r["tx_hash"], r["completed_at"]),
                          (ref["id"], "pending", None, None))
         self.assertFalse(self.view(inv)["refunded"])
+        # The merchant hears of it like a payment revert: the event, in
+        # the rewind's transaction, to webhooks and the invoice's stream.
+        self.assertEqual(events(inv["id"]).count("refund.reverted"), 1)
+
+        def delivered():
+            chain.tool("cc-webhooks", "--for", "0")
+            return [json.loads(b) for _, _, b in rec.requests
+                    if json.loads(b)["data"]["invoice_id"] == inv["id"]]
+        got = wait_for(delivered, timeout=60, step=0.5)
+        self.assertEqual(len(got), 1, got)
+        self.assertEqual(got[0]["event"], "refund.reverted")
+        d = got[0]["data"]
+        self.assertEqual((d["refund_id"], d["refund_status"], d["previous_status"], d["amount"],
+                          d["crypto_currency"], d["refunded_amount"], d["tx_hash"],
+                          d["destination"], d["status"]),
+                         (ref["id"], "pending", "completed", 0.123457, "USDT", 0,
+                          sent["transactionHash"], dest, "paid"))
+        # The customer's stream replays it after the refund it undoes.
+        after = psql("SELECT id FROM events WHERE invoice_id = '%s' AND type = "
+                     "'invoice.refunded'" % inv["id"])[0]
+        s = Stream(inv["id"], last_event_id=after)
+        self.addCleanup(s.close)
+        self.assertEqual(s.status, 200)
+        seen = []
+        while "refund.reverted" not in seen:
+            e = s.next()
+            if e is None:
+                break
+            seen.append(e[1]["event"])
+        self.assertIn("refund.reverted", seen)
 
     def test_cancel_refund_awaits_a_destination(self):
         """Two partial payments (from two wallets), then a cancellation
@@ -309,11 +425,81 @@ class RefundTest(ApiTest):
                          ("awaiting_destination", "3.51", None))
         st, _, html = fetch(PAY, "GET", "/invoice/" + inv["id"])
         self.assertIn("refund-address", html.decode())
+        # The refund gives the credit back, with it: the customer is not
+        # both credited and refunded.
+        c = self.view(inv)["credits"]
+        self.assertEqual([(x["amount"], x["refunded_amount"], x["remaining_amount"])
+                          for x in c], [("3.51", "3.51", "0")])
+        self.assertEqual(psql("SELECT details->>'credit_refunded_units' FROM audit_log WHERE "
+                              "invoice_id = '%s' AND event = 'refund.created'" % inv["id"]),
+                         ["3510000"])
         dest = fresh_address()
         self.assertEqual(self.post_address(inv, dest)[0], 303)
         chain.pay_token(dest, 3510000, sender=chain.accounts()[9])
         self.settle()
         self.assertEqual(self.view(inv)["refunds"][0]["status"], "completed")
+        self.assertEqual(self.view(inv)["credits"][0]["remaining_amount"], "0")
+        # A part of what the merchant kept leaves the credit standing; a
+        # later refund beyond that part takes it.
+        inv = self.paid(20000000)
+        r = self.refund(inv, {"amount": "5.00", "destination": fresh_address()})
+        self.assertEqual(r.status, 201, r)
+        c = self.view(inv)["credits"]
+        self.assertEqual([(x["refunded_amount"], x["remaining_amount"]) for x in c],
+                         [("0", "3.51")])
+        r = self.refund(inv, {"crypto_amount": "12", "destination": fresh_address()})
+        self.assertEqual(r.status, 201, r)
+        c = self.view(inv)["credits"]
+        self.assertEqual([(x["refunded_amount"], x["remaining_amount"]) for x in c],
+                         [("0.51", "3")])
+        r = self.refund(inv, {"variant": "rate_then", "destination": fresh_address()})
+        self.assertEqual((r.status, r.json()["crypto_amount"]), (201, "3"), r)
+        c = self.view(inv)["credits"]
+        self.assertEqual([(x["refunded_amount"], x["remaining_amount"]) for x in c],
+                         [("3.51", "0")])
+        # A refusal takes nothing.
+        self.assertError(self.refund(inv, {"amount": "0.01", "destination": ZERO_ADDR}),
+                         422, code="REFUND_EXCEEDS_RECEIVED")
+        self.assertEqual(self.view(inv)["credits"][0]["refunded_amount"], "3.51")
+
+    def test_tron_refund(self):
+        """A tron-anvil invoice (the TRON code path on the local chain):
+        destination must be a TRON address, and cc-scan completes the
+        refund when the transfer is seen."""
+        r = request("POST", "invoices", invoice_body(
+            network="tron-anvil", items=[{"name": "x", "unit_price": "16.49"}], tax=0),
+            key=self.key)
+        self.assertEqual(r.status, 201, r)
+        inv = r.json()
+        chain.pay_token(tron_to_hex(inv["address"]), 16490000)
+        for _ in range(3):
+            tron_scan()
+            chain.mine(1)
+        tron_scan()
+        self.assertEqual(self.view(inv)["status"], "paid")
+        for bad in (fresh_address(), "T" + "x" * 33, tron_address(fresh_address())[:-1] + "1"):
+            with self.subTest(destination=bad):
+                self.assertError(self.refund(inv, {"amount": "3.00", "destination": bad}),
+                                 422, "validation_error", "INVALID_ADDRESS", "destination")
+        self.assertEqual(self.view(inv)["refunds"], [])
+        hex_dest = fresh_address()
+        dest = tron_address(hex_dest)
+        r = self.refund(inv, {"amount": "3.00", "destination": dest})
+        self.assertEqual(r.status, 201, r)
+        ref = r.json()
+        self.assertEqual((ref["network"], ref["destination"], ref["crypto_amount_units"]),
+                         ("tron-anvil", dest, "3000000"))
+        sent = chain.pay_token(hex_dest, 3000000, sender=chain.accounts()[9])
+        for _ in range(3):
+            tron_scan()
+            chain.mine(1)
+        tron_scan()
+        v = self.view(inv)
+        r = v["refunds"][0]
+        self.assertEqual((r["status"], r["tx_hash"]), ("completed", sent["transactionHash"]))
+        self.assertEqual(tron_to_hex(r["from_address"]), chain.accounts()[9].lower())
+        self.assertTrue(v["refunded"])
+        self.assertEqual(events(inv["id"])[-1], "invoice.refunded")
 
     def post_address(self, inv, addr):
         body = urllib.parse.urlencode({"address": addr}).encode()

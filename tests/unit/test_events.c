@@ -26,6 +26,7 @@ static const struct event_row event_rows[] = {
 	{ "invoice.paid", true },
 	{ "invoice.refunded", true },
 	{ "invoice.overpaid", true },
+	{ "refund.reverted", true },
 	{ "", false },
 	{ "invoice", false },
 	{ "invoice.", false },
@@ -53,14 +54,14 @@ test_event_known(void)
 		    event_rows[i].want, "event row %zu (\"%s\"): want %d", i,
 		    event_rows[i].name, event_rows[i].want);
 	/* Every type has a name that leads back to it, and a merchant may
-	 * subscribe to each of the ten. */
+	 * subscribe to each of the eleven. */
 	for (n = 0; n < EV__MAX; n++) {
 		EXPECT(events_lookup(events_name(n), &t) == 0 && (int)t == n,
 		    "type %d", n);
 		EXPECT(events_flags(events_name(n)) & EVF_WEBHOOK,
 		    "%s subscribable", events_name(n));
 	}
-	EXPECT(EV__MAX == 10, "%d types, want 10", EV__MAX);
+	EXPECT(EV__MAX == 11, "%d types, want 11", EV__MAX);
 	EXPECT(events_name(EV__MAX) == NULL, "out of range");
 	EXPECT(events_flags("invoice.nope") == 0, "unknown has no flags");
 }
@@ -83,6 +84,7 @@ test_event_flags(void)
 		{ "payment.reverted", EVF_PUBLIC },
 		{ "invoice.refunded", EVF_PUBLIC },
 		{ "invoice.overpaid", EVF_PUBLIC },
+		{ "refund.reverted", EVF_PUBLIC },
 	};
 	size_t i;
 	unsigned int f;
@@ -106,7 +108,7 @@ test_event_param_types(void)
 		    "\"payment.detected\",\"payment.confirming\","
 		    "\"payment.confirmed\",\"payment.reverted\","
 		    "\"invoice.paid\",\"invoice.refunded\","
-		    "\"invoice.overpaid\"}" },
+		    "\"invoice.overpaid\",\"refund.reverted\"}" },
 		{ EVF_PUBLIC | EVF_FINAL, "{\"invoice.expired\","
 		    "\"invoice.cancelled\",\"invoice.paid\"}" },
 		{ EVF_FINAL | EVF_WEBHOOK, "{\"invoice.expired\","

@@ -175,6 +175,55 @@ test_percent(void)
 	}
 }
 
+/*
+ * The credit a refund gives back: 20 received for 16.49, 3.51 credited
+ * (units of 6 decimals), then refunds in turn.
+ */
+static void
+test_credit_take(void)
+{
+	static const struct {
+		enum refund_variant	 v;
+		unsigned long long	 units, received, refunded, credited;
+		unsigned long long	 used, want;
+	} t[] = {
+		/* overpaid: the credit itself */
+		{ REFUND_OVERPAID, 3510000, 20000000, 0, 3510000, 0, 3510000 },
+		/* a part of the merchant's own: the credit stands */
+		{ REFUND_LOCKED_RATE, 5000000, 20000000, 0, 3510000, 0, 0 },
+		/* everything back: the credit too */
+		{ REFUND_RATE_THEN, 20000000, 20000000, 0, 3510000, 0,
+		    3510000 },
+		/* beyond the merchant's part by 1 */
+		{ REFUND_CUSTOM, 6000000, 20000000, 10490001, 3510000, 0, 1 },
+		/* after an overpaid refund: its part is no longer there */
+		{ REFUND_RATE_THEN, 16490000, 20000000, 3510000, 3510000,
+		    3510000, 0 },
+		{ REFUND_OVERPAID, 3510000, 20000000, 3510000, 3510000,
+		    3510000, 0 },
+		/* never more than the credit left */
+		{ REFUND_OVERPAID, 3510000, 20000000, 0, 3510000, 3000000,
+		    510000 },
+		/* no credit: nothing */
+		{ REFUND_OVERPAID, 3510000, 20000000, 0, 0, 0, 0 },
+		{ REFUND_RATE_THEN, 20000000, 20000000, 0, 0, 0, 0 },
+	};
+	struct refund_credit_in in;
+	size_t i;
+
+	for (i = 0; i < CC_ARRAY_SIZE(t); i++) {
+		memset(&in, 0, sizeof(in));
+		in.variant = t[i].v;
+		in.units = t[i].units;
+		in.received = t[i].received;
+		in.refunded = t[i].refunded;
+		in.credited = t[i].credited;
+		in.used = t[i].used;
+		check_int("take", cu_row(i), (long long)refund_credit_take(&in),
+		    (long long)t[i].want);
+	}
+}
+
 static void
 test_names(void)
 {
@@ -193,6 +242,7 @@ static const struct cu_test tests[] = {
 	{ "refund_calc", test_calc },
 	{ "refund_subtract", test_subtract },
 	{ "refund_parse_percent", test_percent },
+	{ "refund_credit_take", test_credit_take },
 	{ "refund names", test_names },
 };
 

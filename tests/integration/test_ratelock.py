@@ -187,6 +187,37 @@ class RateLockTest(unittest.TestCase):
         over = FINNEY - -(-3000 * 10 ** 18 // 320000)
         self.assertEqual([c["amount"] for c in v["credits"]], [eth_text(over)])
 
+    def test_manual_rates_in_the_history(self):
+        """cc-admin rate set and delete land in the rate history; a
+        payment after a manual rate's end does not take it, nor a feed's
+        quote from before it, and waits until an administrator sets a
+        rate again."""
+        inv = self.invoice()
+        self.set_rate("2950")
+        admin("rate", "delete", "--crypto", "ETH", "--currency", "USD")
+        h = admin("rate", "history", "--crypto", "ETH", "--currency", "USD",
+                  "--limit", "2")
+        # cc-admin --json writes rates as JSON numbers.
+        self.assertEqual([(q["source"], q["rate"], q["accepted"]) for q in h],
+                         [("manual", None, False), ("manual", 2950, True)])
+        self.assertIn("manual rate ended", h[0]["reason"])
+        next_second()
+        rec = chain.pay_eth(inv["address"], FINNEY)
+        self.lock_at(inv, block_time(rec) - 1)
+        chain.scan()
+        self.settle()
+        v = self.view(inv)
+        self.assertEqual((v["payments"][0]["rate"], v["status"]), (None, "created"))
+        # The admin's answer: a manual rate set after the payment.
+        admin("rate", "set", "--crypto", "ETH", "--currency", "USD", "--rate", "2980")
+        chain.scan()
+        v = self.view(inv)
+        p = v["payments"][0]
+        self.assertEqual((p["rate"], p["rate_source"], p["rate_locked"], p["fiat_amount"],
+                          p["rate_difference"]), ("2980", "manual", False, "29.80", "-0.20"))
+        self.assertEqual(v["status"], "created")
+        self.assertEqual(v["payment_progress"]["received"], "29.80")
+
     def test_pegged_invoice_keeps_its_peg(self):
         inv = self.invoice(crypto="USDT", price="16.49")
         self.assertEqual(inv["exchange_rate"]["source"], "peg")

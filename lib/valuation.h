@@ -8,10 +8,11 @@
  * after it is valued at the rate of its own moment, from rate_history
  * (never from whatever the rates table says when cc-scan gets to it):
  *  - the rate in force then: a manual rate set at or before it and not
- *    deleted by then, else the newest accepted feed quote fetched at or
- *    before it, if no older than [rates] max_age at that moment;
- *  - else the first accepted quote fetched after it, if within max_age
- *    of it (the payment came in a gap in the feeds: it waits for it);
+ *    ended by then, else the feeds' quote stored (made the pair's rate
+ *    by cc-rates) last at or before it, if no older than [rates]
+ *    max_age at that moment, and not from before a manual rate's end;
+ *  - else the first rate stored after it, if within max_age of it (the
+ *    payment came in a gap in the feeds: it waits for it);
  *  - else the first manual rate set after it: an admin's deliberate
  *    answer to a payment no quote is near;
  *  - else it waits, unvalued, counting toward nothing: never a guess.
@@ -44,13 +45,15 @@ enum valuation_kind {
 	VALUATION__MAX
 };
 
-/* "locked", "peg", "in_force", "next", "later_manual", "wait"; NULL
- * outside the enum. */
+/*
+ * "locked", "peg", "in_force", "next", "later_manual", "wait"; NULL
+ * outside the enum.
+ */
 const char	*valuation_kind_name(enum valuation_kind);
 
 /*
  * A row of rate_history: rate NULL when there is none (or, for a manual
- * row, when it records the manual rate's deletion). at_us is its
+ * row, when it records the manual rate's end). at_us is its
  * fetched_at (for a manual rate, when it was set or deleted) in
  * microseconds since the epoch.
  */
@@ -67,8 +70,8 @@ struct valuation_in {
 	const char	*locked_source;	/* the invoice's rate_source */
 	/* The pair's rate_history around seen_at (rate NULL: no row): */
 	struct valuation_quote	 manual_before;	/* newest manual row <= */
-	struct valuation_quote	 feed_before;	/* newest accepted feed <= */
-	struct valuation_quote	 next;		/* first accepted row > */
+	struct valuation_quote	 feed_before;	/* newest stored feed <= */
+	struct valuation_quote	 next;		/* first stored row > */
 	struct valuation_quote	 manual_after;	/* first manual rate > */
 	/* [rates] max_age; below 0 when unknown: only manual rates serve */
 	int		 max_age;

@@ -1389,7 +1389,8 @@ static const struct cmd commands[] = {
 	    "delete hands the pair back to cc-rates.\nlist shows each rate's "
 	    "age (a feed's older than [rates] max_age is stale);\nhistory "
 	    "the newest " CC_XSTR(CC_DEFAULT_ADMIN_LIST) " (or N) quotes "
-	    "cc-rates fetched, refused ones with why." },
+	    "cc-rates fetched, refused ones with why,\nand the manual "
+	    "rates set and ended." },
 	{ "network", "show configured networks and assets",
 	    SUBS(network_subs),
 	    "Shows the networks and assets of the configuration." },

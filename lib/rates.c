@@ -191,23 +191,40 @@ int
 rates_record(struct db *db, const char *crypto, const char *currency,
     const struct rates_fetched *q, size_t n, int store)
 {
+	/* stored: this quote became the pair's rate (lib/valuation.c). */
 	static const char hist_sql[] =
 	    "INSERT INTO rate_history (crypto, currency, source, rate, "
-	    "fetched_at, accepted, reason) VALUES ($1, $2, $3, $4::numeric, "
-	    TS_FROM_US(5) ", $6::boolean, $7)";
+	    "fetched_at, accepted, reason, stored) VALUES ($1, $2, $3, "
+	    "$4::numeric, " TS_FROM_US(5) ", $6::boolean, $7, $8::boolean)";
 	/* A manual rate is the admin's: the feeds never replace it. */
 	static const char rate_sql[] =
 	    "INSERT INTO rates (crypto, currency, rate, source, updated_at) "
 	    "VALUES ($1, $2, $3::numeric, $4, " TS_FROM_US(5) ") "
 	    "ON CONFLICT (crypto, currency) DO UPDATE SET rate = "
 	    "EXCLUDED.rate, source = EXCLUDED.source, updated_at = "
-	    "EXCLUDED.updated_at WHERE rates.source <> 'manual'";
+	    "EXCLUDED.updated_at WHERE rates.source <> 'manual' RETURNING 1";
 	struct db_params p;
+	PGresult *res;
+	bool stored = false;
 	size_t i;
 	int rc;
 
 	if (db_begin(db) == -1)
 		return -1;
+	if (store >= 0) {
+		db_params_init(&p);
+		db_param(&p, crypto);
+		db_param(&p, currency);
+		db_param(&p, q[store].rate);
+		db_param(&p, q[store].source);
+		db_param_int(&p, q[store].fetched_us);
+		res = db_run(db, rate_sql, &p);
+		db_params_release(&p);
+		if (res == NULL)
+			goto fail;
+		stored = PQntuples(res) == 1;
+		PQclear(res);
+	}
 	for (i = 0; i < n; i++) {
 		db_params_init(&p);
 		db_param(&p, crypto);
@@ -217,19 +234,8 @@ rates_record(struct db *db, const char *crypto, const char *currency,
 		db_param_int(&p, q[i].fetched_us);
 		db_param_bool(&p, q[i].accepted);
 		db_param(&p, q[i].accepted ? NULL : q[i].reason);
+		db_param_bool(&p, stored && (int)i == store);
 		rc = db_run_command(db, hist_sql, &p);
-		db_params_release(&p);
-		if (rc == -1)
-			goto fail;
-	}
-	if (store >= 0) {
-		db_params_init(&p);
-		db_param(&p, crypto);
-		db_param(&p, currency);
-		db_param(&p, q[store].rate);
-		db_param(&p, q[store].source);
-		db_param_int(&p, q[store].fetched_us);
-		rc = db_run_command(db, rate_sql, &p);
 		db_params_release(&p);
 		if (rc == -1)
 			goto fail;
@@ -243,10 +249,16 @@ fail:
 long
 rates_prune(struct db *db, int days)
 {
+	/*
+	 * A pair's newest manual row stays: it says whether a manual rate
+	 * is in force, which values payments after their rate lock.
+	 */
 	static const char sql[] =
-	    "WITH d AS (DELETE FROM rate_history WHERE fetched_at < now() - "
-	    "make_interval(days => $1::int) RETURNING 1) "
-	    "SELECT count(*) AS n FROM d";
+	    "WITH d AS (DELETE FROM rate_history h WHERE fetched_at < now() - "
+	    "make_interval(days => $1::int) AND NOT (source = 'manual' AND "
+	    "seq = (SELECT max(m.seq) FROM rate_history m WHERE m.crypto = "
+	    "h.crypto AND m.currency = h.currency AND m.source = 'manual')) "
+	    "RETURNING 1) SELECT count(*) AS n FROM d";
 	struct db_params p;
 	PGresult *res;
 	int64_t n = -1;

@@ -96,8 +96,9 @@ struct rates_fetched {
 
 /*
  * Records a pair's quotes in rate_history and, when store >= 0, makes
- * q[store] the pair's rate (with its fetch time as updated_at), all in
- * one transaction. A manual rate set meanwhile is left alone. 0 or -1.
+ * q[store] the pair's rate (with its fetch time as updated_at) and marks
+ * it stored there, all in one transaction. A manual rate set meanwhile
+ * is left alone (and the quote not marked). 0 or -1.
  */
 int	rates_record(struct db *, const char *crypto, const char *currency,
 	    const struct rates_fetched *q, size_t n, int store);

@@ -13,9 +13,13 @@
 static const char *const kind_names[VALUATION__MAX] = {
 	[VALUATION_LOCKED] = "locked",
 	[VALUATION_PEG] = "peg",
-	[VALUATION_CURRENT] = "current",
+	[VALUATION_IN_FORCE] = "in_force",
+	[VALUATION_NEXT] = "next",
+	[VALUATION_LATER_MANUAL] = "later_manual",
 	[VALUATION_WAIT] = "wait",
 };
+
+#define US_PER_S	1000000
 
 const char *
 valuation_kind_name(enum valuation_kind k)
@@ -25,11 +29,56 @@ valuation_kind_name(enum valuation_kind k)
 	return kind_names[k];
 }
 
+/* A quote with a rate that parses, above zero, that fits rate_text. */
+static bool
+quote_usable(const struct valuation_quote *q, struct money_dec *rate)
+{
+	return q->rate != NULL && q->source != NULL &&
+	    strlen(q->rate) < VALUATION_RATE_MAX &&
+	    strlen(q->source) < VALUATION_SOURCE_MAX &&
+	    money_parse_dec(q->rate, MONEY_MAX_SCALE, rate) == MONEY_OK &&
+	    rate->mant != 0;
+}
+
+static bool
+quote_manual(const struct valuation_quote *q)
+{
+	return q->source != NULL && strcmp(q->source, RATES_MANUAL) == 0;
+}
+
+/*
+ * Whether a feed's quote at at_us is within max_age of the payment's
+ * second, on the side given (at or before it, or after it). In 128 bits:
+ * no pair of int64_t times overflows.
+ */
+static bool
+quote_near(const struct valuation_in *in, int64_t at_us, bool before)
+{
+	__int128 seen = (__int128)in->seen_at * US_PER_S, gap;
+
+	if (in->max_age < 0)
+		return false;
+	gap = before ? seen - at_us : (__int128)at_us - seen;
+	return gap >= 0 && gap <= (__int128)in->max_age * US_PER_S &&
+	    (before || gap > 0);
+}
+
+static void
+take(struct valuation_out *out, enum valuation_kind kind,
+    const struct valuation_quote *q, const struct money_dec *rate)
+{
+	out->kind = kind;
+	out->rate = *rate;
+	cc_strlcpy(out->rate_text, q->rate, sizeof(out->rate_text));
+	cc_strlcpy(out->source, q->source, sizeof(out->source));
+}
+
 int
 valuation_decide(const struct valuation_in *in, struct valuation_out *out)
 {
-	struct money_dec cur;
-	const char *src;
+	const struct valuation_quote *mb = &in->manual_before;
+	const struct valuation_quote *fb = &in->feed_before;
+	struct money_dec r;
 
 	memset(out, 0, sizeof(*out));
 	out->kind = VALUATION_WAIT;
@@ -37,7 +86,7 @@ valuation_decide(const struct valuation_in *in, struct valuation_out *out)
 	    money_parse_dec(in->locked_rate, MONEY_MAX_SCALE, &out->rate) !=
 	    MONEY_OK || out->rate.mant == 0)
 		return -1;
-	/* The rate's own text, as the invoice (or the table) shows it. */
+	/* The rate's own text, as the invoice (or the history) shows it. */
 	cc_strlcpy(out->rate_text, in->locked_rate, sizeof(out->rate_text));
 	if (in->seen_at <= in->lock_until) {
 		out->kind = VALUATION_LOCKED;
@@ -52,23 +101,36 @@ valuation_decide(const struct valuation_in *in, struct valuation_out *out)
 		cc_strlcpy(out->source, RATES_PEG, sizeof(out->source));
 		return 0;
 	}
-	src = in->current_source != NULL ? in->current_source : "";
-	if (in->current_rate == NULL || money_parse_dec(in->current_rate,
-	    MONEY_MAX_SCALE, &cur) != MONEY_OK || cur.mant == 0)
-		goto wait;
-	if (strcmp(src, RATES_MANUAL) != 0 && (in->max_age < 0 ||
-	    in->current_age < 0 || in->current_age > in->max_age))
-		goto wait;
-	if (strlen(in->current_rate) >= sizeof(out->rate_text))
-		goto wait;
-	out->kind = VALUATION_CURRENT;
-	out->rate = cur;
-	cc_strlcpy(out->rate_text, in->current_rate, sizeof(out->rate_text));
-	cc_strlcpy(out->source, src, sizeof(out->source));
-	return 0;
-wait:
 	memset(&out->rate, 0, sizeof(out->rate));
 	out->rate_text[0] = '\0';
+	/* A manual rate rules its pair until deleted, whatever its age. */
+	if (quote_manual(mb) && quote_usable(mb, &r)) {
+		take(out, VALUATION_IN_FORCE, mb, &r);
+		return 0;
+	}
+	/*
+	 * A feed's quote from before a manual rate was set (and deleted)
+	 * had been overruled by it: only a later one speaks for the feeds.
+	 */
+	if (!quote_manual(fb) && quote_usable(fb, &r) &&
+	    (!quote_manual(mb) || fb->at_us > mb->at_us) &&
+	    quote_near(in, fb->at_us, true)) {
+		take(out, VALUATION_IN_FORCE, fb, &r);
+		return 0;
+	}
+	if (!quote_manual(&in->next) && quote_usable(&in->next, &r) &&
+	    quote_near(in, in->next.at_us, false)) {
+		take(out, VALUATION_NEXT, &in->next, &r);
+		return 0;
+	}
+	/* A manual rate, the next row or later, is the admin's answer. */
+	if (quote_manual(&in->manual_after) &&
+	    quote_usable(&in->manual_after, &r) &&
+	    (__int128)in->manual_after.at_us > (__int128)in->seen_at *
+	    US_PER_S) {
+		take(out, VALUATION_LATER_MANUAL, &in->manual_after, &r);
+		return 0;
+	}
 	return 0;
 }
 
@@ -110,19 +172,62 @@ valuation_sums_add(struct valuation_sums *s, unsigned __int128 units,
 	return 0;
 }
 
+/*
+ * One rate_history row beside a payment: LATERAL subquery and its
+ * columns, prefixed. t is the payment's second.
+ */
+#define HIST_COLS(x) #x ".rate::text AS " #x "_rate, " #x ".source AS " \
+	#x "_source, (extract(epoch FROM " #x ".fetched_at) * 1000000)" \
+	"::bigint AS " #x "_at"
+#define HIST_ROW(x, where, order) " LEFT JOIN LATERAL (SELECT h.rate, " \
+	"h.source, h.fetched_at FROM rate_history h WHERE h.crypto = " \
+	"i.crypto_currency AND h.currency = i.currency AND " where \
+	" ORDER BY h.fetched_at " order ", h.seq " order " LIMIT 1) " #x \
+	" ON true"
+
+/* A payment's quotes from the history into in; their text lives in res. */
+static void
+load_quote(PGresult *res, int i, const char *x, struct valuation_quote *q)
+{
+	char col[32];
+
+	snprintf(col, sizeof(col), "%s_rate", x);
+	q->rate = db_val(res, i, col);
+	snprintf(col, sizeof(col), "%s_source", x);
+	q->source = db_val(res, i, col);
+	snprintf(col, sizeof(col), "%s_at", x);
+	if (q->source == NULL || db_val_int64(res, i, col, &q->at_us) == -1) {
+		q->rate = NULL;
+		q->source = NULL;
+		q->at_us = 0;
+	}
+}
+
 int
 valuation_apply(struct db *db, const char *invoice_id, int max_age)
 {
+	/*
+	 * The history around each payment's second: the manual row (set or
+	 * end) and the feeds' stored quote last before it, the first stored
+	 * row and the first manual rate after it.
+	 */
 	static const char load_sql[] =
-	    "SELECT p.id, floor(extract(epoch FROM coalesce(p.block_time, "
-	    "p.detected_at)))::bigint AS seen_at, "
+	    "SELECT p.id, extract(epoch FROM s.t)::bigint AS seen_at, "
 	    "floor(extract(epoch FROM i.rate_expires_at))::bigint AS "
 	    "lock_until, i.rate::text AS locked_rate, i.rate_source, "
-	    "r.rate::text AS cur_rate, r.source AS cur_source, "
-	    "floor(extract(epoch FROM now() - r.updated_at))::bigint AS "
-	    "cur_age FROM payments p JOIN invoices i ON i.id = p.invoice_id "
-	    "LEFT JOIN rates r ON r.crypto = i.crypto_currency AND "
-	    "r.currency = i.currency WHERE p.invoice_id = $1 AND "
+	    HIST_COLS(mb) ", " HIST_COLS(fb) ", " HIST_COLS(nx) ", "
+	    HIST_COLS(ma) " FROM payments p "
+	    "JOIN invoices i ON i.id = p.invoice_id "
+	    "CROSS JOIN LATERAL (SELECT date_trunc('second', "
+	    "coalesce(p.block_time, p.detected_at)) AS t) s"
+	    HIST_ROW(mb, "h.source = 'manual' AND h.fetched_at <= s.t",
+	    "DESC")
+	    HIST_ROW(fb, "h.source <> 'manual' AND h.stored AND "
+	    "h.fetched_at <= s.t", "DESC")
+	    HIST_ROW(nx, "h.stored AND h.fetched_at > s.t", "ASC")
+	    HIST_ROW(ma, "h.source = 'manual' AND h.stored AND "
+	    "h.fetched_at > s.t", "ASC")
+	    " WHERE p.invoice_id = $1 AND "
 	    "p.rate IS NULL AND p.status <> 'reverted' "
 	    "ORDER BY p.detected_at, p.id FOR UPDATE OF i, p";
 	static const char set_sql[] =
@@ -146,11 +251,11 @@ valuation_apply(struct db *db, const char *invoice_id, int max_age)
 		memset(&in, 0, sizeof(in));
 		in.locked_rate = db_val(res, i, "locked_rate");
 		in.locked_source = db_val(res, i, "rate_source");
-		in.current_rate = db_val(res, i, "cur_rate");
-		in.current_source = db_val(res, i, "cur_source");
+		load_quote(res, i, "mb", &in.manual_before);
+		load_quote(res, i, "fb", &in.feed_before);
+		load_quote(res, i, "nx", &in.next);
+		load_quote(res, i, "ma", &in.manual_after);
 		in.max_age = max_age;
-		if (db_val_int64(res, i, "cur_age", &in.current_age) == -1)
-			in.current_age = -1;
 		if (db_val_int64(res, i, "seen_at", &in.seen_at) == -1 ||
 		    db_val_int64(res, i, "lock_until", &in.lock_until) == -1 ||
 		    valuation_decide(&in, &out) == -1) {
@@ -163,8 +268,8 @@ valuation_apply(struct db *db, const char *invoice_id, int max_age)
 			/* Without max_age only cc-scan can tell; it says. */
 			if (max_age >= 0)
 				log_warn("invoice %s: payment %s came after "
-				    "the rate lock and no current rate is "
-				    "known; it waits", invoice_id, id);
+				    "the rate lock and no rate of its moment "
+				    "is known yet; it waits", invoice_id, id);
 			waiting++;
 			continue;
 		}
@@ -182,8 +287,8 @@ valuation_apply(struct db *db, const char *invoice_id, int max_age)
 		}
 		if (!out.locked)
 			log_info("invoice %s: payment %s came after the rate "
-			    "lock; valued at %s (%s)", invoice_id, id, rate,
-			    out.source);
+			    "lock; valued at %s (%s, %s)", invoice_id, id,
+			    rate, out.source, valuation_kind_name(out.kind));
 	}
 	PQclear(res);
 	return waiting;

@@ -1,13 +1,16 @@
 """Rate locks through the real stack: payments on the local chain just
 before, at and after an invoice's exchange_rate.expires_at, valued at the
-locked rate or at the rate of the moment (a manual rate, or cc-rates'
-from the fake sources), with the difference recorded per payment; a
-pegged invoice keeps its peg; a payment after the lock with no fresh
-rate waits, unvalued, until one comes. And payments[].network_fee from
-the transaction's receipt."""
+locked rate or at the rate of the payment's moment (its block's second:
+the manual rate in force then, or cc-rates' quote from the fake sources
+fetched last before it, never one recorded later), with the difference
+recorded per payment; a pegged invoice keeps its peg; a payment after the
+lock with no quote within max_age of its moment waits, unvalued, until
+the next quote comes. And payments[].network_fee from the transaction's
+receipt."""
 import os
 import subprocess
 import tempfile
+import time
 import unittest
 from decimal import Decimal
 
@@ -45,6 +48,12 @@ def block_time(receipt):
     return int(blk["timestamp"], 16)
 
 
+def next_second():
+    """Waits past the current second: a block mined now has a later
+    timestamp (whole seconds) than a rate set or fetched before."""
+    time.sleep(1.1)
+
+
 def eth_text(wei):
     """Wei as the exact decimal text of ETH, trailing zeros dropped."""
     t = format(Decimal(wei).scaleb(-18), "f")
@@ -80,6 +89,11 @@ class RateLockTest(unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         return r.json()
 
+    def set_rate(self, rate):
+        """A manual rate, in force for the blocks mined from now on."""
+        admin("rate", "set", "--crypto", "ETH", "--currency", "USD", "--rate", rate)
+        next_second()
+
     def lock_at(self, inv, epoch):
         """Moves the invoice's rate lock to end at this second."""
         psql("UPDATE invoices SET rate_expires_at = to_timestamp(%d) WHERE id = '%s'"
@@ -105,13 +119,16 @@ class RateLockTest(unittest.TestCase):
         for inv in (before, at, after):
             self.assertEqual(inv["exchange_rate"]["rate"], "3000")
             self.assertEqual(inv["crypto_amount_units"], str(FINNEY))
+        # ETH fell: at the late payer's moment 0.01 ETH is 29.00.
+        self.set_rate("2900")
         # The lock ends one second after, at, and one second before the
         # payment's block.
         for inv, shift in ((before, 1), (at, 0), (after, -1)):
             rec = chain.pay_eth(inv["address"], FINNEY)
             self.lock_at(inv, block_time(rec) + shift)
-        # ETH fell after the lock: the late payer's 0.01 ETH is 29.00.
-        admin("rate", "set", "--crypto", "ETH", "--currency", "USD", "--rate", "2900")
+        # A rate set after the payments is not theirs, though it is the
+        # current one when cc-scan records them.
+        self.set_rate("2800")
         chain.scan()
         self.settle()
         for inv in (before, at):
@@ -138,7 +155,8 @@ class RateLockTest(unittest.TestCase):
         self.assertEqual(v["payment_progress"]["received"], "29.00")
         self.assertEqual(v["payment_progress"]["remaining"], "1.00")
         self.assertNotIn("invoice.paid", events(after["id"]))
-        # The rest, at the same rate of the moment: 1.00 USD at 2900.
+        # The rest, at the rate of its own moment: 1.00 USD at 2900.
+        self.set_rate("2900")
         rest = -(-100 * 10 ** 18 // 290000)
         chain.pay_eth(after["address"], rest)
         chain.scan()
@@ -153,10 +171,10 @@ class RateLockTest(unittest.TestCase):
 
     def test_rate_rose_after_the_lock_overpays(self):
         inv = self.invoice()
+        # 3200: 0.01 ETH is 32.00, beyond 30.00 + 1.00.
+        self.set_rate("3200")
         rec = chain.pay_eth(inv["address"], FINNEY)
         self.lock_at(inv, block_time(rec) - 1)
-        # 3200: 0.01 ETH is 32.00, beyond 30.00 + 1.00.
-        admin("rate", "set", "--crypto", "ETH", "--currency", "USD", "--rate", "3200")
         chain.scan()
         self.settle()
         v = self.view(inv)
@@ -168,6 +186,37 @@ class RateLockTest(unittest.TestCase):
         # 2.00 USD over, priced at 3200: 10^16 - c(3000 * 10^18, 320000).
         over = FINNEY - -(-3000 * 10 ** 18 // 320000)
         self.assertEqual([c["amount"] for c in v["credits"]], [eth_text(over)])
+
+    def test_manual_rates_in_the_history(self):
+        """cc-admin rate set and delete land in the rate history; a
+        payment after a manual rate's end does not take it, nor a feed's
+        quote from before it, and waits until an administrator sets a
+        rate again."""
+        inv = self.invoice()
+        self.set_rate("2950")
+        admin("rate", "delete", "--crypto", "ETH", "--currency", "USD")
+        h = admin("rate", "history", "--crypto", "ETH", "--currency", "USD",
+                  "--limit", "2")
+        # cc-admin --json writes rates as JSON numbers.
+        self.assertEqual([(q["source"], q["rate"], q["accepted"]) for q in h],
+                         [("manual", None, False), ("manual", 2950, True)])
+        self.assertIn("manual rate ended", h[0]["reason"])
+        next_second()
+        rec = chain.pay_eth(inv["address"], FINNEY)
+        self.lock_at(inv, block_time(rec) - 1)
+        chain.scan()
+        self.settle()
+        v = self.view(inv)
+        self.assertEqual((v["payments"][0]["rate"], v["status"]), (None, "created"))
+        # The admin's answer: a manual rate set after the payment.
+        admin("rate", "set", "--crypto", "ETH", "--currency", "USD", "--rate", "2980")
+        chain.scan()
+        v = self.view(inv)
+        p = v["payments"][0]
+        self.assertEqual((p["rate"], p["rate_source"], p["rate_locked"], p["fiat_amount"],
+                          p["rate_difference"]), ("2980", "manual", False, "29.80", "-0.20"))
+        self.assertEqual(v["status"], "created")
+        self.assertEqual(v["payment_progress"]["received"], "29.80")
 
     def test_pegged_invoice_keeps_its_peg(self):
         inv = self.invoice(crypto="USDT", price="16.49")
@@ -208,12 +257,12 @@ class RateLockTest(unittest.TestCase):
     def test_reorg_values_the_payment_in_its_new_block(self):
         inv = self.invoice()
         payer = chain.accounts()[4]
+        self.set_rate("3100")
         rec = chain.send(payer, inv["address"], value=FINNEY)
         raw = chain.raw_tx(rec["transactionHash"])
         chain.mine(1)
         # First after the lock, at the rate of the moment.
         self.lock_at(inv, block_time(rec) - 1)
-        admin("rate", "set", "--crypto", "ETH", "--currency", "USD", "--rate", "3100")
         chain.scan()
         p = self.view(inv)["payments"][0]
         self.assertEqual((p["rate"], p["rate_locked"], p["fiat_amount"]),
@@ -237,8 +286,9 @@ class RateLockTest(unittest.TestCase):
 
 
 class FeedRateLockTest(unittest.TestCase):
-    """The rate of the moment from cc-rates (the fake sources), and a
-    payment that waits when that rate is stale."""
+    """The rate of the moment from cc-rates' quotes (the fake sources) in
+    the rate history, and a payment that waits while no quote is near its
+    moment."""
 
     @classmethod
     def setUpClass(cls):
@@ -261,6 +311,8 @@ class FeedRateLockTest(unittest.TestCase):
         chain.scan()
 
     def setUp(self):
+        # A manual rate left by other tests ends here (the history says
+        # so): the pair is the feeds'.
         psql("DELETE FROM rates WHERE crypto = 'ETH' AND currency = 'USD'")
         self.rates("3000")
 
@@ -288,6 +340,13 @@ class FeedRateLockTest(unittest.TestCase):
         rec = chain.pay_eth(inv["address"], FINNEY)
         psql("UPDATE invoices SET rate_expires_at = to_timestamp(%d) WHERE id = '%s'"
              % (block_time(rec) - 1, inv["id"]))
+        return block_time(rec)
+
+    def fetched(self, rate):
+        """When cc-rates fetched the pair's last quote of this rate."""
+        return float(psql("SELECT extract(epoch FROM max(fetched_at)) FROM rate_history "
+                          "WHERE crypto = 'ETH' AND currency = 'USD' AND accepted "
+                          "AND rate = %s" % Decimal(rate))[0])
 
     def settle(self):
         for _ in range(2):
@@ -300,6 +359,7 @@ class FeedRateLockTest(unittest.TestCase):
                          ("3000", "coinbase"))
         chain.pay_eth(early["address"], FINNEY)     # within its 60 s
         self.rates("3090")       # +3%: within max_deviation
+        next_second()
         self.pay_after_lock(inv)
         chain.scan()
         self.settle()
@@ -317,12 +377,39 @@ class FeedRateLockTest(unittest.TestCase):
         self.assertEqual(event_field(inv["id"], "invoice.paid", "total_received"),
                          ["30.90"])
 
-    def test_no_fresh_rate_waits_then_values(self):
+    def test_between_two_quotes_the_earlier(self):
+        """A scanner that records a payment late (down, or catching up)
+        values it at the quote of its block's second, not at the newer
+        one stored meanwhile."""
         inv = self.invoice()
-        # The feed's rate ages past max_age: nothing current to value with.
+        self.rates("3050")
+        next_second()
+        moment = self.pay_after_lock(inv)
+        next_second()
+        self.rates("3100")       # the current rate when cc-scan gets there
+        self.assertLess(self.fetched("3050"), moment)
+        self.assertGreater(self.fetched("3100"), moment)
+        chain.scan()
+        self.settle()
+        v = self.view(inv)
+        p = v["payments"][0]
+        self.assertEqual((p["rate"], p["rate_source"], p["rate_locked"]),
+                         ("3050", "coinbase", False))
+        self.assertEqual((p["fiat_amount"], p["rate_difference"]), ("30.50", "0.50"))
+        self.assertEqual(v["status"], "paid")
+        self.assertEqual(event_field(inv["id"], "invoice.paid", "total_received"),
+                         ["30.50"])
+
+    def test_no_quote_near_its_moment_waits_then_values(self):
+        inv = self.invoice()
+        # cc-rates stopped an hour ago: its quotes (and the stored rate)
+        # are moved back an hour. Direct SQL only because cc-rates stamps
+        # a quote with the moment it fetched it: nothing else back-dates.
+        psql("UPDATE rate_history SET fetched_at = fetched_at - interval '1 hour' "
+             "WHERE crypto = 'ETH' AND currency = 'USD'")
         psql("UPDATE rates SET updated_at = now() - interval '1 hour' "
              "WHERE crypto = 'ETH' AND currency = 'USD'")
-        self.pay_after_lock(inv)
+        moment = self.pay_after_lock(inv)
         chain.scan()
         self.settle()
         v = self.view(inv)
@@ -338,16 +425,20 @@ class FeedRateLockTest(unittest.TestCase):
         chain.tool("cc-expire")
         self.assertEqual(self.view(inv)["status"], "created")
         self.assertNotIn("invoice.expired", events(inv["id"]))
-        # cc-rates has a rate again: the next scan values and completes it.
+        # cc-rates runs again, twice before the scanner: the first quote
+        # after the payment's moment (within max_age of it) is its rate.
+        next_second()
         self.rates("3030")
+        next_second()
+        self.rates("3060")
+        self.assertGreater(self.fetched("3030"), moment)
         chain.scan()
         v = self.view(inv)
         p = v["payments"][0]
-        self.assertEqual((p["rate"], p["fiat_amount"], p["rate_difference"]),
-                         ("3030", "30.30", "0.30"))
+        self.assertEqual((p["rate"], p["rate_source"], p["fiat_amount"],
+                          p["rate_difference"]), ("3030", "coinbase", "30.30", "0.30"))
         self.assertEqual(v["status"], "paid")
         self.assertEqual(events(inv["id"])[-1], "invoice.paid")
-
 
 if __name__ == "__main__":
     unittest.main()

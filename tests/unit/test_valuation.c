@@ -1,6 +1,7 @@
 /*
  * Table-driven unit tests of lib/valuation.c (which rate values a
- * payment: the lock's boundary, pegs, missing and stale rates; its fiat
+ * payment: the lock's boundary, pegs, the quote of the payment's moment
+ * from the history, missing and stale quotes, manual rates; its fiat
  * value and difference, rounded down) and lib/netfee.c (the fee from a
  * receipt, the coin it is shown in). Expected figures were computed with
  * python3 integers; the expression is beside them.
@@ -8,6 +9,7 @@
 #include "cc.h"
 
 #include <inttypes.h>
+#include <limits.h>
 
 #include <CUnit/Basic.h>
 
@@ -22,56 +24,136 @@
 
 #define LOCK	INT64_C(1736937000)	/* 2025-01-15T10:30:00Z */
 
+#define S	INT64_C(1000000)	/* microseconds in a second */
+#define AT(s)	((LOCK + (s)) * S)	/* a quote's time, LOCK + s seconds */
+
+/* A rate_history row for a table line; { NULL } is no row. */
+struct q {
+	const char	*rate;
+	const char	*source;
+	int64_t		 at;	/* microseconds */
+};
+
 static const struct drow {
 	const char		*name;
 	int64_t			 seen_at;
 	const char		*locked_source;
-	const char		*cur_rate;	/* NULL: no row */
-	const char		*cur_source;
-	int64_t			 cur_age;
+	struct q		 mb, fb, nx, ma;
 	int			 max_age;
 	enum valuation_kind	 want;
 	const char		*want_rate;	/* NULL when waiting */
 	const char		*want_source;
 } drows[] = {
 	/* The boundary: at expires_at is still within the lock. */
-	{ "one second before", LOCK - 1, "coinbase", "3100.00", "coinbase",
-	    5, 600, VALUATION_LOCKED, "3000.50", "coinbase" },
-	{ "at the second", LOCK, "coinbase", "3100.00", "coinbase", 5, 600,
+	{ "one second before", LOCK - 1, "coinbase", { NULL },
+	    { "3100.00", "coinbase", AT(-30) }, { NULL }, { NULL }, 600,
 	    VALUATION_LOCKED, "3000.50", "coinbase" },
-	{ "one second after", LOCK + 1, "coinbase", "3100.00", "coinbase", 5,
-	    600, VALUATION_CURRENT, "3100.00", "coinbase" },
-	{ "a day after", LOCK + 86400, "kraken", "2900.1", "kraken", 0, 600,
-	    VALUATION_CURRENT, "2900.1", "kraken" },
-	{ "within the lock, no rate at all", LOCK - 60, "manual", NULL, NULL,
-	    0, 600, VALUATION_LOCKED, "3000.50", "manual" },
-	/* Pegs keep the peg, whatever the table says. */
-	{ "peg, after", LOCK + 1, "peg", "0.999", "coinbase", 5, 600,
+	{ "at the second", LOCK, "coinbase", { NULL },
+	    { "3100.00", "coinbase", AT(-30) }, { NULL }, { NULL }, 600,
+	    VALUATION_LOCKED, "3000.50", "coinbase" },
+	{ "one second after", LOCK + 1, "coinbase", { NULL },
+	    { "3100.00", "coinbase", AT(-30) }, { NULL }, { NULL }, 600,
+	    VALUATION_IN_FORCE, "3100.00", "coinbase" },
+	{ "within the lock, no rate at all", LOCK - 60, "manual", { NULL },
+	    { NULL }, { NULL }, { NULL }, 600, VALUATION_LOCKED, "3000.50",
+	    "manual" },
+	/* The quote of the moment, not a newer one (issue 15). */
+	{ "between two quotes: the earlier", LOCK + 100, "coinbase", { NULL },
+	    { "3050", "kraken", AT(90) }, { "3400", "coinbase", AT(110) },
+	    { NULL }, 600, VALUATION_IN_FORCE, "3050", "kraken" },
+	{ "quote at the very microsecond", LOCK + 100, "coinbase", { NULL },
+	    { "3050", "kraken", AT(100) }, { "3400", "coinbase", AT(101) },
+	    { NULL }, 600, VALUATION_IN_FORCE, "3050", "kraken" },
+	{ "a day after, quote of that day", LOCK + 86400, "kraken", { NULL },
+	    { "2900.1", "kraken", AT(86400 - 600) }, { NULL }, { NULL }, 600,
+	    VALUATION_IN_FORCE, "2900.1", "kraken" },
+	/* Freshness at the payment's moment. */
+	{ "quote max_age before", LOCK + 1, "coinbase", { NULL },
+	    { "3100", "kraken", AT(1 - 600) }, { NULL }, { NULL }, 600,
+	    VALUATION_IN_FORCE, "3100", "kraken" },
+	{ "quote max_age and 1 us before", LOCK + 1, "coinbase", { NULL },
+	    { "3100", "kraken", AT(1 - 600) - 1 }, { NULL }, { NULL }, 600,
+	    VALUATION_WAIT, NULL, NULL },
+	{ "stale before, next within max_age", LOCK + 1, "coinbase", { NULL },
+	    { "3100", "kraken", AT(-3600) }, { "3200", "coinbase", AT(601) },
+	    { NULL }, 600, VALUATION_NEXT, "3200", "coinbase" },
+	{ "none before, next 1 us later", LOCK + 1, "coinbase", { NULL },
+	    { NULL }, { "3200", "coinbase", AT(1) + 1 }, { NULL }, 600,
+	    VALUATION_NEXT, "3200", "coinbase" },
+	{ "next max_age and 1 us after", LOCK + 1, "coinbase", { NULL },
+	    { NULL }, { "3200", "coinbase", AT(601) + 1 }, { NULL }, 600,
+	    VALUATION_WAIT, NULL, NULL },
+	{ "nothing yet: waits", LOCK + 1, "coinbase", { NULL }, { NULL },
+	    { NULL }, { NULL }, 600, VALUATION_WAIT, NULL, NULL },
+	{ "feed, max_age unknown", LOCK + 1, "coinbase", { NULL },
+	    { "3100", "coinbase", AT(0) }, { "3100", "coinbase", AT(2) },
+	    { NULL }, -1, VALUATION_WAIT, NULL, NULL },
+	/* Manual rates: in force until deleted, whatever their age. */
+	{ "manual, a year old", LOCK + 1, "coinbase",
+	    { "3100", "manual", AT(-31536000) }, { NULL }, { NULL }, { NULL },
+	    600, VALUATION_IN_FORCE, "3100", "manual" },
+	{ "manual beats a newer feed quote", LOCK + 1, "coinbase",
+	    { "3100", "manual", AT(-60) }, { "3300", "kraken", AT(-1) },
+	    { NULL }, { NULL }, 600, VALUATION_IN_FORCE, "3100", "manual" },
+	{ "manual, max_age unknown", LOCK + 1, "coinbase",
+	    { "3100", "manual", AT(-10) }, { NULL }, { NULL }, { NULL }, -1,
+	    VALUATION_IN_FORCE, "3100", "manual" },
+	{ "manual deleted: the feeds after it", LOCK + 1, "coinbase",
+	    { NULL, "manual", AT(-60) }, { "3300", "kraken", AT(-30) },
+	    { NULL }, { NULL }, 600, VALUATION_IN_FORCE, "3300", "kraken" },
+	{ "manual deleted: not a feed from before", LOCK + 1, "coinbase",
+	    { NULL, "manual", AT(-60) }, { "3300", "kraken", AT(-90) },
+	    { NULL }, { NULL }, 600, VALUATION_WAIT, NULL, NULL },
+	{ "manual set later, no quote near", LOCK + 1, "coinbase", { NULL },
+	    { "3100", "kraken", AT(-7200) }, { "3150", "kraken", AT(7200) },
+	    { "3120", "manual", AT(9000) }, 600, VALUATION_LATER_MANUAL,
+	    "3120", "manual" },
+	{ "manual set later, max_age unknown", LOCK + 1, "coinbase", { NULL },
+	    { NULL }, { "3120", "manual", AT(30) },
+	    { "3120", "manual", AT(30) }, -1, VALUATION_LATER_MANUAL, "3120",
+	    "manual" },
+	{ "next quote first, then manual", LOCK + 1, "coinbase", { NULL },
+	    { NULL }, { "3150", "kraken", AT(30) },
+	    { "3120", "manual", AT(60) }, 600, VALUATION_NEXT, "3150",
+	    "kraken" },
+	{ "manual 'after' at the second is not", LOCK + 1, "coinbase",
+	    { NULL }, { NULL }, { NULL }, { "3120", "manual", AT(1) }, 600,
+	    VALUATION_WAIT, NULL, NULL },
+	/* Pegs keep the peg, whatever the history says. */
+	{ "peg, after", LOCK + 1, "peg", { NULL },
+	    { "0.999", "coinbase", AT(0) }, { NULL }, { NULL }, 600,
 	    VALUATION_PEG, "3000.50", "peg" },
-	{ "peg, after, no rate", LOCK + 3600, "peg", NULL, NULL, 0, 600,
-	    VALUATION_PEG, "3000.50", "peg" },
-	{ "peg, within", LOCK, "peg", NULL, NULL, 0, 600, VALUATION_LOCKED,
-	    "3000.50", "peg" },
-	/* Freshness, as for a new invoice. */
-	{ "feed at max_age", LOCK + 1, "coinbase", "3100", "kraken", 600,
-	    600, VALUATION_CURRENT, "3100", "kraken" },
-	{ "feed one second stale", LOCK + 1, "coinbase", "3100", "kraken",
-	    601, 600, VALUATION_WAIT, NULL, NULL },
-	{ "manual, a year old", LOCK + 1, "coinbase", "3100", "manual",
-	    31536000, 600, VALUATION_CURRENT, "3100", "manual" },
-	{ "manual, max_age unknown", LOCK + 1, "coinbase", "3100", "manual",
-	    10, -1, VALUATION_CURRENT, "3100", "manual" },
-	{ "feed, max_age unknown", LOCK + 1, "coinbase", "3100", "coinbase",
-	    0, -1, VALUATION_WAIT, NULL, NULL },
-	{ "no rate", LOCK + 1, "coinbase", NULL, NULL, 0, 600,
+	{ "peg, after, no rate", LOCK + 3600, "peg", { NULL }, { NULL },
+	    { NULL }, { NULL }, 600, VALUATION_PEG, "3000.50", "peg" },
+	{ "peg, within", LOCK, "peg", { NULL }, { NULL }, { NULL }, { NULL },
+	    600, VALUATION_LOCKED, "3000.50", "peg" },
+	/* Rows that cannot serve are as good as none. */
+	{ "zero rate", LOCK + 1, "coinbase", { "0.00", "manual", AT(0) },
+	    { NULL }, { NULL }, { NULL }, 600, VALUATION_WAIT, NULL, NULL },
+	{ "garbage rate", LOCK + 1, "coinbase", { NULL },
+	    { "3e3", "kraken", AT(0) }, { NULL }, { NULL }, 600,
 	    VALUATION_WAIT, NULL, NULL },
-	{ "zero rate", LOCK + 1, "coinbase", "0.00", "manual", 0, 600,
+	{ "garbage before, good next", LOCK + 1, "coinbase", { NULL },
+	    { "3e3", "kraken", AT(0) }, { "3001", "kraken", AT(5) },
+	    { NULL }, 600, VALUATION_NEXT, "3001", "kraken" },
+	{ "a 'before' from the future", LOCK + 1, "coinbase", { NULL },
+	    { "3100", "kraken", AT(2) }, { NULL }, { NULL }, 600,
 	    VALUATION_WAIT, NULL, NULL },
-	{ "garbage rate", LOCK + 1, "coinbase", "3e3", "manual", 0, 600,
+	{ "a 'next' from the past", LOCK + 1, "coinbase", { NULL },
+	    { NULL }, { "3100", "kraken", AT(0) }, { NULL }, 600,
 	    VALUATION_WAIT, NULL, NULL },
-	{ "negative age", LOCK + 1, "coinbase", "3100", "coinbase", -5, 600,
-	    VALUATION_WAIT, NULL, NULL },
+	{ "extreme times do not overflow", INT64_MAX, "coinbase", { NULL },
+	    { "3100", "kraken", INT64_MIN }, { "3100", "kraken", INT64_MAX },
+	    { NULL }, INT_MAX, VALUATION_WAIT, NULL, NULL },
 };
+
+static void
+set_quote(struct valuation_quote *v, const struct q *q)
+{
+	v->rate = q->rate;
+	v->source = q->source;
+	v->at_us = q->at;
+}
 
 static void
 test_decide(void)
@@ -90,9 +172,10 @@ test_decide(void)
 		in.lock_until = LOCK;
 		in.locked_rate = "3000.50";
 		in.locked_source = d->locked_source;
-		in.current_rate = d->cur_rate;
-		in.current_source = d->cur_source;
-		in.current_age = d->cur_age;
+		set_quote(&in.manual_before, &d->mb);
+		set_quote(&in.feed_before, &d->fb);
+		set_quote(&in.next, &d->nx);
+		set_quote(&in.manual_after, &d->ma);
 		in.max_age = d->max_age;
 		memset(&out, 0x5a, sizeof(out));
 		rc = valuation_decide(&in, &out);
@@ -124,6 +207,8 @@ test_decide(void)
 	in.locked_rate = NULL;
 	EXPECT(valuation_decide(&in, &out) == -1, "no locked rate");
 	EXPECT(valuation_kind_name(VALUATION__MAX) == NULL, "kind name");
+	EXPECT(strcmp(valuation_kind_name(VALUATION_LATER_MANUAL),
+	    "later_manual") == 0, "kind name");
 }
 
 static const struct arow {

@@ -827,29 +827,32 @@ refund_awaiting(struct db *db, const char *invoice_id, char *amount,
 	return rc;
 }
 
+/* o's key, base units in a string, replaced by its amount. */
+static void
+units_to_amount(json_object *o, const char *key, int decimals)
+{
+	json_object *v;
+	char *units = NULL;
+
+	if (json_object_object_get_ex(o, key, &v) &&
+	    json_object_is_type(v, json_type_string))
+		units = xstrdup(json_object_get_string(v));
+	add_units(o, key, units, decimals);
+	free(units);
+}
+
 void
 refund_credits_finish(json_object *list, int decimals)
 {
-	json_object *o, *v;
-	char *units;
+	json_object *o;
 	size_t i, n;
 
 	n = json_object_is_type(list, json_type_array) ?
 	    json_object_array_length(list) : 0;
 	for (i = 0; i < n; i++) {
 		o = json_object_array_get_idx(list, i);
-		units = NULL;
-		if (json_object_object_get_ex(o, "refunded_amount", &v) &&
-		    json_object_is_type(v, json_type_string))
-			units = xstrdup(json_object_get_string(v));
-		add_units(o, "refunded_amount", units, decimals);
-		free(units);
-		units = NULL;
-		if (json_object_object_get_ex(o, "remaining_amount", &v) &&
-		    json_object_is_type(v, json_type_string))
-			units = xstrdup(json_object_get_string(v));
-		add_units(o, "remaining_amount", units, decimals);
-		free(units);
+		units_to_amount(o, "refunded_amount", decimals);
+		units_to_amount(o, "remaining_amount", decimals);
 	}
 }
 

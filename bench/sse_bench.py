@@ -109,6 +109,24 @@ def proc_status(pid):
     return int(st["VmRSS"].split()[0]), int(st["Threads"])   # KiB, threads
 
 
+def web_procs():
+    """This stack's lighttpd processes (one, or server.max-worker of them
+    beside their parent): [(pid, open descriptors, RSS KiB)]."""
+    conf = os.path.join(os.path.dirname(ENV["CC_CONF"]), "lighttpd.conf")
+    out = []
+    for p in subprocess.run(["pgrep", "-x", "lighttpd"], capture_output=True,
+                            text=True).stdout.split():
+        try:
+            with open("/proc/%s/cmdline" % p, "rb") as f:
+                if conf.encode() not in f.read():
+                    continue
+            fds = len(os.listdir("/proc/%s/fd" % p))
+        except OSError:
+            continue
+        out.append((int(p), fds, proc_status(int(p))[0]))
+    return out
+
+
 def conf_value(section, key, default):
     cur = None
     try:
@@ -319,6 +337,9 @@ def main():
           "with the streams open" % (pid, rss0 / 1024, thr0, rss1 / 1024, thr1))
     if served:
         print("  RSS per served stream: %.1f KiB" % ((rss1 - rss0) / len(served)))
+    if not a.direct:
+        print("  lighttpd processes (pid: open descriptors, RSS): %s"
+              % ", ".join("%d: %d, %.1f MiB" % (p, n, r / 1024) for p, n, r in web_procs()))
 
     by_inv = {}
     for s in served:

@@ -329,6 +329,37 @@ stored(const char *txt)
 	    NULL;
 }
 
+/*
+ * Runs sql ($1 invoice id, $2 merchant, $3 the key's mode) for the
+ * merchant's own invoice: REFUND_OK with its one row in *res (the caller
+ * clears it), REFUND_NOT_FOUND for a malformed id or another's invoice,
+ * REFUND_DB_UNAVAILABLE.
+ */
+static enum refund_result
+owned_invoice(struct db *db, const struct auth *a, const char *invoice_id,
+    const char *sql, PGresult **res)
+{
+	struct db_params p;
+
+	*res = NULL;
+	if (!ids_valid("inv_", invoice_id))
+		return REFUND_NOT_FOUND;
+	db_params_init(&p);
+	db_param(&p, invoice_id);
+	db_param(&p, a->merchant_id);
+	db_param(&p, apikey_mode(a));
+	*res = db_run(db, sql, &p);
+	db_params_release(&p);
+	if (*res == NULL)
+		return REFUND_DB_UNAVAILABLE;
+	if (PQntuples(*res) != 1) {
+		PQclear(*res);
+		*res = NULL;
+		return REFUND_NOT_FOUND;
+	}
+	return REFUND_OK;
+}
+
 static enum refund_result
 refuse(struct input_error *e, int status, const char *code,
     const char *field, const char *msg)
@@ -486,20 +517,10 @@ refund_create(struct db *db, const struct cc_config *cfg,
 	enum refund_calc_err ce;
 
 	*out = NULL;
-	if (!ids_valid("inv_", invoice_id))
-		return REFUND_NOT_FOUND;
-	db_params_init(&p);
-	db_param(&p, invoice_id);
-	db_param(&p, a->merchant_id);
-	db_param(&p, apikey_mode(a));
-	res = db_run(db, lock_sql, &p);
-	db_params_release(&p);
-	if (res == NULL)
-		return REFUND_DB_UNAVAILABLE;
-	if (PQntuples(res) != 1) {
-		rc = REFUND_NOT_FOUND;
-		goto out;
-	}
+	if ((rc = owned_invoice(db, a, invoice_id, lock_sql, &res)) !=
+	    REFUND_OK)
+		return rc;
+	rc = REFUND_BROKEN;
 	net = config_network(cfg, db_val(res, 0, "network"));
 	asset = net != NULL ? config_asset(net, db_val(res, 0,
 	    "crypto_currency")) : NULL;
@@ -703,37 +724,25 @@ refund_list(struct db *db, const struct auth *a, const char *invoice_id,
 	    "r.id), '[]') FROM refunds r WHERE r.invoice_id = i.id)::text "
 	    "AS refunds FROM invoices i WHERE i.id = $1 AND "
 	    "i.merchant_id = $2 AND i.mode = $3";
-	struct db_params p;
 	PGresult *res;
 	json_object *list;
 	int64_t exp, dec;
-	enum refund_result rc = REFUND_NOT_FOUND;
+	enum refund_result rc;
 
 	*out = NULL;
-	if (!ids_valid("inv_", invoice_id))
-		return REFUND_NOT_FOUND;
-	db_params_init(&p);
-	db_param(&p, invoice_id);
-	db_param(&p, a->merchant_id);
-	db_param(&p, apikey_mode(a));
-	res = db_run(db, sql, &p);
-	db_params_release(&p);
-	if (res == NULL)
-		return REFUND_DB_UNAVAILABLE;
-	if (PQntuples(res) == 1) {
-		rc = REFUND_BROKEN;
-		list = stored(db_val(res, 0, "refunds"));
-		if (list != NULL && db_val_int64(res, 0, "currency_exp",
-		    &exp) == 0 && db_val_int64(res, 0, "crypto_decimals",
-		    &dec) == 0) {
-			refund_list_finish(list, (int)exp, (int)dec);
-			*out = json_object_new_object();
-			jsonx_add_str(*out, "object", "list");
-			jsonx_add(*out, "data", list);
-			rc = REFUND_OK;
-		} else
-			json_object_put(list);
-	}
+	if ((rc = owned_invoice(db, a, invoice_id, sql, &res)) != REFUND_OK)
+		return rc;
+	rc = REFUND_BROKEN;
+	list = stored(db_val(res, 0, "refunds"));
+	if (list != NULL && db_val_int64(res, 0, "currency_exp", &exp) == 0 &&
+	    db_val_int64(res, 0, "crypto_decimals", &dec) == 0) {
+		refund_list_finish(list, (int)exp, (int)dec);
+		*out = json_object_new_object();
+		jsonx_add_str(*out, "object", "list");
+		jsonx_add(*out, "data", list);
+		rc = REFUND_OK;
+	} else
+		json_object_put(list);
 	PQclear(res);
 	return rc;
 }

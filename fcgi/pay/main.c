@@ -48,16 +48,6 @@ invoice_page(struct fcgi_ctx *c, const char *id)
 	json_object *inv = NULL;
 	enum invoice_result rc;
 
-	/* Malformed is not found, as on every API route. */
-	if (!ids_valid("inv_", id)) {
-		answer_error(c, 404, NULL);
-		return;
-	}
-	if (c->db == NULL) {
-		http_header(&c->resp, "Retry-After", "5");
-		answer_error(c, 503, NULL);
-		return;
-	}
 	/* A HEAD (a link checker) is not the customer opening it. */
 	if (strcmp(c->method, "GET") == 0)
 		rc = invoice_public_opened(c->db, c->cfg, id, &inv);
@@ -114,15 +104,6 @@ refund_address(struct fcgi_ctx *c, const char *id)
 	size_t a, b;
 	int n, rc;
 
-	if (!ids_valid("inv_", id)) {
-		answer_error(c, 404, NULL);
-		return;
-	}
-	if (c->db == NULL) {
-		http_header(&c->resp, "Retry-After", "5");
-		answer_error(c, 503, NULL);
-		return;
-	}
 	if (c->body_too_large || c->body_bad_length ||
 	    http_query_parse(c->body.data, &q, bad, sizeof(bad)) == -1) {
 		answer_error(c, 400, "The form could not be read.");
@@ -167,36 +148,30 @@ refund_address(struct fcgi_ctx *c, const char *id)
 	buf_reset(&c->resp.body);
 }
 
+/*
+ * GET or HEAD /invoice/{id}: the page; POST /invoice/{id}/refund-address:
+ * the refund form. Both count against the address's public-invoice limit.
+ */
 static void
 handle(struct fcgi_ctx *c)
 {
 	char params[HTTP_MAX_PARAMS][HTTP_MAX_PARAM_LEN];
 	struct ratelimit_result rl;
+	int form, allowed;
 
 	page_headers(c->cfg, &c->resp);
 	c->resp.body.max = PAGE_MAX_BYTES;
-	if (http_route_match("/invoice/{}/refund-address", c->path, params,
-	    HTTP_MAX_PARAMS) == 1) {
-		if (strcmp(c->method, "POST") != 0) {
-			http_header(&c->resp, "Allow", "POST");
-			answer_error(c, 405, NULL);
-			return;
-		}
-		if (fcgi_limit_ip(c, RATELIMIT_PUBLIC_INVOICE, &rl) ==
-		    RATELIMIT_LIMITED) {
-			answer_error(c, 429, NULL);
-			return;
-		}
-		refund_address(c, params[0]);
-		return;
-	}
-	if (http_route_match("/invoice/{}", c->path, params,
+	form = http_route_match("/invoice/{}/refund-address", c->path, params,
+	    HTTP_MAX_PARAMS) == 1;
+	if (!form && http_route_match("/invoice/{}", c->path, params,
 	    HTTP_MAX_PARAMS) != 1) {
 		answer_error(c, 404, "There is no page at this address.");
 		return;
 	}
-	if (strcmp(c->method, "GET") != 0 && strcmp(c->method, "HEAD") != 0) {
-		http_header(&c->resp, "Allow", "GET, HEAD");
+	allowed = form ? strcmp(c->method, "POST") == 0 :
+	    strcmp(c->method, "GET") == 0 || strcmp(c->method, "HEAD") == 0;
+	if (!allowed) {
+		http_header(&c->resp, "Allow", form ? "POST" : "GET, HEAD");
 		answer_error(c, 405, NULL);
 		return;
 	}
@@ -205,7 +180,20 @@ handle(struct fcgi_ctx *c)
 		answer_error(c, 429, NULL);
 		return;
 	}
-	invoice_page(c, params[0]);
+	/* Malformed is not found, as on every API route. */
+	if (!ids_valid("inv_", params[0])) {
+		answer_error(c, 404, NULL);
+		return;
+	}
+	if (c->db == NULL) {
+		http_header(&c->resp, "Retry-After", "5");
+		answer_error(c, 503, NULL);
+		return;
+	}
+	if (form)
+		refund_address(c, params[0]);
+	else
+		invoice_page(c, params[0]);
 }
 
 /* Under overload (fcgi_main.c): the 503 page, in the page's style. */

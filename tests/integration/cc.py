@@ -249,3 +249,41 @@ def invoice_body(**kw):
     }
     body.update(kw)
     return body
+
+
+def event_types(inv_id):
+    """The types of an invoice's events, in order."""
+    return psql("SELECT type FROM events WHERE invoice_id = '%s' ORDER BY seq" % inv_id)
+
+
+def stack_config(section, extra):
+    """The stack's cc.conf with its [section] replaced by the text extra
+    (for a tool run with a configuration of its own)."""
+    out, skip = [], False
+    with open(ENV["CC_CONF"]) as f:
+        for line in f:
+            s = line.strip()
+            if s.startswith("["):
+                skip = s == "[%s]" % section
+            if not skip:
+                out.append(line)
+    return "".join(out) + "\n[%s]\n" % section + extra
+
+
+class InvoiceHelpers:
+    """For test cases with a merchant key in self.key: an invoice of one
+    item at price (no tax) created, and the merchant's view of it."""
+    tolerance = {"underpayment_threshold": "0.01", "overpayment_threshold": "1.00"}
+
+    def invoice(self, price="16.49", **kw):
+        kw.setdefault("items", [{"name": "x", "unit_price": price}])
+        kw.setdefault("tax", 0)
+        kw.setdefault("payment_tolerance", self.tolerance)
+        r = request("POST", "invoices", invoice_body(**kw), key=self.key)
+        self.assertEqual(r.status, 201, r)
+        return r.json()
+
+    def view(self, inv):
+        r = request("GET", "invoices/" + inv["id"], key=self.key)
+        self.assertEqual(r.status, 200, r)
+        return r.json()

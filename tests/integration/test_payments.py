@@ -9,32 +9,18 @@ import time
 import unittest
 
 import chain
-from cc import ENV, invoice_body, new_merchant, psql, request
+from cc import ENV, InvoiceHelpers, invoice_body, new_merchant, psql, request
+from cc import event_types as events
 
 NET = ENV["CC_USDT_NETWORK"]
 
 
-def events(inv):
-    return psql("SELECT type FROM events WHERE invoice_id = '%s' ORDER BY seq" % inv)
 
-
-class PaymentTest(unittest.TestCase):
+class PaymentTest(InvoiceHelpers, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.merchant, cls.key = new_merchant("Pay Shop")
         chain.scan()        # the scanner's cursor starts at the head
-
-    def invoice(self, **kw):
-        kw.setdefault("items", [{"name": "x", "unit_price": "16.49"}])
-        kw.setdefault("tax", 0)
-        kw.setdefault("payment_tolerance", {"underpayment_threshold": "0.01",
-                                            "overpayment_threshold": "1.00"})
-        r = request("POST", "invoices", invoice_body(**kw), key=self.key)
-        self.assertEqual(r.status, 201, r)
-        return r.json()
-
-    def view(self, inv):
-        return request("GET", "invoices/" + inv["id"], key=self.key).json()
 
     def settle(self, blocks=2):
         """Mines enough blocks for 3 confirmations, scanning each step."""

@@ -9,13 +9,11 @@ import time
 import unittest
 
 import chain
-from cc import ENV, PUB, invoice_body, new_merchant, psql, request
+from cc import ENV, PUB, InvoiceHelpers, new_merchant, psql, request
+from cc import event_types as events
 
 NET = ENV["CC_USDT_NETWORK"]
 
-
-def events(inv):
-    return psql("SELECT type FROM events WHERE invoice_id = '%s' ORDER BY seq" % inv)
 
 
 def send_pending(sender, to, data="0x", value=0, **extra):
@@ -31,7 +29,7 @@ def transfer_data(to, units):
 
 @unittest.skipIf(ENV.get("CC_BIN") == "/usr/bin",
                  "needs the test stack's own chain, whose mining it switches off")
-class PendingTest(unittest.TestCase):
+class PendingTest(InvoiceHelpers, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.merchant, cls.key = new_merchant("Pending Shop")
@@ -44,18 +42,6 @@ class PendingTest(unittest.TestCase):
     def automine(self):
         chain.rpc("evm_setAutomine", True)
         chain.mine(1)
-
-    def invoice(self, **kw):
-        kw.setdefault("items", [{"name": "x", "unit_price": "16.49"}])
-        kw.setdefault("tax", 0)
-        kw.setdefault("payment_tolerance", {"underpayment_threshold": "0.01",
-                                            "overpayment_threshold": "1.00"})
-        r = request("POST", "invoices", invoice_body(**kw), key=self.key)
-        self.assertEqual(r.status, 201, r)
-        return r.json()
-
-    def view(self, inv):
-        return request("GET", "invoices/" + inv["id"], key=self.key).json()
 
     def public(self, inv):
         return request("GET", PUB.path + "/invoice/" + inv["id"]).json()

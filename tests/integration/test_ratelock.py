@@ -15,27 +15,12 @@ import unittest
 from decimal import Decimal
 
 import chain
-from cc import ENV, admin, invoice_body, new_merchant, psql, request
+from cc import ENV, InvoiceHelpers, admin, invoice_body, new_merchant, psql, request, stack_config
+from cc import event_types as events
 from fake_rates import FakeRates
 
 FINNEY = 10 ** 16      # 0.01 ETH: 30.00 USD at 3000.00
 
-
-def stack_config(extra):
-    """The stack's cc.conf with its [rates] section replaced by extra."""
-    out, skip = [], False
-    with open(ENV["CC_CONF"]) as f:
-        for line in f:
-            s = line.strip()
-            if s.startswith("["):
-                skip = s == "[rates]"
-            if not skip:
-                out.append(line)
-    return "".join(out) + "\n[rates]\n" + extra
-
-
-def events(inv):
-    return psql("SELECT type FROM events WHERE invoice_id = '%s' ORDER BY seq" % inv)
 
 
 def event_field(inv, type_, field):
@@ -60,7 +45,7 @@ def eth_text(wei):
     return t.rstrip("0").rstrip(".") if "." in t else t
 
 
-class RateLockTest(unittest.TestCase):
+class RateLockTest(InvoiceHelpers, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.merchant, cls.key = new_merchant("Rate Lock Shop")
@@ -76,18 +61,7 @@ class RateLockTest(unittest.TestCase):
 
     def invoice(self, crypto="ETH", price="30.00", **kw):
         kw.setdefault("price_lock_duration", 60)
-        kw.setdefault("payment_tolerance", {"underpayment_threshold": "0.01",
-                                            "overpayment_threshold": "1.00"})
-        r = request("POST", "invoices", invoice_body(
-            crypto_currency=crypto, tax=0, items=[{"name": "x", "unit_price": price}],
-            **kw), key=self.key)
-        self.assertEqual(r.status, 201, r)
-        return r.json()
-
-    def view(self, inv):
-        r = request("GET", "invoices/" + inv["id"], key=self.key)
-        self.assertEqual(r.status, 200, r)
-        return r.json()
+        return super().invoice(price, crypto_currency=crypto, **kw)
 
     def set_rate(self, rate):
         """A manual rate, in force for the blocks mined from now on."""
@@ -307,7 +281,7 @@ class FeedRateLockTest(unittest.TestCase):
                         for s in ("coinbase", "kraken", "coingecko"))
         cls.conf = os.path.join(cls.tmp.name, "cc.conf")
         with open(cls.conf, "w") as f:
-            f.write(stack_config(text))
+            f.write(stack_config("rates", text))
         chain.scan()
 
     def setUp(self):

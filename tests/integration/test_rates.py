@@ -10,24 +10,11 @@ import subprocess
 import tempfile
 import unittest
 
-from cc import ENV, admin, invoice_body, new_merchant, psql, request
+from cc import ENV, admin, invoice_body, new_merchant, psql, request, stack_config
 from fake_rates import FakeRates
 
 BIN = os.path.join(ENV["CC_BIN"], "cc-rates")
 MAX_BODY = 65536
-
-
-def stack_config(extra):
-    """The stack's cc.conf with its [rates] section replaced by extra."""
-    out, skip = [], False
-    with open(ENV["CC_CONF"]) as f:
-        for line in f:
-            s = line.strip()
-            if s.startswith("["):
-                skip = s == "[rates]"
-            if not skip:
-                out.append(line)
-    return "".join(out) + "\n[rates]\n" + extra
 
 
 class RatesTest(unittest.TestCase):
@@ -61,7 +48,7 @@ class RatesTest(unittest.TestCase):
                         for s in ("coinbase", "kraken", "coingecko"))
         path = os.path.join(self.tmp.name, "cc.conf")
         with open(path, "w") as f:
-            f.write(stack_config(text))
+            f.write(stack_config("rates", text))
         return path
 
     def rates(self, *args, config=None, valgrind=False):
@@ -301,7 +288,7 @@ class RatesTest(unittest.TestCase):
         self.assertIn("--dry-run", p.stdout)
         path = os.path.join(self.tmp.name, "bad.conf")
         with open(path, "w") as f:
-            f.write(stack_config("sources = coinbase binance\n"))
+            f.write(stack_config("rates", "sources = coinbase binance\n"))
         p = subprocess.run([BIN, "--config", path], capture_output=True, text=True)
         self.assertEqual(p.returncode, 2)
         self.assertIn("unknown source binance", p.stderr)

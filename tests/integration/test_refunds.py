@@ -12,8 +12,9 @@ import unittest
 import urllib.parse
 
 import chain
-from cc import (PAY, ApiTest, admin, fetch, invoice_body, new_merchant, psql, random_xpub,
+from cc import (PAY, ApiTest, InvoiceHelpers, admin, fetch, invoice_body, new_merchant, psql, random_xpub,
                 request)
+from cc import event_types as events
 from test_events import Stream
 from test_webhooks import Receiver, wait_for
 
@@ -24,9 +25,6 @@ def fresh_address():
     """An address no other test (or earlier run) sends refunds to."""
     return "0x" + secrets.token_hex(20)
 
-
-def events(inv_id):
-    return psql("SELECT type FROM events WHERE invoice_id = '%s' ORDER BY seq" % inv_id)
 
 
 B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
@@ -59,7 +57,9 @@ def cursor(network):
                     % network)[0])
 
 
-class RefundTest(ApiTest):
+class RefundTest(InvoiceHelpers, ApiTest):
+    tolerance = {"overpayment_threshold": "0.50"}
+
     @classmethod
     def setUpClass(cls):
         cls.merchant, cls.key = new_merchant("Refund Shop")
@@ -67,14 +67,6 @@ class RefundTest(ApiTest):
               "--xpub", random_xpub())
         chain.scan()        # the scanner's cursor starts at the head
         tron_scan()
-
-    def invoice(self, price="16.49", **kw):
-        kw.setdefault("items", [{"name": "x", "unit_price": price}])
-        kw.setdefault("tax", 0)
-        kw.setdefault("payment_tolerance", {"overpayment_threshold": "0.50"})
-        r = request("POST", "invoices", invoice_body(**kw), key=self.key)
-        self.assertEqual(r.status, 201, r)
-        return r.json()
 
     def paid(self, units=16490000, **kw):
         inv = self.invoice(**kw)
@@ -91,9 +83,6 @@ class RefundTest(ApiTest):
     def refund(self, inv, body, key=None, headers=None):
         return request("POST", "invoices/%s/refunds" % inv["id"], body,
                        key=key or self.key, headers=headers)
-
-    def view(self, inv):
-        return request("GET", "invoices/" + inv["id"], key=self.key).json()
 
     def test_variants(self):
         dest = fresh_address()

@@ -10,15 +10,13 @@ import unittest
 
 import chain
 from cc import ApiTest, admin, invoice_body, new_merchant, psql, random_xpub, request
+from cc import event_types as events
 from test_webhooks import Receiver, wait_for
 
 FAKE = "0x" + "0" * 32
 PAY_EVENTS = ["payment.detected", "payment.confirming", "payment.confirmed",
               "invoice.paid", "invoice.expired", "invoice.overpaid"]
 
-
-def events(inv):
-    return psql("SELECT type FROM events WHERE invoice_id = '%s' ORDER BY seq" % inv)
 
 
 class SimulateTest(ApiTest):

@@ -29,6 +29,11 @@ PACKAGE = ENV.get("CC_BIN") == "/usr/bin"
 needs_test_routes = unittest.skipIf(
     PACKAGE, "the installed package has no test-only routes (dev.sh writes them)")
 API = urllib.parse.urlparse(ENV["CC_API_URL"])
+# lighttpd with mod_magnet (dev.sh installs lighttpd-modules-lua) gives its
+# own errors a request id, logged (deploy/lighttpd-errors.lua); Apache's
+# carry none (docs/API.md).
+NAMED = HTTPD == "lighttpd" and os.path.exists("/usr/lib/lighttpd/mod_magnet.so")
+REQUEST_ID = re.compile(r"^req_[a-z2-7]{26}$")
 MODES = ("close", "bighdr", "silent", "garbage", "badhdr", "drain", "partial")
 
 
@@ -176,19 +181,31 @@ class HttpErrorsTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.backends.stop()
 
-    def assertJson(self, answer, status, code, nosniff=True):
-        """The API's error format, as the web server writes it."""
+    def assertJson(self, answer, status, code, nosniff=True, server=True, named=True):
+        """The API's error format, as the web server writes it (server:
+        False for a program's own error, which checks its id itself)."""
         st, h, body = answer
         self.assertEqual(st, status, body[:300])
         self.assertEqual(h.get("content-type"), "application/json", h)
-        e = json.loads(body)["error"]
+        doc = json.loads(body)
+        e = doc["error"]
         self.assertEqual(e["code"], code, body)
         self.assertTrue(e["type"] in ("invalid_request_error", "api_error"), body)
         self.assertTrue(e["message"])
         if nosniff:
             self.assertEqual(h.get("x-content-type-options"), "nosniff", h)
+        if not server:
+            return
+        rid = self.assertNamed(h, named)
+        if rid:
+            self.assertEqual((doc["request_id"], doc["trace_id"]),
+                             (rid, "trace_" + rid[4:]), body)
+            ts = time.mktime(time.strptime(doc["timestamp"], "%Y-%m-%dT%H:%M:%SZ"))
+            self.assertLess(abs(ts - time.mktime(time.gmtime())), 120, body)
+        else:
+            self.assertNotIn("request_id", doc)
 
-    def assertPage(self, answer, status, nosniff=True):
+    def assertPage(self, answer, status, nosniff=True, named=True):
         """An HTML page in the payment page's style."""
         st, h, body = answer
         self.assertEqual(st, status, body[:300])
@@ -199,6 +216,27 @@ class HttpErrorsTest(unittest.TestCase):
         self.assertIn('<link rel="stylesheet" href="/pay.css">', text)
         if nosniff:
             self.assertEqual(h.get("x-content-type-options"), "nosniff", h)
+        rid = self.assertNamed(h, named)
+        if rid:
+            self.assertIn('Reference for support: <span class="mono">%s</span>' % rid, text)
+        else:
+            self.assertNotIn("Reference for support", text)
+
+    def assertNamed(self, h, named):
+        """Under lighttpd with mod_magnet, where it runs: the answer's
+        request id, which lighttpd's error log names; else None."""
+        if not (NAMED and named):
+            self.assertIsNone(h.get("x-request-id"), h)
+            return None
+        rid = h.get("x-request-id", "")
+        self.assertRegex(rid, REQUEST_ID)
+        log = os.path.join(ENV["CC_STACK_DIR"], "log", "lighttpd-error.log")
+        for _ in range(20):
+            with open(log, errors="replace") as f:
+                if rid + ": lighttpd answered " in f.read():
+                    return rid
+            time.sleep(0.1)
+        self.fail("%s is not in %s" % (rid, log))
 
     def both(self, mode, status, code):
         self.assertJson(get("/api/_httpd_test/%s/x" % mode), status, code)
@@ -314,12 +352,13 @@ class HttpErrorsTest(unittest.TestCase):
         ans = raw(b"POST /api/v1/invoices HTTP/1.1\r\nAuthorization: Bearer %s\r\n"
                   b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n"
                   % (ENV["CC_TEST_KEY"].encode(), len(big)) + big)
-        self.assertJson(ans, 413, "REQUEST_TOO_LARGE", nosniff=HTTPD == "apache")
+        self.assertJson(ans, 413, "REQUEST_TOO_LARGE", nosniff=HTTPD == "apache",
+                        server=HTTPD == "lighttpd")
         big = b"x" * (65 * 1024)
         ans = raw(b"POST /api/v1/invoices HTTP/1.1\r\nAuthorization: Bearer %s\r\n"
                   b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n"
                   % (ENV["CC_TEST_KEY"].encode(), len(big)) + big)
-        self.assertJson(ans, 413, "REQUEST_TOO_LARGE")
+        self.assertJson(ans, 413, "REQUEST_TOO_LARGE", server=False)
         self.assertTrue(ans[1].get("x-request-id", "").startswith("req_"), ans[1])
 
     def test_refused_before_the_url(self):

@@ -118,12 +118,16 @@ class OverloadTest(unittest.TestCase):
         ]
 
     def test_queue_never_overflows(self):
-        """The public GET at four times its capacity, and at least 1,000
-        requests a second more than it: without shedding before the
-        5-second rule, its accept queue (4,096) would overflow within
-        about four seconds, and the web server answer errors of its own
-        (lighttpd: 500s). The program sheds at the queue's high-water
-        mark (lib/backlog.c) instead."""
+        """The public GET at 900 requests a second more than its capacity:
+        without shedding before the 5-second rule, its accept queue
+        (4,096) would overflow within about four and a half seconds, and
+        the web server answer errors of its own (lighttpd: 500s). The
+        program sheds at the queue's high-water mark (lib/backlog.c)
+        instead. (Not more: under valgrind, which runs one thread at a
+        time, the program sheds about 1,400 requests a second here, and
+        four times the capacity, which this case offered before, came
+        to 1,000-1,400 a second: CI saw 117 lighttpd 500s once when the
+        machine was busy.)"""
         name, prog, url, method, body, headers = self.routes()[1]
         if ENV.get("CC_HTTPD") == "apache":
             # Apache holds a worker thread per request it passes on
@@ -135,11 +139,11 @@ class OverloadTest(unittest.TestCase):
         if not any(under_valgrind(p) for p in program_pids(prog)):
             # Without valgrind (./dev.sh test --sanitize) the program is
             # not the bottleneck of this route: the web server and the
-            # load generator saturate first (bench/OVERLOAD.md), and 4x
+            # load generator saturate first (bench/OVERLOAD.md), and this
             # is more than one machine can offer itself.
             self.skipTest("needs the program as the bottleneck (under valgrind)")
         print("\nmatrix overload queue: " + self.overload(
-            name, prog, url, method, body, headers, 4, excess=1000))
+            name, prog, url, method, body, headers, 1, excess=900))
 
     def test_twice_the_capacity(self):
         lines = [self.overload(*route, 2) for route in self.routes()]

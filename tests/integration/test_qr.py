@@ -17,7 +17,10 @@ def decode(data, suffix):
     with tempfile.NamedTemporaryFile(suffix=suffix, delete=False) as f:
         f.write(data)
     try:
-        p = subprocess.run(["zbarimg", "-q", "--raw", f.name], capture_output=True, text=True)
+        # QR codes only: zbar once read a spurious linear bar code
+        # ("095099") in a 128-pixel QR code's modules beside the real one.
+        p = subprocess.run(["zbarimg", "-q", "--raw", "-Sdisable", "-Sqrcode.enable", f.name],
+                           capture_output=True, text=True)
         return p.stdout.strip()
     finally:
         os.unlink(f.name)

@@ -278,6 +278,15 @@ httpd_kind() {
 	esac
 }
 
+# The descriptors a lighttpd process gets (server.max-fds): the shell's
+# hard limit, at most 32768.
+lighttpd_fds() {
+	local fds
+	fds=$(ulimit -Hn)
+	if [ "$fds" = unlimited ] || [ "$fds" -gt 32768 ]; then fds=32768; fi
+	echo "$fds"
+}
+
 # start_lighttpd DIR HTTP_PORT FCGIBIN: lighttpd spawns the programs itself.
 start_lighttpd() {
 	local dir=$1 http=$2 fcgibin=$3 run=$1/run user="" fds
@@ -296,8 +305,7 @@ start_lighttpd() {
 		user="server.username = \"nobody\"
 server.groupname = \"$(id -gn nobody)\""
 	fi
-	fds=$(ulimit -Hn)
-	if [ "$fds" = unlimited ] || [ "$fds" -gt 32768 ]; then fds=32768; fi
+	fds=$(lighttpd_fds)
 	# CC_LIGHTTPD_WORKERS=N: N lighttpd processes share the port, each
 	# with max-fds descriptors (./dev.sh bench sse, where one process
 	# cannot be given the 20,000+ that 10,000 streams need).
@@ -1158,12 +1166,11 @@ cmd_bench() {
 	# lighttpd processes as needed share the port (bench/sse.sh).
 	if [ "${1:-}" = sse ] && [ -z "${CC_LIGHTTPD_WORKERS:-}" ] &&
 	    [ "${CC_HTTPD:-lighttpd}" = lighttpd ]; then
-		local hard
-		hard=$(ulimit -Hn)
-		[ "$hard" = unlimited ] && hard=1048576
-		[ "$hard" -gt 32768 ] && hard=32768
-		export CC_LIGHTTPD_WORKERS=$(( (22300 + hard - 1) / hard ))
+		export CC_LIGHTTPD_WORKERS=$(( (22300 + $(lighttpd_fds) - 1) / $(lighttpd_fds) ))
 	fi
+	# bench/sse.sh: what each lighttpd process has.
+	export CC_LIGHTTPD_FDS
+	CC_LIGHTTPD_FDS=$(lighttpd_fds)
 	say "starting the benchmark stack in $dir"
 	start_stack "$dir" "$http" "$pgport" "$redisport" "$anvilport" 0
 	seed_demo "$dir" "$dir/bench.env" "$http" "$pgport" "$redisport" "$anvilport"

@@ -10,9 +10,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${CC_ENV_FILE:?run me through ./dev.sh bench sse}"
 
-hard=$(ulimit -Hn)
-[ "$hard" = unlimited ] && hard=1048576
-[ "$hard" -gt 32768 ] && hard=32768
+hard=${CC_LIGHTTPD_FDS:?run me through ./dev.sh bench sse}
 workers=${CC_LIGHTTPD_WORKERS:-1}
 # lighttpd: a client and a backend descriptor per stream, and it stops
 # accepting at 90 % of server.max-fds (the hard limit), per process;

@@ -26,6 +26,15 @@
 #include "netfee.h"
 
 #define SCAN_RPC_TIMEOUT_MS	15000
+/*
+ * The end of a --for window starts no new step; the one under way
+ * finishes. Each of its node calls (with its retries) may take this long
+ * past the end, or past its own start once the end has passed, so that a
+ * call that began just before the end is not cut short and taken for a
+ * node failure (exit 1, a cron mail). A node that cannot answer within it
+ * is failing.
+ */
+#define SCAN_FINISH_MS		3000
 /* Per step: invoices revalued when a rate came, receipts read for fees. */
 #define SCAN_VALUE_MAX		20
 #define SCAN_FEE_MAX		32
@@ -88,10 +97,13 @@ sleep_ms(int ms)
 static int64_t
 rpc_deadline(struct scanner *s)
 {
-	int64_t d = rpc_now_ms() + 60000;
+	int64_t now = rpc_now_ms(), d = now + 60000, end;
 
-	if (s->deadline != 0 && s->deadline < d)
-		d = s->deadline;
+	if (s->deadline != 0) {
+		end = (s->deadline > now ? s->deadline : now) + SCAN_FINISH_MS;
+		if (end < d)
+			d = end;
+	}
 	return d;
 }
 

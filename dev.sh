@@ -445,7 +445,7 @@ ENV
 		echo "# Debian's stock mpm_event sizing (MaxRequestWorkers 150)."
 		echo "Include /etc/apache2/mods-available/mpm_event.conf"
 		for m in authz_core mime alias dir env setenvif filter deflate headers \
-		    log_config reqtimeout proxy proxy_fcgi; do
+		    log_config reqtimeout proxy proxy_fcgi unique_id substitute include; do
 			[ $m = log_config ] && [ ! -f "$mods/mod_log_config.so" ] && continue
 			echo "LoadModule ${m}_module $mods/mod_$m.so"
 		done
@@ -457,7 +457,7 @@ ENV
 		echo "RequestReadTimeout header=20-40,MinRate=500 body=${CC_HTTPD_BODY_TIMEOUT:-3}"
 		[ "$(id -u)" = 0 ] && printf 'User www-data\nGroup www-data\n'
 		cat <<CONF
-LogFormat "%h %l %u %t \"%r\" %>s %b %D" cc
+LogFormat "%h %l %u %t \"%r\" %>s %b %D %{X-Request-Id}o" cc
 CustomLog $dir/log/apache-access.log cc
 # As Debian's apache2.conf: nothing outside what a vhost grants.
 <Directory />
@@ -1366,8 +1366,10 @@ ENV
 	    -e "s|^CC_BIN=.*|CC_BIN=/usr/bin|" \
 	    -e "s|^CC_DATABASE_URL=.*|CC_DATABASE_URL=$dburl|" \
 	    -e "s|^CC_HTTPD=.*|CC_HTTPD=apache|" "$dir/test.env"
-	# The installed programs' log lines (the init script's CC_LOG_DIR).
+	# The installed programs' log lines (the init script's CC_LOG_DIR),
+	# and the access log of the package's Apache site.
 	echo "CC_PROGRAM_LOGS=/var/log/crypto-checkout" >>"$dir/test.env"
+	echo "CC_HTTPD_ACCESS_LOG=/var/log/apache2/crypto-checkout-access.log" >>"$dir/test.env"
 	cat >>"$dir/test.env" <<ENV
 CC_PG_RESTART=pg_ctlcluster 15 main restart -m fast
 CC_PG_LOG=/var/log/postgresql/postgresql-15-main.log

@@ -29,11 +29,14 @@ PACKAGE = ENV.get("CC_BIN") == "/usr/bin"
 needs_test_routes = unittest.skipIf(
     PACKAGE, "the installed package has no test-only routes (dev.sh writes them)")
 API = urllib.parse.urlparse(ENV["CC_API_URL"])
-# lighttpd with mod_magnet (dev.sh installs lighttpd-modules-lua) gives its
-# own errors a request id, logged (deploy/lighttpd-errors.lua); Apache's
-# carry none (docs/API.md).
-NAMED = HTTPD == "lighttpd" and os.path.exists("/usr/lib/lighttpd/mod_magnet.so")
-REQUEST_ID = re.compile(r"^req_[a-z2-7]{26}$")
+# The web server's own errors carry a request id where its modules are
+# there: lighttpd's mod_magnet (dev.sh installs lighttpd-modules-lua;
+# deploy/lighttpd-errors.lua), which logs it in lighttpd's error log;
+# Apache's mod_unique_id, mod_substitute and mod_include (in Debian's
+# apache2; the stacks load them, README's a2enmod enables them), whose id
+# the access log of the stacks and of the package's site ends with.
+NAMED = HTTPD == "apache" or os.path.exists("/usr/lib/lighttpd/mod_magnet.so")
+REQUEST_ID = re.compile(r"^req_[A-Za-z0-9@_-]{27}$" if HTTPD == "apache" else r"^req_[a-z2-7]{26}$")
 MODES = ("close", "bighdr", "silent", "garbage", "badhdr", "drain", "partial")
 
 
@@ -223,17 +226,26 @@ class HttpErrorsTest(unittest.TestCase):
             self.assertNotIn("Reference for support", text)
 
     def assertNamed(self, h, named):
-        """Under lighttpd with mod_magnet, where it runs: the answer's
-        request id, which lighttpd's error log names; else None."""
+        """Where the web server's modules give its errors an id (see
+        NAMED): the answer's request id, which the server's log names;
+        else None."""
         if not (NAMED and named):
             self.assertIsNone(h.get("x-request-id"), h)
             return None
         rid = h.get("x-request-id", "")
         self.assertRegex(rid, REQUEST_ID)
-        log = os.path.join(ENV["CC_STACK_DIR"], "log", "lighttpd-error.log")
+        if HTTPD == "apache":
+            # The access log line ends with it (written once the answer
+            # has left).
+            log = ENV.get("CC_HTTPD_ACCESS_LOG") or os.path.join(
+                ENV["CC_STACK_DIR"], "log", "apache-access.log")
+            want = re.compile(r'" [0-9]{3} .* %s$' % re.escape(rid), re.M)
+        else:
+            log = os.path.join(ENV["CC_STACK_DIR"], "log", "lighttpd-error.log")
+            want = re.compile(re.escape(rid + ": lighttpd answered "))
         for _ in range(20):
             with open(log, errors="replace") as f:
-                if rid + ": lighttpd answered " in f.read():
+                if want.search(f.read()):
                     return rid
             time.sleep(0.1)
         self.fail("%s is not in %s" % (rid, log))

@@ -308,8 +308,9 @@ class KillMatrixTest(unittest.TestCase):
         self.check()
         faults.check_deliveries(self, self.merchant, self.endpoint, self.rec)
 
-    def proxied_scan(self, proxy, seconds):
-        """cc-scan --for SECONDS with the node behind proxy."""
+    def proxied_scan(self, proxy, seconds, during):
+        """cc-scan --for SECONDS with the node behind proxy; during() runs
+        meanwhile. Returns its exit status and standard error."""
         conf = os.path.join(ENV["CC_STACK_DIR"], "cc-proxied.conf")
         with open(ENV["CC_CONF"]) as f:
             text = f.read()
@@ -317,9 +318,17 @@ class KillMatrixTest(unittest.TestCase):
             f.write(text.replace("rpc_url = " + chain.RPC_URL, "rpc_url = " + proxy.url))
         self.addCleanup(proxy.close)
         self.addCleanup(os.unlink, conf)
-        return subprocess.Popen(faults.tool_cmd("cc-scan", SCAN + ["--for", str(seconds),
-                                                                   "--poll-ms", "200"], conf),
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        p = subprocess.Popen(faults.tool_cmd("cc-scan", SCAN + ["--for", str(seconds),
+                                                                "--poll-ms", "200"], conf),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            during()
+            _, err = faults.wait_exit(p, 60)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.communicate()
+        return p.returncode, err
 
     def test_node_unreachable_for_a_while(self):
         """The node behind a proxy that refuses every connection for 6 s,
@@ -327,8 +336,8 @@ class KillMatrixTest(unittest.TestCase):
         cc-scan keeps retrying (never skipping a block) and catches up."""
         self.rng = random.Random(8)
         proxy = NodeProxy(chain.RPC_URL)
-        p = self.proxied_scan(proxy, 30)
-        try:
+
+        def outage():
             self.payments(2)
             time.sleep(1.5)
             proxy.set_down(True)
@@ -338,12 +347,8 @@ class KillMatrixTest(unittest.TestCase):
             time.sleep(6)
             proxy.set_down(False)
             chain.mine(REQ)
-            _, err = faults.wait_exit(p, 60)
-        finally:
-            if p.poll() is None:
-                p.kill()
-                p.communicate()
-        self.assertEqual(p.returncode, 0, err[-1500:])
+        rc, err = self.proxied_scan(proxy, 30, outage)
+        self.assertEqual(rc, 0, err[-1500:])
         self.assertGreater(proxy.refused, 0)
         self.assertIn("eth_", err)
         self.cursor.check("after the outage")
@@ -359,19 +364,15 @@ class KillMatrixTest(unittest.TestCase):
         self.payments(1)
         self.scan()
         proxy = NodeProxy(chain.RPC_URL)
-        p = self.proxied_scan(proxy, 2)
-        try:
+
+        def slow_node():
             time.sleep(0.5)
             # Every answer from here on takes 2 s: the call under way at
             # the end of the window (it began by 0.7 s) lasts past it.
             proxy.delay = 2.0
             chain.mine(1)
-            _, err = faults.wait_exit(p, 60)
-        finally:
-            if p.poll() is None:
-                p.kill()
-                p.communicate()
-        self.assertEqual(p.returncode, 0, err[-1500:])
+        rc, err = self.proxied_scan(proxy, 2, slow_node)
+        self.assertEqual(rc, 0, err[-1500:])
         self.assertNotIn("giving up", err)
         proxy.delay = 0
         self.cursor.check("after the window")

@@ -1168,17 +1168,17 @@ cmd_bench() {
 	local dir http=${CC_BENCH_HTTP_PORT:-28080} pgport=${CC_BENCH_PG_PORT:-25433} redisport=${CC_BENCH_REDIS_PORT:-26380} anvilport=${CC_BENCH_ANVIL_PORT:-28545}
 	private_stack_dir cc-bench
 	dir=$PRIVATE_DIR
+	# bench/sse.sh: what each lighttpd process has.
+	export CC_LIGHTTPD_FDS
+	CC_LIGHTTPD_FDS=$(lighttpd_fds)
 	# Event streams: lighttpd holds two descriptors a stream and stops
 	# accepting at 90 % of server.max-fds; where the hard limit cannot
 	# give one process 10,000 streams (and cannot be raised), as many
 	# lighttpd processes as needed share the port (bench/sse.sh).
 	if [ "${1:-}" = sse ] && [ -z "${CC_LIGHTTPD_WORKERS:-}" ] &&
 	    [ "${CC_HTTPD:-lighttpd}" = lighttpd ]; then
-		export CC_LIGHTTPD_WORKERS=$(( (22300 + $(lighttpd_fds) - 1) / $(lighttpd_fds) ))
+		export CC_LIGHTTPD_WORKERS=$(( (22300 + CC_LIGHTTPD_FDS - 1) / CC_LIGHTTPD_FDS ))
 	fi
-	# bench/sse.sh: what each lighttpd process has.
-	export CC_LIGHTTPD_FDS
-	CC_LIGHTTPD_FDS=$(lighttpd_fds)
 	say "starting the benchmark stack in $dir"
 	start_stack "$dir" "$http" "$pgport" "$redisport" "$anvilport" 0
 	seed_demo "$dir" "$dir/bench.env" "$http" "$pgport" "$redisport" "$anvilport"
